@@ -1,0 +1,3 @@
+export * from './lib/metric-catalog';
+export * from './lib/api-types';
+export * from './lib/units';

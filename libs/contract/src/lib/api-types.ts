@@ -1,0 +1,192 @@
+/**
+ * Types of the HTTP contract shared by the API and the dashboard.
+ * Field names follow the original system (`namespace_name`, `pod_name`, …) whatever the storage schema.
+ */
+
+/** Every error answer: `{"code": <http status>, "message": "..."}` (SPEC §5). */
+export interface ApiError {
+  code: number;
+  message: string;
+}
+
+/** The seed's answer for a query with no data. */
+export interface EmptySetResponse {
+  code: 200;
+  message: 'Query returns empty set';
+}
+
+export const AGGREGATIONS = ['pod-by-namespace', 'all-namespace', 'all-pod'] as const;
+export type AggregationKind = (typeof AGGREGATIONS)[number];
+
+/** Body of `POST /api/{metric}`; every field optional (the seed's fields and defaults). */
+export interface MetricQueryBody {
+  namespace?: string;
+  limit?: number | string;
+  agg?: string;
+  timeBeginInterval?: string;
+  timeEndInterval?: string;
+}
+
+/** One raw sample, newest first: `time`, `value` and every tag of its series. */
+export interface RawPoint {
+  time: string;
+  value: number;
+  [tag: string]: string | number | null;
+}
+
+/** One aggregation row (`agg` on `POST /api/{metric}`). */
+export interface AggregationRow {
+  namespace_name: string;
+  pod_name?: string;
+  /** The seed's figure: plain sum of the samples (kept for compatibility; not a usage figure). */
+  sum: number;
+  /** Time integral of a gauge in unit·hours, or the increase of a counter in its unit (SPEC §4). */
+  usage: number;
+  /** Unit of `usage`, e.g. `millicore-hours`, `byte-hours`, `nanoseconds`. */
+  usage_unit: string;
+  /** Time-weighted mean of the value over the time with data, in `unit`. */
+  average: number;
+  /** Peak sample value, in `unit`. */
+  max: number;
+  /** Number of samples read (each pod counted once). */
+  samples: number;
+  /** Unit of `average`, `max` and of the samples. */
+  unit: string;
+}
+
+export type MetricQueryResponse = RawPoint[] | AggregationRow[] | EmptySetResponse;
+
+export type UsageGroupBy = 'namespace' | 'pod';
+
+/** Body of `POST /api/usage`. */
+export interface UsageReportRequest {
+  /** Inclusive start, ISO-8601 date or date-time (UTC when no offset). */
+  from: string;
+  /** Exclusive end. */
+  to: string;
+  groupBy?: UsageGroupBy;
+  /** Limit the report to these namespaces. */
+  namespaces?: string[];
+  /** Include `kube-system` (excluded by default). */
+  includeSystem?: boolean;
+}
+
+export interface UsageFigures {
+  cpu_core_hours: number;
+  cpu_cores_average: number;
+  cpu_cores_peak: number;
+  memory_gib_hours: number;
+  memory_gib_average: number;
+  memory_gib_peak: number;
+  gpu_memory_gb_hours: number;
+  gpu_memory_gb_average: number;
+  gpu_memory_gb_peak: number;
+  /** Fraction (0..1) of the period for which the group had samples. */
+  coverage: number;
+}
+
+export interface UsageReportRow extends UsageFigures {
+  namespace_name: string;
+  pod_name?: string;
+}
+
+export interface UsageReport {
+  from: string;
+  to: string;
+  groupBy: UsageGroupBy;
+  /** Sample resolution detected from the data (or configured), in seconds. */
+  step_seconds: number;
+  rows: UsageReportRow[];
+  totals: UsageFigures;
+  generated_at: string;
+}
+
+export type SeriesGroupBy = 'namespace' | 'pod' | 'container' | 'node';
+
+/** Body of `POST /api/series/{metric}`. */
+export interface SeriesRequest {
+  from?: string;
+  to?: string;
+  groupBy?: SeriesGroupBy;
+  namespace?: string;
+  /** Requested step in seconds; default chosen so the period yields at most ~500 points. */
+  step?: number;
+  includeSystem?: boolean;
+}
+
+export interface SeriesLine {
+  /** Tags identifying the line, e.g. `{namespace_name: 'prod', pod_name: 'web-1'}`. */
+  key: Record<string, string>;
+  label: string;
+  /** `[epoch milliseconds, value]`, value `null` where there is no data. */
+  points: [number, number | null][];
+}
+
+export interface SeriesResponse {
+  metric: string;
+  unit: string;
+  from: string;
+  to: string;
+  step_seconds: number;
+  groupBy: SeriesGroupBy;
+  series: SeriesLine[];
+}
+
+export interface MetricInfo {
+  name: string;
+  description: string;
+  unit: string;
+  kind: 'gauge' | 'counter';
+  main: boolean;
+  /** Whether the database holds data for this metric. */
+  present: boolean;
+}
+
+export interface NamespacesResponse {
+  namespaces: string[];
+}
+
+export type UserRole = 'admin' | 'viewer';
+
+export interface UserView {
+  username: string;
+  email: string;
+  role: UserRole;
+  /** Namespaces the user may see; empty = all. */
+  namespaces: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LoginRequest {
+  username: string;
+  password: string;
+}
+
+export interface LoginResponse {
+  accessToken: string;
+  tokenType: 'Bearer';
+  /** Seconds until the token expires. */
+  expiresIn: number;
+  user: UserView;
+}
+
+export interface CreateUserRequest {
+  username: string;
+  email: string;
+  password: string;
+  role?: UserRole;
+  namespaces?: string[];
+}
+
+export interface UpdateUserRequest {
+  email?: string;
+  password?: string;
+  role?: UserRole;
+  namespaces?: string[];
+}
+
+export interface HealthResponse {
+  status: 'ok' | 'error';
+  checks?: Record<string, { status: 'up' | 'down'; message?: string }>;
+}
