@@ -1,0 +1,141 @@
+/**
+ * Typed configuration, read once from the environment at boot and validated:
+ * a bad or missing value stops the process with a message naming the variable.
+ * The rest of the API reads configuration only through `AppConfig`.
+ */
+import { randomBytes } from 'node:crypto';
+
+export interface AppConfig {
+  nodeEnv: string;
+  port: number;
+  host: string;
+  influx: {
+    host: string;
+    port: number;
+    user: string;
+    password: string;
+    database: string;
+    /** Per-request timeout towards InfluxDB, ms. */
+    timeoutMs: number;
+  };
+  apiUsername: string;
+  apiPassword: string;
+  /** `postgres://…` switches the user store to PostgreSQL; otherwise a SQLite file. */
+  databaseUrl: string | undefined;
+  sqlitePath: string;
+  jwtSecret: string;
+  /** True when no JWT_SECRET was given and one was generated for this run. */
+  jwtSecretGenerated: boolean;
+  jwtExpiresInSeconds: number;
+  logDir: string;
+  logLevel: string;
+  corsOrigins: string[];
+  /** Directory of the built SPA served at /web; empty disables it. */
+  webDir: string;
+  /** Seconds of the sample resolution; 0 = detect from the data. */
+  metricsResolutionSeconds: number;
+  /** `heapster` or `telegraf` storage schema (issue: today's clusters). */
+  metricsSchema: 'heapster' | 'telegraf' | 'auto';
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, fallback?: string): string {
+  const v = env[name];
+  if (v === undefined || v === '') {
+    if (fallback !== undefined) return fallback;
+    throw new ConfigError(`${name} is required: set it in the environment (see the configuration table in README.md)`);
+  }
+  return v;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  const v = Number(raw);
+  if (v < min || v > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${v}`);
+  return v;
+}
+
+/** Parses durations like `3600`, `30m`, `12h`, `7d` into seconds. */
+function durationSeconds(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const m = /^(\d+)\s*(s|m|h|d)?$/.exec(raw.trim());
+  if (!m) throw new ConfigError(`${name} must be a duration like 3600, 30m, 12h or 7d, got "${raw}"`);
+  const mult = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+  const v = Number(m[1]) * mult;
+  if (v <= 0) throw new ConfigError(`${name} must be positive`);
+  return v;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const nodeEnv = env['NODE_ENV'] ?? 'development';
+  const production = nodeEnv === 'production';
+
+  const jwtSecretRaw = env['JWT_SECRET'];
+  if (production && !jwtSecretRaw) {
+    throw new ConfigError('JWT_SECRET is required when NODE_ENV=production: set it to a long random string (e.g. `openssl rand -hex 32`)');
+  }
+  if (jwtSecretRaw !== undefined && jwtSecretRaw !== '' && jwtSecretRaw.length < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 characters long');
+  }
+
+  const databaseUrl = env['DATABASE_URL'] || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// (leave it unset to use the SQLite file)');
+  }
+
+  const schema = (env['METRICS_SCHEMA'] ?? 'heapster').toLowerCase();
+  if (!['heapster', 'telegraf', 'auto'].includes(schema)) {
+    throw new ConfigError(`METRICS_SCHEMA must be heapster, telegraf or auto, got "${env['METRICS_SCHEMA']}"`);
+  }
+
+  const logLevel = env['LOG_LEVEL'] ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
+  }
+
+  const corsOrigins = (env['CORS_ORIGINS'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const o of corsOrigins) {
+    if (o !== '*' && !/^https?:\/\/[^\s/]+$/.test(o)) {
+      throw new ConfigError(`CORS_ORIGINS entries must be origins like https://dash.example.org, got "${o}"`);
+    }
+  }
+
+  return {
+    nodeEnv,
+    port: int(env, 'PORT', 8000, 1, 65535),
+    host: env['HOST'] || '0.0.0.0',
+    influx: {
+      host: str(env, 'INFLUXDB_HOST', 'localhost'),
+      port: int(env, 'INFLUXDB_PORT', 8086, 1, 65535),
+      user: env['INFLUXDB_USER'] ?? '',
+      password: env['INFLUXDB_PASS'] ?? '',
+      database: str(env, 'INFLUXDB_DB', 'k8s'),
+      timeoutMs: int(env, 'INFLUXDB_TIMEOUT_MS', 10000, 100, 600000),
+    },
+    apiUsername: str(env, 'API_USERNAME'),
+    apiPassword: str(env, 'API_PASSWORD'),
+    databaseUrl,
+    sqlitePath: env['SQLITE_PATH'] || 'data/kube-monitoring.sqlite',
+    jwtSecret: jwtSecretRaw || randomBytes(32).toString('hex'),
+    jwtSecretGenerated: !jwtSecretRaw,
+    jwtExpiresInSeconds: durationSeconds(env, 'JWT_EXPIRES_IN', 8 * 3600),
+    logDir: env['LOG_DIR'] || (production ? '/logs/kube-monitoring' : 'logs'),
+    logLevel,
+    corsOrigins,
+    webDir: env['WEB_DIR'] ?? 'dist/apps/web/browser',
+    metricsResolutionSeconds: int(env, 'METRICS_RESOLUTION_SECONDS', 0, 0, 86400),
+    metricsSchema: schema as AppConfig['metricsSchema'],
+  };
+}
+
+/** Injection token for the typed config. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
