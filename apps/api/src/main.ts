@@ -1,19 +1,28 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import { ConfigError, loadConfig } from './config/app-config';
+import { createApp } from './bootstrap/create-app';
+import { createRootLogger } from './logging/app-logger';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
-
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(`🚀 Application is running on: http://localhost:${port}/${globalPrefix}`);
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`kube-monitoring: configuration error: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createRootLogger(config);
+  if (config.jwtSecretGenerated) {
+    logger.warn('JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart');
+  }
+  const app = await createApp(config, logger);
+  await app.listen(config.port, config.host);
+  logger.info({ port: config.port, docs: '/api/docs', web: '/web' }, `kube-monitoring API listening on ${config.host}:${config.port}`);
 }
 
-bootstrap();
+main().catch((e: unknown) => {
+  process.stderr.write(`kube-monitoring: failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+
+import { averageOf, PodFigures, rollupNamespaces, SeriesFigures } from '@kube-monitoring/accounting';
+import { AggregationKind, AggregationRow, MetricDefinition, usageUnit } from '@kube-monitoring/contract';
+import { MetricSource, NamespaceFilter } from '@kube-monitoring/influx';
+
+import { AccessScope, allowedNamespaces, assertNamespaceAllowed } from '../access/access-scope';
+import { Period } from '../metrics/period';
+import { PodUsageService } from './pod-usage.service';
+
+/** Namespace left out of cluster-wide aggregations unless asked for (SPEC §4). */
+export const SYSTEM_NAMESPACE = 'kube-system';
+
+/** Namespace filter for a caller: one namespace, or cluster-wide minus kube-system, within their scope. */
+export function namespaceFilterFor(scope: AccessScope, opts: { namespace?: string; namespaces?: readonly string[]; includeSystem?: boolean }): NamespaceFilter {
+  const allowed = allowedNamespaces(scope);
+  if (opts.namespace !== undefined) {
+    assertNamespaceAllowed(scope, opts.namespace);
+    return { only: [opts.namespace] };
+  }
+  if (opts.namespaces && opts.namespaces.length > 0) {
+    for (const ns of opts.namespaces) assertNamespaceAllowed(scope, ns, 'namespaces');
+    return { only: opts.namespaces };
+  }
+  const exclude = opts.includeSystem ? [] : [SYSTEM_NAMESPACE];
+  if (allowed === 'all') return { exclude };
+  return { only: allowed.filter((ns) => !exclude.includes(ns)) };
+}
+
+/**
+ * The original system's aggregations (`agg`), with the seed's `sum` kept and the usage figures of
+ * SPEC §4 added; the `usage` field comes from the same computation as the billing report.
+ */
+@Injectable()
+export class AggregationService {
+  constructor(private readonly podUsage: PodUsageService) {}
+
+  async aggregate(
+    kind: AggregationKind,
+    definition: MetricDefinition,
+    source: MetricSource,
+    period: Period,
+    scope: AccessScope,
+    namespace: string,
+  ): Promise<AggregationRow[]> {
+    const filter = kind === 'pod-by-namespace' ? namespaceFilterFor(scope, { namespace }) : namespaceFilterFor(scope, {});
+    const stepMs = await this.podUsage.stepMs(source, period);
+    const pods = await this.podUsage.podFigures(source, period, filter, stepMs);
+    if (kind !== 'all-namespace') {
+      return pods.map((p) => ({ namespace_name: p.namespace, pod_name: p.pod, ...this.figuresRow(definition, p.figures) }));
+    }
+    const peaks = await this.podUsage.namespacePeaks(source, period, filter, stepMs);
+    return rollupNamespaces(pods).map((ns) => {
+      const row = this.figuresRow(definition, ns.figures);
+      const peak = peaks.get(ns.namespace);
+      return { namespace_name: ns.namespace, ...row, max: peak ? round(peak.peak) : row.max };
+    });
+  }
+
+  private figuresRow(def: MetricDefinition, f: SeriesFigures): Omit<AggregationRow, 'namespace_name' | 'pod_name'> {
+    const usage = def.kind === 'counter' ? f.increase : f.integral / 3600;
+    return {
+      sum: round(f.sum),
+      usage: round(usage),
+      usage_unit: usageUnit(def.unit, def.kind),
+      average: round(averageOf(f)),
+      max: f.samples > 0 ? round(f.max) : 0,
+      samples: f.samples,
+      unit: def.unit,
+    };
+  }
+}
+
+/** Six significant decimals are plenty for billing and keep the JSON readable. */
+export function round(v: number): number {
+  return Number.isFinite(v) ? Math.round(v * 1e6) / 1e6 : 0;
+}
+
+export type { PodFigures };

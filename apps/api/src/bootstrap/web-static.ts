@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import fastifyStatic from '@fastify/static';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'pino';
+
+/**
+ * Serves the built SPA at `/web` with deep-link fallback (any `/web/...` path that is not a file
+ * gets index.html, so `/web/stats/cpu/usage_rate/cluster-3` loads the app) and redirects `/` there.
+ */
+export async function registerWebApp(app: NestFastifyApplication, webDir: string, logger: Logger): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.get('/', (_req, reply) => reply.redirect('/web/', 302));
+  const root = webDir ? resolve(webDir) : '';
+  if (!root || !existsSync(join(root, 'index.html'))) {
+    logger.warn({ webDir: root }, 'web app not built: /web is unavailable (run `npx nx build web`)');
+    fastify.get('/web', (_req, reply) => reply.code(503).send({ code: 503, message: 'The web app is not built on this server: run `npx nx build web`' }));
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root,
+    prefix: '/web/',
+    wildcard: false,
+    index: false,
+    decorateReply: true,
+    setHeaders: (res, path) => {
+      // Hashed bundles never change; index.html must always be revalidated.
+      res.header('cache-control', /\.[0-9a-z]{8,}\.(js|css)$|-[0-9A-Z]{8,}\.(js|css)$/i.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  const sendIndex = (_req: unknown, reply: { header: (k: string, v: string) => unknown; sendFile: (f: string, root: string) => unknown }) => {
+    reply.header('cache-control', 'no-cache');
+    return reply.sendFile('index.html', root);
+  };
+  fastify.get('/web', (_req, reply) => reply.redirect('/web/', 302));
+  fastify.get('/web/', sendIndex as never);
+  fastify.get('/web/*', sendIndex as never);
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+
+import { AGGREGATIONS, AggregationKind, MetricQueryResponse } from '@kube-monitoring/contract';
+
+import { AccessScope, assertNamespaceAllowed } from '../access/access-scope';
+import { AggregationService } from '../aggregation/aggregation.service';
+import { MetricSourceResolver } from '../influx/metric-source.resolver';
+import { MetricQueryDto } from './metric-query.dto';
+import { resolvePeriod } from './period';
+import { RawQueryService } from './raw-query.service';
+
+export const EMPTY_SET = { code: 200 as const, message: 'Query returns empty set' as const };
+const DEFAULT_SPAN_MS = 60 * 60_000;
+
+/** `POST /api/{metric}`: raw points or one of the seed's aggregations. */
+@Injectable()
+export class MetricQueryService {
+  constructor(
+    private readonly sources: MetricSourceResolver,
+    private readonly raw: RawQueryService,
+    private readonly aggregation: AggregationService,
+  ) {}
+
+  async run(metric: string, body: MetricQueryDto, scope: AccessScope): Promise<MetricQueryResponse> {
+    const { definition, source } = await this.sources.resolve(metric);
+    const period = resolvePeriod(body.timeBeginInterval, body.timeEndInterval, DEFAULT_SPAN_MS);
+    const namespace = body.namespace ?? 'default';
+    const agg = (AGGREGATIONS as readonly string[]).includes(body.agg ?? '') ? (body.agg as AggregationKind) : undefined;
+    if (!agg) {
+      assertNamespaceAllowed(scope, namespace);
+      const points = await this.raw.query(source, namespace, period, body.limit ?? 100);
+      return points.length ? points : EMPTY_SET;
+    }
+    const rows = await this.aggregation.aggregate(agg, definition, source, period, scope, namespace);
+    return rows.length ? rows : EMPTY_SET;
+  }
+}

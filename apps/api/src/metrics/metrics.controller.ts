@@ -1,0 +1,103 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Patch, Post, Put, Req } from '@nestjs/common';
+import {
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiExcludeEndpoint,
+  ApiExtraModels,
+  ApiForbiddenResponse,
+  ApiGatewayTimeoutResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { FastifyRequest } from 'fastify';
+
+import { MetricQueryResponse } from '@kube-monitoring/contract';
+
+import { AccessScope } from '../access/access-scope';
+import { RequestScope } from '../access/request-scope.decorator';
+import { ServiceAuth } from '../decorators/service-auth.decorator';
+import { ApiErrorDto, EmptySetDto } from '../openapi/api-error.dto';
+import { MethodNotAllowedError } from './method-not-allowed';
+import { metricFromPath } from './metric-path';
+import { AggregationRowDto, MetricQueryDto, RawPointDto } from './metric-query.dto';
+import { MetricQueryService } from './metric-query.service';
+
+/**
+ * The seed's `POST /api/{metric}`. Handlers are written once here and mounted twice: for the
+ * billing client (service headers) and under `/api/ui` for people (JWT).
+ */
+@ApiTags('metrics')
+@ApiExtraModels(RawPointDto, AggregationRowDto, EmptySetDto)
+export abstract class MetricQueryEndpoints {
+  protected abstract readonly mount: string;
+
+  constructor(private readonly metricQuery: MetricQueryService) {}
+
+  /**
+   * Raw points (newest first) or an aggregation of a metric over a period.
+   * The body may be sent without `Content-Type` (the original curl example does).
+   */
+  @Post('*')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Query a metric: raw points or an aggregation (the original API)' })
+  @ApiParam({ name: 'metric', description: 'Metric name, may contain `/`', example: 'cpu/usage_rate' })
+  @ApiOkResponse({
+    description: 'Raw points, aggregation rows, or `{"code":200,"message":"Query returns empty set"}`',
+    schema: {
+      oneOf: [
+        { type: 'array', items: { $ref: getSchemaPath(RawPointDto) } },
+        { type: 'array', items: { $ref: getSchemaPath(AggregationRowDto) } },
+        { $ref: getSchemaPath(EmptySetDto) },
+      ],
+    },
+  })
+  @ApiBadRequestResponse({ description: 'Invalid body; the message names the field', type: ApiErrorDto })
+  @ApiForbiddenResponse({ description: 'Namespace outside the caller\'s scope (/api/ui only)', type: ApiErrorDto })
+  @ApiNotFoundResponse({ description: 'Unknown metric', type: ApiErrorDto })
+  @ApiResponse({ status: 405, description: 'Any method but POST (`Allow: POST`)', type: ApiErrorDto })
+  @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
+  @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
+  @ApiGatewayTimeoutResponse({ description: 'InfluxDB did not answer within the timeout', type: ApiErrorDto })
+  queryMetric(@Req() req: FastifyRequest, @Body() body: MetricQueryDto, @RequestScope() scope: AccessScope): Promise<MetricQueryResponse> {
+    return this.metricQuery.run(metricFromPath(req, this.mount), body, scope);
+  }
+
+  /** Only POST is served on a metric path (the original behaviour). */
+  @Get('*')
+  @Header('Allow', 'POST')
+  @ApiOperation({ summary: 'Not allowed: use POST', deprecated: true })
+  @ApiResponse({ status: 405, description: 'Use POST', type: ApiErrorDto })
+  getMetric(): never {
+    throw new MethodNotAllowedError();
+  }
+
+  @Put('*')
+  @ApiExcludeEndpoint()
+  putMetric(): never {
+    throw new MethodNotAllowedError();
+  }
+
+  @Patch('*')
+  @ApiExcludeEndpoint()
+  patchMetric(): never {
+    throw new MethodNotAllowedError();
+  }
+
+  @Delete('*')
+  @ApiExcludeEndpoint()
+  deleteMetric(): never {
+    throw new MethodNotAllowedError();
+  }
+}
+
+@Controller()
+@ServiceAuth()
+export class MetricsController extends MetricQueryEndpoints {
+  protected readonly mount = '';
+}

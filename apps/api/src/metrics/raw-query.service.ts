@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+
+import { RawPoint } from '@kube-monitoring/contract';
+import { MetricSource, rawPointsQuery } from '@kube-monitoring/influx';
+
+import { InfluxConnection } from '../influx/influx-connection';
+import { Period } from './period';
+
+/** The newest samples of a metric in one namespace, with every tag (the seed's query without `agg`). */
+@Injectable()
+export class RawQueryService {
+  constructor(private readonly influx: InfluxConnection) {}
+
+  async query(source: MetricSource, namespace: string, period: Period, limit: number): Promise<RawPoint[]> {
+    const series = await this.influx.client.query(rawPointsQuery(source, { only: [namespace] }, period.from, period.to, limit));
+    const points: RawPoint[] = [];
+    for (const s of series) {
+      const timeIdx = s.columns.indexOf('time');
+      const valueIdx = s.columns.indexOf(source.field);
+      for (const row of s.values) {
+        const point: RawPoint = { time: new Date(Number(row[timeIdx])).toISOString(), value: 0 };
+        s.columns.forEach((col, i) => {
+          if (i === timeIdx || i === valueIdx) return;
+          const v = row[i];
+          if (v !== null && v !== undefined) point[col] = v as string | number;
+        });
+        point.value = Number(row[valueIdx]) * source.scale;
+        points.push(point);
+      }
+    }
+    return points;
+  }
+}

@@ -1,0 +1,35 @@
+import { quoteIdentifier } from '../identifiers';
+import { ParamBag, timeParam } from '../influx-query';
+import { MetricSource } from '../metric-source';
+
+/** Namespace selection of a query: one namespace, a list, or all but some. */
+export interface NamespaceFilter {
+  only?: readonly string[];
+  exclude?: readonly string[];
+}
+
+export function timeRange(bag: ParamBag, from: Date, to: Date): string {
+  return `time >= ${bag.bind('from', timeParam(from))} AND time < ${bag.bind('to', timeParam(to))}`;
+}
+
+export function levelCondition(bag: ParamBag, level: { tag: string; value: string } | undefined): string | undefined {
+  if (!level) return undefined;
+  return `${quoteIdentifier(level.tag)} = ${bag.bind('level', level.value)}`;
+}
+
+export function namespaceCondition(bag: ParamBag, source: MetricSource, filter: NamespaceFilter): string | undefined {
+  const tag = quoteIdentifier(source.tags.namespace);
+  const parts: string[] = [];
+  if (filter.only) {
+    // An empty allow-list selects nothing; a bound parameter that can never match keeps it a valid query.
+    const list = filter.only.length > 0 ? filter.only : [''];
+    parts.push(`(${list.map((ns) => `${tag} = ${bag.bind('ns', ns)}`).join(' OR ')})`);
+  }
+  for (const ns of filter.exclude ?? []) parts.push(`${tag} != ${bag.bind('exclude', ns)}`);
+  return parts.length ? parts.join(' AND ') : undefined;
+}
+
+export function where(...conditions: (string | undefined)[]): string {
+  const c = conditions.filter((x): x is string => !!x);
+  return c.length ? `WHERE ${c.join(' AND ')}` : '';
+}
