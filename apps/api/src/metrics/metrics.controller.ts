@@ -1,8 +1,7 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Patch, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
-  ApiExcludeEndpoint,
   ApiExtraModels,
   ApiForbiddenResponse,
   ApiGatewayTimeoutResponse,
@@ -23,7 +22,6 @@ import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
 import { ServiceAuth } from '../decorators/service-auth.decorator';
 import { ApiErrorDto, EmptySetDto } from '../openapi/api-error.dto';
-import { MethodNotAllowedError } from './method-not-allowed';
 import { metricFromPath } from './metric-path';
 import { AggregationRowDto, MetricQueryDto, RawPointDto } from './metric-query.dto';
 import { MetricQueryService } from './metric-query.service';
@@ -66,33 +64,6 @@ export abstract class MetricQueryEndpoints {
   @ApiGatewayTimeoutResponse({ description: 'InfluxDB did not answer within the timeout', type: ApiErrorDto })
   queryMetric(@Req() req: FastifyRequest, @Body() body: MetricQueryDto, @RequestScope() scope: AccessScope): Promise<MetricQueryResponse> {
     return this.metricQuery.run(metricFromPath(req, this.mount), body, scope);
-  }
-
-  /** Only POST is served on a metric path (the original behaviour). */
-  @Get('*')
-  @Header('Allow', 'POST')
-  @ApiOperation({ summary: 'Not allowed: use POST', deprecated: true })
-  @ApiResponse({ status: 405, description: 'Use POST', type: ApiErrorDto })
-  getMetric(): never {
-    throw new MethodNotAllowedError();
-  }
-
-  @Put('*')
-  @ApiExcludeEndpoint()
-  putMetric(): never {
-    throw new MethodNotAllowedError();
-  }
-
-  @Patch('*')
-  @ApiExcludeEndpoint()
-  patchMetric(): never {
-    throw new MethodNotAllowedError();
-  }
-
-  @Delete('*')
-  @ApiExcludeEndpoint()
-  deleteMetric(): never {
-    throw new MethodNotAllowedError();
   }
 }
 
