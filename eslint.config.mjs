@@ -26,12 +26,14 @@ export default [
                         "^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$"
                     ],
                     depConstraints: [
-                        {
-                            sourceTag: "*",
-                            onlyDependOnLibsWithTags: [
-                                "*"
-                            ]
-                        }
+                        { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:feature", "type:data-access", "type:util"] },
+                        { sourceTag: "type:e2e", onlyDependOnLibsWithTags: ["type:feature", "type:data-access", "type:util"] },
+                        { sourceTag: "type:feature", onlyDependOnLibsWithTags: ["type:feature", "type:data-access", "type:util"] },
+                        { sourceTag: "type:data-access", onlyDependOnLibsWithTags: ["type:data-access", "type:util"] },
+                        { sourceTag: "type:util", onlyDependOnLibsWithTags: ["type:util"] },
+                        { sourceTag: "scope:api", onlyDependOnLibsWithTags: ["scope:api", "scope:shared"] },
+                        { sourceTag: "scope:web", onlyDependOnLibsWithTags: ["scope:web", "scope:shared"] },
+                        { sourceTag: "scope:shared", onlyDependOnLibsWithTags: ["scope:shared"] }
                     ]
                 }
             ]

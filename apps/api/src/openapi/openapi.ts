@@ -25,11 +25,44 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Errors are always `{"code": <status>, "message": "..."}`. Periods are `from` inclusive, `to` exclusive, UTC.',
     )
     .setVersion('1.0.0')
+    .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+    .addServer('/', 'This server')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-USERNAME', description: 'Service user (env API_USERNAME)' }, SERVICE_USERNAME_SCHEME)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-PASSWORD', description: 'Service password (env API_PASSWORD)' }, SERVICE_PASSWORD_SCHEME)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Token from POST /api/auth/login' }, JWT_SCHEME)
     .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: operationId });
+  return normalize(SwaggerModule.createDocument(app, config, { operationIdFactory: operationId }));
+}
+
+type Operation = { security?: unknown[]; parameters?: { name: string; in: string }[] };
+
+/**
+ * Wildcard routes (`/api/*`) come out as `/api/{path}`; the contract names that segment `metric`
+ * (it may contain `/`). Public operations get an explicit empty security list.
+ */
+function normalize(doc: OpenAPIObject): OpenAPIObject {
+  const paths: OpenAPIObject['paths'] = {};
+  for (const [path, item] of Object.entries(doc.paths)) {
+    const renamed = path.replace('{path}', '{metric}');
+    for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
+      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
+      if (!op.security) op.security = [];
+      if (renamed !== path) {
+        op.parameters = (op.parameters ?? []).filter((p) => !(p.in === 'path' && p.name === 'path'));
+        if (!op.parameters.some((p) => p.in === 'path' && p.name === 'metric')) {
+          op.parameters.unshift({
+            name: 'metric',
+            in: 'path',
+            required: true,
+            description: 'Metric name, may contain `/` (e.g. `cpu/usage_rate`); GET /api/metrics lists them',
+            schema: { type: 'string', example: 'cpu/usage_rate' },
+          } as never);
+        }
+      }
+    }
+    paths[renamed] = item;
+  }
+  return { ...doc, paths };
 }
 
 /** Serves the document at `/api/docs-json` and Swagger UI at `/api/docs`. */
