@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# TypeScript strict type check of every project and of the tools.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+status=0
+for cfg in apps/*/tsconfig.app.json apps/*/tsconfig.spec.json libs/*/tsconfig.lib.json libs/*/tsconfig.spec.json tools/tsconfig.json; do
+  [ -f "$cfg" ] || continue
+  echo "tsc -p $cfg"
+  npx tsc -p "$cfg" --noEmit || status=1
+done
+exit $status
