@@ -1,0 +1,19 @@
+import type { UserRole } from '@kube-monitoring/contract';
+
+import type { UserIdentity } from '../users/user-view';
+
+/** The user a JWT-authenticated request runs as, re-read from the user store on each request. */
+export type AuthUser = UserIdentity;
+
+/** What a token carries. Informative only: access checks use the stored user, never these claims. */
+export interface JwtPayload {
+  sub: string;
+  role: UserRole;
+  ns: string[];
+}
+
+/** Route metadata set by `@UserAuth({ role })`. */
+export const REQUIRED_ROLE_KEY = 'kube-monitoring:required-role';
+
+/** Passport name of the JWT strategy. */
+export const JWT_STRATEGY = 'jwt';

@@ -1,0 +1,47 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { LoginResponse, UserView } from '@kube-monitoring/contract';
+
+import { UserViewDto } from '../users/users.dto';
+import { LoginDto, LoginResponseDto } from './auth.dto';
+import { AuthService } from './auth.service';
+import type { AuthUser } from './auth-user';
+import { CurrentUser } from './current-user.decorator';
+import { LoginThrottlerGuard } from './login-throttler.guard';
+import { UserAuth } from './user-auth.decorator';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @UseGuards(LoginThrottlerGuard)
+  // No credentials needed: an explicit empty requirement overrides any document-wide default.
+  @ApiOperation({ summary: 'Log in and receive a bearer token', security: [] })
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiBadRequestResponse({ description: 'username or password missing or malformed.' })
+  @ApiUnauthorizedResponse({ description: 'Invalid username or password.' })
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address, or too many failures for this username.' })
+  @ApiServiceUnavailableResponse({ description: 'User database unavailable.' })
+  login(@Body() body: LoginDto, @Ip() clientAddress: string): Promise<LoginResponse> {
+    return this.auth.login(body.username, body.password, clientAddress);
+  }
+
+  @Get('me')
+  @UserAuth()
+  @ApiOperation({ summary: 'The logged-in user' })
+  @ApiOkResponse({ type: UserViewDto })
+  me(@CurrentUser() user: AuthUser): Promise<UserView> {
+    return this.auth.me(user);
+  }
+}

@@ -1,0 +1,34 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { LoginRequest, LoginResponse } from '@kube-monitoring/contract';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+
+import { UserViewDto } from '../users/users.dto';
+import { PASSWORD_MAX_LENGTH } from '../users/user-rules';
+
+export class LoginDto implements LoginRequest {
+  @ApiProperty({ description: 'Login name.', example: 'alice', maxLength: 64 })
+  @IsString({ message: 'username must be a string' })
+  @IsNotEmpty({ message: 'username is required' })
+  @MaxLength(64, { message: 'username must be at most 64 characters' })
+  username!: string;
+
+  @ApiProperty({ description: 'Password.', format: 'password', writeOnly: true, example: 'tulip-Orbit-93', maxLength: PASSWORD_MAX_LENGTH })
+  @IsString({ message: 'password must be a string' })
+  @IsNotEmpty({ message: 'password is required' })
+  @MaxLength(PASSWORD_MAX_LENGTH, { message: `password must be at most ${PASSWORD_MAX_LENGTH} characters` })
+  password!: string;
+}
+
+export class LoginResponseDto implements LoginResponse {
+  @ApiProperty({ description: 'JWT (HS256) to send as `Authorization: Bearer <token>`.', example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.…' })
+  accessToken!: string;
+
+  @ApiProperty({ enum: ['Bearer'], example: 'Bearer' })
+  tokenType!: 'Bearer';
+
+  @ApiProperty({ description: 'Seconds until the token expires (JWT_EXPIRES_IN).', example: 28800 })
+  expiresIn!: number;
+
+  @ApiProperty({ type: UserViewDto })
+  user!: UserViewDto;
+}

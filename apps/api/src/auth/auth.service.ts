@@ -1,0 +1,44 @@
+import { Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import type { LoginResponse, UserView } from '@kube-monitoring/contract';
+
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { toUserView } from '../users/user-view';
+import { UsersService } from '../users/users.service';
+import type { AuthUser, JwtPayload } from './auth-user';
+import { LoginFailureLimiter } from './login-failure-limiter';
+
+export const INVALID_CREDENTIALS = 'Invalid username or password';
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly jwt: JwtService,
+    private readonly failures: LoginFailureLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Checks the password and issues a token. Failures are logged with username and address, never the password. */
+  async login(username: string, password: string, clientAddress: string): Promise<LoginResponse> {
+    this.failures.assertMayTry(username);
+    const user = await this.users.verifyCredentials(username, password);
+    if (!user) {
+      this.failures.recordFailure(username);
+      // JSON-quoted and cut: a username is attacker-controlled text going into the log.
+      this.logger.warn(`login failed for username ${JSON.stringify(username.slice(0, 64))} from ${clientAddress}`);
+      throw new UnauthorizedException(INVALID_CREDENTIALS);
+    }
+    this.failures.reset(username);
+    const payload: JwtPayload = { sub: user.username, role: user.role, ns: user.namespaces };
+    const accessToken = await this.jwt.signAsync(payload);
+    this.logger.log(`login of ${JSON.stringify(user.username)} from ${clientAddress}`);
+    return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtExpiresInSeconds, user: toUserView(user) };
+  }
+
+  me(user: AuthUser): Promise<UserView> {
+    return this.users.get(user.username);
+  }
+}

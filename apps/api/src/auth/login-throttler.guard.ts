@@ -1,0 +1,27 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerStorageService } from '@nestjs/throttler';
+
+import { LOGIN_LIMITS, LoginLimits } from './login-limits';
+
+/** The login throttler's own counters, apart from any other throttling the API may add. */
+@Injectable()
+export class LoginThrottlerStorage extends ThrottlerStorageService {}
+
+/**
+ * @nestjs/throttler's guard limited to login attempts per client address. Configured here rather than
+ * with a global `ThrottlerModule.forRoot`, so login limits cannot clash with other throttling.
+ */
+@Injectable()
+export class LoginThrottlerGuard extends ThrottlerGuard {
+  constructor(@Inject(LOGIN_LIMITS) limits: LoginLimits, storage: LoginThrottlerStorage, reflector: Reflector) {
+    super(
+      {
+        throttlers: [{ name: 'login', limit: limits.perClient.limit, ttl: limits.perClient.ttlMs }],
+        errorMessage: `Too many login attempts from this address: at most ${limits.perClient.limit} per ${Math.round(limits.perClient.ttlMs / 1000)} s, try again later`,
+      },
+      storage,
+      reflector,
+    );
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { UserDatabase } from './user-database';
+
+/** The API's `UserDatabase`: connects at boot without ever failing the boot, closes at shutdown. */
+@Injectable()
+export class UserDatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(private readonly database: UserDatabase) {}
+
+  async onModuleInit(): Promise<void> {
+    // Resolves false when the store is down; it keeps reconnecting and the service API starts anyway.
+    await this.database.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.database.close();
+  }
+}
+
+/**
+ * The user store (SQLite file or PostgreSQL). Import it where `UserDatabase` is needed, e.g. by the
+ * readiness check (`UserDatabase.ping()`).
+ */
+@Module({
+  providers: [
+    {
+      provide: UserDatabase,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new UserDatabase(
+          { databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath },
+          { logger: new Logger(UserDatabase.name) },
+        ),
+    },
+    UserDatabaseLifecycle,
+  ],
+  exports: [UserDatabase],
+})
+export class DatabaseModule {}

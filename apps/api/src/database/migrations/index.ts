@@ -1,0 +1,7 @@
+import { CreateUsers1764000000000 } from './1764000000000-create-users';
+
+/**
+ * Every migration, oldest first. Listed as classes rather than a glob because the API is bundled by
+ * webpack, where no migration files exist on disk to be found.
+ */
+export const MIGRATIONS = [CreateUsers1764000000000];

@@ -1,0 +1,26 @@
+import type { UserRole, UserView } from '@kube-monitoring/contract';
+
+import type { UserEntity } from './user.entity';
+
+/** Who a request runs as: what access checks need, re-read from the store (never from the token alone). */
+export interface UserIdentity {
+  username: string;
+  role: UserRole;
+  /** Namespaces the user may see; empty = all. */
+  namespaces: string[];
+}
+
+export function toUserView(user: UserEntity): UserView {
+  return {
+    username: user.username,
+    email: user.email,
+    role: user.role,
+    namespaces: [...user.namespaces],
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+  };
+}
+
+export function toIdentity(user: UserEntity): UserIdentity {
+  return { username: user.username, role: user.role, namespaces: [...user.namespaces] };
+}

@@ -1,0 +1,172 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { CreateUserRequest, UpdateUserRequest, UserView } from '@kube-monitoring/contract';
+import { EntityManager, QueryFailedError } from 'typeorm';
+
+import { UserDatabase } from '../database/user-database';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './password-hasher';
+import { UserEntity } from './user.entity';
+import { UserLookupCache } from './user-lookup-cache';
+import {
+  assertStrongPassword,
+  assertValidEmail,
+  assertValidRole,
+  assertValidUsername,
+  normalizeNamespaces,
+  USERNAME_PATTERN,
+} from './user-rules';
+import { toIdentity, toUserView, UserIdentity } from './user-view';
+
+/**
+ * The user store's use cases, shared by the HTTP API and the CLI. Every input is validated here
+ * (400 naming the field), whatever validated it before; the store being down is a 503.
+ */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly db: UserDatabase,
+    private readonly cache: UserLookupCache,
+  ) {}
+
+  async list(): Promise<UserView[]> {
+    const users = await this.db.run((ds) => ds.getRepository(UserEntity).find({ order: { username: 'ASC' } }));
+    return users.map(toUserView);
+  }
+
+  async get(username: string): Promise<UserView> {
+    const user = await this.db.run((ds) => ds.getRepository(UserEntity).findOneBy({ username }));
+    if (!user) throw notFound(username);
+    return toUserView(user);
+  }
+
+  async exists(username: string): Promise<boolean> {
+    return this.db.run((ds) => ds.getRepository(UserEntity).existsBy({ username }));
+  }
+
+  async countAdmins(): Promise<number> {
+    return this.db.run((ds) => ds.getRepository(UserEntity).countBy({ role: 'admin' }));
+  }
+
+  async create(request: CreateUserRequest): Promise<UserView> {
+    const { username, email, password } = request;
+    assertValidUsername(username);
+    assertValidEmail(email);
+    assertStrongPassword(password, username);
+    const role = request.role ?? 'viewer';
+    assertValidRole(role);
+    const namespaces = normalizeNamespaces(request.namespaces ?? []);
+    // Hash before touching the store: scrypt takes tens of ms and must not hold the SQLite queue.
+    const passwordHash = await hashPassword(password);
+
+    const created = await this.db.run(async (ds) => {
+      const repo = ds.getRepository(UserEntity);
+      if (await repo.existsBy({ username })) throw taken(username);
+      try {
+        await repo.insert({ username, email, passwordHash, role, namespaces });
+      } catch (err) {
+        // Another request created the same username between our check and our insert.
+        if (isUniqueViolation(err)) throw taken(username);
+        throw err;
+      }
+      return repo.findOneByOrFail({ username });
+    });
+    this.cache.evict(username);
+    return toUserView(created);
+  }
+
+  async update(username: string, request: UpdateUserRequest): Promise<UserView> {
+    const changes: Partial<Pick<UserEntity, 'email' | 'passwordHash' | 'role' | 'namespaces'>> = {};
+    if (request.email !== undefined) {
+      assertValidEmail(request.email);
+      changes.email = request.email;
+    }
+    if (request.role !== undefined) {
+      assertValidRole(request.role);
+      changes.role = request.role;
+    }
+    if (request.namespaces !== undefined) changes.namespaces = normalizeNamespaces(request.namespaces);
+    if (request.password !== undefined) {
+      assertStrongPassword(request.password, username);
+      changes.passwordHash = await hashPassword(request.password);
+    }
+
+    const updated = await this.withAdminsLocked(async (manager) => {
+      const repo = manager.getRepository(UserEntity);
+      const user = await repo.findOneBy({ username });
+      if (!user) throw notFound(username);
+      if (user.role === 'admin' && changes.role === 'viewer' && (await repo.countBy({ role: 'admin' })) <= 1) {
+        throw new ConflictException(`role: cannot demote "${username}", the last admin (make another user admin first)`);
+      }
+      Object.assign(user, changes);
+      return repo.save(user);
+    });
+    this.cache.evict(username);
+    return toUserView(updated);
+  }
+
+  async setPassword(username: string, password: string): Promise<void> {
+    await this.update(username, { password });
+  }
+
+  async delete(username: string): Promise<void> {
+    await this.withAdminsLocked(async (manager) => {
+      const repo = manager.getRepository(UserEntity);
+      const user = await repo.findOneBy({ username });
+      if (!user) throw notFound(username);
+      if (user.role === 'admin' && (await repo.countBy({ role: 'admin' })) <= 1) {
+        throw new ConflictException(`cannot delete "${username}", the last admin (make another user admin first)`);
+      }
+      await repo.delete({ id: user.id });
+    });
+    this.cache.evict(username);
+  }
+
+  /**
+   * The user when `password` is theirs, else null. Unknown usernames cost a hash verification too, so
+   * response times do not reveal which usernames exist.
+   */
+  async verifyCredentials(username: string, password: string): Promise<UserEntity | null> {
+    const user = USERNAME_PATTERN.test(username)
+      ? await this.db.run((ds) => ds.getRepository(UserEntity).findOneBy({ username }))
+      : null;
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+    return user && ok ? user : null;
+  }
+
+  /** Who `username` is now (role and namespaces from the store, cached for seconds), or null if gone. */
+  async findIdentity(username: string): Promise<UserIdentity | null> {
+    const cached = this.cache.get(username);
+    if (cached !== undefined) return cached;
+    const user = USERNAME_PATTERN.test(username)
+      ? await this.db.run((ds) => ds.getRepository(UserEntity).findOneBy({ username }))
+      : null;
+    const identity = user ? toIdentity(user) : null;
+    this.cache.set(username, identity);
+    return identity;
+  }
+
+  /**
+   * Runs a change that may remove an admin. On PostgreSQL the admin rows are locked first, so two
+   * concurrent requests removing two different admins cannot both see "another admin is left".
+   * SQLite runs one operation at a time (see UserDatabase.run), which gives the same guarantee.
+   */
+  private withAdminsLocked<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (manager) => {
+      if (this.db.type === 'postgres') await manager.query(`SELECT id FROM users WHERE role = 'admin' FOR UPDATE`);
+      return work(manager);
+    });
+  }
+}
+
+function notFound(username: string): NotFoundException {
+  return new NotFoundException(`User "${username}" not found`);
+}
+
+function taken(username: string): ConflictException {
+  return new ConflictException(`username "${username}" is already taken`);
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  if (!(err instanceof QueryFailedError)) return false;
+  const code = (err.driverError as { code?: string } | undefined)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
