@@ -2,6 +2,9 @@ import { ConfigError, loadConfig } from './config/app-config';
 import { createApp } from './bootstrap/create-app';
 import { createRootLogger } from './logging/app-logger';
 
+/** In-flight requests get this long to finish after SIGTERM before the process gives up. */
+const SHUTDOWN_GRACE_MS = 25_000;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -20,6 +23,32 @@ async function main(): Promise<void> {
   const app = await createApp(config, logger);
   await app.listen(config.port, config.host);
   logger.info({ port: config.port, docs: '/api/docs', web: '/web' }, `kube-monitoring API listening on ${config.host}:${config.port}`);
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    const force = setTimeout(() => {
+      logger.error('in-flight requests did not finish in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    // Fastify stops accepting, waits for in-flight requests, then Nest closes pools (InfluxDB, database).
+    app
+      .close()
+      .then(() => {
+        logger.info('stopped');
+        logger.flush();
+        process.exit(0);
+      })
+      .catch((e: unknown) => {
+        logger.error({ err: e }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 main().catch((e: unknown) => {

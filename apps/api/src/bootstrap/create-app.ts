@@ -9,7 +9,9 @@ import { Logger } from 'pino';
 import { AppModule } from '../app.module';
 import { AppConfig } from '../config/app-config';
 import { ApiExceptionFilter } from '../filters/api-exception.filter';
+import { QueryMetrics } from '../influx/query-metrics';
 import { PinoNestLogger } from '../logging/app-logger';
+import { registerPrometheusMetrics } from '../observability/prometheus-metrics';
 import { setupOpenApi } from '../openapi/openapi';
 import { registerBodyParsers } from './body-parsers';
 import { createValidationPipe } from './validation';
@@ -70,10 +72,10 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     done();
   });
 
+  registerPrometheusMetrics(fastify, app.get(QueryMetrics));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(logger));
-  app.enableShutdownHooks();
   setupOpenApi(app);
   await registerWebApp(app, config.webDir, logger);
   return app;
