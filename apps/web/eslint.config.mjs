@@ -1,4 +1,5 @@
 import nx from "@nx/eslint-plugin";
+import angular from "angular-eslint";
 import baseConfig from "../../eslint.config.mjs";
 
 export default [
@@ -25,14 +26,16 @@ export default [
                     prefix: "km",
                     style: "kebab-case"
                 }
-            ]
+            ],
+            "@angular-eslint/prefer-on-push-component-change-detection": "error",
+            "@angular-eslint/prefer-signals": "error"
         }
     },
     {
         files: [
             "**/*.html"
         ],
-        // Override or add rules here
-        rules: {}
+        // Keyboard and screen-reader rules for every template (the dashboard must be keyboard-usable).
+        rules: Object.assign({}, ...angular.configs.templateAccessibility.map((c) => c.rules ?? {}))
     }
 ];

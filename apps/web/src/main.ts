@@ -1,7 +1,13 @@
 import { bootstrapApplication } from '@angular/platform-browser';
-import { appConfig } from './app/app.config';
-import { App } from './app/app';
 
-bootstrapApplication(App, appConfig).catch((err) =>
-  console.error(err)
-);
+import { App } from './app/app';
+import { createAppConfig } from './app/app.config';
+import { loadAppConfig } from './app/core/config/app-config';
+
+loadAppConfig()
+  .then((config) => bootstrapApplication(App, createAppConfig(config)))
+  .catch((error: unknown) => {
+    console.error(error);
+    const message = error instanceof Error ? error.message : String(error);
+    document.body.textContent = `kube-monitoring could not start: ${message}`;
+  });

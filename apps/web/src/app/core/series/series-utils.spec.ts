@@ -1,0 +1,51 @@
+import type { SeriesResponse } from '@kube-monitoring/contract';
+
+import { CPU_SERIES } from '../../../testing/fixtures';
+import { displayScale, latestTotal, latestValues, toChartLines } from './series-utils';
+
+describe('latestValues', () => {
+  it('should take each line\'s last sample and drop lines that stopped reporting', () => {
+    const latest = latestValues(CPU_SERIES);
+    // prod's last sample is at +4 min; ci's at +3 min (within two steps); dev stopped at +1 min.
+    expect(latest.map((v) => [v.label, v.value])).toEqual([
+      ['prod', 2000],
+      ['ci', 250],
+    ]);
+  });
+
+  it('should sum the latest values', () => {
+    expect(latestTotal(CPU_SERIES)).toEqual({ total: 2250, time: Date.parse('2024-03-01T10:04:00Z') });
+    expect(latestTotal({ ...CPU_SERIES, series: [] })).toBeNull();
+  });
+});
+
+describe('toChartLines', () => {
+  it('should convert to display units and order by size', () => {
+    const lines = toChartLines(CPU_SERIES);
+    expect(lines.map((l) => l.label)).toEqual(['prod', 'dev', 'ci']);
+    expect(lines[0].points[0]).toEqual({ x: Date.parse('2024-03-01T10:00:00Z'), y: 2 });
+    expect(lines[1].points[2].y).toBeNull();
+  });
+
+  it('should fold the smallest lines into "Other" so stacked totals stay right', () => {
+    const lines = toChartLines(CPU_SERIES, 2);
+    expect(lines.map((l) => l.label)).toEqual(['prod', 'Other (2)']);
+    const other = lines[1].points.map((p) => p.y);
+    expect(other).toEqual([0.6, 0.5, 0.3, 0.25, null]);
+  });
+});
+
+describe('displayScale', () => {
+  it('should show cores, GiB and GB', () => {
+    expect(displayScale('millicores')).toEqual({ divisor: 1000, label: 'cores' });
+    expect(displayScale('bytes')).toEqual({ divisor: 2 ** 30, label: 'GiB' });
+    expect(displayScale('megabytes')).toEqual({ divisor: 1000, label: 'GB' });
+    expect(displayScale('furlongs')).toEqual({ divisor: 1, label: 'furlongs' });
+  });
+
+  it('should handle an empty response', () => {
+    const empty: SeriesResponse = { ...CPU_SERIES, series: [] };
+    expect(toChartLines(empty)).toEqual([]);
+    expect(latestValues(empty)).toEqual([]);
+  });
+});

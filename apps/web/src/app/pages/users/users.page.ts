@@ -1,0 +1,175 @@
+import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { rxResource } from '@angular/core/rxjs-interop';
+import {
+  type AbstractControl,
+  NonNullableFormBuilder,
+  ReactiveFormsModule,
+  type ValidationErrors,
+  Validators,
+} from '@angular/forms';
+import type { Observable } from 'rxjs';
+
+import type { CreateUserRequest, UpdateUserRequest, UserRole, UserView } from '@kube-monitoring/contract';
+
+import { StateMessageComponent } from '../../components/state-message/state-message.component';
+import { describeApiError, toApiError } from '../../core/api/api-error';
+import { ApiService } from '../../core/api/api.service';
+import { AuthService } from '../../core/auth/auth.service';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** `"a, b ,c"` → `['a', 'b', 'c']` (empty = every namespace). */
+export function parseNamespaceList(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .split(/[\s,]+/)
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  ];
+}
+
+function namespaceListValidator(control: AbstractControl<string>): ValidationErrors | null {
+  const invalid = parseNamespaceList(control.value ?? '').filter((ns) => !DNS_LABEL.test(ns));
+  return invalid.length ? { namespaces: invalid.join(', ') } : null;
+}
+
+/** Admin page: list users, create, edit role / namespaces / email / password, delete. */
+@Component({
+  selector: 'km-users-page',
+  imports: [DatePipe, ReactiveFormsModule, StateMessageComponent],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './users.page.html',
+  styleUrl: './users.page.scss',
+})
+export class UsersPage {
+  private readonly api = inject(ApiService);
+  private readonly fb = inject(NonNullableFormBuilder);
+  protected readonly auth = inject(AuthService);
+
+  protected readonly minPassword = MIN_PASSWORD_LENGTH;
+  protected readonly users = rxResource({ stream: () => this.api.listUsers() });
+  protected readonly usersError = computed(() => (this.users.error() ? toApiError(this.users.error()) : null));
+  protected readonly userRows = computed(() =>
+    this.users.hasValue() ? [...this.users.value()].sort((a, b) => a.username.localeCompare(b.username)) : [],
+  );
+  protected readonly namespaces = rxResource({ stream: () => this.api.namespaces() });
+  protected readonly knownNamespaces = computed(() => (this.namespaces.hasValue() ? this.namespaces.value() : []));
+
+  protected readonly message = signal<string | null>(null);
+  protected readonly actionError = signal<string | null>(null);
+  protected readonly busy = signal(false);
+  protected readonly editing = signal<string | null>(null);
+  protected readonly confirmingDelete = signal<string | null>(null);
+  protected readonly createSubmitted = signal(false);
+
+  protected readonly createForm = this.fb.group({
+    username: ['', [Validators.required, Validators.pattern(/^[A-Za-z0-9._@-]{1,64}$/)]],
+    email: ['', [Validators.required, Validators.email]],
+    password: ['', [Validators.required, Validators.minLength(MIN_PASSWORD_LENGTH)]],
+    role: ['viewer' as UserRole],
+    namespaces: ['', namespaceListValidator],
+  });
+
+  protected readonly editForm = this.fb.group({
+    email: ['', [Validators.required, Validators.email]],
+    role: ['viewer' as UserRole],
+    namespaces: ['', namespaceListValidator],
+    password: ['', Validators.minLength(MIN_PASSWORD_LENGTH)],
+  });
+
+  protected describe = describeApiError;
+
+  protected namespacesText(user: UserView): string {
+    return user.namespaces.length ? user.namespaces.join(', ') : 'all';
+  }
+
+  protected isSelf(user: UserView): boolean {
+    return this.auth.user()?.username === user.username;
+  }
+
+  protected create(): void {
+    this.createSubmitted.set(true);
+    if (this.createForm.invalid || this.busy()) {
+      this.createForm.markAllAsTouched();
+      return;
+    }
+    const value = this.createForm.getRawValue();
+    const body: CreateUserRequest = {
+      username: value.username.trim(),
+      email: value.email.trim(),
+      password: value.password,
+      role: value.role,
+      namespaces: parseNamespaceList(value.namespaces),
+    };
+    this.run(this.api.createUser(body), `User ${body.username} created.`, () => {
+      this.createForm.reset();
+      this.createSubmitted.set(false);
+    });
+  }
+
+  protected startEdit(user: UserView): void {
+    this.confirmingDelete.set(null);
+    this.editing.set(user.username);
+    this.editForm.reset({
+      email: user.email,
+      role: user.role,
+      namespaces: user.namespaces.join(', '),
+      password: '',
+    });
+  }
+
+  protected cancelEdit(): void {
+    this.editing.set(null);
+  }
+
+  protected saveEdit(user: UserView): void {
+    if (this.editForm.invalid || this.busy()) {
+      this.editForm.markAllAsTouched();
+      return;
+    }
+    const value = this.editForm.getRawValue();
+    const body: UpdateUserRequest = {
+      email: value.email.trim(),
+      role: value.role,
+      namespaces: parseNamespaceList(value.namespaces),
+      ...(value.password ? { password: value.password } : {}),
+    };
+    this.run(this.api.updateUser(user.username, body), `User ${user.username} updated.`, () => {
+      this.editing.set(null);
+      if (this.isSelf(user)) this.auth.refreshUser().subscribe({ error: () => undefined });
+    });
+  }
+
+  protected askDelete(user: UserView): void {
+    this.editing.set(null);
+    this.confirmingDelete.set(user.username);
+  }
+
+  protected confirmDelete(user: UserView): void {
+    this.run(this.api.deleteUser(user.username), `User ${user.username} deleted.`, () =>
+      this.confirmingDelete.set(null),
+    );
+  }
+
+  private run<T>(request: Observable<T>, success: string, done: () => void): void {
+    this.busy.set(true);
+    this.message.set(null);
+    this.actionError.set(null);
+    request.subscribe({
+      next: () => {
+        this.busy.set(false);
+        this.message.set(success);
+        done();
+        this.users.reload();
+      },
+      error: (error: unknown) => {
+        this.busy.set(false);
+        this.actionError.set(describeApiError(toApiError(error)));
+      },
+    });
+  }
+}
