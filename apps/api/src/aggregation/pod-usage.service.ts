@@ -68,7 +68,9 @@ export class PodUsageService {
         // Snapshot before streaming containers: those pods are already counted from their pod series.
         const counted = new Set(collector.podFigures().map((p) => podId(p)));
         const skip = (k: { namespace: string; pod: string }) => counted.has(podId(k));
-        await this.consume(containerSumSamplesQuery(source, ns, readFrom, readTo, stepMs, listed), source, collector, skip);
+        // Buckets start half a step before the sample they hold: shift back to the sample's time.
+        const bucketShift = Math.floor(Math.max(1, Math.round(stepMs / 1000)) / 2) * 1000;
+        await this.consume(containerSumSamplesQuery(source, ns, readFrom, readTo, stepMs, listed), source, collector, skip, bucketShift);
       }
     }
     return collector.podFigures();
@@ -92,6 +94,7 @@ export class PodUsageService {
     source: MetricSource,
     collector: PodUsageCollector,
     skip: (k: { namespace: string; pod: string }) => boolean = () => false,
+    timeShiftMs = 0,
   ): Promise<void> {
     for await (const piece of this.influx.client.stream(query)) {
       const key = podKeyOf(piece, source);
@@ -101,7 +104,7 @@ export class PodUsageService {
       for (const row of piece.values) {
         const v = row[1];
         if (v === null || v === undefined) continue;
-        acc.add(Number(row[0]), Number(v) * scale);
+        acc.add(Number(row[0]) + timeShiftMs, Number(v) * scale);
       }
     }
   }

@@ -64,6 +64,17 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     reply.header('x-request-id', req.id);
     done();
   });
+  // During shutdown, answers to in-flight requests close their keep-alive connection so the
+  // server can finish closing as soon as they are sent.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_req, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
   fastify.addHook('onResponse', (req, reply, done) => {
     logger.info(
       { reqId: req.id, method: req.method, url: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },

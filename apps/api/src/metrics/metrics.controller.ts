@@ -44,7 +44,7 @@ export abstract class MetricQueryEndpoints {
   @Post('*')
   @HttpCode(200)
   @ApiOperation({ summary: 'Query a metric: raw points or an aggregation (the original API)' })
-  @ApiParam({ name: 'metric', description: 'Metric name, may contain `/`', example: 'cpu/usage_rate' })
+  @ApiParam({ name: 'metric', type: String, description: 'Metric name, may contain `/` (URL-encoded or not), e.g. `cpu/usage_rate`', example: 'cpu/usage_rate' })
   @ApiOkResponse({
     description: 'Raw points, aggregation rows, or `{"code":200,"message":"Query returns empty set"}`',
     schema: {

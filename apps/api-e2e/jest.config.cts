@@ -1,0 +1,17 @@
+/**
+ * End-to-end suites of the service API: a real InfluxDB (Debian's influxd) and the built API
+ * (`node dist/apps/api/main.js`) as separate processes, driven through the typed client generated
+ * from docs/openapi.json.
+ */
+module.exports = {
+  displayName: 'api-e2e',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  globalSetup: '<rootDir>/src/support/global-setup.ts',
+  globalTeardown: '<rootDir>/src/support/global-teardown.ts',
+  testTimeout: 60000,
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js'],
+};

@@ -1,0 +1,57 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { getFreePort, waitUntil } from '../../../../tools/services/service-utils';
+
+export const ROOT = resolve(__dirname, '../../../..');
+export const API_MAIN = join(ROOT, 'dist/apps/api/main.js');
+
+export interface ApiProcess {
+  url: string;
+  port: number;
+  logDir: string;
+  child: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts the built API (`node dist/apps/api/main.js`) with the given environment on a free port. */
+export async function startApi(env: Record<string, string>, options: { waitForHealth?: boolean } = {}): Promise<ApiProcess> {
+  if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: run \`npx nx build api\` first`);
+  const port = await getFreePort();
+  const logDir = env['LOG_DIR'] ?? mkdtempSync(join(tmpdir(), 'km-e2e-logs-'));
+  const child = spawn(process.execPath, [API_MAIN], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_DIR: logDir, LOG_LEVEL: 'info', WEB_DIR: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
+  child.stderr?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  if (options.waitForHealth !== false) {
+    await waitUntil(
+      'the API to answer /api/health',
+      () => fetch(`${url}/api/health`).then((r) => r.ok).catch(() => false),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        abort: () => (child.exitCode !== null ? new Error(`the API exited with ${child.exitCode}:\n${out}`) : undefined),
+      },
+    );
+  }
+  return {
+    url,
+    port,
+    logDir,
+    child,
+    output: () => out,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
