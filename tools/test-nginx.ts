@@ -88,7 +88,7 @@ function parseArgs(argv: string[]): Args {
 
 // ---------------------------------------------------------------- nginx install
 
-function ensureNginx(bin: string): void {
+export function ensureNginx(bin = '/usr/sbin/nginx'): void {
   if (existsSync(bin)) return;
   if (bin !== '/usr/sbin/nginx') throw new Error(`${bin} does not exist`);
   if (process.getuid?.() !== 0) throw new Error('nginx is missing and this is not root: run `apt-get install -y nginx`');
@@ -559,12 +559,15 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  .catch((error) => {
-    failed++;
-    console.log(`not ok - test-nginx could not run: ${error instanceof Error ? error.message : String(error)}`);
-  })
-  .finally(() => {
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exit(failed > 0 ? 1 : 0);
-  });
+// Run only when executed, not when tools/lint-deploy.ts imports the helpers above.
+if (require.main === module) {
+  main()
+    .catch((error) => {
+      failed++;
+      console.log(`not ok - test-nginx could not run: ${error instanceof Error ? error.message : String(error)}`);
+    })
+    .finally(() => {
+      console.log(`${passed} passed, ${failed} failed`);
+      process.exit(failed > 0 ? 1 : 0);
+    });
+}
