@@ -23,6 +23,13 @@ export type StateKind = 'loading' | 'error' | 'empty';
     </div>
   `,
   styles: `
+    :host {
+      display: block;
+    }
+    :host + :host,
+    :host:not(:last-child) {
+      margin-bottom: 1rem;
+    }
     .state {
       display: flex;
       align-items: center;

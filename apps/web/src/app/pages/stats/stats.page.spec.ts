@@ -47,7 +47,7 @@ describe(StatsPage.name, () => {
     backend.expectOne('/api/ui/series/gpu/usage_rate').flush(notFound, { status: 404, statusText: 'Not Found' });
     backend.expectOne('/api/ui/gpu/usage_rate').flush(notFound, { status: 404, statusText: 'Not Found' });
     await fixture.whenStable();
-    expect(text('stats-unknown-metric')).toContain('Unknown metric “gpu/usage_rate”');
+    expect(text('stats-unknown-metric')).toContain('Unknown metric gpu/usage_rate');
   });
 
   it('should show a clear message when InfluxDB is down', async () => {

@@ -132,6 +132,11 @@ export class StatsPage {
     return error ? toApiError(error) : null;
   });
   protected readonly unknownMetric = computed(() => this.seriesError()?.status === 404);
+  /** The API's 404 message, naming the metric when the API did not. */
+  protected readonly unknownMetricMessage = computed(() => {
+    const message = this.seriesError()?.message ?? '';
+    return message.includes(this.metric()) ? message : `Unknown metric “${this.metric()}”. ${message}`.trim();
+  });
   protected readonly pointsError = computed(() => {
     const error = this.points.error();
     return error ? toApiError(error) : null;
