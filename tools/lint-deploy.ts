@@ -448,7 +448,6 @@ function schemaProblems(objects: Obj[]): string[] {
     const modulePath = `kubernetes-models/${o['apiVersion']}/${o['kind']}`;
     let Model: { new (data: Obj): { validate(): void } };
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       Model = require(modulePath)[o['kind']];
     } catch {
       problems.push(`${idOf(o)}: no schema for ${o['apiVersion']} ${o['kind']} (unknown apiVersion/kind?)`);
