@@ -14,6 +14,8 @@ module.exports = {
       target: 'node',
       compiler: 'tsc',
       main: './src/main.ts',
+      // The users CLI ships in the image next to the API, so production needs no TypeScript runtime.
+      additionalEntryPoints: [{ entryName: 'cli/users-cli', entryPath: './src/cli/users-cli.ts' }],
       tsConfig: './tsconfig.app.json',
       assets: ["./src/assets"],
       optimization: false,
