@@ -35,6 +35,8 @@ export interface PostgresHandle {
   /** Stop the server but keep the cluster (outage tests); `resume()` starts it again on the same port. */
   pause(): Promise<void>;
   resume(): Promise<void>;
+  /** Another empty database owned by the same role (a fresh schema per suite); returns its URL. */
+  createDatabase(name: string): Promise<string>;
 }
 
 export interface StartPostgresOptions {
@@ -51,6 +53,7 @@ interface RunAs {
 /** What the CLI persists so `stop` can find a cluster started by an earlier `start`. */
 interface ClusterState {
   url: string;
+  password: string;
   port: number;
   database: string;
   baseDir: string;
@@ -102,9 +105,11 @@ async function startCluster(options: StartPostgresOptions): Promise<ClusterState
 
     const port = await startOnFreePort(binDir, runAs, baseDir, log);
     const password = randomBytes(16).toString('hex');
-    await createDatabase(baseDir, port, database, password);
+    await createRole(baseDir, port, password);
+    await createDatabase(baseDir, port, database);
     const state: ClusterState = {
-      url: `postgres://${ROLE}:${password}@127.0.0.1:${port}/${database}`,
+      url: urlFor(password, port, database),
+      password,
       port,
       database,
       baseDir,
@@ -131,6 +136,10 @@ function handleFor(state: ClusterState): PostgresHandle {
     pause: () => pgCtlStop(state),
     resume: async () => {
       await pgCtlStart(state.binDir, state.runAs, state.baseDir, state.port);
+    },
+    createDatabase: async (name) => {
+      await createDatabase(state.baseDir, state.port, name);
+      return urlFor(state.password, state.port, name);
     },
   };
 }
@@ -279,18 +288,29 @@ function freePort(): Promise<number> {
   });
 }
 
-async function createDatabase(baseDir: string, port: number, database: string, password: string): Promise<void> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`database name must be a plain identifier, got "${database}"`);
-  // Local socket connections are trusted; TCP ones (the URL we hand out) need the role's password.
+function urlFor(password: string, port: number, database: string): string {
+  return `postgres://${ROLE}:${password}@127.0.0.1:${port}/${database}`;
+}
+
+/** Runs statements as the superuser over the unix socket (trusted; TCP connections need a password). */
+async function asSuperuser(baseDir: string, port: number, statements: string[]): Promise<void> {
   const admin = new Client({ host: baseDir, port, user: 'postgres', database: 'postgres' });
   await admin.connect();
   try {
-    // DDL takes no bind parameters; the password is our own hex string and the name was checked above.
-    await admin.query(`CREATE ROLE ${ROLE} LOGIN PASSWORD '${password}'`);
-    await admin.query(`CREATE DATABASE ${database} OWNER ${ROLE}`);
+    for (const sql of statements) await admin.query(sql);
   } finally {
     await admin.end();
   }
+}
+
+function createRole(baseDir: string, port: number, password: string): Promise<void> {
+  // DDL takes no bind parameters; the password is our own hex string.
+  return asSuperuser(baseDir, port, [`CREATE ROLE ${ROLE} LOGIN PASSWORD '${password}'`]);
+}
+
+function createDatabase(baseDir: string, port: number, database: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) throw new Error(`database name must be a plain identifier, got "${database}"`);
+  return asSuperuser(baseDir, port, [`CREATE DATABASE ${database} OWNER ${ROLE}`]);
 }
 
 // ---- CLI: start | stop | status, with state in .services/postgres.json -------------------------

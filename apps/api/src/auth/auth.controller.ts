@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { LoginResponse, UserView } from '@kube-monitoring/contract';
 
+import { ApiErrorDto } from '../openapi/api-error.dto';
 import { UserViewDto } from '../users/users.dto';
 import { LoginDto, LoginResponseDto } from './auth.dto';
 import { AuthService } from './auth.service';
@@ -29,10 +30,10 @@ export class AuthController {
   // No credentials needed: an explicit empty requirement overrides any document-wide default.
   @ApiOperation({ summary: 'Log in and receive a bearer token', security: [] })
   @ApiOkResponse({ type: LoginResponseDto })
-  @ApiBadRequestResponse({ description: 'username or password missing or malformed.' })
-  @ApiUnauthorizedResponse({ description: 'Invalid username or password.' })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address, or too many failures for this username.' })
-  @ApiServiceUnavailableResponse({ description: 'User database unavailable.' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'username or password missing or malformed.' })
+  @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'Invalid username or password.' })
+  @ApiTooManyRequestsResponse({ type: ApiErrorDto, description: 'Too many attempts from this address, or too many failures for this username.' })
+  @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'User database unavailable.' })
   login(@Body() body: LoginDto, @Ip() clientAddress: string): Promise<LoginResponse> {
     return this.auth.login(body.username, body.password, clientAddress);
   }

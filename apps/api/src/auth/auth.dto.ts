@@ -5,17 +5,18 @@ import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { UserViewDto } from '../users/users.dto';
 import { PASSWORD_MAX_LENGTH } from '../users/user-rules';
 
+// class-validator checks the decorator nearest the field first and stops there: type checks go last.
 export class LoginDto implements LoginRequest {
   @ApiProperty({ description: 'Login name.', example: 'alice', maxLength: 64 })
-  @IsString({ message: 'username must be a string' })
-  @IsNotEmpty({ message: 'username is required' })
   @MaxLength(64, { message: 'username must be at most 64 characters' })
+  @IsNotEmpty({ message: 'username is required' })
+  @IsString({ message: 'username must be a string' })
   username!: string;
 
   @ApiProperty({ description: 'Password.', format: 'password', writeOnly: true, example: 'tulip-Orbit-93', maxLength: PASSWORD_MAX_LENGTH })
-  @IsString({ message: 'password must be a string' })
-  @IsNotEmpty({ message: 'password is required' })
   @MaxLength(PASSWORD_MAX_LENGTH, { message: `password must be at most ${PASSWORD_MAX_LENGTH} characters` })
+  @IsNotEmpty({ message: 'password is required' })
+  @IsString({ message: 'password must be a string' })
   password!: string;
 }
 

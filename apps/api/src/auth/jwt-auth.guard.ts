@@ -3,6 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { UserRole } from '@kube-monitoring/contract';
 
+import { AccessScope } from '../access/access-scope';
+import { SCOPE_PROPERTY } from '../access/request-scope.decorator';
 import { AuthUser, JWT_STRATEGY, REQUIRED_ROLE_KEY } from './auth-user';
 
 /**
@@ -17,11 +19,15 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     await (super.canActivate(context) as Promise<boolean>);
+    const request = context.switchToHttp().getRequest<Record<string, unknown> & { user: AuthUser }>();
+    const user = request.user;
     const required = this.reflector.getAllAndOverride<UserRole | undefined>(REQUIRED_ROLE_KEY, [context.getHandler(), context.getClass()]);
-    if (required === 'admin') {
-      const user = context.switchToHttp().getRequest<{ user: AuthUser }>().user;
-      if (user.role !== 'admin') throw new ForbiddenException(`This operation needs the admin role; "${user.username}" is a ${user.role}`);
+    if (required === 'admin' && user.role !== 'admin') {
+      throw new ForbiddenException(`This operation needs the admin role; "${user.username}" is a ${user.role}`);
     }
+    // The shared read handlers take the caller's namespaces from here (`@RequestScope()`).
+    const scope: AccessScope = { kind: 'user', username: user.username, namespaces: user.namespaces.length ? [...user.namespaces] : 'all' };
+    request[SCOPE_PROPERTY] = scope;
     return true;
   }
 

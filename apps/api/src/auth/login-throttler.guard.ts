@@ -14,7 +14,12 @@ export class LoginThrottlerStorage extends ThrottlerStorageService {}
  */
 @Injectable()
 export class LoginThrottlerGuard extends ThrottlerGuard {
-  constructor(@Inject(LOGIN_LIMITS) limits: LoginLimits, storage: LoginThrottlerStorage, reflector: Reflector) {
+  // Every parameter names its token: Nest would otherwise inherit ThrottlerGuard's own injection tokens.
+  constructor(
+    @Inject(LOGIN_LIMITS) limits: LoginLimits,
+    @Inject(LoginThrottlerStorage) storage: LoginThrottlerStorage,
+    @Inject(Reflector) reflector: Reflector,
+  ) {
     super(
       {
         throttlers: [{ name: 'login', limit: limits.perClient.limit, ttl: limits.perClient.ttlMs }],

@@ -14,6 +14,7 @@ export interface TerminalInput extends Readable {
 
 export class PasswordInputError extends Error {}
 
+// eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
 const ESCAPE_SEQUENCE = /\u001b(?:\[[0-9;?]*[ -/]*[@-~]|O.|.)/g;
 
 /** Reads one password typed on a terminal without echoing it. Ctrl-C aborts, backspace and Ctrl-U edit. */
@@ -47,10 +48,11 @@ export function promptHidden(prompt: string, input: TerminalInput, output: Writa
         else if (ch >= ' ') value += ch;
       }
     };
-    output.write(prompt);
+    // Echo goes off before the prompt shows, so nothing typed in answer to it can appear on screen.
     setRawMode(true);
     input.on('data', onData);
     input.resume();
+    output.write(prompt);
   });
 }
 

@@ -151,6 +151,7 @@ export class UserDatabase {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.ready = false;
     clearTimeout(this.retryTimer);
     await this.connecting?.catch(() => undefined);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();

@@ -13,6 +13,7 @@ import {
 import type { UserView } from '@kube-monitoring/contract';
 
 import { UserAuth } from '../auth/user-auth.decorator';
+import { ApiErrorDto } from '../openapi/api-error.dto';
 import { CreateUserDto, UpdateUserDto, UserViewDto } from './users.dto';
 import { UsersService } from './users.service';
 
@@ -35,8 +36,8 @@ export class UsersController {
   @Post()
   @ApiOperation({ summary: 'Create a dashboard user' })
   @ApiCreatedResponse({ type: UserViewDto })
-  @ApiBadRequestResponse({ description: 'A field is invalid (the message names it), e.g. a weak password.' })
-  @ApiConflictResponse({ description: 'The username is already taken.' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'A field is invalid (the message names it), e.g. a weak password.' })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'The username is already taken.' })
   createUser(@Body() body: CreateUserDto): Promise<UserView> {
     return this.users.create(body);
   }
@@ -45,9 +46,9 @@ export class UsersController {
   @ApiOperation({ summary: 'Change a user (e-mail, password, role, namespaces)' })
   @ApiParam(USERNAME_PARAM)
   @ApiOkResponse({ type: UserViewDto })
-  @ApiBadRequestResponse({ description: 'A field is invalid (the message names it).' })
-  @ApiNotFoundResponse({ description: 'No such user.' })
-  @ApiConflictResponse({ description: 'The change would demote the last admin.' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'A field is invalid (the message names it).' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such user.' })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'The change would demote the last admin.' })
   updateUser(@Param('username') username: string, @Body() body: UpdateUserDto): Promise<UserView> {
     return this.users.update(username, body);
   }
@@ -57,8 +58,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Delete a user' })
   @ApiParam(USERNAME_PARAM)
   @ApiNoContentResponse({ description: 'Deleted.' })
-  @ApiNotFoundResponse({ description: 'No such user.' })
-  @ApiConflictResponse({ description: 'The user is the last admin.' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such user.' })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'The user is the last admin.' })
   deleteUser(@Param('username') username: string): Promise<void> {
     return this.users.delete(username);
   }

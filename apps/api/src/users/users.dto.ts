@@ -35,15 +35,17 @@ export class UserViewDto implements UserView {
   updatedAt!: string;
 }
 
+// class-validator checks the decorator nearest the field first and stops there: type checks go last.
 export class CreateUserDto implements CreateUserRequest {
   @ApiProperty({ description: USERNAME_RULE, example: 'alice', pattern: USERNAME_PATTERN.source, maxLength: 64 })
-  @IsString({ message: 'username must be a string' })
   @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
+  @IsString({ message: 'username must be a string' })
   username!: string;
 
   @ApiProperty({ description: 'Contact e-mail address.', example: 'alice@example.org', maxLength: EMAIL_MAX_LENGTH })
   @IsEmail({}, { message: 'email must be a valid e-mail address like name@example.org' })
   @MaxLength(EMAIL_MAX_LENGTH, { message: `email must be at most ${EMAIL_MAX_LENGTH} characters` })
+  @IsString({ message: 'email must be a string' })
   email!: string;
 
   @ApiProperty({
@@ -54,8 +56,8 @@ export class CreateUserDto implements CreateUserRequest {
     maxLength: PASSWORD_MAX_LENGTH,
     example: 'tulip-Orbit-93',
   })
-  @IsString({ message: 'password must be a string' })
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, { message: PASSWORD_RULE })
+  @IsString({ message: 'password must be a string' })
   password!: string;
 
   @ApiPropertyOptional({ description: '`admin` may manage users; `viewer` may only read.', enum: USER_ROLES, default: 'viewer' })
@@ -70,10 +72,10 @@ export class CreateUserDto implements CreateUserRequest {
     example: ['lab-genomics', 'course-ml'],
   })
   @IsOptional()
-  @IsArray({ message: 'namespaces must be a list of namespace names' })
-  @ArrayMaxSize(MAX_NAMESPACES, { message: `namespaces must list at most ${MAX_NAMESPACES} names` })
-  @IsString({ each: true, message: 'namespaces must contain only strings' })
   @Matches(NAMESPACE_PATTERN, { each: true, message: `each entry of namespaces ${NAMESPACE_RULE}` })
+  @IsString({ each: true, message: 'namespaces must contain only strings' })
+  @ArrayMaxSize(MAX_NAMESPACES, { message: `namespaces must list at most ${MAX_NAMESPACES} names` })
+  @IsArray({ message: 'namespaces must be a list of namespace names' })
   namespaces?: string[];
 }
 

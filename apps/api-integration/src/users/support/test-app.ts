@@ -1,0 +1,96 @@
+/**
+ * A Fastify Nest app made of the users, auth and database modules (plus probe controllers), with the
+ * API's own validation pipe and error filter, so answers have the real `{code, message}` shape.
+ */
+import { DynamicModule, LoggerService, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import pino from 'pino';
+
+import { AuthModule } from '../../../../api/src/auth/auth.module';
+import { createValidationPipe } from '../../../../api/src/bootstrap/validation';
+import { AppConfig, loadConfig } from '../../../../api/src/config/app-config';
+import { AppConfigModule } from '../../../../api/src/config/config.module';
+import { DatabaseModule } from '../../../../api/src/database/database.module';
+import { UserDatabase } from '../../../../api/src/database/user-database';
+import { ApiExceptionFilter } from '../../../../api/src/filters/api-exception.filter';
+import { UsersModule } from '../../../../api/src/users/users.module';
+import { UsersService } from '../../../../api/src/users/users.service';
+import { ServiceProbeController, UiProbeController } from './probe.controllers';
+
+export const SERVICE_HEADERS = { 'x-username': 'billing', 'x-password': 'billing-secret-1' };
+export const JWT_SECRET = 'integration-secret-0123456789abcdef0123456789';
+
+/** Keeps every log line so suites can check what is (and is not) logged. */
+export class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  log(message: unknown, context?: string) {
+    this.lines.push(`log [${context}] ${String(message)}`);
+  }
+  warn(message: unknown, context?: string) {
+    this.lines.push(`warn [${context}] ${String(message)}`);
+  }
+  error(message: unknown, ...rest: unknown[]) {
+    this.lines.push(`error ${String(message)} ${rest.map(String).join(' ')}`);
+  }
+  debug() {
+    return undefined;
+  }
+  verbose() {
+    return undefined;
+  }
+}
+
+@Module({})
+class UsersTestAppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: UsersTestAppModule,
+      imports: [AppConfigModule.forRoot(config), DatabaseModule, UsersModule, AuthModule],
+      controllers: [UiProbeController, ServiceProbeController],
+    };
+  }
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  logs: CapturingLogger;
+  users: UsersService;
+  database: UserDatabase;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Extra environment (JWT_EXPIRES_IN, …) on top of the store's. */
+  env?: Record<string, string>;
+}
+
+export async function createTestApp(storeEnv: Record<string, string>, options: TestAppOptions = {}): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    API_USERNAME: SERVICE_HEADERS['x-username'],
+    API_PASSWORD: SERVICE_HEADERS['x-password'],
+    JWT_SECRET,
+    ...storeEnv,
+    ...options.env,
+  });
+  const logs = new CapturingLogger();
+  const app = await NestFactory.create<NestFastifyApplication>(UsersTestAppModule.forRoot(config), new FastifyAdapter(), {
+    logger: logs,
+    abortOnError: false,
+  });
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter(pino({ level: 'silent' })));
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    config,
+    logs,
+    users: app.get(UsersService),
+    database: app.get(UserDatabase),
+    close: () => app.close(),
+  };
+}

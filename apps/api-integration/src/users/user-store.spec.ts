@@ -1,0 +1,162 @@
+import { ConflictException, NotFoundException } from '@nestjs/common';
+
+import { UserDatabase } from '../../../api/src/database/user-database';
+import { UserLookupCache } from '../../../api/src/users/user-lookup-cache';
+import { UsersService } from '../../../api/src/users/users.service';
+import { Backend, BACKENDS, startBackend, Store } from './support/backends';
+
+const PASSWORD = 'tulip-Orbit-93';
+const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+describe.each(BACKENDS)('user store on %s', (kind) => {
+  let backend: Backend;
+  let store: Store;
+  let database: UserDatabase;
+  let users: UsersService;
+
+  beforeAll(async () => {
+    backend = await startBackend(kind);
+  });
+  afterAll(async () => {
+    await backend.dispose();
+  });
+
+  beforeEach(async () => {
+    store = await backend.freshStore();
+    database = new UserDatabase(store.config, { logger: quiet });
+    await database.connect();
+    users = new UsersService(database, new UserLookupCache(0));
+  });
+  afterEach(async () => {
+    await database.close();
+  });
+
+  describe('migrations', () => {
+    it('should create the schema from an empty database and record the migration once', async () => {
+      const tables = await database.run((ds) => ds.createQueryRunner().getTables(['users']));
+      expect(tables).toHaveLength(1);
+      const columns = Object.fromEntries(tables[0].columns.map((c) => [c.name, c.type]));
+      expect(Object.keys(columns).sort()).toEqual(['created_at', 'email', 'id', 'namespaces', 'password_hash', 'role', 'updated_at', 'username']);
+      if (kind === 'postgres') expect(columns['created_at']).toBe('timestamp with time zone');
+      const applied = await database.run((ds) => ds.query('SELECT name FROM typeorm_migrations'));
+      expect(applied).toEqual([{ name: 'CreateUsers1764000000000' }]);
+    });
+
+    it('should apply nothing more when started again on a migrated database', async () => {
+      const logged: string[] = [];
+      const again = new UserDatabase(store.config, { logger: { ...quiet, log: (m) => logged.push(m) } });
+      await expect(again.start()).resolves.toBe(true);
+      await again.close();
+      expect(logged.filter((m) => m.startsWith('applied migration'))).toEqual([]);
+      expect(await database.run((ds) => ds.query('SELECT name FROM typeorm_migrations'))).toHaveLength(1);
+    });
+
+    it('should let the database itself refuse an unknown role', async () => {
+      await expect(
+        database.run((ds) =>
+          ds.query(`INSERT INTO users (username, email, password_hash, role, namespaces) VALUES ('x', 'x@example.org', 'h', 'root', '[]')`),
+        ),
+      ).rejects.toThrow(/CHK_users_role|constraint/i);
+    });
+  });
+
+  describe('CRUD', () => {
+    it('should create, read, list, update and delete users', async () => {
+      const created = await users.create({ username: 'alice', email: 'alice@example.org', password: PASSWORD, role: 'admin' });
+      expect(created).toEqual({
+        username: 'alice',
+        email: 'alice@example.org',
+        role: 'admin',
+        namespaces: [],
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        updatedAt: expect.any(String),
+      });
+      expect(Math.abs(Date.parse(created.createdAt) - Date.now())).toBeLessThan(60_000);
+
+      await users.create({ username: 'bob', email: 'bob@example.org', password: PASSWORD, namespaces: ['lab-b', 'lab-a', 'lab-b'] });
+      expect((await users.get('bob')).namespaces).toEqual(['lab-a', 'lab-b']);
+      expect((await users.list()).map((u) => `${u.username}:${u.role}`)).toEqual(['alice:admin', 'bob:viewer']);
+
+      const updated = await users.update('bob', { email: 'robert@example.org', namespaces: [], role: 'admin' });
+      expect(updated).toMatchObject({ email: 'robert@example.org', namespaces: [], role: 'admin' });
+      expect(Date.parse(updated.updatedAt)).toBeGreaterThanOrEqual(Date.parse(updated.createdAt));
+
+      await users.delete('bob');
+      await expect(users.get('bob')).rejects.toThrow(NotFoundException);
+      await expect(users.delete('bob')).rejects.toThrow('User "bob" not found');
+      await expect(users.update('nobody', { email: 'n@example.org' })).rejects.toThrow(NotFoundException);
+    });
+
+    it('should refuse a taken username with 409, even when two requests race', async () => {
+      await users.create({ username: 'alice', email: 'alice@example.org', password: PASSWORD });
+      await expect(users.create({ username: 'alice', email: 'other@example.org', password: PASSWORD })).rejects.toThrow(
+        new ConflictException('username "alice" is already taken'),
+      );
+      const race = await Promise.allSettled(
+        [1, 2, 3].map((i) => users.create({ username: 'carol', email: `c${i}@example.org`, password: PASSWORD })),
+      );
+      expect(race.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of race.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
+        expect(r.reason).toBeInstanceOf(ConflictException);
+      }
+    });
+
+    it('should store only a salted scrypt hash and verify passwords against it', async () => {
+      await users.create({ username: 'alice', email: 'alice@example.org', password: PASSWORD });
+      const [row] = await database.run((ds) => ds.query(`SELECT password_hash FROM users WHERE username = 'alice'`));
+      expect(row.password_hash).toMatch(/^scrypt\$/);
+      expect(row.password_hash).not.toContain(PASSWORD);
+      expect(await users.verifyCredentials('alice', PASSWORD)).not.toBeNull();
+      expect(await users.verifyCredentials('alice', 'tulip-Orbit-94')).toBeNull();
+      expect(await users.verifyCredentials('nobody', PASSWORD)).toBeNull();
+
+      await users.setPassword('alice', 'New-password-7');
+      expect(await users.verifyCredentials('alice', PASSWORD)).toBeNull();
+      expect(await users.verifyCredentials('alice', 'New-password-7')).not.toBeNull();
+    });
+
+    it('should reject invalid fields naming them', async () => {
+      await expect(users.create({ username: 'Bad Name', email: 'a@example.org', password: PASSWORD })).rejects.toThrow(/username must be/);
+      await expect(users.create({ username: 'dave', email: 'nope', password: PASSWORD })).rejects.toThrow(/email must be a valid/);
+      await expect(users.create({ username: 'dave', email: 'd@example.org', password: 'davedavedave' })).rejects.toThrow(/password must/);
+      await expect(users.create({ username: 'dave', email: 'd@example.org', password: PASSWORD, namespaces: ['UPPER'] })).rejects.toThrow(
+        /namespaces: "UPPER"/,
+      );
+      expect(await users.list()).toEqual([]);
+    });
+  });
+
+  describe('the last admin', () => {
+    beforeEach(async () => {
+      await users.create({ username: 'root1', email: 'r1@example.org', password: PASSWORD, role: 'admin' });
+      await users.create({ username: 'viewer1', email: 'v1@example.org', password: PASSWORD });
+    });
+
+    it('should be neither deleted nor demoted', async () => {
+      await expect(users.delete('root1')).rejects.toThrow(/cannot delete "root1", the last admin/);
+      await expect(users.update('root1', { role: 'viewer' })).rejects.toThrow(/cannot demote "root1", the last admin/);
+      expect((await users.get('root1')).role).toBe('admin');
+    });
+
+    it('should be removable once another admin exists', async () => {
+      await users.update('viewer1', { role: 'admin' });
+      await users.update('root1', { role: 'viewer' });
+      await expect(users.delete('viewer1')).rejects.toThrow(ConflictException);
+      await users.delete('root1');
+      expect(await users.countAdmins()).toBe(1);
+    });
+
+    it('should survive two admins being removed at the same time', async () => {
+      await users.update('viewer1', { role: 'admin' });
+      const outcomes = await Promise.allSettled([users.delete('root1'), users.delete('viewer1')]);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      expect(await users.countAdmins()).toBe(1);
+
+      await users.create({ username: 'root2', email: 'r2@example.org', password: PASSWORD, role: 'admin' });
+      const remaining = (await users.list()).filter((u) => u.role === 'admin').map((u) => u.username);
+      const demotions = await Promise.allSettled(remaining.map((u) => users.update(u, { role: 'viewer' })));
+      expect(demotions.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      expect(await users.countAdmins()).toBe(1);
+    });
+  });
+});

@@ -1,0 +1,76 @@
+import { HttpException, Logger, UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+
+import type { AppConfig } from '../config/app-config';
+import type { UserEntity } from '../users/user.entity';
+import type { UsersService } from '../users/users.service';
+import { AuthService, INVALID_CREDENTIALS } from './auth.service';
+import { LoginFailureLimiter } from './login-failure-limiter';
+
+const SECRET = 'unit-test-secret-0123456789abcdef0123';
+
+function storedUser(): UserEntity {
+  return {
+    id: 1,
+    username: 'lab',
+    email: 'lab@example.org',
+    passwordHash: 'scrypt$…',
+    role: 'viewer',
+    namespaces: ['lab-a'],
+    createdAt: new Date('2025-01-01T00:00:00Z'),
+    updatedAt: new Date('2025-01-02T00:00:00Z'),
+  };
+}
+
+describe(AuthService.name, () => {
+  let verifyCredentials: jest.Mock;
+  let service: AuthService;
+  let jwt: JwtService;
+  let warn: jest.SpyInstance;
+
+  beforeEach(() => {
+    verifyCredentials = jest.fn(async (_u: string, password: string) => (password === 'Right-pass-01' ? storedUser() : null));
+    jwt = new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', expiresIn: 600 } });
+    const users = { verifyCredentials } as unknown as UsersService;
+    service = new AuthService(users, jwt, new LoginFailureLimiter(3, 60_000), { jwtExpiresInSeconds: 600 } as AppConfig);
+    warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('should issue an HS256 token carrying the user, and the user view', async () => {
+    const res = await service.login('lab', 'Right-pass-01', '10.0.0.1');
+    expect(res).toMatchObject({ tokenType: 'Bearer', expiresIn: 600, user: { username: 'lab', namespaces: ['lab-a'], createdAt: '2025-01-01T00:00:00.000Z' } });
+    const claims = jwt.verify(res.accessToken, { algorithms: ['HS256'] });
+    expect(claims).toMatchObject({ sub: 'lab', role: 'viewer', ns: ['lab-a'] });
+    expect(claims.exp - claims.iat).toBe(600);
+    expect(JSON.stringify(res.user)).not.toContain('scrypt');
+  });
+
+  it('should refuse a wrong password with 401 and log the username and address, not the password', async () => {
+    await expect(service.login('lab', 'Wrong-pass-01', '10.0.0.2')).rejects.toThrow(new UnauthorizedException(INVALID_CREDENTIALS));
+    expect(warn).toHaveBeenCalledWith('login failed for username "lab" from 10.0.0.2');
+    expect(JSON.stringify(warn.mock.calls)).not.toContain('Wrong-pass-01');
+  });
+
+  it('should quote hostile usernames in the log', async () => {
+    await expect(service.login('evil\nFAKE LOG LINE', 'x', '10.0.0.3')).rejects.toThrow(UnauthorizedException);
+    expect(warn.mock.calls[0][0]).toBe('login failed for username "evil\\nFAKE LOG LINE" from 10.0.0.3');
+  });
+
+  it('should lock the username after the allowed failures without checking the password any more', async () => {
+    for (let i = 0; i < 3; i++) await expect(service.login('lab', `Wrong-${i}`, '10.0.0.4')).rejects.toThrow(UnauthorizedException);
+    verifyCredentials.mockClear();
+    const locked = service.login('lab', 'Right-pass-01', '10.0.0.5');
+    await expect(locked).rejects.toThrow(HttpException);
+    await expect(locked).rejects.toMatchObject({ status: 429 });
+    expect(verifyCredentials).not.toHaveBeenCalled();
+  });
+
+  it('should forget past failures after a successful login', async () => {
+    for (let i = 0; i < 2; i++) await expect(service.login('lab', `Wrong-${i}`, '10.0.0.6')).rejects.toThrow(UnauthorizedException);
+    await service.login('lab', 'Right-pass-01', '10.0.0.6');
+    for (let i = 0; i < 2; i++) await expect(service.login('lab', `Wrong-${i}`, '10.0.0.6')).rejects.toThrow(UnauthorizedException);
+    await expect(service.login('lab', 'Right-pass-01', '10.0.0.6')).resolves.toBeDefined();
+  });
+});
