@@ -22,7 +22,7 @@
  *     Secrets and their keys, Services, ports, Ingress backends, NetworkPolicy selectors,
  *     RBAC), InfluxDB's volume and NetworkPolicy, the Secret template holding no secret,
  *     the API's environment against apps/api/src/config/app-config.ts and
- *     docs/configuration.md.
+ *     README.md (Configuration).
  *  4. Telegraf: parses telegraf.conf (TOML) and checks it writes exactly the names the API
  *     reads, every 60 s, to the in-cluster InfluxDB, with every ${VAR} it uses defined.
  *  5. Grafana: provisioning files, and every dashboard query run on a real InfluxDB
@@ -54,7 +54,7 @@ const ROOT = resolve(__dirname, '..');
 const DEPLOY = join(ROOT, 'deploy');
 const K8S = join(DEPLOY, 'k8s');
 const APP_CONFIG = join(ROOT, 'apps/api/src/config/app-config.ts');
-const CONFIG_DOC = join(ROOT, 'docs/configuration.md');
+const CONFIG_DOC = join(ROOT, 'README.md');
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
@@ -1285,7 +1285,7 @@ async function main(): Promise<void> {
       await group(`${label}: InfluxDB on a persistent volume, reachable only from api, grafana and telegraf`, () => influxProblems(objects));
       await group(`${label}: Telegraf writes what the API reads (telegraf.conf, env, RBAC)`, () => telegrafProblems(objects));
       await group(`${label}: Grafana provisioning (InfluxQL datasource on database k8s, dashboards)`, () => grafanaProblems(objects));
-      if (!isBase) await group(`${label}: API environment matches app-config.ts and docs/configuration.md`, () => configurationProblems(objects));
+      if (!isBase) await group(`${label}: API environment matches app-config.ts and README.md (Configuration)`, () => configurationProblems(objects));
     }
 
     await group('credentials: only a CHANGE_ME template (.example) is committed, never secrets.env or a Secret', () => secretTemplateProblems());
