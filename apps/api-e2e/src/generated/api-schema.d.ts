@@ -4,6 +4,40 @@
  */
 
 export interface paths {
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log in and receive a bearer token */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The logged-in user */
+        get: operations["me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -56,10 +90,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ui/{metric}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Query a metric: raw points or an aggregation (the original API) */
+        post: operations["uiQueryMetric"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List dashboard users */
+        get: operations["listUsers"];
+        put?: never;
+        /** Create a dashboard user */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a user */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        /** Change a user (e-mail, password, role, namespaces) */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        LoginDto: {
+            /**
+             * @description Login name.
+             * @example alice
+             */
+            username: string;
+            /**
+             * Format: password
+             * @description Password.
+             * @example tulip-Orbit-93
+             */
+            password: string;
+        };
+        UserViewDto: {
+            /**
+             * @description Login name (unique).
+             * @example alice
+             */
+            username: string;
+            /**
+             * @description Contact e-mail address.
+             * @example alice@example.org
+             */
+            email: string;
+            /**
+             * @description `admin` may manage users; `viewer` may only read.
+             * @example viewer
+             * @enum {string}
+             */
+            role: "admin" | "viewer";
+            /**
+             * @description Namespaces the user may see; empty = all namespaces.
+             * @example [
+             *       "lab-genomics"
+             *     ]
+             */
+            namespaces: string[];
+            /**
+             * Format: date-time
+             * @description Creation time, ISO-8601 UTC.
+             * @example 2025-01-31T09:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Last change, ISO-8601 UTC.
+             * @example 2025-02-01T10:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        LoginResponseDto: {
+            /**
+             * @description JWT (HS256) to send as `Authorization: Bearer <token>`.
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.…
+             */
+            accessToken: string;
+            /**
+             * @example Bearer
+             * @enum {string}
+             */
+            tokenType: "Bearer";
+            /**
+             * @description Seconds until the token expires (JWT_EXPIRES_IN).
+             * @example 28800
+             */
+            expiresIn: number;
+            user: components["schemas"]["UserViewDto"];
+        };
+        ApiErrorDto: {
+            /**
+             * @description HTTP status code
+             * @example 400
+             */
+            code: number;
+            /**
+             * @description What is wrong, naming the field
+             * @example limit: must be an integer between 1 and 10000
+             */
+            message: string;
+        };
         HealthResponseDto: {
             /**
              * @example ok
@@ -77,18 +244,6 @@ export interface components {
              *     }
              */
             checks?: Record<string, never>;
-        };
-        ApiErrorDto: {
-            /**
-             * @description HTTP status code
-             * @example 400
-             */
-            code: number;
-            /**
-             * @description What is wrong, naming the field
-             * @example limit: must be an integer between 1 and 10000
-             */
-            message: string;
         };
         RawPointDto: {
             /** @example 2017-12-01T10:00:00.000Z */
@@ -189,6 +344,67 @@ export interface components {
              */
             timeEndInterval?: string;
         };
+        CreateUserDto: {
+            /**
+             * @description username must be 1-64 characters: lower-case letters, digits, ".", "_", "-" or "@", starting and ending with a letter or digit
+             * @example alice
+             */
+            username: string;
+            /**
+             * @description Contact e-mail address.
+             * @example alice@example.org
+             */
+            email: string;
+            /**
+             * Format: password
+             * @description Initial password: password must be 10-1024 characters, mix at least two kinds of characters (lower-case, upper-case, digits, symbols) and differ from the username. Stored only as a salted scrypt hash.
+             * @example tulip-Orbit-93
+             */
+            password: string;
+            /**
+             * @description `admin` may manage users; `viewer` may only read.
+             * @default viewer
+             * @enum {string}
+             */
+            role?: "admin" | "viewer";
+            /**
+             * @description Namespaces the user may see (DNS-1123 labels); empty or absent = all namespaces. At most 500.
+             * @default []
+             * @example [
+             *       "lab-genomics",
+             *       "course-ml"
+             *     ]
+             */
+            namespaces?: string[];
+        };
+        UpdateUserDto: {
+            /**
+             * @description Contact e-mail address.
+             * @example alice@example.org
+             */
+            email?: string;
+            /**
+             * Format: password
+             * @description Initial password: password must be 10-1024 characters, mix at least two kinds of characters (lower-case, upper-case, digits, symbols) and differ from the username. Stored only as a salted scrypt hash.
+             * @example tulip-Orbit-93
+             */
+            password?: string;
+            /**
+             * @description `admin` may manage users; `viewer` may only read.
+             * @default viewer
+             * @enum {string}
+             */
+            role?: "admin" | "viewer";
+            /**
+             * @description Namespaces the user may see (DNS-1123 labels); empty or absent = all namespaces. At most 500.
+             * @default []
+             * @example [
+             *       "lab-genomics",
+             *       "course-ml"
+             *     ]
+             */
+            namespaces?: string[];
+        };
     };
     responses: never;
     parameters: never;
@@ -198,6 +414,102 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
+            };
+            /** @description username or password missing or malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Invalid username or password. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Too many attempts from this address, or too many failures for this username. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description User database unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserViewDto"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description `User database unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
     live: {
         parameters: {
             query?: never;
@@ -358,6 +670,365 @@ export interface operations {
             };
             /** @description InfluxDB did not answer within the timeout */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    uiQueryMetric: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Metric name, may contain `/` (URL-encoded or not), e.g. `cpu/usage_rate` */
+                metric: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetricQueryDto"];
+            };
+        };
+        responses: {
+            /** @description Raw points, aggregation rows, or `{"code":200,"message":"Query returns empty set"}` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RawPointDto"][] | components["schemas"]["AggregationRowDto"][] | components["schemas"]["EmptySetDto"];
+                };
+            };
+            /** @description Invalid body; the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Namespace outside the caller's scope (/api/ui only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown metric */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Any method but POST (`Allow: POST`) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB answered an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB unreachable (`Can't connect to influxdb`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB did not answer within the timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserViewDto"][];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Needs the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description `User database unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserViewDto"];
+                };
+            };
+            /** @description A field is invalid (the message names it), e.g. a weak password. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Needs the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The username is already taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description `User database unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Login name of the user. */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Needs the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No such user. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The user is the last admin. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description `User database unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Login name of the user. */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserViewDto"];
+                };
+            };
+            /** @description A field is invalid (the message names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Needs the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No such user. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The change would demote the last admin. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description `User database unavailable`. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -34,6 +34,11 @@ export interface AppConfig {
   webDir: string;
   /** Seconds of the sample resolution; 0 = detect from the data. */
   metricsResolutionSeconds: number;
+  /**
+   * Which proxies' `X-Forwarded-For` is believed (client address for logs and the per-address login
+   * limit): `false`, `true`, or a list of addresses, CIDRs and `loopback`/`linklocal`/`uniquelocal`.
+   */
+  trustProxy: boolean | string[];
   /** `heapster` or `telegraf` storage schema (issue: today's clusters). */
   metricsSchema: 'heapster' | 'telegraf' | 'auto';
 }
@@ -109,8 +114,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
     }
   }
 
+  const trustRaw = (env['TRUST_PROXY'] ?? 'loopback').trim();
+  let trustProxy: boolean | string[];
+  if (trustRaw === 'true' || trustRaw === 'false') trustProxy = trustRaw === 'true';
+  else {
+    trustProxy = trustRaw.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const t of trustProxy) {
+      if (!/^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(t)) {
+        throw new ConfigError(`TRUST_PROXY must be true, false or a comma-separated list of addresses, CIDRs, loopback, linklocal, uniquelocal; got "${t}"`);
+      }
+    }
+  }
+
   return {
     nodeEnv,
+    trustProxy,
     port: int(env, 'PORT', 8000, 1, 65535),
     host: env['HOST'] || '0.0.0.0',
     influx: {

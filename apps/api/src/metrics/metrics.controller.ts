@@ -20,6 +20,7 @@ import { MetricQueryResponse } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
+import { UserAuth } from '../auth/user-auth.decorator';
 import { ServiceAuth } from '../decorators/service-auth.decorator';
 import { ApiErrorDto, EmptySetDto } from '../openapi/api-error.dto';
 import { metricFromPath } from './metric-path';
@@ -71,4 +72,11 @@ export abstract class MetricQueryEndpoints {
 @ServiceAuth()
 export class MetricsController extends MetricQueryEndpoints {
   protected readonly mount = '';
+}
+
+/** The same handlers for people: JWT, limited to the namespaces of their account. */
+@Controller('ui')
+@UserAuth()
+export class UiMetricsController extends MetricQueryEndpoints {
+  protected readonly mount = 'ui';
 }

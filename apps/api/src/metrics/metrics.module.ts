@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
 
 import { AggregationModule } from '../aggregation/aggregation.module';
+import { AuthModule } from '../auth/auth.module';
 import { MetricQueryService } from './metric-query.service';
 import { MethodNotAllowedController } from './method-not-allowed.controller';
-import { MetricsController } from './metrics.controller';
+import { MetricsController, UiMetricsController } from './metrics.controller';
 import { RawQueryService } from './raw-query.service';
 
 @Module({
-  imports: [AggregationModule],
-  controllers: [MetricsController, MethodNotAllowedController],
+  imports: [AggregationModule, AuthModule],
+  controllers: [MetricsController, UiMetricsController, MethodNotAllowedController],
   providers: [MetricQueryService, RawQueryService],
   exports: [MetricQueryService],
 })
