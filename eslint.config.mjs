@@ -23,7 +23,9 @@ export default [
                 {
                     enforceBuildableLibDependency: true,
                     allow: [
-                        "^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$"
+                        "^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$",
+                        // Workspace tooling (throwaway services, scripts) is not a project; test suites use it.
+                        "^(\\.\\./)+tools/"
                     ],
                     depConstraints: [
                         { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:feature", "type:data-access", "type:util"] },
