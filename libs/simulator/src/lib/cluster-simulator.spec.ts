@@ -324,20 +324,32 @@ describe(ClusterSimulator.name, () => {
   });
 
   describe('live mode', () => {
+    const sim = new ClusterSimulator({ profile: 'tiny', seed: 37 });
+    const streamed = (from: Date, to: Date) => [...sim.batches({ from, to })].flatMap((b) => b.lines).sort();
+
     it('should return the latest scrape once, with the same values as the stream', () => {
-      const sim = new ClusterSimulator({ profile: 'tiny', seed: 37 });
       const feed = sim.liveFeed();
       const now = new Date('2024-03-19T10:00:30Z');
       const live = feed.samplesAt(now);
       expect(live.time.toISOString()).toBe('2024-03-19T10:00:00.000Z');
-      const streamed = [...sim.batches({ from: live.time, to: at(live.time, 1) })].flatMap((b) => b.lines);
       expect(live.lines.length).toBeGreaterThan(500);
-      expect([...live.lines].sort()).toEqual(streamed.sort());
+      expect([...live.lines].sort()).toEqual(streamed(live.time, at(live.time, 1)));
       expect(feed.samplesAt(at(now, 20)).lines).toEqual([]);
       const next = feed.samplesAt(at(now, 60));
       expect(next.time.toISOString()).toBe('2024-03-19T10:01:00.000Z');
-      const streamedNext = [...sim.batches({ from: next.time, to: at(next.time, 1) })].flatMap((b) => b.lines);
-      expect([...next.lines].sort()).toEqual(streamedNext.sort());
+      expect([...next.lines].sort()).toEqual(streamed(next.time, at(next.time, 1)));
+    });
+
+    it('should also return the scrapes skipped by a late call', () => {
+      const feed = sim.liveFeed();
+      const now = new Date('2024-03-19T12:00:10Z');
+      feed.samplesAt(now);
+      const late = feed.samplesAt(at(now, 150));
+      expect(late.frames.map((f) => new Date(f.time * 1000).toISOString())).toEqual([
+        '2024-03-19T12:01:00.000Z',
+        '2024-03-19T12:02:00.000Z',
+      ]);
+      expect([...late.lines].sort()).toEqual(streamed(at(now, 50), at(now, 111)));
     });
   });
 });

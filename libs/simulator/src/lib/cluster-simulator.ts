@@ -80,7 +80,7 @@ export class ClusterSimulator {
     return { ...truth, stepSeconds: this.options.stepSeconds };
   }
 
-  /** Live mode: call `samplesAt(new Date())` every step to get the newest samples. */
+  /** Live mode: call `samplesAt(new Date())` every step to get the samples written since the last call. */
   liveFeed(writer: SchemaWriter = new HeapsterWriter()): LiveFeed {
     return new LiveFeed(this.engine, this.schedule, writer);
   }

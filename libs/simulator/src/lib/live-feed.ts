@@ -1,27 +1,28 @@
 /**
  * Live mode: the samples of the latest scrape at or before "now", for every running pod, node,
  * namespace and the cluster — what a collector would write at that moment. Keeps its engine between
- * calls so each call only computes the scrapes since the previous one.
+ * calls, so a call computes only the scrapes since the previous one, and returns all of them: a
+ * caller that ticks a little late loses nothing.
  */
 import type { ScrapeEngine } from './scrape-engine';
 import type { ScrapeFrame } from './samples';
 import type { ScrapeSchedule } from './scrape-schedule';
 import type { SchemaWriter } from './schema-writer';
 
-/** Beyond this many scrapes since the last call, start over instead of replaying them. */
+/** Beyond this many scrapes since the last call, start over at the latest instead of replaying. */
 const MAX_REPLAY_SCRAPES = 24 * 60;
 
 export interface LiveSamples {
-  /** Scrape time of the samples. */
+  /** Time of the latest scrape returned. */
   time: Date;
-  /** Line protocol (seconds precision); empty when this scrape was already returned. */
+  /** Line protocol (seconds precision) of the new scrapes; empty when there is none since the last call. */
   lines: string[];
-  frame: ScrapeFrame | undefined;
+  frames: ScrapeFrame[];
 }
 
 export class LiveFeed {
   private frames: Iterator<ScrapeFrame> | undefined;
-  private lastIndex = Number.NEGATIVE_INFINITY;
+  private lastIndex: number | undefined;
 
   constructor(
     private readonly engine: ScrapeEngine,
@@ -29,29 +30,30 @@ export class LiveFeed {
     private readonly writer: SchemaWriter,
   ) {}
 
-  /** Samples of the latest scrape with t ≤ now. Live data is complete: no lost or late samples. */
+  /** Samples of the scrapes after the previous call up to the latest one with t ≤ now (only that one on the first call). */
   samplesAt(now: Date): LiveSamples {
-    const nowSeconds = Math.floor(now.getTime() / 1000);
-    const index = this.schedule.firstAfter(nowSeconds) - 1;
+    const index = this.schedule.firstAfter(Math.floor(now.getTime() / 1000)) - 1;
     const time = new Date(this.schedule.time(index) * 1000);
-    if (index <= this.lastIndex) return { time, lines: [], frame: undefined };
+    if (this.lastIndex !== undefined && index <= this.lastIndex) return { time, lines: [], frames: [] };
 
-    if (!this.frames || index - this.lastIndex > MAX_REPLAY_SCRAPES) {
+    if (!this.frames || this.lastIndex === undefined || index - this.lastIndex > MAX_REPLAY_SCRAPES) {
       this.frames = this.engine.frames(index, Number.POSITIVE_INFINITY, { nodes: this.writer.writesNodes });
     }
-    let frame: ScrapeFrame | undefined;
-    do {
+    const frames: ScrapeFrame[] = [];
+    const lines: string[] = [];
+    for (;;) {
       const next = this.frames.next();
       if (next.done) throw new Error('the scrape engine ended unexpectedly');
-      frame = next.value;
-    } while (frame.index < index);
+      const frame = next.value;
+      frames.push(frame);
+      // Live data is complete: lost or late samples are for the adversarial datasets only.
+      for (const pod of frame.pods) this.writer.writePod(pod, lines);
+      for (const node of frame.nodes) this.writer.writeNode(node, lines);
+      for (const ns of frame.namespaces) this.writer.writeNamespace(ns, lines);
+      if (frame.cluster) this.writer.writeCluster(frame.cluster, lines);
+      if (frame.index >= index) break;
+    }
     this.lastIndex = index;
-
-    const lines: string[] = [];
-    for (const pod of frame.pods) this.writer.writePod(pod, lines);
-    for (const node of frame.nodes) this.writer.writeNode(node, lines);
-    for (const ns of frame.namespaces) this.writer.writeNamespace(ns, lines);
-    if (frame.cluster) this.writer.writeCluster(frame.cluster, lines);
-    return { time, lines, frame };
+    return { time, lines, frames };
   }
 }

@@ -1,0 +1,95 @@
+import { InfluxDB } from '@influxdata/influxdb-client';
+import { METRIC_CATALOG } from '@kube-monitoring/contract';
+
+import { type InfluxHandle, startInfluxDb } from '../../../../tools/services/influxdb';
+import { STEP, T0, at, hours } from '../testing/spec-helpers';
+import { ClusterSimulator } from './cluster-simulator';
+import { HeapsterWriter } from './heapster-writer';
+
+interface QueryResponse {
+  results: Array<{ error?: string; series?: Array<{ name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }> }>;
+}
+
+describe('simulated data in a real InfluxDB 1.6', () => {
+  const sim = new ClusterSimulator({ profile: 'tiny', seed: 43 });
+  const period = { from: at(T0, -hours(6)), to: T0 };
+  let influx: InfluxHandle;
+  let client: InfluxDB;
+  let written = 0;
+
+  const query = async (q: string, params: Record<string, string> = {}): Promise<QueryResponse> => {
+    const body = new URLSearchParams({ db: 'k8s', q, epoch: 's', params: JSON.stringify(params) }).toString();
+    const response = (await client.transport.request('/query', body, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })) as QueryResponse;
+    const error = response.results.find((r) => r.error)?.error;
+    if (error) throw new Error(error);
+    return response;
+  };
+
+  const countPoints = async (): Promise<number> => {
+    const response = await query('SELECT count("value") FROM /.*/');
+    return (response.results[0].series ?? []).reduce((acc, s) => acc + Number(s.values[0][1]), 0);
+  };
+
+  beforeAll(async () => {
+    influx = await startInfluxDb();
+    client = new InfluxDB({ url: influx.url });
+    await client.transport.request('/query', new URLSearchParams({ q: 'CREATE DATABASE "k8s"' }).toString(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    // Up to t = to inclusive, so the samples of (from, to] are all there.
+    const writer = new HeapsterWriter({ acceleratorMetrics: true });
+    for (const batch of sim.batches({ from: period.from, to: at(period.to, 1), writer })) {
+      await client.transport.request('/write?db=k8s&precision=s', batch.lines.join('\n'), {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      });
+      written += batch.lines.length;
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await influx?.stop();
+  });
+
+  it('should store one point per line (no two lines share series and time)', async () => {
+    expect(written).toBeGreaterThan(100_000);
+    expect(await countPoints()).toBe(written);
+  });
+
+  it('should store the field types Heapster writes', async () => {
+    const response = await query('SHOW FIELD KEYS');
+    const types = Object.fromEntries((response.results[0].series ?? []).map((s) => [s.name, s.values[0][1]]));
+    for (const metric of METRIC_CATALOG) {
+      const float =
+        ['ratio', 'per_second', 'bytes_per_second'].includes(metric.unit) || /node_(capacity|allocatable)$/.test(metric.name);
+      expect([metric.name, types[metric.name]]).toEqual([metric.name, float ? 'float' : 'integer']);
+    }
+    expect(types['accelerator/memory_used']).toBe('integer');
+  });
+
+  it('should give the exact truth from an InfluxQL sum over (from, to] × step', async () => {
+    const truth = sim.groundTruth(period);
+    const response = await query(
+      'SELECT sum("value") FROM "cpu/usage_rate" WHERE "type" = $type AND time > $from AND time <= $to GROUP BY "namespace_name", "pod_name"',
+      { type: 'pod', from: period.from.toISOString(), to: period.to.toISOString() },
+    );
+    const sums = new Map(
+      (response.results[0].series ?? []).map((s) => [`${s.tags?.['namespace_name']}/${s.tags?.['pod_name']}`, Number(s.values[0][1]) * STEP]),
+    );
+    expect(truth.pods.length).toBeGreaterThan(10);
+    for (const pod of truth.pods) {
+      const key = `${pod.namespace_name}/${pod.pod_name}`;
+      expect([key, sums.get(key) ?? 0]).toEqual([key, pod.cpuMillicoreSeconds]);
+    }
+  });
+
+  it('should keep every point across a crash and a restart on the same port', async () => {
+    await influx.kill();
+    await influx.restart();
+    expect(await countPoints()).toBe(written);
+  }, 60_000);
+});
