@@ -128,11 +128,7 @@ export async function startInfluxDb(options: StartInfluxOptions = {}): Promise<I
       if (child.pid) process.kill(child.pid, 'SIGCONT');
     },
     async restart() {
-      if (isRunning(child)) {
-        // A stopped (SIGSTOP) process cannot handle SIGTERM until it is continued.
-        if (child.pid) process.kill(child.pid, 'SIGCONT');
-        await terminate(child, 'SIGTERM');
-      }
+      if (isRunning(child)) await terminate(child, 'SIGTERM');
       mkdirSync(dataDir, { recursive: true });
       child = await launch(dataDir, port, { detached: options.detached ?? false, timeoutMs, log });
     },
@@ -271,6 +267,8 @@ async function terminate(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Pr
     return;
   }
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  // A paused (SIGSTOP) process would hold SIGTERM until continued.
+  if (signal === 'SIGTERM') child.kill('SIGCONT');
   child.kill(signal);
   const inTime = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
   if (!inTime) {
