@@ -80,6 +80,16 @@ describe(UsersPage.name, () => {
     expect(fixture.nativeElement.textContent).toContain('Not valid namespace names: Team_A');
   });
 
+  it("should refuse a password shorter than the API's minimum before calling the API", async () => {
+    type('user-create-username', 'carol');
+    type('user-create-email', 'carol@example.org');
+    type('user-create-password', 'Sh0rt-pw9');
+    (byTestId('user-create-submit') as HTMLButtonElement).click();
+    await fixture.whenStable();
+    backend.expectNone({ method: 'POST', url: '/api/users' });
+    expect(fixture.nativeElement.textContent).toContain('At least 10 characters.');
+  });
+
   it('should change a role and delete after confirmation', async () => {
     (q('[data-username="bob"] [data-testid="user-edit"]') as HTMLButtonElement).click();
     await fixture.whenStable();

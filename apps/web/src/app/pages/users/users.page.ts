@@ -18,7 +18,8 @@ import { ApiService } from '../../core/api/api.service';
 import { AuthService } from '../../core/auth/auth.service';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-export const MIN_PASSWORD_LENGTH = 8;
+/** The API's minimum (apps/api users/user-rules.ts PASSWORD_MIN_LENGTH): shorter ones are refused before sending. */
+export const MIN_PASSWORD_LENGTH = 10;
 
 /** `"a, b ,c"` → `['a', 'b', 'c']` (empty = every namespace). */
 export function parseNamespaceList(text: string): string[] {
