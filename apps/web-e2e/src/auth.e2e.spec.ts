@@ -1,0 +1,91 @@
+/**
+ * Signing in and out through the login form against the real API (`POST /api/auth/login`):
+ * a deep link survives the login, a wrong password is refused, logout forgets the session.
+ */
+import type { Browser } from 'playwright-core';
+
+import { type TestPage, byTestId, launchBrowser, openPage, pathOf, screenshot, visible, waitForUrl } from './support/browser';
+import { SESSION_STORAGE_KEY, e2e, users } from './support/e2e-env';
+
+describe('login and logout', () => {
+  let browser: Browser;
+  let t: TestPage;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  const storedSession = (page: TestPage['page']) => page.evaluate((key) => localStorage.getItem(key), SESSION_STORAGE_KEY);
+
+  it('sends a signed-out deep link to the login page and back to it after a good password', async () => {
+    t = await openPage(browser);
+    const deepLink = '/web/stats/cpu/usage_rate/cluster-3?range=6h';
+    await t.page.goto(deepLink);
+
+    await visible(t.page, 'login-form');
+    const login = new URL(t.page.url());
+    expect(login.pathname).toBe('/web/login');
+    expect(login.searchParams.get('returnUrl')).toBe('/stats/cpu/usage_rate/cluster-3?range=6h');
+    await screenshot(t.page, 'login');
+
+    await byTestId(t.page, 'login-username').fill(users.admin.username);
+    await byTestId(t.page, 'login-password').fill(users.admin.password);
+    await byTestId(t.page, 'login-submit').click();
+
+    await waitForUrl(t.page, (url) => url.pathname === '/web/stats/cpu/usage_rate/cluster-3');
+    expect(pathOf(t.page)).toBe(deepLink);
+    const stats = await visible(t.page, 'stats-page');
+    expect(await stats.getAttribute('data-metric')).toBe('cpu/usage_rate');
+    expect(await stats.getAttribute('data-namespace')).toBe('cluster-3');
+    expect(await (await visible(t.page, 'current-user')).textContent()).toContain(users.admin.username);
+    await visible(t.page, 'series-chart');
+
+    const session = JSON.parse((await storedSession(t.page)) ?? 'null') as { accessToken?: string; user?: { username: string } } | null;
+    expect(session?.user?.username).toBe(users.admin.username);
+    expect(session?.accessToken).toEqual(expect.any(String));
+    expect(t.errors).toEqual([]);
+  });
+
+  it('refuses a wrong password with a message and keeps the user on the login page', async () => {
+    t = await openPage(browser);
+    await t.page.goto('/web/login');
+    await visible(t.page, 'login-form');
+    await byTestId(t.page, 'login-username').fill(users.viewer.username);
+    await byTestId(t.page, 'login-password').fill(`${users.viewer.password}-wrong`);
+    const answer = t.page.waitForResponse((r) => r.url().endsWith('/api/auth/login'));
+    await byTestId(t.page, 'login-submit').click();
+
+    expect((await answer).status()).toBe(401);
+    const error = await visible(t.page, 'login-error');
+    expect((await error.textContent())?.trim()).toBe('Wrong username or password.');
+    expect(new URL(t.page.url()).pathname).toBe('/web/login');
+    expect(await byTestId(t.page, 'login-password').inputValue()).toBe('');
+    expect(await storedSession(t.page)).toBeNull();
+    await screenshot(t.page, 'login-wrong-password');
+    expect(t.errors).toEqual([]);
+  });
+
+  it('logs out: back to the login page, the stored session is gone and pages need a login again', async () => {
+    t = await openPage(browser, { session: e2e.adminSession });
+    await t.page.goto('/web/');
+    await visible(t.page, 'overview-page');
+    expect(await storedSession(t.page)).not.toBeNull();
+
+    await byTestId(t.page, 'logout-button').click();
+    await waitForUrl(t.page, (url) => url.pathname === '/web/login');
+    await visible(t.page, 'login-form');
+    expect(await storedSession(t.page)).toBeNull();
+    await screenshot(t.page, 'logout');
+
+    await t.page.goto('/web/usage');
+    await visible(t.page, 'login-form');
+    expect(new URL(t.page.url()).searchParams.get('returnUrl')).toBe('/usage');
+    expect(t.errors).toEqual([]);
+  });
+});

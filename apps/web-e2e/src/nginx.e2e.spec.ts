@@ -1,0 +1,84 @@
+/**
+ * The dashboard deployed on its own (Dockerfile.web): Debian's nginx with deploy/web's configuration
+ * in front of the real API. tools/test-nginx.ts checks the configuration over HTTP (deep links,
+ * caching, headers, proxying); the browser then proves the SPA works through it end to end, under
+ * the configuration's Content-Security-Policy.
+ */
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+import type { SeriesResponse } from '@kube-monitoring/contract';
+import type { Browser } from 'playwright-core';
+
+import { type TestPage, byTestId, launchBrowser, openPage, screenshot, visible, waitForChartPainted, waitForUrl } from './support/browser';
+import { e2e, service, users } from './support/e2e-env';
+import { nextResponse } from './support/network';
+import { type NginxHandle, startNginx } from './support/nginx';
+
+const ROOT = resolve(__dirname, '../../..');
+
+describe('the SPA behind nginx (the web image configuration)', () => {
+  let browser: Browser;
+  let nginx: NginxHandle;
+  let t: TestPage;
+
+  beforeAll(async () => {
+    nginx = await startNginx(e2e.apiUrl);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await nginx?.stop();
+  });
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  it('passes tools/test-nginx.ts with the built SPA in front of the real API', () => {
+    const r = spawnSync(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      ['tools/test-nginx.ts', '--api', e2e.apiUrl, '--web', 'dist/apps/web/browser', '--username', service.username, '--password', service.password],
+      { cwd: ROOT, encoding: 'utf8', timeout: 50_000, env: { PATH: process.env['PATH'] ?? '' } },
+    );
+    const output = `${r.stdout}${r.stderr}`;
+    const summary = /^(\d+) passed, (\d+) failed$/m.exec(output);
+    if (r.status !== 0 || !summary || summary[2] !== '0') throw new Error(`tools/test-nginx.ts failed (exit ${r.status}):\n${output}`);
+    expect(Number(summary[1])).toBeGreaterThan(10);
+    expect(output).not.toMatch(/stand-in|stub API/);
+  });
+
+  it('loads /web/ through nginx, signs in through the proxied API and draws a chart', async () => {
+    t = await openPage(browser, { baseUrl: nginx.url });
+    const requests: string[] = [];
+    const cspViolations: string[] = [];
+    t.page.on('request', (r) => requests.push(r.url()));
+    t.page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+    });
+
+    await t.page.goto('/web/');
+    await visible(t.page, 'login-form');
+    await byTestId(t.page, 'login-username').fill(users.admin.username);
+    await byTestId(t.page, 'login-password').fill(users.admin.password);
+    await byTestId(t.page, 'login-submit').click();
+    await waitForUrl(t.page, (u) => u.pathname === '/web/');
+    await visible(t.page, 'overview-page');
+
+    // A deep link, loaded by nginx's fallback to index.html.
+    const series = nextResponse<SeriesResponse>(t.page, '/api/ui/series/cpu/usage_rate');
+    await t.page.goto('/web/stats/cpu/usage_rate/cluster-3');
+    const { response, body } = await series;
+    expect(response.status()).toBe(200);
+    expect(body.series.length).toBeGreaterThan(0);
+    await waitForChartPainted(t.page, 'series-chart');
+    await visible(t.page, 'points-row');
+    await screenshot(t.page, 'nginx-stats-cpu-usage_rate-cluster-3');
+
+    const origins = new Set(requests.filter((u) => u.startsWith('http')).map((u) => new URL(u).origin));
+    expect([...origins]).toEqual([nginx.url]);
+    expect(requests.some((u) => u.endsWith('/api/auth/login'))).toBe(true);
+    expect(cspViolations).toEqual([]);
+    expect(t.errors).toEqual([]);
+    expect(nginx.log()).not.toMatch(/\[(error|crit|alert|emerg)\]/);
+  });
+});
