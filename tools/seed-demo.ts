@@ -85,6 +85,7 @@ export async function seedDemo(options: SeedOptions, onProgress?: (progress: See
     const inFlight = new Set<Promise<void>>();
     let failure: unknown;
     const span = (to.getTime() - from.getTime()) / 1000;
+    let reported = 0;
     for (const batch of sim.batches({ from, to, writer: writerFor(options.schema ?? 'heapster'), batchSize: options.batchSize ?? 5000 })) {
       if (failure) break;
       const fraction = batch.late ? 1 : Math.min(1, (lastTimestamp(batch) - from.getTime() / 1000) / span);
@@ -93,7 +94,9 @@ export async function seedDemo(options: SeedOptions, onProgress?: (progress: See
         .then(() => {
           lines += batch.lines.length;
           requests += 1;
-          onProgress?.({ fraction, lines, requests });
+          // Parallel requests may finish out of order: never report going backwards.
+          reported = Math.max(reported, fraction);
+          onProgress?.({ fraction: reported, lines, requests });
         })
         .catch((error: unknown) => {
           failure ??= error;
@@ -104,6 +107,7 @@ export async function seedDemo(options: SeedOptions, onProgress?: (progress: See
     }
     await Promise.all(inFlight);
     if (failure) throw failure;
+    onProgress?.({ fraction: 1, lines, requests });
   } finally {
     client.close();
   }
@@ -141,10 +145,16 @@ export function startLiveWriter(
   const client = connect(url, db, options);
   const onError = options.onError ?? ((error: unknown) => console.error('live writer:', error));
   let backfillFrom = options.since;
+  let databaseReady = false;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
   const tick = async () => {
+    if (!databaseReady) {
+      // Idempotent; lets the live writer also run on its own, without a seeding first.
+      await client.createDatabase();
+      databaseReady = true;
+    }
     const now = new Date();
     // First tick after seeding: write what happened since the seeded period ended.
     if (backfillFrom !== undefined) {

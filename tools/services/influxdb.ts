@@ -20,7 +20,6 @@ import {
   getFreePorts,
   isPortFree,
   isProcessAlive,
-  sleep,
   tailFile,
   waitForExit,
   waitUntil,
@@ -270,7 +269,13 @@ async function terminate(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Pr
   // A paused (SIGSTOP) process would hold SIGTERM until continued.
   if (signal === 'SIGTERM') child.kill('SIGCONT');
   child.kill(signal);
-  const inTime = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS).then(() => false)]);
+  let timer: NodeJS.Timeout | undefined;
+  const graceOver = new Promise<false>((done) => {
+    timer = setTimeout(() => done(false), STOP_GRACE_MS);
+  });
+  const inTime = await Promise.race([exited.then(() => true as const), graceOver]);
+  // No timer may outlive the stop: test runners wait for pending timers.
+  clearTimeout(timer);
   if (!inTime) {
     child.kill('SIGKILL');
     await exited;
