@@ -4,7 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 
-import { type TestPage, byTestId, launchBrowser, openPage, pathOf, screenshot, visible, waitForUrl } from './support/browser';
+import { type TestPage, byTestId, expectStyled, launchBrowser, openPage, pathOf, screenshot, visible, waitForUrl } from './support/browser';
 import { SESSION_STORAGE_KEY, e2e, users } from './support/e2e-env';
 
 describe('login and logout', () => {
@@ -32,6 +32,7 @@ describe('login and logout', () => {
     const login = new URL(t.page.url());
     expect(login.pathname).toBe('/web/login');
     expect(login.searchParams.get('returnUrl')).toBe('/stats/cpu/usage_rate/cluster-3?range=6h');
+    await expectStyled(t.page);
     await screenshot(t.page, 'login');
 
     await byTestId(t.page, 'login-username').fill(users.admin.username);

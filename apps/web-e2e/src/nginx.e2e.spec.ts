@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { SeriesResponse } from '@kube-monitoring/contract';
 import type { Browser } from 'playwright-core';
 
-import { type TestPage, byTestId, launchBrowser, openPage, screenshot, visible, waitForChartPainted, waitForUrl } from './support/browser';
+import { type TestPage, byTestId, expectStyled, launchBrowser, openPage, screenshot, visible, waitForChartPainted, waitForUrl } from './support/browser';
 import { e2e, service, users } from './support/e2e-env';
 import { nextResponse } from './support/network';
 import { type NginxHandle, startNginx } from './support/nginx';
@@ -72,6 +72,7 @@ describe('the SPA behind nginx (the web image configuration)', () => {
     expect(body.series.length).toBeGreaterThan(0);
     await waitForChartPainted(t.page, 'series-chart');
     await visible(t.page, 'points-row');
+    await expectStyled(t.page);
     await screenshot(t.page, 'nginx-stats-cpu-usage_rate-cluster-3');
 
     const origins = new Set(requests.filter((u) => u.startsWith('http')).map((u) => new URL(u).origin));

@@ -37,7 +37,7 @@ export function launchBrowser(): Promise<Browser> {
 export interface TestPage {
   context: BrowserContext;
   page: Page;
-  /** Uncaught exceptions in the page (`pageerror`). */
+  /** Uncaught exceptions in the page (`pageerror`) and Content-Security-Policy violations. */
   errors: string[];
   /** Closes the context (and its pages). */
   close(): Promise<void>;
@@ -69,6 +69,10 @@ export async function openPage(browser: Browser, options: PageOptions = {}): Pro
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.stack ?? error.message));
+  // A blocked inline handler or script is silent on screen (e.g. an unstyled page): count it as an error.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(message.text());
+  });
   return { context, page, errors, close: () => context.close() };
 }
 
@@ -139,4 +143,19 @@ export async function columnTexts(page: Page, rowTestId: string, column: number)
     (rows, col) => rows.map((row) => ((row as HTMLTableRowElement).cells[col]?.textContent ?? '').trim()),
     column,
   );
+}
+
+/** The global stylesheet is loaded and applies to the screen (not left as media="print"). */
+export async function expectStyled(page: Page): Promise<void> {
+  const sheets = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('link[rel="stylesheet"]')).map((link) => {
+      const l = link as HTMLLinkElement;
+      return { href: l.href, media: l.media, rules: l.sheet ? l.sheet.cssRules.length : 0 };
+    }),
+  );
+  expect(sheets.length).toBeGreaterThan(0);
+  for (const sheet of sheets) {
+    expect(`${sheet.href} media="${sheet.media}"`).not.toMatch(/media="print"/);
+    expect(sheet.rules).toBeGreaterThan(0);
+  }
 }
