@@ -166,8 +166,9 @@ describe('metric pages', () => {
     const hourLabel = await chartLabel(t.page, 'series-chart');
 
     // A preset.
-    const sixAnswer = nextResponse<SeriesResponse>(t.page, '/api/ui/series/cpu/usage_rate');
-    const sixPoints = nextResponse<RawPoint[]>(t.page, '/api/ui/cpu/usage_rate');
+    // Matched on the range asked for, so an auto-refresh of the previous range cannot be taken for it.
+    const sixAnswer = nextResponse<SeriesResponse>(t.page, '/api/ui/series/cpu/usage_rate', (sent) => span(sent) === 6 * HOUR_MS);
+    const sixPoints = nextResponse<RawPoint[]>(t.page, '/api/ui/cpu/usage_rate', (sent) => span(sent, 'timeBeginInterval', 'timeEndInterval') === 6 * HOUR_MS);
     await byTestId(t.page, 'range-select').selectOption('6h');
     const url = await waitForUrl(t.page, (u) => u.searchParams.get('range') === '6h');
     expect(url.pathname).toBe(path);
@@ -198,7 +199,7 @@ describe('metric pages', () => {
     await visible(t.page, 'range-custom-form');
     await byTestId(t.page, 'range-from').fill(local(start));
     await byTestId(t.page, 'range-to').fill(local(end));
-    const customAnswer = nextResponse<SeriesResponse>(t.page, '/api/ui/series/cpu/usage_rate');
+    const customAnswer = nextResponse<SeriesResponse>(t.page, '/api/ui/series/cpu/usage_rate', (sent) => sent?.['from'] === start.toISOString());
     await byTestId(t.page, 'range-apply').click();
     const custom = await waitForUrl(t.page, (u) => u.searchParams.get('range') === 'custom');
     expect(Date.parse(custom.searchParams.get('from') ?? '')).toBe(start.getTime());

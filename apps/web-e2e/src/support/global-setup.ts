@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { type InfluxHandle, startInfluxDb } from '../../../../tools/services/influxdb';
-import { isProcessAlive, waitForExit } from '../../../../tools/services/service-utils';
 import { DATABASE, ENV, SESSION_STORAGE_KEY, type StoredSession, service, users } from './e2e-env';
 import { API_MAIN, type ApiProcess, ROOT, USERS_CLI, WEB_DIR, createUser, startApi } from './processes';
 import type { SeedInfo } from './seed-info';
@@ -74,17 +73,7 @@ async function login(apiUrl: string, username: string, password: string): Promis
 
 export async function stopServices(services: WebE2eServices): Promise<void> {
   await services.api?.stop();
-  if (services.influx) {
-    // InfluxHandle.stop() leaves its 10 s grace timer running after influxd has exited, which keeps
-    // jest alive that long: signal and wait here, so stop() finds it gone and only cleans up.
-    const pid = services.influx.pid;
-    if (pid > 0 && isProcessAlive(pid)) {
-      process.kill(pid, 'SIGTERM');
-      if (!(await waitForExit(pid, 10_000))) process.kill(pid, 'SIGKILL');
-      await waitForExit(pid, 5_000);
-    }
-    await services.influx.stop();
-  }
+  await services.influx?.stop();
   if (services.workDir) rmSync(services.workDir, { recursive: true, force: true });
 }
 
