@@ -7,7 +7,6 @@ import { HeapsterWriter } from './heapster-writer';
 import { parseLine } from './line-protocol';
 import { CLUSTER_PROFILES } from './simulation-options';
 
-const FROM = at(T0, -hours(24));
 const SIX_HOURS = { from: at(T0, -hours(6)), to: T0 };
 const usageWriter = (levels: Array<'pod_container' | 'pod' | 'ns'>) =>
   new HeapsterWriter({ metrics: ['cpu/usage_rate', 'memory/usage', 'gpu/usage'], levels });
@@ -33,7 +32,7 @@ describe(ClusterSimulator.name, () => {
       const sim = new ClusterSimulator({ profile: 'tiny', seed: 3, adversarial: { jitterSeconds } });
       const writer = () => new HeapsterWriter({ metrics: ['cpu/usage', 'cpu/usage_rate', 'memory/usage', 'network/rx', 'uptime'] });
       const laterStart = at(T0, -hours(2));
-      const whole = parsedLines(sim, { from: at(T0, -hours(26)), to: T0, writer: writer() })
+      const whole = parsedLines(sim, { from: at(T0, -hours(8)), to: T0, writer: writer() })
         .filter((l) => l.timestamp !== undefined && l.timestamp >= BigInt(laterStart.getTime() / 1000))
         .map((l) => JSON.stringify(l, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
       const late = parsedLines(sim, { from: laterStart, to: T0, writer: writer() }).map((l) =>
@@ -53,7 +52,8 @@ describe(ClusterSimulator.name, () => {
     let total = 0;
 
     beforeAll(() => {
-      for (const batch of sim.batches({ from: FROM, to: T0, writer: new HeapsterWriter({ acceleratorMetrics: true }) })) {
+      // Working hours: jobs, GPU jobs and notebooks all run.
+      for (const batch of sim.batches({ from: at(T0, -hours(18)), to: at(T0, -hours(6)), writer: new HeapsterWriter({ acceleratorMetrics: true }) })) {
         expect(batch.lines.length).toBeLessThanOrEqual(5000);
         for (const text of batch.lines) {
           const line = parseLine(text);
