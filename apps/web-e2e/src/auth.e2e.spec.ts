@@ -72,6 +72,22 @@ describe('login and logout', () => {
     expect(t.errors).toEqual([]);
   });
 
+  it('sends a user whose token the API refuses to the login page with a notice, and back after signing in', async () => {
+    const forged = { ...e2e.viewerSession, accessToken: `${e2e.viewerSession.accessToken.slice(0, -4)}AAAA` };
+    t = await openPage(browser, { session: forged });
+    const refused = t.page.waitForResponse((r) => new URL(r.url()).pathname.startsWith('/api/') && r.status() === 401);
+    await t.page.goto('/web/usage');
+    await refused;
+    await visible(t.page, 'login-notice');
+    const login = new URL(t.page.url());
+    expect(login.pathname).toBe('/web/login');
+    expect(login.searchParams.get('reason')).toBe('expired');
+    expect(login.searchParams.get('returnUrl')).toBe('/usage');
+    expect(await storedSession(t.page)).toBeNull();
+    await screenshot(t.page, 'login-session-expired');
+    expect(t.errors).toEqual([]);
+  });
+
   it('logs out: back to the login page, the stored session is gone and pages need a login again', async () => {
     t = await openPage(browser, { session: e2e.adminSession });
     await t.page.goto('/web/');

@@ -154,6 +154,63 @@ describe('metric pages', () => {
     expect(t.errors).toEqual([]);
   });
 
+  it("shows the API's 404 for the seed README's unknown metric, and the namespace picker moves between namespace URLs", async () => {
+    t = await openPage(browser, { session: e2e.adminSession });
+    const unknown = t.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/ui/series/gpu/usage_rate');
+    await t.page.goto('/web/stats/gpu/usage_rate/cluster-3');
+    expect((await unknown).status()).toBe(404);
+    const panel = await visible(t.page, 'stats-unknown-metric');
+    expect(await panel.textContent()).toContain('gpu/usage_rate');
+    expect(await byTestId(t.page, 'series-chart').count()).toBe(0);
+    await screenshot(t.page, 'stats-unknown-metric');
+
+    await t.page.goto('/web/stats/memory/usage/cluster-3?range=6h');
+    await expectChartAndTable(t.page, 'memory/usage');
+    const moved = nextResponse<SeriesResponse>(t.page, '/api/ui/series/memory/usage', (sent) => sent?.['namespace'] === 'lab-vision');
+    await byTestId(t.page, 'namespace-select').selectOption('lab-vision');
+    const url = await waitForUrl(t.page, (u) => u.pathname === '/web/stats/memory/usage/lab-vision');
+    expect(url.searchParams.get('range')).toBe('6h');
+    const { body } = await moved;
+    const labVisionPods = await influxPodsOf('lab-vision', 'memory/usage');
+    expect(body.series.length).toBeGreaterThan(0);
+    for (const line of body.series) {
+      expect(labVisionPods).toContain(line.key['pod_name']);
+      if ('namespace_name' in line.key) expect(line.key['namespace_name']).toBe('lab-vision');
+    }
+    await expectChartAndTable(t.page, 'memory/usage');
+    expect(await byTestId(t.page, 'stats-page').getAttribute('data-namespace')).toBe('lab-vision');
+
+    await byTestId(t.page, 'namespace-select').selectOption('');
+    await waitForUrl(t.page, (u) => u.pathname === '/web/stats/memory/usage');
+    await expectChartAndTable(t.page, 'memory/usage');
+    expect(t.errors).toEqual([]);
+  });
+
+  it('hides the sidebar on a narrow screen behind a toggle that Escape and navigation close', async () => {
+    t = await openPage(browser, { session: e2e.adminSession, viewport: { width: 600, height: 900 } });
+    await t.page.goto('/web/stats/cpu/usage_rate');
+    await expectChartAndTable(t.page, 'cpu/usage_rate');
+    const sidebar = byTestId(t.page, 'sidebar');
+    const toggle = byTestId(t.page, 'sidebar-toggle');
+    await sidebar.waitFor({ state: 'hidden' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await screenshot(t.page, 'narrow-stats');
+
+    await toggle.click();
+    await sidebar.waitFor({ state: 'visible' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    await screenshot(t.page, 'narrow-sidebar-open');
+    await t.page.keyboard.press('Escape');
+    await sidebar.waitFor({ state: 'hidden' });
+
+    await toggle.click();
+    await byTestId(t.page, 'nav-usage').click();
+    await waitForUrl(t.page, (u) => u.pathname === '/web/usage');
+    await sidebar.waitFor({ state: 'hidden' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(t.errors).toEqual([]);
+  });
+
   it('changes the time range: the URL, the query and the chart follow, and a reload restores it', async () => {
     t = await openPage(browser, { session: e2e.adminSession });
     const path = '/web/stats/cpu/usage_rate/cluster-3';

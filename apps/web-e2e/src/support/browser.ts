@@ -91,7 +91,8 @@ export async function visible(scope: Page | Locator, id: string): Promise<Locato
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  // Finite CSS transitions (the sidebar sliding in) are finished first, so the picture shows the end state.
+  await page.screenshot({ path, fullPage: true, animations: 'disabled' });
   return path;
 }
 
