@@ -160,8 +160,11 @@ export function startLiveWriter(
     if (backfillFrom !== undefined) {
       // Up to (not including) the latest scrape, which the live feed writes.
       const latest = new Date(sim.schedule.time(sim.schedule.firstAfter(Math.floor(now.getTime() / 1000)) - 1) * 1000);
-      for (const batch of sim.batches({ from: backfillFrom, to: latest, writer: writerFor(schema) })) {
-        await client.write(batch.lines, 's');
+      // Nothing to backfill when the seeding ended within the latest scrape window.
+      if (latest.getTime() > backfillFrom.getTime()) {
+        for (const batch of sim.batches({ from: backfillFrom, to: latest, writer: writerFor(schema) })) {
+          await client.write(batch.lines, 's');
+        }
       }
       backfillFrom = undefined;
     }
