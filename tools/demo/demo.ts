@@ -173,6 +173,7 @@ async function main(): Promise<void> {
         'kube-monitoring demo is running.',
         '',
         `  Dashboard      ${base}/web            admin / ${adminPassword}   (viewer / ${viewerPassword}: only cluster-3)`,
+        `  Usage report   ${base}/web/usage?period=custom&from=${seeded.from.toISOString().slice(0, 10)}&to=${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}`,
         `  API docs       ${base}/api/docs`,
         `  Service API    X-USERNAME: ${apiUsername}   X-PASSWORD: ${apiPassword}`,
         '',
