@@ -14,7 +14,10 @@ export interface InfluxConnectionOptions {
   database: string;
   username?: string;
   password?: string;
-  /** Socket idle timeout per request, ms. */
+  /**
+   * Timeout per InfluxDB call, ms: the answer must start within it, counted from the call (waiting
+   * for a pooled connection included), and a streamed answer may not pause longer than it.
+   */
   timeoutMs?: number;
   /** Observer of query durations (Prometheus histogram in the API). */
   onQuery?: (kind: 'query' | 'stream' | 'write', seconds: number, ok: boolean) => void;
@@ -48,6 +51,7 @@ export class InfluxClient {
   private readonly database: string;
   private readonly onQuery: InfluxConnectionOptions['onQuery'];
   private readonly agent: HttpAgent;
+  private readonly timeoutMs: number;
 
   constructor(options: InfluxConnectionOptions) {
     const https = options.url.startsWith('https:');
@@ -57,9 +61,10 @@ export class InfluxClient {
       // Basic auth works on 1.x (including 1.6, which predates the `Token user:pass` scheme), 2.x and 3.x.
       headers['authorization'] = `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`;
     }
+    this.timeoutMs = options.timeoutMs ?? 10000;
     this.influx = new InfluxDB({
       url: options.url,
-      timeout: options.timeoutMs ?? 10000,
+      timeout: this.timeoutMs,
       headers,
       transportOptions: { agent: this.agent },
     });
@@ -72,8 +77,8 @@ export class InfluxClient {
     const started = process.hrtime.bigint();
     let ok = false;
     try {
-      const doc = (await this.call(() =>
-        this.influx.transport.request('/query', this.form(query, false), this.formOptions()),
+      const doc = (await this.call((signal) =>
+        this.influx.transport.request('/query', this.form(query, false), this.formOptions(signal)),
       )) as QueryResultDocument;
       const series = this.seriesOf(doc);
       ok = true;
@@ -91,16 +96,19 @@ export class InfluxClient {
   async *stream(query: InfluxQuery, chunkSize = 10000): AsyncGenerator<InfluxSeries> {
     const started = process.hrtime.bigint();
     let ok = false;
+    // Until the first bytes arrive the call's deadline applies; after that, the socket's idle timeout.
+    const deadline = this.deadline();
     try {
-      const bytes = this.influx.transport.iterate('/query', this.form(query, true, chunkSize), this.formOptions());
-      const docs = readJsonLines(this.guardIterable(bytes));
+      const bytes = this.influx.transport.iterate('/query', this.form(query, true, chunkSize), this.formOptions(deadline.signal));
+      const docs = readJsonLines(this.guardIterable(bytes, deadline.clear));
       for await (const doc of docs) {
         for (const s of this.seriesOf(doc as QueryResultDocument)) yield s;
       }
       ok = true;
     } catch (e) {
-      throw this.map(e);
+      throw deadline.expired() ? timeoutError() : this.map(e);
     } finally {
+      deadline.clear();
       this.observe('stream', started, ok);
     }
   }
@@ -112,10 +120,11 @@ export class InfluxClient {
     let ok = false;
     try {
       const path = `/write?db=${encodeURIComponent(this.database)}&precision=${precision}`;
-      await this.call(() =>
+      await this.call((signal) =>
         this.influx.transport.request(path, lines.join('\n'), {
           method: 'POST',
           headers: { 'content-type': 'text/plain; charset=utf-8' },
+          signal,
         }),
       );
       ok = true;
@@ -127,7 +136,7 @@ export class InfluxClient {
   /** `GET /ping`: true when InfluxDB answers. */
   async ping(): Promise<boolean> {
     try {
-      await this.call(() => this.influx.transport.request('/ping', '', { method: 'GET' }));
+      await this.call((signal) => this.influx.transport.request('/ping', '', { method: 'GET', signal }));
       return true;
     } catch {
       return false;
@@ -136,8 +145,8 @@ export class InfluxClient {
 
   async createDatabase(): Promise<void> {
     const text = `CREATE DATABASE ${quoteIdentifier(this.database)}`;
-    await this.call(() =>
-      this.influx.transport.request('/query', new URLSearchParams({ q: text }).toString(), this.formOptions()),
+    await this.call((signal) =>
+      this.influx.transport.request('/query', new URLSearchParams({ q: text }).toString(), this.formOptions(signal)),
     );
   }
 
@@ -156,8 +165,8 @@ export class InfluxClient {
     return body.toString();
   }
 
-  private formOptions() {
-    return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+  private formOptions(signal: AbortSignal) {
+    return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, signal };
   }
 
   private seriesOf(doc: QueryResultDocument | undefined): InfluxSeries[] {
@@ -171,17 +180,44 @@ export class InfluxClient {
     return out;
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  /** One call under the deadline: an answer that has not come in time is a timeout, whatever the socket did. */
+  private async call<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const deadline = this.deadline();
     try {
-      return await fn();
+      return await fn(deadline.signal);
     } catch (e) {
-      throw this.map(e);
+      throw deadline.expired() ? timeoutError() : this.map(e);
+    } finally {
+      deadline.clear();
     }
   }
 
-  private async *guardIterable(it: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  /**
+   * Aborts the call when InfluxDB has not answered `timeoutMs` after it was made. The socket timeout
+   * alone starts only once a pooled connection is assigned, so calls queued behind a hung server
+   * would wait several timeouts in a row.
+   */
+  private deadline(): { signal: AbortSignal; expired: () => boolean; clear: () => void } {
+    const controller = new AbortController();
+    let expired = false;
+    const timer = setTimeout(() => {
+      expired = true;
+      controller.abort();
+    }, this.timeoutMs);
+    timer.unref();
+    return { signal: controller.signal, expired: () => expired, clear: () => clearTimeout(timer) };
+  }
+
+  private async *guardIterable(it: AsyncIterable<Uint8Array>, onFirstBytes: () => void): AsyncGenerator<Uint8Array> {
+    let first = true;
     try {
-      for await (const c of it) yield c;
+      for await (const c of it) {
+        if (first) {
+          first = false;
+          onFirstBytes();
+        }
+        yield c;
+      }
     } catch (e) {
       throw this.map(e);
     }
@@ -189,7 +225,7 @@ export class InfluxClient {
 
   private map(e: unknown): Error {
     if (e instanceof InfluxQueryError || e instanceof InfluxTimeoutError || e instanceof InfluxUnreachableError) return e;
-    if (e instanceof RequestTimedOutError) return new InfluxTimeoutError('InfluxDB did not answer in time');
+    if (e instanceof RequestTimedOutError) return timeoutError();
     if (e instanceof HttpError) {
       const detail = extractError(e.body) ?? e.statusMessage ?? `HTTP ${e.statusCode}`;
       return new InfluxQueryError(`InfluxDB answered ${e.statusCode}: ${detail}`, e.statusCode);
@@ -205,6 +241,10 @@ export class InfluxClient {
     if (!this.onQuery) return;
     this.onQuery(kind, Number(process.hrtime.bigint() - started) / 1e9, ok);
   }
+}
+
+function timeoutError(): InfluxTimeoutError {
+  return new InfluxTimeoutError('InfluxDB did not answer in time');
 }
 
 function extractError(body: string | undefined): string | undefined {
