@@ -1,0 +1,136 @@
+/**
+ * Starts a built API (`node <main.js>`) on a free loopback port for the bench, with its output in
+ * a log file, and reads its memory from /proc. Every process started here is killed if the bench
+ * exits without stopping it (error, Ctrl-C).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { getFreePort, sleep, tailFile, waitUntil } from '../../services/service-utils';
+import { ROOT } from './build';
+
+export interface BenchApi {
+  readonly name: string;
+  readonly url: string;
+  readonly pid: number;
+  readonly logFile: string;
+  /** Current resident set size, bytes (VmRSS). */
+  rssBytes(): number;
+  /** Starts tracking the peak RSS from now on; returns a function that stops and returns the peak. */
+  trackPeakRss(): () => number;
+  stop(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+let hooked = false;
+
+function killAll(): void {
+  for (const child of live) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  live.clear();
+}
+
+function hookExit(): void {
+  if (hooked) return;
+  hooked = true;
+  process.once('exit', killAll);
+}
+
+export interface StartApiOptions {
+  name: string;
+  main: string;
+  env: Record<string, string>;
+  logDir: string;
+}
+
+export async function startBenchApi(options: StartApiOptions): Promise<BenchApi> {
+  if (!existsSync(options.main)) throw new Error(`${options.main} is missing`);
+  hookExit();
+  const port = await getFreePort();
+  mkdirSync(options.logDir, { recursive: true });
+  const logFile = join(options.logDir, `${options.name}.out.log`);
+  const fd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [options.main], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_DIR: join(options.logDir, options.name),
+      LOG_LEVEL: 'info',
+      WEB_DIR: '',
+      NODE_ENV: 'development',
+      ...options.env,
+    },
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(`the ${options.name} API to answer /api/health`, () => fetch(`${url}/api/health`).then((r) => r.ok).catch(() => false), {
+    timeoutMs: 60_000,
+    intervalMs: 100,
+    abort: () =>
+      child.exitCode !== null ? new Error(`the ${options.name} API exited with ${child.exitCode}:\n${tailFile(logFile, 30)}`) : undefined,
+  });
+  const pid = child.pid ?? -1;
+  return {
+    name: options.name,
+    url,
+    pid,
+    logFile,
+    rssBytes: () => procStatusBytes(pid, 'VmRSS'),
+    trackPeakRss: () => trackPeak(pid),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const inTime = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
+      if (!inTime) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    return m ? Number(m[1]) * 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Peak RSS over a time window: the kernel's high-water mark (VmHWM) reset at the start through
+ * /proc/<pid>/clear_refs, combined with polling VmRSS every 20 ms where the reset is not allowed.
+ */
+function trackPeak(pid: number): () => number {
+  let resetOk = false;
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    resetOk = true;
+  } catch {
+    resetOk = false;
+  }
+  let peak = procStatusBytes(pid, 'VmRSS');
+  const timer = setInterval(() => {
+    const now = procStatusBytes(pid, 'VmRSS');
+    if (now > peak) peak = now;
+  }, 20);
+  return () => {
+    clearInterval(timer);
+    const hwm = resetOk ? procStatusBytes(pid, 'VmHWM') : Number.NaN;
+    return Number.isFinite(hwm) ? Math.max(hwm, peak) : peak;
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * API vs direct InfluxDB, measured in the same run by the same client: every API request has a
+ * twin made of the exact statements the API sent for it (learned through the recording proxy),
+ * replayed straight to InfluxDB with the same concurrency as the API used.
+ */
+import { BenchApi } from './api-process';
+import { HttpRequest, HttpTarget } from './http';
+import { LoopResult, mergeLoops, runLoop } from './load-loop';
+import { Plan, RecordingProxy, describePlan, replay, toPlan } from './recorder';
+import { median } from './stats';
+
+export const SERVICE_USER = 'bench-user';
+export const SERVICE_PASSWORD = 'bench-Secret-password-1';
+
+export function serviceHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  return { 'x-username': SERVICE_USER, 'x-password': SERVICE_PASSWORD, 'content-type': 'application/json', ...extra };
+}
+
+/** A POST of a JSON body to the service API. */
+export function apiPost(path: string, body: unknown): HttpRequest {
+  return { method: 'POST', path, headers: serviceHeaders(), body: JSON.stringify(body) };
+}
+
+export interface Recording {
+  /** Per recorded request, its statements and what each waited for. */
+  plans: Plan[];
+  /** Human-readable statements of the first plan. */
+  statements: string[];
+}
+
+/**
+ * Sends each request once through the recorder API (which talks to InfluxDB through the proxy)
+ * and keeps what reached InfluxDB. `warmUp` is sent first and not kept (step detection, caches).
+ */
+export async function record(recorderApi: HttpTarget, proxy: RecordingProxy, requests: readonly HttpRequest[], warmUp?: HttpRequest): Promise<Recording> {
+  if (warmUp) {
+    const w = await recorderApi.send(warmUp, { keepText: true });
+    if (w.status !== 200) throw new Error(`warm-up ${warmUp.path} answered ${w.status}: ${(w.text ?? '').slice(0, 300)}`);
+  }
+  proxy.take();
+  const plans: Plan[] = [];
+  for (const req of requests) {
+    const a = await recorderApi.send(req, { keepText: true });
+    if (a.status !== 200) throw new Error(`${req.method} ${req.path} answered ${a.status}: ${(a.text ?? '').slice(0, 300)}`);
+    const calls = proxy.take();
+    if (calls.length === 0) throw new Error(`${req.method} ${req.path} sent nothing to InfluxDB: cannot compare with a direct query`);
+    plans.push(toPlan(calls));
+  }
+  return { plans, statements: plans[0] ? describePlan(plans[0]) : [] };
+}
+
+export interface SideBySide {
+  api: LoopResult;
+  direct: LoopResult;
+}
+
+export interface LoopPlan {
+  connections: number;
+  /** Measured time per round and side. */
+  roundMs: number;
+  rounds: number;
+  /** Requests of each side before measuring (not counted). */
+  warmUpRequests: number;
+}
+
+/**
+ * Alternates API and direct rounds (so drift on the machine hits both alike) and merges the rounds.
+ * Each API request is `nextRequest()` (the caller makes every one distinct, so no answer can come
+ * from a cache); its direct twin replays one of the recorded plans, in turn.
+ */
+export async function sideBySide(api: HttpTarget, influx: HttpTarget, nextRequest: () => HttpRequest, recording: Recording, plan: LoopPlan): Promise<SideBySide> {
+  const apiTask = async () => (await api.send(nextRequest())).status === 200;
+  const directTask = async (i: number) => {
+    const r = await replay(influx, recording.plans[i % recording.plans.length] as Plan);
+    return r.statuses.every((s) => s === 200);
+  };
+  await runLoop({ connections: plan.connections, durationMs: 0, minRequests: plan.warmUpRequests, task: apiTask });
+  await runLoop({ connections: plan.connections, durationMs: 0, minRequests: plan.warmUpRequests, task: directTask });
+  const apiRuns: LoopResult[] = [];
+  const directRuns: LoopResult[] = [];
+  for (let r = 0; r < plan.rounds; r++) {
+    apiRuns.push(await runLoop({ connections: plan.connections, durationMs: plan.roundMs, minRequests: 3, task: apiTask }));
+    directRuns.push(await runLoop({ connections: plan.connections, durationMs: plan.roundMs, minRequests: 3, task: directTask }));
+  }
+  return { api: mergeLoops(apiRuns), direct: mergeLoops(directRuns) };
+}
+
+export interface TimedRuns {
+  apiMs: number[];
+  directMs: number[];
+  /** Peak RSS of the API process during each API run, bytes. */
+  apiPeakRss: number[];
+  apiRssBefore: number;
+  apiBytes: number;
+  directBytes: number;
+}
+
+/** Long requests (reports): n sequential runs per side, alternating, peak RSS tracked on the API side. */
+export async function timedRuns(apiProcess: BenchApi, api: HttpTarget, influx: HttpTarget, requests: readonly HttpRequest[], recording: Recording, runs: number): Promise<TimedRuns> {
+  const out: TimedRuns = { apiMs: [], directMs: [], apiPeakRss: [], apiRssBefore: apiProcess.rssBytes(), apiBytes: 0, directBytes: 0 };
+  for (let i = 0; i < runs; i++) {
+    const stopTracking = apiProcess.trackPeakRss();
+    const a = await api.send(requests[i % requests.length] as HttpRequest, { keepText: true });
+    out.apiPeakRss.push(stopTracking());
+    if (a.status !== 200) throw new Error(`${requests[0]?.path} answered ${a.status}: ${(a.text ?? '').slice(0, 300)}`);
+    out.apiMs.push(a.ms);
+    out.apiBytes = a.bytes;
+    const d = await replay(influx, recording.plans[i % recording.plans.length] as Plan);
+    if (!d.statuses.every((s) => s === 200)) throw new Error(`direct replay answered ${d.statuses.join(',')}`);
+    out.directMs.push(d.ms);
+    out.directBytes = d.bytes;
+  }
+  return out;
+}
+
+export function medianOf(values: readonly number[]): number {
+  return median(values);
+}
