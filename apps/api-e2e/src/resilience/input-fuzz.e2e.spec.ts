@@ -1,0 +1,214 @@
+/**
+ * Property-based bad input (fast-check) on every operation the running API documents in its
+ * OpenAPI document: generated bodies, headers, path parameters and query strings, more than 10,000
+ * cases in all. Whatever comes in: never a 5xx, never a stack trace, never an undocumented status;
+ * every rejection is JSON `{code, message}` and a 400 names the field it refuses. InfluxDB and the
+ * user table are the same afterwards.
+ *
+ * Replay a failure with FUZZ_SEED=<seed printed by fast-check>.
+ */
+import fc from 'fast-check';
+
+import { e2eEnv, serviceHeaders } from '../support/e2e-env';
+import { GeneratedBody, OpenApiDocument, Operation, bodyArb, headersArb, keysSeenByApi, operationsOf, pathValueArb, queryStringArb } from '../support/openapi-fuzz';
+import { ADMIN, Answer, OwnApi, STACK_TRACE, VIEWER, influxSnapshot, login, send, startOwnApi, usersSnapshot } from '../support/resilience';
+
+/** Total generated cases over all categories and operations. */
+const TOTAL_CASES = 10_400;
+const SHARES = { body: 0.5, headers: 0.25, path: 0.15, query: 0.1 } as const;
+type Category = keyof typeof SHARES;
+const PARALLEL_PROPERTIES = 6;
+const DEADLINE_MS = 30_000;
+const SEED = process.env['FUZZ_SEED'] ? Number(process.env['FUZZ_SEED']) : undefined;
+
+/** Users that exist: path fuzzing on /api/users/{username} must never reach them. */
+const EXISTING_USERS = [ADMIN.username, VIEWER.username];
+const NOBODY = 'fuzz-nobody';
+
+interface Sent {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** Changes stored state when it succeeds: fuzzed only with input that can never succeed. */
+function mutates(op: Operation): boolean {
+  return op.route.startsWith('/api/users') && op.method !== 'GET';
+}
+
+function concretePath(op: Operation, values: Record<string, string> = {}): string {
+  return op.route.replace(/\{(\w+)\}/g, (_m, name: string) => values[name] ?? (name === 'metric' ? 'cpu/usage_rate' : name === 'username' ? NOBODY : 'x'));
+}
+
+function allowedStatuses(op: Operation, category: Category, path: string): Set<number> {
+  const documented = [...op.statuses].filter((s) => s < 500);
+  const extra: Record<Category, number[]> = {
+    body: [400, 413, 415],
+    headers: [400, 401, 403, 406, 413, 415],
+    path: [400, 404, 405],
+    query: [400],
+  };
+  const out = new Set([...documented, ...extra[category]]);
+  // A path with dot segments is another path: `/api/..` is `/`, which redirects to the dashboard.
+  if (category === 'path' && /\/\.\.?(\/|$|\?)/.test(path)) [301, 302, 200].forEach((s) => out.add(s));
+  // With valid credentials, a 401 in the body, path or query categories is a bug, documented or not.
+  if (category !== 'headers' && op.auth !== 'none') out.delete(401);
+  return out;
+}
+
+/** What the answer to one generated request must look like; returns the problem, if any. */
+function problemWith(op: Operation, category: Category, sent: Sent, answer: Answer, fieldNames: readonly string[]): string | undefined {
+  if (answer.error) return `no answer: ${answer.error}`;
+  if (answer.status >= 500) return `server error ${answer.status}: ${answer.text.slice(0, 300)}`;
+  if (STACK_TRACE.test(answer.text)) return `stack trace or internal path in the answer: ${answer.text.slice(0, 300)}`;
+  if (!allowedStatuses(op, category, sent.path).has(answer.status)) return `undocumented status ${answer.status}: ${answer.text.slice(0, 300)}`;
+  if (answer.status < 400) return undefined;
+  let parsed: { code?: unknown; message?: unknown };
+  try {
+    parsed = JSON.parse(answer.text) as { code?: unknown; message?: unknown };
+  } catch {
+    return `rejection ${answer.status} is not JSON: ${answer.text.slice(0, 200)}`;
+  }
+  if (parsed.code !== answer.status || typeof parsed.message !== 'string' || parsed.message.trim() === '') {
+    return `rejection is not {code, message}: ${answer.text.slice(0, 200)}`;
+  }
+  if (answer.status === 400 && !fieldNames.some((f) => (parsed.message as string).includes(f))) {
+    return `400 does not name a field (${fieldNames.slice(0, 12).join(', ')}): ${parsed.message}`;
+  }
+  return undefined;
+}
+
+describe('property-based bad input on every endpoint', () => {
+  let api: OwnApi;
+  let adminToken: string;
+  let operations: Operation[];
+  let influxBefore: unknown;
+  let usersBefore: unknown;
+  const cases: Record<Category, number> = { body: 0, headers: 0, path: 0, query: 0 };
+
+  beforeAll(async () => {
+    api = await startOwnApi(Number(process.env['E2E_INFLUX_PORT']));
+    adminToken = await login(api.url, ADMIN);
+    const doc = (await (await fetch(`${api.url}/api/docs-json`)).json()) as OpenApiDocument;
+    operations = operationsOf(doc);
+    influxBefore = await influxSnapshot(e2eEnv.influxUrl, e2eEnv.database);
+    usersBefore = await usersSnapshot(api.url, adminToken);
+  }, 60_000);
+
+  afterAll(async () => {
+    await api?.stop();
+    const total = Object.values(cases).reduce((a, b) => a + b, 0);
+    process.stdout.write(`\ninput fuzz: ${total} generated requests (${JSON.stringify(cases)}) over ${operations?.length ?? 0} operations\n`);
+  });
+
+  function authHeaders(op: Operation): Record<string, string> {
+    if (op.auth === 'service') return serviceHeaders();
+    if (op.auth === 'jwt') return { authorization: `Bearer ${adminToken}` };
+    return {};
+  }
+
+  /** A body the operation accepts the shape of, or (for user changes) one that can never succeed. */
+  function baseBody(op: Operation): string | undefined {
+    if (!op.body) return undefined;
+    const props = Object.keys(op.body.properties ?? {});
+    if (mutates(op)) return JSON.stringify({ unexpectedField: true });
+    if (props.includes('from')) return JSON.stringify({ from: '2017-12-01', to: '2017-12-02' });
+    if (props.includes('timeBeginInterval')) return JSON.stringify({ timeBeginInterval: '2017-12-01', timeEndInterval: '2017-12-02' });
+    if (props.includes('password')) return JSON.stringify({ username: NOBODY, password: 'not-the-password' });
+    return '{}';
+  }
+
+  async function check(op: Operation, category: Category, sent: Sent, fieldNames: readonly string[]): Promise<void> {
+    cases[category]++;
+    const answer = await send(api.url, sent, DEADLINE_MS);
+    const problem = problemWith(op, category, sent, answer, fieldNames);
+    if (problem) throw new Error(`${op.method} ${op.route} [${category}] ${sent.method} ${sent.path.slice(0, 200)}: ${problem}`);
+  }
+
+  function property(op: Operation, category: Category): fc.IAsyncProperty<[unknown]> | undefined {
+    const params = op.pathParams;
+    const fields = [...Object.keys(op.body?.properties ?? {}), 'body', ...params, ...(mutates(op) ? ['unexpectedField'] : [])];
+    switch (category) {
+      case 'body': {
+        if (!op.body) return undefined;
+        const bodies = mutates(op) ? bodyArb(op.body).filter((b) => b.certainlyBad) : bodyArb(op.body);
+        return fc.asyncProperty(bodies as fc.Arbitrary<unknown>, async (b) => {
+          const body = b as GeneratedBody;
+          const headers: Record<string, string> = { ...authHeaders(op) };
+          if (body.contentType) headers['content-type'] = body.contentType;
+          await check(op, category, { method: op.method, path: concretePath(op), headers, body: body.text }, [...body.fieldNames, ...params]);
+        });
+      }
+      case 'headers': {
+        const valid = { ...serviceHeaders() };
+        return fc.asyncProperty(headersArb(valid, adminToken) as fc.Arbitrary<unknown>, async (h) => {
+          const body = baseBody(op);
+          await check(op, category, { method: op.method, path: concretePath(op), headers: h as Record<string, string>, body }, [...fields, ...keysSeenByApi(body ?? ''), 'content-type', 'authorization', 'accept']);
+        });
+      }
+      case 'path': {
+        if (params.length === 0) return undefined;
+        const known = params.includes('username') ? [NOBODY, 'someone-else'] : ['cpu/usage_rate', 'memory/usage', 'gpu/usage', 'uptime', 'network/rx'];
+        const values = pathValueArb(known).filter(({ raw }) => {
+          if (!params.includes('username')) return true;
+          let decoded = raw;
+          try {
+            decoded = decodeURIComponent(raw);
+          } catch {
+            decoded = raw;
+          }
+          return !EXISTING_USERS.some((u) => decoded.trim().toLowerCase().replace(/\/+$/, '') === u || raw.toLowerCase().includes(u));
+        });
+        const methods = op.route.includes('{metric}') ? fc.constantFrom(op.method, op.method, 'GET', 'PUT', 'PATCH', 'DELETE') : fc.constant(op.method);
+        return fc.asyncProperty(fc.tuple(values, methods) as fc.Arbitrary<unknown>, async (t) => {
+          const [v, method] = t as [{ sent: string }, string];
+          const path = concretePath(op, Object.fromEntries(params.map((p) => [p, v.sent])));
+          const body = method === 'GET' || method === 'DELETE' ? undefined : baseBody(op);
+          await check(op, category, { method, path, headers: { ...authHeaders(op), ...(body ? { 'content-type': 'application/json' } : {}) }, body }, [...fields, 'metric', 'username']);
+        });
+      }
+      case 'query': {
+        return fc.asyncProperty(queryStringArb as fc.Arbitrary<unknown>, async (q) => {
+          const body = baseBody(op);
+          const headers = { ...authHeaders(op), ...(body ? { 'content-type': 'application/json' } : {}) };
+          const keys = [...new URLSearchParams(String(q).slice(1)).keys()];
+          await check(op, category, { method: op.method, path: `${concretePath(op)}${String(q)}`, headers, body }, [...fields, ...keys]);
+        });
+      }
+    }
+  }
+
+  async function runCategory(category: Category): Promise<void> {
+    const properties = operations.map((op) => ({ op, prop: property(op, category) })).filter((p): p is { op: Operation; prop: fc.IAsyncProperty<[unknown]> } => !!p.prop);
+    expect(properties.length).toBeGreaterThan(0);
+    const numRuns = Math.ceil((TOTAL_CASES * SHARES[category]) / properties.length);
+    const queue = [...properties];
+    await Promise.all(
+      Array.from({ length: PARALLEL_PROPERTIES }, async () => {
+        for (let p = queue.shift(); p; p = queue.shift()) await fc.assert(p.prop, { numRuns, seed: SEED, endOnFailure: true });
+      }),
+    );
+  }
+
+  it('should find the operations of the contract in the running API', () => {
+    const routes = operations.map((o) => `${o.method} ${o.route}`);
+    expect(routes).toEqual(expect.arrayContaining(['POST /api/{metric}', 'POST /api/ui/{metric}', 'POST /api/auth/login', 'POST /api/users', 'GET /api/health']));
+  });
+
+  it('should reject bad bodies with a 400 naming the field, never a 5xx', () => runCategory('body'), 300_000);
+
+  it('should survive bad headers (credentials, tokens, content types, ids) without a 5xx', () => runCategory('headers'), 300_000);
+
+  it('should answer bad metric and user paths and wrong methods with JSON 4xx, never a 5xx', () => runCategory('path'), 300_000);
+
+  it('should answer junk query strings without a 5xx', () => runCategory('query'), 300_000);
+
+  it('should have sent more than 10,000 generated requests and left InfluxDB and the users unchanged', async () => {
+    const total = Object.values(cases).reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThanOrEqual(10_000);
+    expect(await influxSnapshot(e2eEnv.influxUrl, e2eEnv.database)).toEqual(influxBefore);
+    expect(await usersSnapshot(api.url, adminToken)).toEqual(usersBefore);
+    expect(api.child.exitCode).toBeNull();
+  });
+});
