@@ -109,16 +109,16 @@ const HOUR_MS = 3_600_000;
 const iso = (t: number) => new Date(t).toISOString();
 
 /**
- * Every read endpoint of both mounts. Periods move by `i` seconds inside the fixture's day, so
- * requests differ from each other and each one reaches InfluxDB.
+ * Every read endpoint of both mounts. Periods start `i` milliseconds after the fixture's start, so
+ * requests differ from each other and none can be answered from a cache of past periods.
  */
 const MIX: MixEntry[] = (() => {
   const window = (i: number) => {
-    const from = FIXTURE_START + (i % 3600) * 1000;
+    const from = FIXTURE_START + i;
     return { timeBeginInterval: iso(from), timeEndInterval: iso(from + HOUR_MS) };
   };
   const period = (i: number) => {
-    const from = FIXTURE_START + (i % 3600) * 1000;
+    const from = FIXTURE_START + i;
     return { from: iso(from), to: iso(from + 2 * HOUR_MS) };
   };
   const service = (): Record<string, string> => ({ ...serviceHeaders(), 'content-type': 'application/json' });
