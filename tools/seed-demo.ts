@@ -14,11 +14,12 @@ import {
   type LineBatch,
   type ProfileName,
   type SchemaWriter,
+  TelegrafWriter,
 } from '@kube-monitoring/simulator';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 
-export const SUPPORTED_SCHEMAS = ['heapster'] as const;
+export const SUPPORTED_SCHEMAS = ['heapster', 'telegraf'] as const;
 export type SchemaName = (typeof SUPPORTED_SCHEMAS)[number];
 
 /** One day of the demo cluster is about 2.9 M points: roughly 10 s on 2 idle cores (README: "Seeding InfluxDB"). */
@@ -65,6 +66,9 @@ export function writerFor(schema: SchemaName): SchemaWriter {
   switch (schema) {
     case 'heapster':
       return new HeapsterWriter({ acceleratorMetrics: true });
+    case 'telegraf':
+      // What deploy/k8s's Telegraf DaemonSet collects: kubelet stats, kube_inventory requests/limits, dcgm-exporter.
+      return new TelegrafWriter();
   }
 }
 
@@ -231,7 +235,7 @@ function integer(value: string): number {
 async function main(argv: string[]): Promise<void> {
   const program = new Command()
     .name('seed-demo')
-    .description('Seed InfluxDB with a simulated Kubernetes cluster (Heapster schema).')
+    .description('Seed InfluxDB with a simulated Kubernetes cluster (Heapster or Telegraf schema).')
     .requiredOption('--url <url>', 'InfluxDB base URL, e.g. http://127.0.0.1:8086')
     .option('--db <name>', 'database to create and fill', 'k8s')
     .option('--days <n>', 'days of history up to now', positiveNumber, DEFAULT_DAYS)

@@ -9,3 +9,5 @@ export * from './lib/ground-truth';
 export * from './lib/live-feed';
 export * from './lib/time-input';
 export * from './lib/line-protocol';
+export * from './lib/telegraf-writer';
+export * from './lib/prometheus-v1';

@@ -7,7 +7,7 @@
 import { Point } from '@influxdata/influxdb-client';
 import { HEAPSTER_GPU_METRIC, METRIC_CATALOG, type MetricDefinition, type SeriesLevel } from '@kube-monitoring/contract';
 
-import { hash32 } from './prng';
+import { deviceMegabytes, gpuUuid } from './gpu-devices';
 import type {
   ClusterSample,
   ContainerSample,
@@ -20,7 +20,7 @@ import type {
 import type { SchemaWriter } from './schema-writer';
 
 // Local bindings: global lookups are slow inside vm contexts (as in Jest), and these run per sample.
-const { floor, round } = Math;
+const { round } = Math;
 
 export interface HeapsterWriterOptions {
   /** Value of the `cluster_name` tag the sink adds. Default `default`. */
@@ -392,10 +392,8 @@ export class HeapsterWriter implements SchemaWriter {
       this.acceleratorKeys.set(container.spec, keys);
     }
     const total = container.gpuMegabytes;
-    const share = floor(total / gpu.devices);
-    const rest = total - share * gpu.devices;
     keys.forEach((key, device) => {
-      const megabytes = share + (device < rest ? 1 : 0);
+      const megabytes = deviceMegabytes(total, gpu.devices, device);
       out.push(`${key} value=${megabytes === 0 ? 0 : `${megabytes}000000`}i${ts}`);
     });
   }
@@ -416,14 +414,4 @@ function emit<T>(
     if (value === undefined) continue;
     out.push(`${keys.key(plan, resourceId)} value=${formatValue(plan, value)}${ts}`);
   }
-}
-
-/** A GPU UUID in NVIDIA's format, stable per container and device. */
-function gpuUuid(containerId: number, device: number): string {
-  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
-  const a = hex(hash32(containerId, device, 1));
-  const b = hex(hash32(containerId, device, 2));
-  const c = hex(hash32(containerId, device, 3));
-  const d = hex(hash32(containerId, device, 4));
-  return `GPU-${a}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${d.slice(0, 4)}`;
 }

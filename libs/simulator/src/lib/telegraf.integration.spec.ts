@@ -1,0 +1,103 @@
+import { InfluxDB } from '@influxdata/influxdb-client';
+
+import { type InfluxHandle, startInfluxDb } from '../../../../tools/services/influxdb';
+import { STEP, T0, at, hours } from '../testing/spec-helpers';
+import { ClusterSimulator } from './cluster-simulator';
+import { MEGABYTES_PER_MEBIBYTE, TELEGRAF_MEASUREMENTS, TelegrafWriter } from './telegraf-writer';
+
+interface QueryResponse {
+  results: Array<{ error?: string; series?: Array<{ name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }> }>;
+}
+
+describe('simulated Telegraf data in a real InfluxDB 1.6', () => {
+  const sim = new ClusterSimulator({ profile: 'tiny', seed: 43 });
+  const period = { from: at(T0, hours(8)), to: at(T0, hours(14)) };
+  let influx: InfluxHandle;
+  let client: InfluxDB;
+  let written = 0;
+
+  const query = async (q: string, params: Record<string, string> = {}): Promise<QueryResponse> => {
+    const body = new URLSearchParams({ db: 'k8s', q, epoch: 's', params: JSON.stringify(params) }).toString();
+    const response = (await client.transport.request('/query', body, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })) as QueryResponse;
+    const error = response.results.find((r) => r.error)?.error;
+    if (error) throw new Error(error);
+    return response;
+  };
+
+  /** Sum of a field per pod over (from, to], × step: the truth when no sample is missing. */
+  const perPod = async (measurement: string, field: string, podTag: string, namespaceTag: string): Promise<Map<string, number>> => {
+    const response = await query(
+      `SELECT sum("${field}") FROM "${measurement}" WHERE time > $from AND time <= $to GROUP BY "${namespaceTag}", "${podTag}"`,
+      { from: period.from.toISOString(), to: period.to.toISOString() },
+    );
+    return new Map((response.results[0].series ?? []).map((s) => [`${s.tags?.[namespaceTag]}/${s.tags?.[podTag]}`, Number(s.values[0][1]) * STEP]));
+  };
+
+  beforeAll(async () => {
+    influx = await startInfluxDb();
+    client = new InfluxDB({ url: influx.url });
+    await client.transport.request('/query', new URLSearchParams({ q: 'CREATE DATABASE "k8s"' }).toString(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    for (const batch of sim.batches({ from: period.from, to: at(period.to, 1), writer: new TelegrafWriter({ systemContainers: true }) })) {
+      await client.transport.request('/write?db=k8s&precision=s', batch.lines.join('\n'), {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      });
+      written += batch.lines.length;
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await influx?.stop();
+  });
+
+  it('should store one point per line: usage and inventory points of a container are distinct series', async () => {
+    const response = await query('SELECT count(*) FROM /.*/');
+    // count(*) gives one column per field: a point is counted once, by the field every point of its kind has.
+    const counted: Record<string, string> = {
+      [TELEGRAF_MEASUREMENTS.podNetwork]: 'count_rx_bytes',
+      [TELEGRAF_MEASUREMENTS.node]: 'count_cpu_usage_nanocores',
+      [TELEGRAF_MEASUREMENTS.systemContainer]: 'count_cpu_usage_nanocores',
+      [TELEGRAF_MEASUREMENTS.gpuMemoryUsed]: 'count_gauge',
+    };
+    let points = 0;
+    for (const s of response.results[0].series ?? []) {
+      const row = s.values[0];
+      if (s.name === TELEGRAF_MEASUREMENTS.podContainer) {
+        points += Number(row[s.columns.indexOf('count_cpu_usage_nanocores')]) + Number(row[s.columns.indexOf('count_state_code')]);
+      } else {
+        points += Number(row[s.columns.indexOf(counted[s.name])]);
+      }
+    }
+    expect(written).toBeGreaterThan(20_000);
+    expect(points).toBe(written);
+  });
+
+  it('should store integer kubelet fields and a float dcgm gauge', async () => {
+    const response = await query('SHOW FIELD KEYS');
+    for (const s of response.results[0].series ?? []) {
+      for (const [field, type] of s.values as [string, string][]) {
+        expect([s.name, field, type]).toEqual([s.name, field, s.name === TELEGRAF_MEASUREMENTS.gpuMemoryUsed ? 'float' : 'integer']);
+      }
+    }
+  });
+
+  it('should give the truth from InfluxQL sums of the containers and of the GPUs', async () => {
+    const truth = sim.groundTruth(period);
+    const cpu = await perPod(TELEGRAF_MEASUREMENTS.podContainer, 'cpu_usage_nanocores', 'pod_name', 'namespace');
+    const memory = await perPod(TELEGRAF_MEASUREMENTS.podContainer, 'memory_usage_bytes', 'pod_name', 'namespace');
+    const gpu = await perPod(TELEGRAF_MEASUREMENTS.gpuMemoryUsed, 'gauge', 'pod', 'namespace');
+    expect(truth.pods.filter((p) => p.gpuMegabyteSeconds > 0).length).toBeGreaterThan(0);
+    for (const pod of truth.pods) {
+      const key = `${pod.namespace_name}/${pod.pod_name}`;
+      expect([key, (cpu.get(key) ?? 0) / 1e6, memory.get(key) ?? 0]).toEqual([key, pod.cpuMillicoreSeconds, pod.memoryByteSeconds]);
+      const gpuMb = (gpu.get(key) ?? 0) * MEGABYTES_PER_MEBIBYTE;
+      expect(Math.abs(gpuMb - pod.gpuMegabyteSeconds)).toBeLessThanOrEqual(pod.gpuMegabyteSeconds * 1e-4);
+    }
+  });
+});
