@@ -3,6 +3,18 @@
  * how to select a level. The API speaks the seed's names (`namespace_name`, `pod_name`, …) whatever
  * the storage schema; this mapping is the one place that knows the storage names.
  */
+/**
+ * A level's series: those whose tag equals a value (Heapster's `type`), or, with `op: '!='` and an
+ * empty value, every series that carries the tag (a measurement written at one level only, e.g.
+ * Telegraf's `kubernetes_pod_container`, where it also leaves out dcgm-exporter's idle GPUs).
+ */
+export interface LevelSelector {
+  tag: string;
+  value: string;
+  /** Default `=`. */
+  op?: '=' | '!=';
+}
+
 export interface MetricSource {
   /** Catalog name, e.g. `cpu/usage_rate`. */
   metric: string;
@@ -17,12 +29,23 @@ export interface MetricSource {
     node: string;
   };
   /**
-   * How to select pod-level and container-level series: a tag and its value (Heapster's `type`),
-   * or `undefined` when the measurement holds one level only.
+   * How to select pod-level, container-level and node-level series (Heapster: the `type` tag);
+   * `undefined` when the schema has no series at that level (Telegraf: pods are the sum of their
+   * containers, network is written per pod only).
    */
-  podLevel?: { tag: string; value: string };
-  containerLevel?: { tag: string; value: string };
-  nodeLevel?: { tag: string; value: string };
+  podLevel?: LevelSelector;
+  containerLevel?: LevelSelector;
+  nodeLevel?: LevelSelector;
+  /**
+   * The measurement also holds other metrics' fields (Telegraf's `kubernetes_pod_container`): points
+   * without this field belong to other metrics, so raw reads select the field and the tags only.
+   */
+  sharedMeasurement?: boolean;
+}
+
+/** Series carrying `tag` (`"tag" != ''` in InfluxQL: an index lookup). */
+export function withTag(tag: string): LevelSelector {
+  return { tag, value: '', op: '!=' };
 }
 
 export const HEAPSTER_TAGS: MetricSource['tags'] = {

@@ -11,3 +11,13 @@ export function tagValuesQuery(measurement: string, tag: string): InfluxQuery {
   const bag = new ParamBag();
   return bag.toQuery(`SHOW TAG VALUES FROM ${quoteIdentifier(measurement)} WITH KEY = ${quoteIdentifier(tag)}`);
 }
+
+/** Field keys (and types) of every measurement: which metric's field is stored. */
+export function fieldKeysQuery(): InfluxQuery {
+  return { text: 'SHOW FIELD KEYS', params: {} };
+}
+
+/** Tag keys of a measurement (e.g. dcgm-exporter's `Hostname`, renamed `hostname` in 2026). */
+export function tagKeysQuery(measurement: string): InfluxQuery {
+  return { text: `SHOW TAG KEYS FROM ${quoteIdentifier(measurement)}`, params: {} };
+}

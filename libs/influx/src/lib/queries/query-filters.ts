@@ -1,6 +1,6 @@
 import { quoteIdentifier } from '../identifiers';
 import { ParamBag, timeParam } from '../influx-query';
-import { MetricSource } from '../metric-source';
+import { LevelSelector, MetricSource } from '../metric-source';
 
 /** Namespace selection of a query: one namespace, a list, or all but some. */
 export interface NamespaceFilter {
@@ -12,9 +12,11 @@ export function timeRange(bag: ParamBag, from: Date, to: Date): string {
   return `time >= ${bag.bind('from', timeParam(from))} AND time < ${bag.bind('to', timeParam(to))}`;
 }
 
-export function levelCondition(bag: ParamBag, level: { tag: string; value: string } | undefined): string | undefined {
+export function levelCondition(bag: ParamBag, level: LevelSelector | undefined): string | undefined {
   if (!level) return undefined;
-  return `${quoteIdentifier(level.tag)} = ${bag.bind('level', level.value)}`;
+  // The operator is one of two literals, never caller text.
+  const op = level.op === '!=' ? '!=' : '=';
+  return `${quoteIdentifier(level.tag)} ${op} ${bag.bind('level', level.value)}`;
 }
 
 export function namespaceCondition(bag: ParamBag, source: MetricSource, filter: NamespaceFilter): string | undefined {
