@@ -24,7 +24,9 @@
  *     the API's environment against apps/api/src/config/app-config.ts and
  *     README.md (Configuration).
  *  4. Telegraf: parses telegraf.conf (TOML) and checks it writes exactly the names the API
- *     reads, every 60 s, to the in-cluster InfluxDB, with every ${VAR} it uses defined.
+ *     reads (every catalog metric's measurement, field and tags of libs/influx's Telegraf
+ *     sources, through each input's filters; tools/telegraf-schema-check.ts), every 60 s, to
+ *     the in-cluster InfluxDB, with every ${VAR} it uses defined.
  *  5. Grafana: provisioning files, and every dashboard query run on a real InfluxDB
  *     (Debian's influxdb, installed with apt-get when missing) holding points in the
  *     shapes Telegraf, dcgm-exporter and Heapster write.
@@ -48,6 +50,7 @@ import ts from 'typescript';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 
 import { startInfluxDb } from './services/influxdb';
+import { telegrafSchemaProblems } from './telegraf-schema-check';
 import { ensureNginx, relocateMainConfig, renderSiteTemplate } from './test-nginx';
 
 const ROOT = resolve(__dirname, '..');
@@ -847,6 +850,8 @@ function telegrafProblems(objects: Obj[]): string[] {
   } catch (error) {
     return [`telegraf.conf is not valid TOML: ${(error as Error).message}`];
   }
+  // Every metric the API reads with METRICS_SCHEMA=telegraf: measurement, field and tags written.
+  problems.push(...telegrafSchemaProblems(conf));
   const agent = conf['agent'] ?? {};
   if (agent['interval'] !== '60s') problems.push(`agent.interval is ${agent['interval']}, must be "60s" (the accounting's resolution)`);
   if (agent['round_interval'] !== true) problems.push('agent.round_interval must be true');
@@ -994,7 +999,7 @@ async function dashboardQueryProblems(dashboardFile: string): Promise<string[]> 
       lines.push(`kubernetes_pod_container,container_name=sidecar,host=node-1,namespace=cluster-3,node_name=node-1,pod_name=train-0 cpu_usage_nanocores=50000000i,memory_usage_bytes=104857600i ${t}`);
       lines.push(`kubernetes_pod_container,container_name=web,host=node-2,namespace=team-a,node_name=node-2,pod_name=web-1 cpu_usage_nanocores=100000000i,memory_usage_bytes=52428800i ${t}`);
       // Telegraf inputs.kube_inventory in the same measurement (requests/limits only).
-      lines.push(`kubernetes_pod_container,container_name=app,image=trainer,namespace=cluster-3,node_name=node-1,phase=Running,pod_name=train-0,readiness=ready,state=running,version=1 resource_requests_millicpu_units=500i,resource_limits_memory_bytes=2147483648i,restarts_total=0i,state_code=0i ${t}`);
+      lines.push(`kubernetes_pod_container,container_name=app,host=node-1,image=trainer,namespace=cluster-3,node_name=node-1,phase=Running,pod_name=train-0,readiness=ready,state=running,version=1 resource_requests_millicpu_units=500i,resource_limits_memory_bytes=2147483648i,restarts_total=0i,state_code=0i ${t}`);
       lines.push(`kubernetes_pod_network,host=node-1,namespace=cluster-3,node_name=node-1,pod_name=train-0 rx_bytes=${i}000i,tx_bytes=${i}000i,rx_errors=0i,tx_errors=0i ${t}`);
       lines.push(`kubernetes_node,host=node-1,node_name=node-1 cpu_usage_nanocores=1500000000i,memory_usage_bytes=8589934592i ${t}`);
       // dcgm-exporter through inputs.prometheus, metric_version=1 (a used and an idle GPU).
