@@ -1,6 +1,7 @@
 /** Usage-report helpers shared by the usage and viewer suites. */
 import { readFileSync } from 'node:fs';
 
+import { parse } from 'csv-parse/sync';
 import type { Locator, Page } from 'playwright-core';
 
 import type { SeedInfo } from './seed-info';
@@ -34,9 +35,7 @@ export async function download(page: Page, button: Locator): Promise<{ filename:
   return { filename: file.suggestedFilename(), text: readFileSync(path, 'utf8') };
 }
 
-/** Rows of a CSV without quoted fields containing commas (the report's namespace and pod names never have one). */
+/** Rows of a CSV (RFC 4180, header row) as objects keyed by column name. */
 export function csvRows(text: string): Record<string, string>[] {
-  const [header, ...lines] = text.trim().split(/\r?\n/);
-  const columns = header.split(',');
-  return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [columns[i], v])));
+  return parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
 }
