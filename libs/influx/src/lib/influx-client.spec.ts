@@ -32,7 +32,7 @@ async function drain(it: AsyncGenerator<unknown>): Promise<void> {
 }
 
 describe('InfluxClient timeouts and failures', () => {
-  it('should answer a timeout when InfluxDB accepts the call but never answers', async () => {
+  it('should answer a timeout when InfluxDB accepts the call but never answers, not even /ping (hung or paused)', async () => {
     const influx = await fakeInflux(() => undefined);
     const client = new InfluxClient({ url: influx.url, database: 'k8s', timeoutMs: 300 });
     try {
@@ -45,18 +45,43 @@ describe('InfluxClient timeouts and failures', () => {
     }
   });
 
-  it('should time out a call that waits for a pooled connection, not only one that holds a socket', async () => {
-    // Every connection of the pool (64) is held by an answer that trickles forever: its socket is never idle.
+  it('should wait for a busy InfluxDB that still answers /ping, past the timeout', async () => {
+    // The query takes four timeouts before its first byte; /ping answers at once all along.
+    const influx = await fakeInflux((req, res) => {
+      if (req.url?.startsWith('/ping')) {
+        res.writeHead(204).end();
+        return;
+      }
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"results":[{"statement_id":0,"series":[{"name":"m","columns":["time","v"],"values":[[1,2]]}]}]}\n');
+      }, 800);
+    });
+    const client = new InfluxClient({ url: influx.url, database: 'k8s', timeoutMs: 200 });
+    try {
+      expect(await client.query(QUERY)).toEqual([{ name: 'm', columns: ['time', 'v'], values: [[1, 2]] }]);
+      const pieces: unknown[] = [];
+      for await (const piece of client.stream(QUERY)) pieces.push(piece);
+      expect(pieces).toHaveLength(1);
+    } finally {
+      client.close();
+      await influx.close();
+    }
+  });
+
+  it('should end a call queued behind a full pool of busy connections, at the latest after the silence cap', async () => {
+    // Every connection of the pool (64) is held by an answer that trickles forever: InfluxDB is
+    // alive, so the 65th call, which can only queue for a connection, waits — but not forever.
     const influx = await fakeInflux((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"results":[');
       const timer = setInterval(() => res.write(' '), 50);
       res.on('close', () => clearInterval(timer));
     });
-    const client = new InfluxClient({ url: influx.url, database: 'k8s', timeoutMs: 400 });
+    const client = new InfluxClient({ url: influx.url, database: 'k8s', timeoutMs: 150 });
     const busy = Array.from({ length: 64 }, () => drain(client.stream(QUERY)).catch((e: unknown) => e));
     try {
-      // The 65th call can only queue for a connection; it must still end, as a timeout.
+      // MAX_SILENCE_TIMEOUTS × 150 ms of silence on this call, then a timeout.
       await expect(client.query(QUERY)).rejects.toBeInstanceOf(InfluxTimeoutError);
     } finally {
       client.close();

@@ -15,8 +15,10 @@ export interface InfluxConnectionOptions {
   username?: string;
   password?: string;
   /**
-   * Timeout per InfluxDB call, ms: the answer must start within it, counted from the call (waiting
-   * for a pooled connection included), and a streamed answer may not pause longer than it.
+   * Timeout per InfluxDB call, ms: a call that has received nothing for this long (counted from the
+   * call, waiting for a pooled connection included, then from its last bytes) fails — unless
+   * InfluxDB shows it is alive by answering `/ping`, in which case it is busy with the query and
+   * the call keeps waiting, up to {@link MAX_SILENCE_TIMEOUTS} timeouts of silence.
    */
   timeoutMs?: number;
   /** Observer of query durations (Prometheus histogram in the API). */
@@ -29,6 +31,9 @@ interface QueryResultDocument {
   results?: { statement_id?: number; series?: InfluxSeries[]; error?: string; partial?: boolean }[];
   error?: string;
 }
+
+/** A live but silent InfluxDB is waited for at most this many timeouts without a byte. */
+export const MAX_SILENCE_TIMEOUTS = 12;
 
 const NETWORK_ERROR_CODES = new Set([
   'ECONNREFUSED',
@@ -51,11 +56,18 @@ export class InfluxClient {
   private readonly database: string;
   private readonly onQuery: InfluxConnectionOptions['onQuery'];
   private readonly agent: HttpAgent;
+  /** Pings get a connection of their own: they must not queue behind busy query connections. */
+  private readonly pingInflux: InfluxDB;
+  private readonly pingAgent: HttpAgent;
   private readonly timeoutMs: number;
+  /** Last time InfluxDB was seen alive: bytes of any answer, or a `/ping`. */
+  private lastAliveAt = 0;
+  private liveness: Promise<void> | undefined;
 
   constructor(options: InfluxConnectionOptions) {
     const https = options.url.startsWith('https:');
     this.agent = https ? new HttpsAgent({ keepAlive: true, maxSockets: 64 }) : new HttpAgent({ keepAlive: true, maxSockets: 64 });
+    this.pingAgent = https ? new HttpsAgent({ keepAlive: true, maxSockets: 2 }) : new HttpAgent({ keepAlive: true, maxSockets: 2 });
     const headers: Record<string, string> = {};
     if (options.username) {
       // Basic auth works on 1.x (including 1.6, which predates the `Token user:pass` scheme), 2.x and 3.x.
@@ -64,10 +76,12 @@ export class InfluxClient {
     this.timeoutMs = options.timeoutMs ?? 10000;
     this.influx = new InfluxDB({
       url: options.url,
-      timeout: this.timeoutMs,
+      // The socket's own idle timeout is only the hard cap; the watchdog of each call does the rest.
+      timeout: this.timeoutMs * MAX_SILENCE_TIMEOUTS,
       headers,
       transportOptions: { agent: this.agent },
     });
+    this.pingInflux = new InfluxDB({ url: options.url, timeout: this.timeoutMs, headers, transportOptions: { agent: this.pingAgent } });
     this.database = options.database;
     this.onQuery = options.onQuery;
   }
@@ -77,12 +91,12 @@ export class InfluxClient {
     const started = process.hrtime.bigint();
     let ok = false;
     try {
-      const doc = (await this.call((signal) =>
-        this.influx.transport.request('/query', this.form(query, false), this.formOptions(signal)),
-      )) as QueryResultDocument;
-      const series = this.seriesOf(doc);
+      const body = await this.fetchAll('/query', this.form(query, false), FORM_CONTENT_TYPE);
+      const series = this.seriesOf(body.length ? (JSON.parse(body.toString('utf8')) as QueryResultDocument) : undefined);
       ok = true;
       return series;
+    } catch (e) {
+      throw this.map(e);
     } finally {
       this.observe('query', started, ok);
     }
@@ -96,19 +110,18 @@ export class InfluxClient {
   async *stream(query: InfluxQuery, chunkSize = 10000): AsyncGenerator<InfluxSeries> {
     const started = process.hrtime.bigint();
     let ok = false;
-    // Until the first bytes arrive the call's deadline applies; after that, the socket's idle timeout.
-    const deadline = this.deadline();
+    const watchdog = this.watchdog();
     try {
-      const bytes = this.influx.transport.iterate('/query', this.form(query, true, chunkSize), this.formOptions(deadline.signal));
-      const docs = readJsonLines(this.guardIterable(bytes, deadline.clear));
+      const bytes = this.influx.transport.iterate('/query', this.form(query, true, chunkSize), this.sendOptions(FORM_CONTENT_TYPE, watchdog.signal));
+      const docs = readJsonLines(this.guardIterable(bytes, watchdog.progress));
       for await (const doc of docs) {
         for (const s of this.seriesOf(doc as QueryResultDocument)) yield s;
       }
       ok = true;
     } catch (e) {
-      throw deadline.expired() ? timeoutError() : this.map(e);
+      throw watchdog.expired() ? timeoutError() : this.map(e);
     } finally {
-      deadline.clear();
+      watchdog.stop();
       this.observe('stream', started, ok);
     }
   }
@@ -120,39 +133,45 @@ export class InfluxClient {
     let ok = false;
     try {
       const path = `/write?db=${encodeURIComponent(this.database)}&precision=${precision}`;
-      await this.call((signal) =>
-        this.influx.transport.request(path, lines.join('\n'), {
-          method: 'POST',
-          headers: { 'content-type': 'text/plain; charset=utf-8' },
-          signal,
-        }),
-      );
+      await this.fetchAll(path, lines.join('\n'), 'text/plain; charset=utf-8');
       ok = true;
+    } catch (e) {
+      throw this.map(e);
     } finally {
       this.observe('write', started, ok);
     }
   }
 
-  /** `GET /ping`: true when InfluxDB answers. */
-  async ping(): Promise<boolean> {
+  /** `GET /ping`: true when InfluxDB answers within the timeout. */
+  async ping(timeoutMs = this.timeoutMs): Promise<boolean> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    timer.unref();
     try {
-      await this.call((signal) => this.influx.transport.request('/ping', '', { method: 'GET', signal }));
+      await this.pingInflux.transport.request('/ping', '', { method: 'GET', signal: controller.signal });
+      this.lastAliveAt = Date.now();
       return true;
     } catch {
       return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   async createDatabase(): Promise<void> {
     const text = `CREATE DATABASE ${quoteIdentifier(this.database)}`;
-    await this.call((signal) =>
-      this.influx.transport.request('/query', new URLSearchParams({ q: text }).toString(), this.formOptions(signal)),
-    );
+    try {
+      const body = await this.fetchAll('/query', new URLSearchParams({ q: text }).toString(), FORM_CONTENT_TYPE);
+      this.seriesOf(body.length ? (JSON.parse(body.toString('utf8')) as QueryResultDocument) : undefined);
+    } catch (e) {
+      throw this.map(e);
+    }
   }
 
   /** Closes idle keep-alive sockets (graceful shutdown). */
   close(): void {
     this.agent.destroy();
+    this.pingAgent.destroy();
   }
 
   private form(query: InfluxQuery, chunked: boolean, chunkSize?: number): string {
@@ -165,8 +184,27 @@ export class InfluxClient {
     return body.toString();
   }
 
-  private formOptions(signal: AbortSignal) {
-    return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, signal };
+  private sendOptions(contentType: string, signal: AbortSignal) {
+    return { method: 'POST', headers: { 'content-type': contentType }, signal };
+  }
+
+  /**
+   * One POST under a watchdog, its whole answer collected once (no copy per received chunk). The
+   * bytes stream in through the transport's iterator, so a long answer counts as progress.
+   */
+  private async fetchAll(path: string, body: string, contentType: string): Promise<Buffer> {
+    const watchdog = this.watchdog();
+    const chunks: Buffer[] = [];
+    try {
+      for await (const c of this.guardIterable(this.influx.transport.iterate(path, body, this.sendOptions(contentType, watchdog.signal)), watchdog.progress)) {
+        chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
+      }
+      return Buffer.concat(chunks);
+    } catch (e) {
+      throw watchdog.expired() ? timeoutError() : this.map(e);
+    } finally {
+      watchdog.stop();
+    }
   }
 
   private seriesOf(doc: QueryResultDocument | undefined): InfluxSeries[] {
@@ -180,42 +218,60 @@ export class InfluxClient {
     return out;
   }
 
-  /** One call under the deadline: an answer that has not come in time is a timeout, whatever the socket did. */
-  private async call<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const deadline = this.deadline();
-    try {
-      return await fn(deadline.signal);
-    } catch (e) {
-      throw deadline.expired() ? timeoutError() : this.map(e);
-    } finally {
-      deadline.clear();
-    }
-  }
-
   /**
-   * Aborts the call when InfluxDB has not answered `timeoutMs` after it was made. The socket timeout
-   * alone starts only once a pooled connection is assigned, so calls queued behind a hung server
-   * would wait several timeouts in a row.
+   * Watches one call. After half a timeout without a byte it asks InfluxDB for `/ping` every
+   * quarter timeout (one probe at a time for the whole client); after a full timeout without a byte
+   * the call fails as a timeout unless InfluxDB answered a probe (or sent bytes on another call)
+   * within the last timeout: then it is busy, not gone, and the call waits on, up to
+   * MAX_SILENCE_TIMEOUTS timeouts of silence. A hung or paused InfluxDB therefore fails every call
+   * made after it stopped one timeout after the call (time queued for a pooled connection
+   * included), and calls already running one timeout after it stopped; a busy one finishes long
+   * reports.
    */
-  private deadline(): { signal: AbortSignal; expired: () => boolean; clear: () => void } {
+  private watchdog(): { signal: AbortSignal; expired: () => boolean; progress: () => void; stop: () => void } {
     const controller = new AbortController();
+    const timeout = this.timeoutMs;
     let expired = false;
-    const timer = setTimeout(() => {
+    let lastBytes = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (ms: number) => {
+      timer = setTimeout(check, Math.max(1, Math.ceil(ms)));
+      timer.unref();
+    };
+    const check = () => {
+      const now = Date.now();
+      const silent = now - lastBytes;
+      if (silent < timeout / 2) return arm(lastBytes + timeout / 2 - now);
+      if (now - this.lastAliveAt >= timeout / 4) this.probeLiveness(timeout / 2);
+      if (silent < timeout) return arm(Math.min(lastBytes + timeout - now, timeout / 4));
+      const alive = now - this.lastAliveAt < timeout;
+      if (alive && silent < timeout * MAX_SILENCE_TIMEOUTS) return arm(timeout / 4);
       expired = true;
       controller.abort();
-    }, this.timeoutMs);
-    timer.unref();
-    return { signal: controller.signal, expired: () => expired, clear: () => clearTimeout(timer) };
+    };
+    arm(timeout / 2);
+    return {
+      signal: controller.signal,
+      expired: () => expired,
+      progress: () => {
+        lastBytes = Date.now();
+        this.lastAliveAt = lastBytes;
+      },
+      stop: () => clearTimeout(timer),
+    };
   }
 
-  private async *guardIterable(it: AsyncIterable<Uint8Array>, onFirstBytes: () => void): AsyncGenerator<Uint8Array> {
-    let first = true;
+  private probeLiveness(timeoutMs: number): void {
+    if (this.liveness) return;
+    this.liveness = this.ping(timeoutMs).then(() => {
+      this.liveness = undefined;
+    });
+  }
+
+  private async *guardIterable(it: AsyncIterable<Uint8Array>, onBytes: () => void): AsyncGenerator<Uint8Array> {
     try {
       for await (const c of it) {
-        if (first) {
-          first = false;
-          onFirstBytes();
-        }
+        onBytes();
         yield c;
       }
     } catch (e) {
@@ -242,6 +298,8 @@ export class InfluxClient {
     this.onQuery(kind, Number(process.hrtime.bigint() - started) / 1e9, ok);
   }
 }
+
+const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
 function timeoutError(): InfluxTimeoutError {
   return new InfluxTimeoutError('InfluxDB did not answer in time');
