@@ -14,7 +14,7 @@
  * straight to InfluxDB by the same HTTP client that times the API. Everything runs on 127.0.0.1 and
  * every process started here is stopped at the end, on error and on Ctrl-C.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -62,25 +62,25 @@ const dataset = (db: string, pods: number, spanMs: number): DatasetSpec => ({ db
 const MODES: Record<'quick' | 'full', ModeConfig> = {
   quick: {
     name: 'quick',
-    datasets: { main: dataset('pods_200', 200, DAY), small: dataset('pods_50', 50, 6 * HOUR), large: dataset('pods_800', 800, 6 * HOUR) },
+    datasets: { main: dataset('pods_200', 200, DAY), small: dataset('pods_50', 50, HOUR), large: dataset('pods_800', 800, HOUR) },
     latency: { connections: 1, roundMs: 2000, rounds: 1, warmUpRequests: 5 },
-    throughput: { connections: 8, roundMs: 1500, rounds: 1, warmUpRequests: 8 },
+    throughput: { connections: 8, roundMs: 1000, rounds: 1, warmUpRequests: 8 },
     report: { period: period('1 d', DAY), runs: 2 },
     periods: [period('1 h', HOUR), period('6 h', 6 * HOUR), period('1 d', DAY)],
-    podsPeriod: period('6 h', 6 * HOUR),
-    scalingRuns: 2,
-    adapters: { connections: 32, seconds: 3 },
+    podsPeriod: period('1 h', HOUR),
+    scalingRuns: 1,
+    adapters: { connections: 32, seconds: 2 },
   },
   full: {
     name: 'full',
     datasets: { main: dataset('pods_200', 200, 30 * DAY), small: dataset('pods_50', 50, DAY), large: dataset('pods_800', 800, DAY) },
     latency: { connections: 1, roundMs: 4000, rounds: 3, warmUpRequests: 20 },
     throughput: { connections: 8, roundMs: 3000, rounds: 2, warmUpRequests: 16 },
-    report: { period: period('30 d', 30 * DAY), runs: 3 },
+    report: { period: period('30 d', 30 * DAY), runs: 2 },
     periods: [period('1 d', DAY), period('7 d', 7 * DAY), period('30 d', 30 * DAY)],
     podsPeriod: period('1 d', DAY),
-    scalingRuns: 3,
-    adapters: { connections: 32, seconds: 10 },
+    scalingRuns: 2,
+    adapters: { connections: 32, seconds: 8 },
   },
 };
 
@@ -103,7 +103,8 @@ interface Results {
 }
 
 const log = (m: string) => console.log(m);
-const section = (title: string) => console.log(`\n=== ${title}`);
+const benchStarted = Date.now();
+const section = (title: string) => console.log(`\n=== [${((Date.now() - benchStarted) / 1000).toFixed(0)} s] ${title}`);
 
 class Bench {
   private influx: InfluxHandle | undefined;
@@ -124,6 +125,7 @@ class Bench {
     const started = Date.now();
     const results: Results = { mode: this.mode.name, machine: machine(), datasets: [], latency: [], scaling: [], summary: [] };
     section(`kube-monitoring bench (${this.mode.name}) on ${results.machine['cpu']} × ${results.machine['cpus']}, ${results.machine['memory']}, Node ${process.version}`);
+    warnIfBusy('before the bench');
 
     section('builds');
     const apiMain = this.options.apiMain ? resolve(this.options.apiMain) : prepareApiBuild(join(this.runDir, 'api'), log);
@@ -152,6 +154,7 @@ class Bench {
       await this.adapters(results, api, expressMain, main);
     }
 
+    results.machine['loadavg_end'] = loadavg()[0]?.toFixed(2) ?? '-';
     this.printTables(results);
     section('summary');
     for (const s of results.summary) {
@@ -165,6 +168,9 @@ class Bench {
     return results;
   }
 
+  /** Keep the API logs when the run failed. */
+  keepLogs = false;
+
   async cleanup(): Promise<void> {
     for (const t of this.targets) t.close();
     await Promise.all(this.apis.map((a) => a.stop().catch(() => undefined)));
@@ -173,7 +179,8 @@ class Bench {
       this.influx.resume();
       await this.influx.stop({ keepData: true });
     }
-    rmSync(this.runDir, { recursive: true, force: true });
+    if (this.keepLogs) console.error(`API logs kept in ${this.runDir}/logs`);
+    else rmSync(this.runDir, { recursive: true, force: true });
   }
 
   private target(url: string, sockets = 64): HttpTarget {
@@ -435,6 +442,13 @@ class Bench {
   }
 }
 
+/** Other work on the machine skews every number: say so. */
+function warnIfBusy(when: string): void {
+  const load = loadavg()[0] ?? 0;
+  const n = cpus().length;
+  if (load > n * 0.5) console.log(`warning: load average ${load.toFixed(2)} on ${n} CPUs ${when}: other processes compete with the bench; numbers will be noisy`);
+}
+
 function machine(): Record<string, string | number> {
   const list = cpus();
   let influxd = 'unknown';
@@ -443,7 +457,14 @@ function machine(): Record<string, string | number> {
   } catch {
     influxd = 'not installed';
   }
-  return { cpu: list[0]?.model.trim() ?? 'unknown', cpus: list.length, memory: `${Math.round(totalmem() / 2 ** 30)} GiB`, node: process.version, influxd };
+  return {
+    cpu: list[0]?.model.trim() ?? 'unknown',
+    cpus: list.length,
+    memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
+    node: process.version,
+    influxd,
+    loadavg_start: loadavg()[0]?.toFixed(2) ?? '-',
+  };
 }
 
 async function main(): Promise<void> {
@@ -472,6 +493,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
   try {
     await bench.run();
+  } catch (e) {
+    bench.keepLogs = true;
+    throw e;
   } finally {
     if (!interrupted) await bench.cleanup();
   }

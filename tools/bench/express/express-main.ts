@@ -7,7 +7,8 @@
  * security headers (helmet, same policy), `x-request-id`, one pino log line per request,
  * Prometheus request counter + histogram, the seed-compatible body parsing (JSON without
  * `Content-Type`, forms), `/api` prefix, the global validation pipe and the JSON error filter.
- * Not reproduced (not on any measured path): Swagger UI and the static SPA.
+ * Not reproduced (not on any measured path): Swagger UI and the static SPA. Route precedence:
+ * see expressOrdered().
  *
  * Built by `tools/bench/express/webpack.config.js` (tsx cannot run Nest: decorator metadata).
  */
@@ -21,13 +22,36 @@ import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+import { DynamicModule, Type } from '@nestjs/common';
+
 import { AppModule } from '../../../apps/api/src/app.module';
+import { MethodNotAllowedController } from '../../../apps/api/src/metrics/method-not-allowed.controller';
+import { MetricsModule } from '../../../apps/api/src/metrics/metrics.module';
 import { createValidationPipe } from '../../../apps/api/src/bootstrap/validation';
 import { BODY_LIMIT_BYTES } from '../../../apps/api/src/bootstrap/create-app';
 import { loadConfig } from '../../../apps/api/src/config/app-config';
 import { ApiExceptionFilter } from '../../../apps/api/src/filters/api-exception.filter';
 import { QueryMetrics } from '../../../apps/api/src/influx/query-metrics';
 import { PinoNestLogger, createRootLogger } from '../../../apps/api/src/logging/app-logger';
+
+/**
+ * The same modules in an order that gives Express the Fastify router's precedence. Fastify prefers
+ * the more specific route (`POST /api/usage` over `POST /api/*`, `/api/ui/*` over `/api/*`) whatever
+ * the registration order; Express takes the first route registered that matches. So the module
+ * holding the metric wildcards goes last, and inside it `/api/ui/*` comes before `/api/*` and the
+ * 405 catch-alls come last: a copy of MetricsModule's own metadata with its controllers reordered.
+ */
+function expressOrdered(root: DynamicModule): DynamicModule {
+  class ExpressOrderedMetricsModule {}
+  for (const key of ['imports', 'providers', 'exports']) {
+    Reflect.defineMetadata(key, Reflect.getMetadata(key, MetricsModule), ExpressOrderedMetricsModule);
+  }
+  const controllers = (Reflect.getMetadata('controllers', MetricsModule) ?? []) as Type[];
+  const rank = (c: Type) => (c === MethodNotAllowedController ? 2 : c.name.startsWith('Ui') ? 0 : 1);
+  Reflect.defineMetadata('controllers', [...controllers].sort((a, b) => rank(a) - rank(b)), ExpressOrderedMetricsModule);
+  const imports = root.imports ?? [];
+  return { ...root, imports: [...imports.filter((m) => m !== MetricsModule), ExpressOrderedMetricsModule] };
+}
 
 function parseBody(text: string): unknown {
   const trimmed = text.trim();
@@ -115,7 +139,7 @@ async function main(): Promise<void> {
       .catch(next);
   });
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), new ExpressAdapter(server), {
+  const app = await NestFactory.create<NestExpressApplication>(expressOrdered(AppModule.forRoot(config, logger)), new ExpressAdapter(server), {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
     abortOnError: false,

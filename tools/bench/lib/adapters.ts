@@ -60,13 +60,22 @@ export function behaviourProbes(window: { from: string; to: string }, namespace:
     { method: 'POST', path: '/api/cpu/usage_rate', headers: serviceHeaders(), body: '{"limit": ' },
     { method: 'POST', path: '/api/cpu/usage_rate', headers: { 'content-type': 'application/json' }, body: '{}' },
     { method: 'GET', path: '/api/cpu/usage_rate' },
+    { method: 'DELETE', path: '/api/cpu/usage_rate' },
     apiPost('/api/usage', { from: window.from, to: window.to }),
+    apiPost('/api/usage', { from: window.from, to: window.to, groupBy: 'pod' }),
+    apiPost('/api/usage', { from: window.to, to: window.from }),
+    apiPost('/api/series/cpu/usage_rate', { from: window.from, to: window.to, groupBy: 'namespace' }),
+    { method: 'GET', path: '/api/metrics', headers: serviceHeaders() },
+    { method: 'GET', path: '/api/namespaces', headers: serviceHeaders() },
+    { method: 'POST', path: '/api/ui/cpu/usage_rate', headers: { authorization: 'Bearer not-a-token', 'content-type': 'application/json' }, body: '{}' },
+    { method: 'POST', path: '/api/auth/login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'nobody', password: 'wrong-password' }) },
   ];
 }
 
 function normalise(text: string | undefined): string {
   try {
-    return JSON.stringify(JSON.parse(text ?? ''));
+    // The report's own timestamp differs from one call to the next.
+    return JSON.stringify(JSON.parse(text ?? ''), (k, v: unknown) => (k === 'generated_at' ? undefined : v));
   } catch {
     return (text ?? '').slice(0, 200);
   }
