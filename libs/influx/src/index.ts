@@ -9,3 +9,8 @@ export * from './lib/queries/raw-points.query';
 export * from './lib/queries/pod-samples.query';
 export * from './lib/queries/namespace-peak.query';
 export * from './lib/queries/catalog.query';
+export * from './lib/queries/step-buckets';
+export * from './lib/queries/pod-selection';
+export * from './lib/queries/usage-totals.query';
+export * from './lib/queries/series.query';
+export * from './lib/queries/namespaces.query';

@@ -45,15 +45,15 @@ export class AggregationService {
   ): Promise<AggregationRow[]> {
     const filter = kind === 'pod-by-namespace' ? namespaceFilterFor(scope, { namespace }) : namespaceFilterFor(scope, {});
     const stepMs = await this.podUsage.stepMs(source, period);
-    const pods = await this.podUsage.podFigures(source, period, filter, stepMs);
+    const usage = await this.podUsage.usage(source, period, filter, stepMs, { namespaces: kind === 'all-namespace' });
     if (kind !== 'all-namespace') {
-      return pods.map((p) => ({ namespace_name: p.namespace, pod_name: p.pod, ...this.figuresRow(definition, p.figures) }));
+      return usage.pods.map((p) => ({ namespace_name: p.namespace, pod_name: p.pod, ...this.figuresRow(definition, p.figures) }));
     }
-    const peaks = await this.podUsage.namespacePeaks(source, period, filter, stepMs);
-    return rollupNamespaces(pods).map((ns) => {
-      const row = this.figuresRow(definition, ns.figures);
-      const peak = peaks.get(ns.namespace);
-      return { namespace_name: ns.namespace, ...row, max: peak ? round(peak.peak) : row.max };
+    return rollupNamespaces(usage.pods).map((ns) => {
+      // Coverage and peak of the namespace come from its total per step (all pods at once).
+      const group = usage.namespaces.get(ns.namespace);
+      const figures = group ? { ...ns.figures, coveredMs: group.coveredMs, max: group.max } : ns.figures;
+      return { namespace_name: ns.namespace, ...this.figuresRow(definition, figures) };
     });
   }
 

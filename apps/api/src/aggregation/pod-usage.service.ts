@@ -1,34 +1,68 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { detectStepMs, PodFigures, PodUsageCollector, readMarginMs, UsageWindow } from '@kube-monitoring/accounting';
 import {
-  containerSumSamplesQuery,
+  detectStepMs,
+  emptyFigures,
+  PodFigures,
+  PodKey,
+  PodUsageCollector,
+  readMarginMs,
+  SeriesAccumulator,
+  SeriesFigures,
+  UsageWindow,
+} from '@kube-monitoring/accounting';
+import { findMetric } from '@kube-monitoring/contract';
+import {
+  containerCountsQuery,
+  ContainerPodSelection,
+  containerSumsQuery,
+  InfluxQuery,
   InfluxSeries,
+  levelSeriesKeysQuery,
   MetricSource,
   NamespaceFilter,
-  namespacePeakQuery,
+  namespaceSeriesPerStepQuery,
   podSamplesQuery,
+  podTotalsPerStepQuery,
   sampleGapsQuery,
-  seriesKeysQuery,
+  stepBuckets,
+  TotalsGrouping,
 } from '@kube-monitoring/influx';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { InfluxConnection } from '../influx/influx-connection';
+import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { Period } from '../metrics/period';
+import { COUNTER_TWINS } from './counter-twins';
+import { countBucketMs, PodLevelRuns } from './pod-level-runs';
 
 const STEP_CACHE_MS = 10 * 60_000;
-/** Above this many candidate pods, one unfiltered container query is cheaper than a long OR-list. */
-const MAX_LISTED_PODS = 300;
 
-export interface NamespacePeak {
-  peak: number;
-  steps: number;
+/** What else to compute beside the pods. */
+export interface UsageOptions {
+  /** Figures of each namespace's total series: its coverage and the peak of the sum of its pods. */
+  namespaces?: boolean;
+  /** The same for the sum over every selected namespace. */
+  total?: boolean;
+}
+
+/** One metric's usage over a period. */
+export interface MetricUsage {
+  stepMs: number;
+  /** Each pod once: from its pod-level series, or from its containers summed per step. */
+  pods: PodFigures[];
+  /** Per namespace (when asked for): figures of the namespace's total per step. */
+  namespaces: Map<string, SeriesFigures>;
+  /** Figures of the total over every selected namespace (when asked for). */
+  total: SeriesFigures | undefined;
 }
 
 /**
  * Per-pod usage of one metric over a period (SPEC §4), computed by streaming InfluxDB's chunked
  * answer through one accumulator per pod: memory follows the number of series, not of samples.
  * Each pod is counted once: its pod-level series, or else its containers summed inside InfluxDB.
+ * Group totals (per namespace, overall) are summed per step inside InfluxDB and streamed through
+ * the same gap rule, which gives their coverage and the peak of the sum.
  */
 @Injectable()
 export class PodUsageService {
@@ -36,6 +70,7 @@ export class PodUsageService {
 
   constructor(
     private readonly influx: InfluxConnection,
+    private readonly sources: MetricSourceResolver,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -52,88 +87,290 @@ export class PodUsageService {
   }
 
   async podFigures(source: MetricSource, period: Period, ns: NamespaceFilter, stepMs: number): Promise<PodFigures[]> {
+    return (await this.usage(source, period, ns, stepMs)).pods;
+  }
+
+  /**
+   * Pods first: their pod-level series streamed, noting where each has data. Then the containers,
+   * only for pods whose containers have samples where their pod series has none (counted inside
+   * InfluxDB per coarse bucket), summed per step inside InfluxDB and added for those times only.
+   * Concurrently with the containers: the group totals asked for.
+   */
+  async usage(source: MetricSource, period: Period, ns: NamespaceFilter, stepMs: number, options: UsageOptions = {}): Promise<MetricUsage> {
     const window: UsageWindow = { fromMs: period.from.getTime(), toMs: period.to.getTime(), stepMs };
     const margin = readMarginMs(window);
     const readFrom = new Date(window.fromMs - margin);
     const readTo = new Date(window.toMs + margin);
-    const collector = new PodUsageCollector(window);
+    // A rate's integral comes from its counter twin where stored (streamed concurrently).
+    const twinIntegrals = this.twinIntegrals(source, period, ns, stepMs);
+    const podPart = new PodUsageCollector(window);
+    const podLevel = new PodLevelRuns(stepMs, countBucketMs(readTo.getTime() - readFrom.getTime(), stepMs));
 
     if (source.podLevel) {
-      await this.consume(podSamplesQuery(source, ns, readFrom, readTo), source, collector);
+      await this.consume(podSamplesQuery(source, ns, readFrom, readTo), source.scale, 0, (s) => {
+        const key = podKeyOf(s, source);
+        const id = podId(key);
+        const acc = podPart.accumulatorFor(key);
+        return { acc, onSample: (t) => podLevel.add(id, t) };
+      });
     }
-    if (source.containerLevel) {
-      const candidates = source.podLevel ? await this.podsWithoutPodSeries(source, ns, collector) : undefined;
-      if (candidates === undefined || candidates.length > 0) {
-        const listed = candidates && candidates.length <= MAX_LISTED_PODS ? candidates : undefined;
-        // Snapshot before streaming containers: those pods are already counted from their pod series.
-        const counted = new Set(collector.podFigures().map((p) => podId(p)));
-        const skip = (k: { namespace: string; pod: string }) => counted.has(podId(k));
-        // Buckets start half a step before the sample they hold: shift back to the sample's time.
-        const bucketShift = Math.floor(Math.max(1, Math.round(stepMs / 1000)) / 2) * 1000;
-        await this.consume(containerSumSamplesQuery(source, ns, readFrom, readTo, stepMs, listed), source, collector, skip, bucketShift);
-      }
+    const counted = podPart.podFigures().map(({ namespace, pod }) => ({ namespace, pod }));
+    const countedIds = new Set(counted.map(podId));
+
+    // Pods read (partly or wholly) from their containers.
+    let fromContainers: ContainerPodSelection | undefined;
+    let containerOnly: PodKey[] = [];
+    if (source.containerLevel && !source.podLevel) {
+      fromContainers = { mode: 'exclude', pods: [] };
+    } else if (source.containerLevel) {
+      const mixed = await this.podsWithUncoveredContainers(source, ns, readFrom, readTo, podLevel);
+      if (mixed.length > 0) fromContainers = { mode: 'include', pods: mixed };
+      containerOnly = mixed.filter((p) => !countedIds.has(podId(p)));
     }
-    return collector.podFigures();
+
+    const tasks: Promise<void>[] = [];
+    const containerPart = new PodUsageCollector(window);
+    if (fromContainers) {
+      const query = containerSumsQuery(source, ns, readFrom, readTo, stepMs, fromContainers);
+      tasks.push(
+        this.consume(query, source.scale, stepBuckets(stepMs).shiftMs, (s) => {
+          const key = podKeyOf(s, source);
+          const id = podId(key);
+          const acc = containerPart.accumulatorFor(key);
+          // Times the pod's own series covers are counted from it, never twice.
+          return { acc, accept: (t) => !podLevel.covers(id, t) };
+        }),
+      );
+    }
+    const groups: GroupContext = {
+      source,
+      window,
+      ns,
+      // Group totals add the containers of pods that have no pod-level data at all.
+      selection: !source.podLevel ? fromContainers : containerOnly.length > 0 ? { mode: 'include', pods: containerOnly } : undefined,
+      podNamespaces: new Set([...counted, ...containerOnly].map((p) => p.namespace)),
+      allFromContainers: !source.podLevel,
+    };
+    const namespaces = new Map<string, SeriesFigures>();
+    let total: SeriesFigures | undefined;
+    if (options.namespaces) {
+      tasks.push(this.groupTotals(groups, 'namespace').then((m) => m.forEach((f, k) => namespaces.set(k, f))));
+    }
+    if (options.total) {
+      tasks.push(this.groupTotals(groups, 'none').then((m) => void (total = m.get('') ?? emptyFigures())));
+    }
+    const [twins] = await Promise.all([twinIntegrals, ...tasks]);
+    const pods = combineParts(podPart.podFigures(), containerPart.podFigures()).map((p) => {
+      const integral = twins?.get(podId(p));
+      return integral === undefined ? p : { ...p, figures: { ...p.figures, integral } };
+    });
+    return { stepMs, pods, namespaces, total };
   }
 
-  /** Peak of each namespace's total and its number of steps with data, computed inside InfluxDB. */
-  async namespacePeaks(source: MetricSource, period: Period, ns: NamespaceFilter, stepMs: number): Promise<Map<string, NamespacePeak>> {
-    const series = await this.influx.client.query(namespacePeakQuery(source, ns, period.from, period.to, stepMs));
-    const out = new Map<string, NamespacePeak>();
+  /**
+   * Per pod, the increase of the rate's counter twin in rate unit × seconds, when the metric has a
+   * twin and the database holds it; undefined otherwise.
+   */
+  private async twinIntegrals(source: MetricSource, period: Period, ns: NamespaceFilter, stepMs: number): Promise<Map<string, number> | undefined> {
+    const twin = COUNTER_TWINS[source.metric];
+    // Only where the rate is stored as itself (a schema that maps it elsewhere may have no twin).
+    if (!twin || source.measurement !== source.metric) return undefined;
+    const { source: counter } = await this.sources.resolve(twin.counter);
+    if (!(await this.sources.presentMeasurements()).has(counter.measurement)) return undefined;
+    const usage = await this.usage(counter, period, ns, stepMs);
+    return new Map(usage.pods.filter((p) => p.figures.samples > 0 || p.figures.increase > 0).map((p) => [podId(p), p.figures.increase * twin.toRateSeconds]));
+  }
+
+  /**
+   * Pods with container samples in a coarse bucket where their pod-level series has fewer samples
+   * (or none): counted inside InfluxDB, a few rows per container.
+   */
+  private async podsWithUncoveredContainers(source: MetricSource, ns: NamespaceFilter, from: Date, to: Date, podLevel: PodLevelRuns): Promise<PodKey[]> {
+    const series = await this.influx.client.query(containerCountsQuery(source, ns, from, to, podLevel.bucketMs / 1000));
+    const out = new Map<string, PodKey>();
     for (const s of series) {
-      const namespace = s.tags?.[source.tags.namespace] ?? '';
-      const row = s.values[0];
-      if (!row) continue;
-      out.set(namespace, { peak: Number(row[1]) * source.scale, steps: Number(row[2]) });
+      const key = podKeyOf(s, source);
+      const id = podId(key);
+      if (!key.pod || out.has(id)) continue;
+      if (s.values.some((row) => Number(row[1]) > podLevel.samplesIn(id, Number(row[0])))) out.set(id, key);
+    }
+    return [...out.values()];
+  }
+
+  /**
+   * Which pods to read from their containers, from the index alone (no data scan): for charts, where a
+   * pod whose pod-level series exists anywhere in the period's shards is read from it.
+   */
+  async containerSelectionFromIndex(source: MetricSource, ns: NamespaceFilter, from: Date, to: Date): Promise<ContainerPodSelection | undefined> {
+    if (!source.containerLevel) return undefined;
+    if (!source.podLevel) return { mode: 'exclude', pods: [] };
+    const [withPodSeries, withContainers] = await Promise.all([
+      this.podsAtLevel(source, source.podLevel, ns, from, to),
+      this.podsAtLevel(source, source.containerLevel, ns, from, to),
+    ]);
+    const ids = new Set(withPodSeries.map(podId));
+    return shorterSelection(
+      withContainers.filter((p) => !ids.has(podId(p))),
+      withPodSeries,
+    );
+  }
+
+  /**
+   * Totals per step, through the gap rule. Where the collector writes its own namespace series
+   * (Heapster's `type=ns` for CPU and memory) those are read: a few series, and the sum the collector
+   * saw even when one pod's scrape was lost. Otherwise the counted pods are summed per step.
+   */
+  private async groupTotals(g: GroupContext, grouping: TotalsGrouping): Promise<Map<string, SeriesFigures>> {
+    const { source, window, ns, selection } = g;
+    const margin = readMarginMs(window);
+    const readFrom = new Date(window.fromMs - margin);
+    const readTo = new Date(window.toMs + margin);
+    const keyOf = (s: InfluxSeries) => (grouping === 'namespace' ? (s.tags?.[source.tags.namespace] ?? '') : '');
+    const fromPods = (filter: NamespaceFilter) =>
+      this.accumulateGroups(podTotalsPerStepQuery(source, filter, readFrom, readTo, window.stepMs, selection, grouping), g, keyOf);
+
+    const nsLevel = g.allFromContainers ? undefined : namespaceLevelOf(source);
+    if (!nsLevel) return fromPods(ns);
+    const withSeries = new Set(await this.namespacesAtLevel(source, nsLevel, ns, readFrom, readTo));
+    const missing = [...g.podNamespaces].filter((n) => !withSeries.has(n));
+    if (grouping === 'none' && missing.length > 0) return fromPods(ns);
+    const out = await this.accumulateGroups(namespaceSeriesPerStepQuery(source, nsLevel, ns, readFrom, readTo, window.stepMs, grouping), g, keyOf);
+    if (missing.length > 0) (await fromPods({ only: missing })).forEach((f, k) => out.set(k, f));
+    return out;
+  }
+
+  private async accumulateGroups(query: InfluxQuery, g: GroupContext, keyOf: (s: InfluxSeries) => string): Promise<Map<string, SeriesFigures>> {
+    const accs = new Map<string, SeriesAccumulator>();
+    await this.consume(query, g.source.scale, stepBuckets(g.window.stepMs).shiftMs, (s) => {
+      const key = keyOf(s);
+      let acc = accs.get(key);
+      if (!acc) {
+        acc = new SeriesAccumulator(g.window);
+        accs.set(key, acc);
+      }
+      return { acc };
+    });
+    const out = new Map<string, SeriesFigures>();
+    for (const [key, acc] of accs) {
+      const f = acc.result();
+      if (f.coveredMs > 0 || f.samples > 0) out.set(key, f);
     }
     return out;
   }
 
-  private async consume(
-    query: ReturnType<typeof podSamplesQuery>,
-    source: MetricSource,
-    collector: PodUsageCollector,
-    skip: (k: { namespace: string; pod: string }) => boolean = () => false,
-    timeShiftMs = 0,
-  ): Promise<void> {
+  /**
+   * Streams a query's series into accumulators (no sink: skip the series). Pieces of one series
+   * arrive consecutively and in time order, which is all an accumulator needs. `scale` converts the
+   * stored unit to the catalog's (bytes → MB); `shiftMs` turns bucket starts into grid times.
+   */
+  private async consume(query: InfluxQuery, scale: number, shiftMs: number, sinkOf: (s: InfluxSeries) => SampleSink | undefined): Promise<void> {
     for await (const piece of this.influx.client.stream(query)) {
-      const key = podKeyOf(piece, source);
-      if (skip(key)) continue;
-      const acc = collector.accumulatorFor(key);
-      const scale = source.scale;
+      const sink = sinkOf(piece);
+      if (!sink) continue;
+      const { acc, accept, onSample } = sink;
       for (const row of piece.values) {
         const v = row[1];
         if (v === null || v === undefined) continue;
-        acc.add(Number(row[0]) + timeShiftMs, Number(v) * scale);
+        const t = Number(row[0]) + shiftMs;
+        if (accept && !accept(t)) continue;
+        onSample?.(t);
+        acc.add(t, Number(v) * scale);
       }
     }
   }
 
-  /** Pods that have container series but no pod-level data in the period (index lookup, no scan). */
-  private async podsWithoutPodSeries(
-    source: MetricSource,
-    ns: NamespaceFilter,
-    collector: PodUsageCollector,
-  ): Promise<{ namespace: string; pod: string }[]> {
-    const series = await this.influx.client.query(seriesKeysQuery(source, 'container', ns));
-    const out = new Map<string, { namespace: string; pod: string }>();
-    for (const s of series) {
-      for (const row of s.values) {
-        const tags = parseSeriesKey(String(row[0]));
-        const key = { namespace: tags[source.tags.namespace] ?? '', pod: tags[source.tags.pod] ?? '' };
-        if (!key.pod || collector.has(key)) continue;
-        out.set(podId(key), key);
-      }
+  /** (namespace, pod) pairs with series of a level in shards overlapping the period (index lookup, no scan). */
+  private async podsAtLevel(source: MetricSource, level: { tag: string; value: string }, ns: NamespaceFilter, from: Date, to: Date): Promise<PodKey[]> {
+    const out = new Map<string, PodKey>();
+    for (const tags of await this.seriesTags(source, level, ns, from, to)) {
+      const key = { namespace: tags[source.tags.namespace] ?? '', pod: tags[source.tags.pod] ?? '' };
+      if (key.pod) out.set(podId(key), key);
     }
     return [...out.values()];
   }
+
+  private async namespacesAtLevel(source: MetricSource, level: { tag: string; value: string }, ns: NamespaceFilter, from: Date, to: Date): Promise<string[]> {
+    const out = new Set<string>();
+    for (const tags of await this.seriesTags(source, level, ns, from, to)) {
+      const namespace = tags[source.tags.namespace];
+      if (namespace) out.add(namespace);
+    }
+    return [...out];
+  }
+
+  private async seriesTags(source: MetricSource, level: { tag: string; value: string }, ns: NamespaceFilter, from: Date, to: Date): Promise<Record<string, string>[]> {
+    const series = await this.influx.client.query(levelSeriesKeysQuery(source, level, ns, from, to));
+    return series.flatMap((s) => s.values.map((row) => parseSeriesKey(String(row[0]))));
+  }
 }
 
-function podId(k: { namespace: string; pod: string }): string {
+/** Where a streamed series' samples go. */
+interface SampleSink {
+  acc: SeriesAccumulator;
+  /** Keeps a sample (default: all). */
+  accept?: (timeMs: number) => boolean;
+  /** Sees every kept sample's time. */
+  onSample?: (timeMs: number) => void;
+}
+
+/** A pod's figures from its own series plus those from its containers at the other times. */
+function combineParts(podPart: readonly PodFigures[], containerPart: readonly PodFigures[]): PodFigures[] {
+  const out = new Map(podPart.map((p) => [podId(p), { ...p, figures: { ...p.figures } }]));
+  for (const c of containerPart) {
+    const p = out.get(podId(c));
+    if (!p) {
+      out.set(podId(c), c);
+      continue;
+    }
+    const f = p.figures;
+    f.integral += c.figures.integral;
+    f.increase += c.figures.increase;
+    // The two parts cover disjoint times.
+    f.coveredMs += c.figures.coveredMs;
+    f.samples += c.figures.samples;
+    f.sum += c.figures.sum;
+    f.max = Math.max(f.max, c.figures.max);
+  }
+  return [...out.values()].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.pod, b.pod));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+interface GroupContext {
+  source: MetricSource;
+  window: UsageWindow;
+  ns: NamespaceFilter;
+  selection: ContainerPodSelection | undefined;
+  /** Namespaces with at least one counted pod. */
+  podNamespaces: ReadonlySet<string>;
+  /** The measurement has container series only. */
+  allFromContainers: boolean;
+}
+
+/**
+ * The level holding the collector's own namespace sums, when the metric has one: Heapster writes
+ * `type=ns` series for `cpu/usage_rate`, `memory/usage` and the request/limit metrics.
+ */
+export function namespaceLevelOf(source: MetricSource): { tag: string; value: string } | undefined {
+  const definition = findMetric(source.metric);
+  if (!definition?.levels.includes('ns') || source.measurement !== source.metric) return undefined;
+  if (source.podLevel?.tag !== 'type' || source.podLevel.value !== 'pod') return undefined;
+  return { tag: source.podLevel.tag, value: 'ns' };
+}
+
+/** The pods without pod-level data, sent as the shorter list: those to include, or the others to exclude. */
+function shorterSelection(containerOnly: readonly PodKey[], withPodSeries: readonly PodKey[]): ContainerPodSelection | undefined {
+  if (containerOnly.length === 0) return undefined;
+  return containerOnly.length <= withPodSeries.length ? { mode: 'include', pods: containerOnly } : { mode: 'exclude', pods: withPodSeries };
+}
+
+function podId(k: PodKey): string {
   return `${k.namespace}\u0000${k.pod}`;
 }
 
-function podKeyOf(s: InfluxSeries, source: MetricSource): { namespace: string; pod: string } {
+function podKeyOf(s: InfluxSeries, source: MetricSource): PodKey {
   return { namespace: s.tags?.[source.tags.namespace] ?? '', pod: s.tags?.[source.tags.pod] ?? '' };
 }
 

@@ -88,6 +88,8 @@ export interface UsageFigures {
 export interface UsageReportRow extends UsageFigures {
   namespace_name: string;
   pod_name?: string;
+  /** Namespace rows: number of pods counted. */
+  pods?: number;
 }
 
 export interface UsageReport {
@@ -130,6 +132,8 @@ export interface SeriesResponse {
   step_seconds: number;
   groupBy: SeriesGroupBy;
   series: SeriesLine[];
+  /** True when there were more lines than the answer holds (narrow the namespace or the grouping). */
+  truncated?: boolean;
 }
 
 export interface MetricInfo {

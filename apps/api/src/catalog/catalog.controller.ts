@@ -1,0 +1,47 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBadGatewayResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+
+import { MetricInfo, NamespacesResponse } from '@kube-monitoring/contract';
+
+import { AccessScope } from '../access/access-scope';
+import { RequestScope } from '../access/request-scope.decorator';
+import { ServiceAuth } from '../decorators/service-auth.decorator';
+import { ApiErrorDto } from '../openapi/api-error.dto';
+import { MetricInfoDto, NamespacesResponseDto } from './catalog.dto';
+import { CatalogService } from './catalog.service';
+
+/**
+ * `GET /api/metrics` and `GET /api/namespaces`, written once and mounted twice: for the billing client
+ * (service headers) and under `/api/ui` for people (JWT; namespaces limited to their account's).
+ */
+@ApiTags('catalog')
+export abstract class CatalogEndpoints {
+  /** `''` for the service API, `'ui'` for the dashboard mount. */
+  protected abstract readonly mount: string;
+
+  constructor(private readonly catalog: CatalogService) {}
+
+  @Get('metrics')
+  @ApiOperation({ summary: 'The metric catalog: name, description, unit, kind, main, and whether the database holds it' })
+  @ApiOkResponse({ type: [MetricInfoDto] })
+  @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
+  @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
+  listMetrics(): Promise<MetricInfo[]> {
+    return this.catalog.metrics();
+  }
+
+  @Get('namespaces')
+  @ApiOperation({ summary: 'Namespaces with data that the caller may see' })
+  @ApiOkResponse({ type: NamespacesResponseDto })
+  @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
+  @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
+  listNamespaces(@RequestScope() scope: AccessScope): Promise<NamespacesResponse> {
+    return this.catalog.namespaces(scope);
+  }
+}
+
+@Controller()
+@ServiceAuth()
+export class CatalogController extends CatalogEndpoints {
+  protected readonly mount = '';
+}

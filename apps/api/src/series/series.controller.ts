@@ -1,0 +1,72 @@
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import {
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiForbiddenResponse,
+  ApiGatewayTimeoutResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { FastifyRequest } from 'fastify';
+
+import { SeriesResponse } from '@kube-monitoring/contract';
+
+import { AccessScope } from '../access/access-scope';
+import { RequestScope } from '../access/request-scope.decorator';
+import { ServiceAuth } from '../decorators/service-auth.decorator';
+import { metricFromPath } from '../metrics/metric-path';
+import { ApiErrorDto } from '../openapi/api-error.dto';
+import { SeriesRequestDto, SeriesResponseDto } from './series.dto';
+import { SeriesService } from './series.service';
+
+/**
+ * `POST /api/series/{metric}`, written once and mounted twice: for the billing client (service
+ * headers) and under `/api/ui` for people (JWT, limited to their namespaces).
+ */
+@ApiTags('series')
+export abstract class SeriesEndpoints {
+  /** `''` for the service API, `'ui'` for the dashboard mount. */
+  protected abstract readonly mount: string;
+
+  constructor(private readonly seriesService: SeriesService) {}
+
+  @Post('series/*')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Time series of a metric for charts, grouped by namespace, pod, container or node',
+    description:
+      'Downsampled inside InfluxDB to a step giving at most ~500 points per line (or the requested `step`). ' +
+      "Gauges: each point is the line's time average over its step; counters: the last value. Values in the metric's unit (GET /api/metrics).",
+  })
+  @ApiParam({ name: 'metric', description: 'Metric name after `/api/series/`, may contain `/`', example: 'cpu/usage_rate' })
+  @ApiBody({
+    type: SeriesRequestDto,
+    examples: {
+      day: { summary: 'One day per namespace', value: { from: '2017-12-01', to: '2017-12-02' } },
+      pods: { summary: 'Pods of a namespace, 5-minute steps', value: { from: '2017-12-01T08:00:00Z', to: '2017-12-01T20:00:00Z', groupBy: 'pod', namespace: 'lab-vision', step: 300 } },
+    },
+  })
+  @ApiOkResponse({ type: SeriesResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid body (the message names the field), or a step giving more than 10000 points', type: ApiErrorDto })
+  @ApiForbiddenResponse({ description: "Namespace outside the caller's scope (/api/ui only)", type: ApiErrorDto })
+  @ApiNotFoundResponse({ description: 'Unknown metric', type: ApiErrorDto })
+  @ApiResponse({ status: 405, description: 'Any method but POST (`Allow: POST`)', type: ApiErrorDto })
+  @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
+  @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
+  @ApiGatewayTimeoutResponse({ description: 'InfluxDB did not answer within the timeout', type: ApiErrorDto })
+  metricSeries(@Req() req: FastifyRequest, @Body() body: SeriesRequestDto, @RequestScope() scope: AccessScope): Promise<SeriesResponse> {
+    return this.seriesService.series(metricFromPath(req, this.mount ? `${this.mount}/series` : 'series'), body, scope);
+  }
+}
+
+@Controller()
+@ServiceAuth()
+export class SeriesController extends SeriesEndpoints {
+  protected readonly mount = '';
+}

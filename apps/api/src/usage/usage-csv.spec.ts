@@ -1,0 +1,95 @@
+import { parse } from 'csv-parse/sync';
+
+import { UsageFigures, UsageReport } from '@kube-monitoring/contract';
+
+import { decimal, usageCsvFileName, usageReportCsv } from './usage-csv';
+
+function figures(overrides: Partial<UsageFigures> = {}): UsageFigures {
+  return {
+    cpu_core_hours: 12.5,
+    cpu_cores_average: 0.520833,
+    cpu_cores_peak: 2,
+    memory_gib_hours: 48,
+    memory_gib_average: 2,
+    memory_gib_peak: 3.25,
+    gpu_memory_gb_hours: 0,
+    gpu_memory_gb_average: 0,
+    gpu_memory_gb_peak: 0,
+    coverage: 1,
+    ...overrides,
+  };
+}
+
+function report(overrides: Partial<UsageReport> = {}): UsageReport {
+  return {
+    from: '2017-12-01T00:00:00.000Z',
+    to: '2018-01-01T00:00:00.000Z',
+    groupBy: 'namespace',
+    step_seconds: 60,
+    rows: [
+      { namespace_name: 'lab-vision', pods: 3, ...figures() },
+      { namespace_name: 'team-web', pods: 1, ...figures({ cpu_core_hours: 0.0000004, coverage: 0.25 }) },
+    ],
+    totals: figures(),
+    generated_at: '2018-01-01T06:00:00.000Z',
+    ...overrides,
+  };
+}
+
+describe('usageReportCsv', () => {
+  it('should start with a header naming each figure with its unit', () => {
+    const [header] = usageReportCsv(report()).split('\r\n');
+    expect(header).toBe(
+      'period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,' +
+        'memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction',
+    );
+  });
+
+  it('should write one CRLF-terminated row per group and no totals row', () => {
+    const csv = usageReportCsv(report());
+    expect(csv.endsWith('\r\n')).toBe(true);
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(3);
+    expect(csv).not.toMatch(/[^\r]\n/);
+  });
+
+  it('should write pod reports with a pod column', () => {
+    const csv = usageReportCsv(report({ groupBy: 'pod', rows: [{ namespace_name: 'lab-vision', pod_name: 'train-1', ...figures() }] }));
+    const [record] = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(record).toMatchObject({ namespace: 'lab-vision', pod: 'train-1', cpu_core_hours: '12.5' });
+    expect(record).not.toHaveProperty('pods');
+  });
+
+  it('should quote fields holding a comma, a quote or a line break (RFC 4180)', () => {
+    const csv = usageReportCsv(report({ groupBy: 'pod', rows: [{ namespace_name: 'a,b', pod_name: 'say "hi"\nthere', ...figures() }] }));
+    expect(csv).toContain('"a,b","say ""hi""\nthere"');
+    const [record] = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(record).toMatchObject({ namespace: 'a,b', pod: 'say "hi"\nthere' });
+  });
+
+  it('should write plain decimals, never exponents', () => {
+    const [, , second] = usageReportCsv(report()).split('\r\n');
+    expect(second).toContain(',0,');
+    expect(second).not.toMatch(/e-?\d/i);
+    expect(second?.endsWith(',0.25')).toBe(true);
+  });
+});
+
+describe('decimal', () => {
+  it.each([
+    [12.5, '12.5'],
+    [3, '3'],
+    [0.000001, '0.000001'],
+    [0.0000004, '0'],
+    [1234567.1234564, '1234567.123456'],
+    [-0, '0'],
+    [Number.NaN, '0'],
+  ])('should write %p as %p', (value, text) => {
+    expect(decimal(value)).toBe(text);
+  });
+});
+
+describe('usageCsvFileName', () => {
+  it('should name the grouping and the period, without colons', () => {
+    expect(usageCsvFileName(report())).toBe('usage-by-namespace-2017-12-01T00-00-00Z-2018-01-01T00-00-00Z.csv');
+  });
+});

@@ -1,0 +1,73 @@
+import { emptyFigures, PodFigures, SeriesFigures } from '@kube-monitoring/accounting';
+
+import { MetricUsage } from '../aggregation/pod-usage.service';
+import { buildUsageReport } from './usage-report.service';
+
+const HOUR = 3_600_000;
+const period = { from: new Date('2024-03-20T00:00:00Z'), to: new Date('2024-03-21T00:00:00Z') };
+const now = new Date('2024-03-21T06:00:00Z');
+
+function fig(integral: number, coveredMs: number, max: number): SeriesFigures {
+  return { ...emptyFigures(), integral, coveredMs, max, samples: Math.round(coveredMs / 60_000) };
+}
+
+function pod(namespace: string, name: string, f: SeriesFigures): PodFigures {
+  return { namespace, pod: name, figures: f };
+}
+
+function usage(pods: PodFigures[], namespaces: [string, SeriesFigures][], total: SeriesFigures): MetricUsage {
+  return { stepMs: 60_000, pods, namespaces: new Map(namespaces), total };
+}
+
+// Two pods in lab-vision (one running 12 h at 2000 mcores, one 6 h at 500 mcores), one in team-web.
+const cpu = usage(
+  [
+    pod('lab-vision', 'train', fig(2000 * 12 * 3600, 12 * HOUR, 2400)),
+    pod('lab-vision', 'notebook', fig(500 * 6 * 3600, 6 * HOUR, 900)),
+    pod('team-web', 'web', fig(250 * 24 * 3600, 24 * HOUR, 300)),
+  ],
+  [
+    ['lab-vision', fig(0, 15 * HOUR, 2900)],
+    ['team-web', fig(0, 24 * HOUR, 300)],
+  ],
+  fig(0, 24 * HOUR, 3100),
+);
+const memory = usage(
+  [pod('lab-vision', 'train', fig(2 ** 30 * 8 * 12 * 3600, 12 * HOUR, 2 ** 30 * 9))],
+  [['lab-vision', fig(0, 12 * HOUR, 2 ** 30 * 9)]],
+  fig(0, 12 * HOUR, 2 ** 30 * 9),
+);
+const gpu = usage([], [], emptyFigures());
+
+describe('buildUsageReport', () => {
+  it('should convert pod figures to core-hours, GiB-hours, averages over the covered time, peaks and coverage', () => {
+    const report = buildUsageReport(period, 'pod', [cpu, memory, gpu], now);
+    expect(report.rows.map((r) => `${r.namespace_name}/${r.pod_name}`)).toEqual(['lab-vision/notebook', 'lab-vision/train', 'team-web/web']);
+    const train = report.rows[1];
+    expect(train).toMatchObject({
+      cpu_core_hours: 24,
+      cpu_cores_average: 2,
+      cpu_cores_peak: 2.4,
+      memory_gib_hours: 96,
+      memory_gib_average: 8,
+      memory_gib_peak: 9,
+      gpu_memory_gb_hours: 0,
+      gpu_memory_gb_peak: 0,
+      coverage: 0.5,
+    });
+    expect(report.rows[0]).toMatchObject({ cpu_core_hours: 3, cpu_cores_average: 0.5, memory_gib_hours: 0, coverage: 0.25 });
+  });
+
+  it('should sum pods into namespaces, with the namespace total giving coverage and peak', () => {
+    const report = buildUsageReport(period, 'namespace', [cpu, memory, gpu], now);
+    expect(report.rows.map((r) => r.namespace_name)).toEqual(['lab-vision', 'team-web']);
+    expect(report.rows[0]).toMatchObject({ pods: 2, cpu_core_hours: 27, cpu_cores_peak: 2.9, cpu_cores_average: 1.8, coverage: 0.625 });
+    expect(report.rows[1]).toMatchObject({ pods: 1, cpu_core_hours: 6, cpu_cores_average: 0.25, coverage: 1 });
+  });
+
+  it('should total the rows, with peak and coverage of everything together', () => {
+    const report = buildUsageReport(period, 'namespace', [cpu, memory, gpu], now);
+    expect(report.totals).toMatchObject({ cpu_core_hours: 33, cpu_cores_peak: 3.1, cpu_cores_average: 1.375, memory_gib_hours: 96, coverage: 1 });
+    expect(report).toMatchObject({ from: '2024-03-20T00:00:00.000Z', to: '2024-03-21T00:00:00.000Z', step_seconds: 60, generated_at: now.toISOString() });
+  });
+});

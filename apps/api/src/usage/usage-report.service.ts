@@ -1,0 +1,169 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+
+import { SeriesFigures } from '@kube-monitoring/accounting';
+import { BYTES_PER_GIB, UsageFigures, UsageGroupBy, UsageReport, UsageReportRow } from '@kube-monitoring/contract';
+
+import { AccessScope } from '../access/access-scope';
+import { namespaceFilterFor, round } from '../aggregation/aggregation.service';
+import { MetricUsage, PodUsageService } from '../aggregation/pod-usage.service';
+import { MetricSourceResolver } from '../influx/metric-source.resolver';
+import { Period, resolvePeriod } from '../metrics/period';
+import { UsageReportRequestDto } from './usage.dto';
+
+/** Longest period one report may cover. */
+export const MAX_REPORT_DAYS = 366;
+const DAY_MS = 86_400_000;
+
+/** The three billed quantities: where they are read and how a stored value becomes the billed unit. */
+export const REPORT_METRICS = [
+  { key: 'cpu', metric: 'cpu/usage_rate', perUnit: 1000, hours: 'cpu_core_hours', average: 'cpu_cores_average', peak: 'cpu_cores_peak' },
+  { key: 'memory', metric: 'memory/usage', perUnit: BYTES_PER_GIB, hours: 'memory_gib_hours', average: 'memory_gib_average', peak: 'memory_gib_peak' },
+  { key: 'gpu', metric: 'gpu/usage', perUnit: 1000, hours: 'gpu_memory_gb_hours', average: 'gpu_memory_gb_average', peak: 'gpu_memory_gb_peak' },
+] as const satisfies readonly {
+  key: string;
+  metric: string;
+  /** Stored units per billed unit: millicores per core, bytes per GiB, MB per GB. */
+  perUnit: number;
+  hours: keyof UsageFigures;
+  average: keyof UsageFigures;
+  peak: keyof UsageFigures;
+}[];
+
+type ReportMetric = (typeof REPORT_METRICS)[number];
+
+/** What one group (pod, namespace, everything) contributes for one metric. */
+interface GroupMeasure {
+  /** ∫ value dt in stored unit·seconds. */
+  integral: number;
+  /** Time of the period with data, ms (the group's own series: a namespace's is the union of its pods'). */
+  coveredMs: number;
+  /** Largest value at one step, stored unit; -Infinity without samples. */
+  peak: number;
+}
+
+/**
+ * `POST /api/usage`: the billing report of SPEC §4 over a period, per namespace or per pod, from the
+ * same computation as the seed's aggregations (`PodUsageService`). The three metrics run concurrently.
+ */
+@Injectable()
+export class UsageReportService {
+  constructor(
+    private readonly sources: MetricSourceResolver,
+    private readonly podUsage: PodUsageService,
+  ) {}
+
+  async report(body: UsageReportRequestDto, scope: AccessScope, now: Date = new Date()): Promise<UsageReport> {
+    const period = resolvePeriod(body.from, body.to, 0, { begin: 'from', end: 'to' });
+    if (period.to.getTime() - period.from.getTime() > MAX_REPORT_DAYS * DAY_MS) {
+      throw new BadRequestException(`to: the period may cover at most ${MAX_REPORT_DAYS} days; ask for several reports`);
+    }
+    const groupBy: UsageGroupBy = body.groupBy ?? 'namespace';
+    const filter = namespaceFilterFor(scope, { namespaces: body.namespaces, includeSystem: body.includeSystem });
+    const usages = await Promise.all(
+      REPORT_METRICS.map(async (m) => {
+        const { source } = await this.sources.resolve(m.metric);
+        const stepMs = await this.podUsage.stepMs(source, period);
+        return this.podUsage.usage(source, period, filter, stepMs, { namespaces: groupBy === 'namespace', total: true });
+      }),
+    );
+    return buildUsageReport(period, groupBy, usages, now);
+  }
+}
+
+/** Assembles rows and totals from the three metrics' usage (pure; unit-tested with known figures). */
+export function buildUsageReport(period: Period, groupBy: UsageGroupBy, usages: readonly MetricUsage[], now: Date): UsageReport {
+  const periodMs = period.to.getTime() - period.from.getTime();
+  const rows = groupBy === 'pod' ? podRows(usages, periodMs) : namespaceRows(usages, periodMs);
+  const totals = figures(
+    usages.map((u) => ({
+      integral: u.pods.reduce((s, p) => s + p.figures.integral, 0),
+      coveredMs: u.total?.coveredMs ?? 0,
+      peak: u.total && Number.isFinite(u.total.max) ? u.total.max : -Infinity,
+    })),
+    periodMs,
+  );
+  return {
+    from: period.from.toISOString(),
+    to: period.to.toISOString(),
+    groupBy,
+    step_seconds: Math.round((usages[0]?.stepMs ?? 60_000) / 1000),
+    rows,
+    totals,
+    generated_at: now.toISOString(),
+  };
+}
+
+function podRows(usages: readonly MetricUsage[], periodMs: number): UsageReportRow[] {
+  const byPod = new Map<string, { namespace: string; pod: string; measures: GroupMeasure[] }>();
+  usages.forEach((u, i) => {
+    for (const p of u.pods) {
+      const id = `${p.namespace}\u0000${p.pod}`;
+      let entry = byPod.get(id);
+      if (!entry) {
+        entry = { namespace: p.namespace, pod: p.pod, measures: usages.map(emptyMeasure) };
+        byPod.set(id, entry);
+      }
+      entry.measures[i] = measureOf(p.figures);
+    }
+  });
+  return [...byPod.values()]
+    .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.pod, b.pod))
+    .map((e) => ({ namespace_name: e.namespace, pod_name: e.pod, ...figures(e.measures, periodMs) }));
+}
+
+function namespaceRows(usages: readonly MetricUsage[], periodMs: number): UsageReportRow[] {
+  const byNs = new Map<string, { measures: GroupMeasure[]; pods: Set<string> }>();
+  usages.forEach((u, i) => {
+    const entryOf = (namespace: string) => {
+      let entry = byNs.get(namespace);
+      if (!entry) {
+        entry = { measures: usages.map(emptyMeasure), pods: new Set() };
+        byNs.set(namespace, entry);
+      }
+      return entry;
+    };
+    for (const p of u.pods) {
+      const entry = entryOf(p.namespace);
+      entry.measures[i].integral += p.figures.integral;
+      // Without a namespace total (never expected), the pods' own coverage and peaks bound it from below.
+      entry.measures[i].coveredMs = Math.max(entry.measures[i].coveredMs, p.figures.coveredMs);
+      entry.measures[i].peak = Math.max(entry.measures[i].peak, p.figures.max);
+      entry.pods.add(p.pod);
+    }
+    for (const [namespace, total] of u.namespaces) {
+      const m = entryOf(namespace).measures[i];
+      m.coveredMs = total.coveredMs;
+      m.peak = Number.isFinite(total.max) ? total.max : m.peak;
+    }
+  });
+  return [...byNs.entries()]
+    .sort(([a], [b]) => compare(a, b))
+    .map(([namespace, e]) => ({ namespace_name: namespace, pods: e.pods.size, ...figures(e.measures, periodMs) }));
+}
+
+/** The billed figures of one group from its three measures (cpu, memory, gpu in REPORT_METRICS order). */
+function figures(measures: readonly GroupMeasure[], periodMs: number): UsageFigures {
+  const out = {} as UsageFigures;
+  let coveredMs = 0;
+  REPORT_METRICS.forEach((m: ReportMetric, i) => {
+    const g = measures[i] ?? emptyMeasure();
+    out[m.hours] = round(g.integral / m.perUnit / 3600);
+    out[m.average] = round(g.coveredMs > 0 ? g.integral / (g.coveredMs / 1000) / m.perUnit : 0);
+    out[m.peak] = round(Number.isFinite(g.peak) ? g.peak / m.perUnit : 0);
+    coveredMs = Math.max(coveredMs, g.coveredMs);
+  });
+  out.coverage = round(periodMs > 0 ? Math.min(1, coveredMs / periodMs) : 0);
+  return out;
+}
+
+function measureOf(f: SeriesFigures): GroupMeasure {
+  return { integral: f.integral, coveredMs: f.coveredMs, peak: f.samples > 0 ? f.max : -Infinity };
+}
+
+function emptyMeasure(): GroupMeasure {
+  return { integral: 0, coveredMs: 0, peak: -Infinity };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

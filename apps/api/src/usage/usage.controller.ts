@@ -1,0 +1,133 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiExtraModels,
+  ApiForbiddenResponse,
+  ApiGatewayTimeoutResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { FastifyReply, FastifyRequest } from 'fastify';
+
+import { UsageReport } from '@kube-monitoring/contract';
+
+import { AccessScope } from '../access/access-scope';
+import { RequestScope } from '../access/request-scope.decorator';
+import { ServiceAuth } from '../decorators/service-auth.decorator';
+import { ApiErrorDto } from '../openapi/api-error.dto';
+import { reportFormatFor } from './response-format';
+import { usageCsvFileName, usageReportCsv } from './usage-csv';
+import { UsageReportDto, UsageReportRequestDto } from './usage.dto';
+import { UsageReportService } from './usage-report.service';
+
+const JSON_EXAMPLE: UsageReport = {
+  from: '2017-12-01T00:00:00.000Z',
+  to: '2018-01-01T00:00:00.000Z',
+  groupBy: 'namespace',
+  step_seconds: 60,
+  rows: [
+    {
+      namespace_name: 'lab-vision',
+      pods: 14,
+      cpu_core_hours: 1534.213,
+      cpu_cores_average: 2.062114,
+      cpu_cores_peak: 7.412,
+      memory_gib_hours: 9121.5,
+      memory_gib_average: 12.26,
+      memory_gib_peak: 30.1,
+      gpu_memory_gb_hours: 20511.4,
+      gpu_memory_gb_average: 27.57,
+      gpu_memory_gb_peak: 63.2,
+      coverage: 1,
+    },
+  ],
+  totals: {
+    cpu_core_hours: 1534.213,
+    cpu_cores_average: 2.062114,
+    cpu_cores_peak: 7.412,
+    memory_gib_hours: 9121.5,
+    memory_gib_average: 12.26,
+    memory_gib_peak: 30.1,
+    gpu_memory_gb_hours: 20511.4,
+    gpu_memory_gb_average: 27.57,
+    gpu_memory_gb_peak: 63.2,
+    coverage: 1,
+  },
+  generated_at: '2018-01-01T06:00:00.000Z',
+};
+
+const CSV_EXAMPLE =
+  'period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,' +
+  'gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction\r\n' +
+  '2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1\r\n';
+
+/**
+ * `POST /api/usage`, written once and mounted twice: for the billing client (service headers) and
+ * under `/api/ui` for people (JWT, limited to their namespaces).
+ */
+@ApiTags('usage')
+@ApiExtraModels(UsageReportDto)
+export abstract class UsageEndpoints {
+  protected abstract readonly mount: string;
+
+  constructor(private readonly usage: UsageReportService) {}
+
+  /**
+   * CPU core-hours, memory GiB-hours and GPU-memory GB-hours per namespace or per pod over a period,
+   * as JSON, or as CSV with `Accept: text/csv`.
+   */
+  @Post('usage')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Usage report for billing: core-hours, GiB-hours, GPU GB-hours per namespace or pod (JSON or CSV)',
+    description:
+      'Usage over [from, to) (UTC): the time integral of each pod\'s CPU, memory and GPU memory, each pod counted once, ' +
+      'gaps longer than two sample steps counted as no usage. Send `Accept: text/csv` for the same rows as RFC 4180 CSV ' +
+      '(header row, one row per group, units in the column names, no totals row). See docs/accounting.md for the definitions.',
+  })
+  @ApiBody({
+    type: UsageReportRequestDto,
+    examples: {
+      month: { summary: 'December 2017, per namespace', value: { from: '2017-12-01', to: '2018-01-01' } },
+      pods: { summary: 'Pods of two namespaces', value: { from: '2017-12-01', to: '2017-12-08', groupBy: 'pod', namespaces: ['lab-vision', 'course-ml'] } },
+    },
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({
+    description: 'The report. `text/csv` when the client prefers it in `Accept` (sent with `Content-Disposition: attachment`).',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(UsageReportDto) }, example: JSON_EXAMPLE },
+      'text/csv': { schema: { type: 'string' }, example: CSV_EXAMPLE },
+    },
+  })
+  @ApiBadRequestResponse({ description: 'Invalid body (the message names the field), `to` not after `from`, or a period over 366 days', type: ApiErrorDto })
+  @ApiForbiddenResponse({ description: "A namespace outside the caller's scope (/api/ui only)", type: ApiErrorDto })
+  @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
+  @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
+  @ApiGatewayTimeoutResponse({ description: 'InfluxDB did not answer within the timeout', type: ApiErrorDto })
+  async usageReport(
+    @Body() body: UsageReportRequestDto,
+    @RequestScope() scope: AccessScope,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UsageReport | string> {
+    const report = await this.usage.report(body, scope);
+    reply.header('vary', 'Accept');
+    if (reportFormatFor(req.headers.accept) === 'json') return report;
+    reply.header('content-type', 'text/csv; charset=utf-8');
+    reply.header('content-disposition', `attachment; filename="${usageCsvFileName(report)}"`);
+    return usageReportCsv(report);
+  }
+}
+
+@Controller()
+@ServiceAuth()
+export class UsageController extends UsageEndpoints {
+  protected readonly mount = '';
+}

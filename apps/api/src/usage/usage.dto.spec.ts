@@ -1,0 +1,44 @@
+import { BadRequestException } from '@nestjs/common';
+
+import { createValidationPipe } from '../bootstrap/validation';
+import { UsageReportRequestDto } from './usage.dto';
+
+const pipe = createValidationPipe();
+
+async function validate(body: unknown): Promise<UsageReportRequestDto> {
+  return pipe.transform(body, { type: 'body', metatype: UsageReportRequestDto }) as Promise<UsageReportRequestDto>;
+}
+
+async function messageOf(body: unknown): Promise<string> {
+  try {
+    await validate(body);
+  } catch (e) {
+    if (e instanceof BadRequestException) return String((e.getResponse() as { message: string }).message);
+    throw e;
+  }
+  throw new Error('expected a 400');
+}
+
+describe(UsageReportRequestDto.name, () => {
+  it('should accept a minimal body and the optional fields', async () => {
+    await expect(validate({ from: '2017-12-01', to: '2018-01-01' })).resolves.toMatchObject({ from: '2017-12-01' });
+    const dto = await validate({ from: '2017-12-01T00:00:00Z', to: '2018-01-01', groupBy: 'pod', namespaces: ['lab-vision'], includeSystem: 'true' });
+    expect(dto).toMatchObject({ groupBy: 'pod', namespaces: ['lab-vision'], includeSystem: true });
+  });
+
+  it.each([
+    [{ to: '2018-01-01' }, /^from: is required/],
+    [{ from: '2017-12-01' }, /^to: is required/],
+    [{ from: 'December', to: '2018-01-01' }, /^from: must be an ISO-8601 date/],
+    [{ from: '2017-02-30', to: '2018-01-01' }, /^from: must be an ISO-8601 date/],
+    [{ from: '2017-12-01', to: '2018-01-01', groupBy: 'container' }, /^groupBy: must be "namespace" or "pod"/],
+    [{ from: '2017-12-01', to: '2018-01-01', namespaces: 'lab-vision' }, /^namespaces: must be an array/],
+    [{ from: '2017-12-01', to: '2018-01-01', namespaces: ['Lab Vision'] }, /^namespaces: each entry must be a Kubernetes namespace name/],
+    [{ from: '2017-12-01', to: '2018-01-01', namespaces: [7] }, /^namespaces: each entry must be a string/],
+    [{ from: '2017-12-01', to: '2018-01-01', namespaces: Array.from({ length: 1001 }, (_, i) => `ns-${i}`) }, /^namespaces: at most 1000/],
+    [{ from: '2017-12-01', to: '2018-01-01', includeSystem: 1 }, /^includeSystem: must be true or false/],
+    [{ from: '2017-12-01', to: '2018-01-01', format: 'csv' }, /format/],
+  ])('should reject %j with a message naming the field', async (body, message) => {
+    expect(await messageOf(body)).toMatch(message);
+  });
+});

@@ -1,0 +1,126 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+import { UsageFigures, UsageGroupBy, UsageReport, UsageReportRequest, UsageReportRow } from '@kube-monitoring/contract';
+
+import { IsIsoTime, NAMESPACE_PATTERN } from '../decorators/validation.decorators';
+
+export const USAGE_GROUP_BY: readonly UsageGroupBy[] = ['namespace', 'pod'];
+/** More namespaces than this in one request is a mistake, not a report. */
+export const MAX_REPORT_NAMESPACES = 1000;
+
+/** `"true"`/`"false"` arrive as strings from form-encoded clients (the seed's curl example). */
+export function toBoolean({ value }: { value: unknown }): unknown {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
+}
+
+/** Body of `POST /api/usage`. */
+export class UsageReportRequestDto implements UsageReportRequest {
+  @ApiProperty({
+    example: '2017-12-01',
+    description: 'Inclusive start of the period: ISO-8601 date (00:00 UTC that day) or date-time (UTC unless an offset is given).',
+  })
+  @IsDefined({ message: 'from: is required (inclusive start, e.g. 2017-12-01)' })
+  @IsIsoTime()
+  from!: string;
+
+  @ApiProperty({ example: '2018-01-01', description: 'Exclusive end of the period, same formats as `from`. At most 366 days after `from`.' })
+  @IsDefined({ message: 'to: is required (exclusive end, e.g. 2018-01-01)' })
+  @IsIsoTime()
+  to!: string;
+
+  @ApiPropertyOptional({ enum: USAGE_GROUP_BY, default: 'namespace', description: 'One row per namespace, or one row per pod.' })
+  @IsOptional()
+  @IsIn(USAGE_GROUP_BY, { message: 'groupBy: must be "namespace" or "pod"' })
+  groupBy?: UsageGroupBy;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['lab-vision', 'course-ml'],
+    maxItems: MAX_REPORT_NAMESPACES,
+    description: 'Limit the report to these namespaces (default: every namespace the caller may see, `kube-system` left out).',
+  })
+  // class-validator runs these bottom-up; with stopAtFirstError the first failure is the message.
+  @IsOptional()
+  @Matches(NAMESPACE_PATTERN, { each: true, message: 'namespaces: each entry must be a Kubernetes namespace name (lower-case letters, digits and "-")' })
+  @MaxLength(63, { each: true, message: 'namespaces: each entry must be at most 63 characters' })
+  @IsString({ each: true, message: 'namespaces: each entry must be a string' })
+  @ArrayMaxSize(MAX_REPORT_NAMESPACES, { message: `namespaces: at most ${MAX_REPORT_NAMESPACES} names` })
+  @IsArray({ message: 'namespaces: must be an array of namespace names' })
+  namespaces?: string[];
+
+  @ApiPropertyOptional({ default: false, description: 'Include `kube-system` when `namespaces` is not given.' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'includeSystem: must be true or false' })
+  includeSystem?: boolean;
+}
+
+export class UsageFiguresDto implements UsageFigures {
+  @ApiProperty({ example: 1234.5, description: 'CPU used: ∫ cores dt over the period, in core-hours' })
+  cpu_core_hours!: number;
+
+  @ApiProperty({ example: 1.71, description: 'Mean CPU while the group had data, in cores' })
+  cpu_cores_average!: number;
+
+  @ApiProperty({ example: 6.2, description: 'Peak CPU at one sample, in cores (namespaces and totals: peak of the sum of their pods)' })
+  cpu_cores_peak!: number;
+
+  @ApiProperty({ example: 5120.25, description: 'Memory held: ∫ GiB dt, in GiB-hours (GiB = 2^30 bytes)' })
+  memory_gib_hours!: number;
+
+  @ApiProperty({ example: 7.1, description: 'Mean memory while the group had data, in GiB' })
+  memory_gib_average!: number;
+
+  @ApiProperty({ example: 12.4, description: 'Peak memory at one sample, in GiB' })
+  memory_gib_peak!: number;
+
+  @ApiProperty({ example: 8000, description: 'GPU memory held: ∫ GB dt, in GB-hours (GB = 10^9 bytes)' })
+  gpu_memory_gb_hours!: number;
+
+  @ApiProperty({ example: 11.1, description: 'Mean GPU memory while the group had data, in GB' })
+  gpu_memory_gb_average!: number;
+
+  @ApiProperty({ example: 32, description: 'Peak GPU memory at one sample, in GB' })
+  gpu_memory_gb_peak!: number;
+
+  @ApiProperty({ example: 0.9986, minimum: 0, maximum: 1, description: 'Fraction of the period for which the group had samples' })
+  coverage!: number;
+}
+
+export class UsageReportRowDto extends UsageFiguresDto implements UsageReportRow {
+  @ApiProperty({ example: 'lab-vision' })
+  namespace_name!: string;
+
+  @ApiPropertyOptional({ example: 'train-resnet-7d9f', description: 'Present when `groupBy` is `pod`' })
+  pod_name?: string;
+
+  @ApiPropertyOptional({ example: 14, description: 'Namespace rows: number of pods counted' })
+  pods?: number;
+}
+
+export class UsageReportDto implements UsageReport {
+  @ApiProperty({ example: '2017-12-01T00:00:00.000Z', description: 'Inclusive start (UTC)' })
+  from!: string;
+
+  @ApiProperty({ example: '2018-01-01T00:00:00.000Z', description: 'Exclusive end (UTC)' })
+  to!: string;
+
+  @ApiProperty({ enum: USAGE_GROUP_BY, example: 'namespace' })
+  groupBy!: UsageGroupBy;
+
+  @ApiProperty({ example: 60, description: 'Sample resolution of cpu/usage_rate, detected from the data or configured (METRICS_RESOLUTION_SECONDS)' })
+  step_seconds!: number;
+
+  @ApiProperty({ type: [UsageReportRowDto] })
+  rows!: UsageReportRowDto[];
+
+  @ApiProperty({ type: UsageFiguresDto, description: 'Sums over the rows; averages, peaks and coverage of the rows taken together' })
+  totals!: UsageFiguresDto;
+
+  @ApiProperty({ example: '2018-01-01T06:00:00.000Z' })
+  generated_at!: string;
+}

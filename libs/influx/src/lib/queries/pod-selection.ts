@@ -1,0 +1,64 @@
+import { quoteIdentifier } from '../identifiers';
+import { InfluxQuery, ParamBag } from '../influx-query';
+import { MetricSource } from '../metric-source';
+import { NamespaceFilter, levelCondition, namespaceCondition, timeRange, where } from './query-filters';
+
+/** A pod's identity: the same name may exist in two namespaces. */
+export interface PodRef {
+  namespace: string;
+  pod: string;
+}
+
+/**
+ * Which pods are counted from their containers: the listed ones, or every pod but the listed ones.
+ * The caller picks the shorter list (pods with a pod-level series are excluded, pods without one included).
+ */
+export interface ContainerPodSelection {
+  mode: 'include' | 'exclude';
+  pods: readonly PodRef[];
+}
+
+/** Tag condition selecting the pods of a selection (an index lookup in InfluxDB, not a data scan). */
+export function podSelectionCondition(bag: ParamBag, source: MetricSource, selection: ContainerPodSelection): string | undefined {
+  const nsTag = quoteIdentifier(source.tags.namespace);
+  const podTag = quoteIdentifier(source.tags.pod);
+  if (selection.mode === 'include') {
+    // An empty list selects nothing; a pair that can never match keeps it a valid query.
+    const pods = selection.pods.length > 0 ? selection.pods : [{ namespace: '', pod: '' }];
+    return `(${pods.map((p) => `(${nsTag} = ${bag.bind('ins', p.namespace)} AND ${podTag} = ${bag.bind('ipod', p.pod)})`).join(' OR ')})`;
+  }
+  if (selection.pods.length === 0) return undefined;
+  return selection.pods.map((p) => `(${nsTag} != ${bag.bind('xns', p.namespace)} OR ${podTag} != ${bag.bind('xpod', p.pod)})`).join(' AND ');
+}
+
+/**
+ * Series that count each pod once: its pod-level series, or (for the selected pods) its containers.
+ * Summing `value` over these per time bucket gives the pods' total without double counting.
+ */
+export function countedSeriesCondition(bag: ParamBag, source: MetricSource, selection: ContainerPodSelection | undefined): string | undefined {
+  const pod = levelCondition(bag, source.podLevel);
+  let containers: string | undefined;
+  if (selection && source.containerLevel) {
+    const level = levelCondition(bag, source.containerLevel);
+    const pods = podSelectionCondition(bag, source, selection);
+    containers = pods ? `(${level} AND ${pods})` : level;
+  }
+  if (pod && containers) return `(${pod} OR ${containers})`;
+  return pod ?? containers;
+}
+
+/**
+ * Series keys of one level that have data in shards overlapping [from, to): an index lookup that
+ * leaves out pods of long ago, unlike a plain SHOW SERIES.
+ */
+export function levelSeriesKeysQuery(
+  source: MetricSource,
+  level: { tag: string; value: string },
+  ns: NamespaceFilter,
+  from: Date,
+  to: Date,
+): InfluxQuery {
+  const bag = new ParamBag();
+  const text = `SHOW SERIES FROM ${quoteIdentifier(source.measurement)} ${where(levelCondition(bag, level), namespaceCondition(bag, source, ns), timeRange(bag, from, to))}`;
+  return bag.toQuery(text);
+}

@@ -1,0 +1,93 @@
+import { quoteIdentifier } from '../identifiers';
+import { InfluxQuery, ParamBag } from '../influx-query';
+import { MetricSource } from '../metric-source';
+import { ContainerPodSelection, countedSeriesCondition, podSelectionCondition } from './pod-selection';
+import { NamespaceFilter, levelCondition, namespaceCondition, timeRange, where } from './query-filters';
+import { stepBuckets, timeBucketClause } from './step-buckets';
+
+/** How per-step totals are grouped: one series per namespace, or one for everything selected. */
+export type TotalsGrouping = 'namespace' | 'none';
+
+/**
+ * Container-level samples summed per pod and step inside InfluxDB, for the pods counted from their
+ * containers. Timestamps are bucket starts: add `stepBuckets(stepMs).shiftMs` to get grid times.
+ */
+export function containerSumsQuery(
+  source: MetricSource,
+  ns: NamespaceFilter,
+  from: Date,
+  to: Date,
+  stepMs: number,
+  selection: ContainerPodSelection,
+): InfluxQuery {
+  const bag = new ParamBag();
+  const { stepS, offsetS } = stepBuckets(stepMs);
+  const text =
+    `SELECT sum(${quoteIdentifier(source.field)}) AS v FROM ${quoteIdentifier(source.measurement)} ` +
+    `${where(levelCondition(bag, source.containerLevel), podSelectionCondition(bag, source, selection), namespaceCondition(bag, source, ns), timeRange(bag, from, to))} ` +
+    `GROUP BY ${timeBucketClause(stepS, offsetS)}, ${quoteIdentifier(source.tags.namespace)}, ${quoteIdentifier(source.tags.pod)} fill(none)`;
+  return bag.toQuery(text);
+}
+
+/**
+ * The total of the counted pods (pod-level series, plus the containers of the selected pods) per
+ * step, computed inside InfluxDB: one series per namespace, or one overall. Streamed through the same
+ * gap rule as a pod, it gives the group's coverage and the peak of its total.
+ */
+export function podTotalsPerStepQuery(
+  source: MetricSource,
+  ns: NamespaceFilter,
+  from: Date,
+  to: Date,
+  stepMs: number,
+  selection: ContainerPodSelection | undefined,
+  grouping: TotalsGrouping,
+): InfluxQuery {
+  const bag = new ParamBag();
+  const { stepS, offsetS } = stepBuckets(stepMs);
+  const groupTag = grouping === 'namespace' ? `, ${quoteIdentifier(source.tags.namespace)}` : '';
+  const text =
+    `SELECT sum(${quoteIdentifier(source.field)}) AS total FROM ${quoteIdentifier(source.measurement)} ` +
+    `${where(countedSeriesCondition(bag, source, selection), namespaceCondition(bag, source, ns), timeRange(bag, from, to))} ` +
+    `GROUP BY ${timeBucketClause(stepS, offsetS)}${groupTag} fill(none)`;
+  return bag.toQuery(text);
+}
+
+/**
+ * The collector's own namespace series (Heapster's `type=ns`, the sum of a namespace's pods at each
+ * scrape) per step: per namespace, or summed over the selected namespaces. A handful of series, so
+ * this is cheap whatever the number of pods.
+ */
+export function namespaceSeriesPerStepQuery(
+  source: MetricSource,
+  level: { tag: string; value: string },
+  ns: NamespaceFilter,
+  from: Date,
+  to: Date,
+  stepMs: number,
+  grouping: TotalsGrouping,
+): InfluxQuery {
+  const bag = new ParamBag();
+  const { stepS, offsetS } = stepBuckets(stepMs);
+  const groupTag = grouping === 'namespace' ? `, ${quoteIdentifier(source.tags.namespace)}` : '';
+  const text =
+    `SELECT sum(${quoteIdentifier(source.field)}) AS total FROM ${quoteIdentifier(source.measurement)} ` +
+    `${where(levelCondition(bag, level), namespaceCondition(bag, source, ns), timeRange(bag, from, to))} ` +
+    `GROUP BY ${timeBucketClause(stepS, offsetS)}${groupTag} fill(none)`;
+  return bag.toQuery(text);
+}
+
+/**
+ * Samples per container and coarse time bucket, counted inside InfluxDB (a few rows per container):
+ * compared with a pod's own samples per bucket, it shows which pods have container data at times
+ * their pod-level series does not cover.
+ */
+export function containerCountsQuery(source: MetricSource, ns: NamespaceFilter, from: Date, to: Date, widthS: number): InfluxQuery {
+  const bag = new ParamBag();
+  const t = source.tags;
+  const text =
+    `SELECT count(${quoteIdentifier(source.field)}) AS n FROM ${quoteIdentifier(source.measurement)} ` +
+    `${where(levelCondition(bag, source.containerLevel), namespaceCondition(bag, source, ns), timeRange(bag, from, to))} ` +
+    `GROUP BY ${timeBucketClause(widthS, 0)}, ${[t.namespace, t.pod, t.container].map(quoteIdentifier).join(', ')} fill(none)`;
+  return bag.toQuery(text);
+}
