@@ -107,6 +107,154 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Usage report for billing: core-hours, GiB-hours, GPU GB-hours per namespace or pod (JSON or CSV)
+         * @description Usage over [from, to) (UTC): the time integral of each pod's CPU, memory and GPU memory, each pod counted once, gaps longer than two sample steps counted as no usage. Send `Accept: text/csv` for the same rows as RFC 4180 CSV (header row, one row per group, units in the column names, no totals row). See docs/accounting.md for the definitions.
+         */
+        post: operations["usageReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ui/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Usage report for billing: core-hours, GiB-hours, GPU GB-hours per namespace or pod (JSON or CSV)
+         * @description Usage over [from, to) (UTC): the time integral of each pod's CPU, memory and GPU memory, each pod counted once, gaps longer than two sample steps counted as no usage. Send `Accept: text/csv` for the same rows as RFC 4180 CSV (header row, one row per group, units in the column names, no totals row). See docs/accounting.md for the definitions.
+         */
+        post: operations["uiUsageReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/series/{metric}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Time series of a metric for charts, grouped by namespace, pod, container or node
+         * @description Downsampled inside InfluxDB to a step giving at most ~500 points per line (or the requested `step`). Gauges: each point is the line's time average over its step; counters: the last value. Values in the metric's unit (GET /api/metrics).
+         */
+        post: operations["metricSeries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ui/series/{metric}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Time series of a metric for charts, grouped by namespace, pod, container or node
+         * @description Downsampled inside InfluxDB to a step giving at most ~500 points per line (or the requested `step`). Gauges: each point is the line's time average over its step; counters: the last value. Values in the metric's unit (GET /api/metrics).
+         */
+        post: operations["uiMetricSeries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The metric catalog: name, description, unit, kind, main, and whether the database holds it */
+        get: operations["listMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/namespaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Namespaces with data that the caller may see */
+        get: operations["listNamespaces"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ui/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The metric catalog: name, description, unit, kind, main, and whether the database holds it */
+        get: operations["uiListMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ui/namespaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Namespaces with data that the caller may see */
+        get: operations["uiListNamespaces"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -343,6 +491,307 @@ export interface components {
              * @example 2017-12-31
              */
             timeEndInterval?: string;
+        };
+        UsageReportRowDto: {
+            /**
+             * @description CPU used: ∫ cores dt over the period, in core-hours
+             * @example 1234.5
+             */
+            cpu_core_hours: number;
+            /**
+             * @description Mean CPU while the group had data, in cores
+             * @example 1.71
+             */
+            cpu_cores_average: number;
+            /**
+             * @description Peak CPU at one sample, in cores (namespaces and totals: peak of the sum of their pods)
+             * @example 6.2
+             */
+            cpu_cores_peak: number;
+            /**
+             * @description Memory held: ∫ GiB dt, in GiB-hours (GiB = 2^30 bytes)
+             * @example 5120.25
+             */
+            memory_gib_hours: number;
+            /**
+             * @description Mean memory while the group had data, in GiB
+             * @example 7.1
+             */
+            memory_gib_average: number;
+            /**
+             * @description Peak memory at one sample, in GiB
+             * @example 12.4
+             */
+            memory_gib_peak: number;
+            /**
+             * @description GPU memory held: ∫ GB dt, in GB-hours (GB = 10^9 bytes)
+             * @example 8000
+             */
+            gpu_memory_gb_hours: number;
+            /**
+             * @description Mean GPU memory while the group had data, in GB
+             * @example 11.1
+             */
+            gpu_memory_gb_average: number;
+            /**
+             * @description Peak GPU memory at one sample, in GB
+             * @example 32
+             */
+            gpu_memory_gb_peak: number;
+            /**
+             * @description Fraction of the period for which the group had samples
+             * @example 0.9986
+             */
+            coverage: number;
+            /** @example lab-vision */
+            namespace_name: string;
+            /**
+             * @description Present when `groupBy` is `pod`
+             * @example train-resnet-7d9f
+             */
+            pod_name?: string;
+            /**
+             * @description Namespace rows: number of pods counted
+             * @example 14
+             */
+            pods?: number;
+        };
+        UsageFiguresDto: {
+            /**
+             * @description CPU used: ∫ cores dt over the period, in core-hours
+             * @example 1234.5
+             */
+            cpu_core_hours: number;
+            /**
+             * @description Mean CPU while the group had data, in cores
+             * @example 1.71
+             */
+            cpu_cores_average: number;
+            /**
+             * @description Peak CPU at one sample, in cores (namespaces and totals: peak of the sum of their pods)
+             * @example 6.2
+             */
+            cpu_cores_peak: number;
+            /**
+             * @description Memory held: ∫ GiB dt, in GiB-hours (GiB = 2^30 bytes)
+             * @example 5120.25
+             */
+            memory_gib_hours: number;
+            /**
+             * @description Mean memory while the group had data, in GiB
+             * @example 7.1
+             */
+            memory_gib_average: number;
+            /**
+             * @description Peak memory at one sample, in GiB
+             * @example 12.4
+             */
+            memory_gib_peak: number;
+            /**
+             * @description GPU memory held: ∫ GB dt, in GB-hours (GB = 10^9 bytes)
+             * @example 8000
+             */
+            gpu_memory_gb_hours: number;
+            /**
+             * @description Mean GPU memory while the group had data, in GB
+             * @example 11.1
+             */
+            gpu_memory_gb_average: number;
+            /**
+             * @description Peak GPU memory at one sample, in GB
+             * @example 32
+             */
+            gpu_memory_gb_peak: number;
+            /**
+             * @description Fraction of the period for which the group had samples
+             * @example 0.9986
+             */
+            coverage: number;
+        };
+        UsageReportDto: {
+            /**
+             * @description Inclusive start (UTC)
+             * @example 2017-12-01T00:00:00.000Z
+             */
+            from: string;
+            /**
+             * @description Exclusive end (UTC)
+             * @example 2018-01-01T00:00:00.000Z
+             */
+            to: string;
+            /**
+             * @example namespace
+             * @enum {string}
+             */
+            groupBy: "namespace" | "pod";
+            /**
+             * @description Sample resolution of cpu/usage_rate, detected from the data or configured (METRICS_RESOLUTION_SECONDS)
+             * @example 60
+             */
+            step_seconds: number;
+            rows: components["schemas"]["UsageReportRowDto"][];
+            /** @description Sums over the rows; averages, peaks and coverage of the rows taken together */
+            totals: components["schemas"]["UsageFiguresDto"];
+            /** @example 2018-01-01T06:00:00.000Z */
+            generated_at: string;
+        };
+        UsageReportRequestDto: {
+            /**
+             * @description Inclusive start of the period: ISO-8601 date (00:00 UTC that day) or date-time (UTC unless an offset is given).
+             * @example 2017-12-01
+             */
+            from: string;
+            /**
+             * @description Exclusive end of the period, same formats as `from`. At most 366 days after `from`.
+             * @example 2018-01-01
+             */
+            to: string;
+            /**
+             * @description One row per namespace, or one row per pod.
+             * @default namespace
+             * @enum {string}
+             */
+            groupBy?: "namespace" | "pod";
+            /**
+             * @description Limit the report to these namespaces (default: every namespace the caller may see, `kube-system` left out).
+             * @example [
+             *       "lab-vision",
+             *       "course-ml"
+             *     ]
+             */
+            namespaces?: string[];
+            /**
+             * @description Include `kube-system` when `namespaces` is not given.
+             * @default false
+             */
+            includeSystem?: boolean;
+        };
+        SeriesRequestDto: {
+            /**
+             * @description Inclusive start (ISO-8601 date or date-time, UTC). Default: 60 minutes before `to`.
+             * @example 2017-12-01T00:00:00Z
+             */
+            from?: string;
+            /**
+             * @description Exclusive end. Default: now.
+             * @example 2017-12-02T00:00:00Z
+             */
+            to?: string;
+            /**
+             * @description One line per namespace (the sum of its pods), pod, container, or node (the sum of the selected pods on each node; node-only metrics such as cpu/node_capacity read the nodes' own series, for callers who may see every namespace).
+             * @default namespace
+             * @enum {string}
+             */
+            groupBy?: "namespace" | "pod" | "container" | "node";
+            /**
+             * @description Only this namespace (default: every namespace the caller may see).
+             * @example lab-vision
+             */
+            namespace?: string;
+            /**
+             * @description Step in seconds. Default: a readable step giving at most 500 points; a requested step may give at most 10000.
+             * @example 300
+             */
+            step?: number;
+            /**
+             * @description Include `kube-system` when no `namespace` is given.
+             * @default false
+             */
+            includeSystem?: boolean;
+        };
+        SeriesLineDto: {
+            /**
+             * @description Tags identifying the line (`namespace_name`, `pod_name`, `container_name` or `nodename`)
+             * @example {
+             *       "namespace_name": "lab-vision",
+             *       "pod_name": "train-resnet-7d9f"
+             *     }
+             */
+            key: {
+                [key: string]: string;
+            };
+            /** @example lab-vision/train-resnet-7d9f */
+            label: string;
+            /**
+             * @description `[epoch ms, value]` for every step from `from`: the bucket's time average for gauges (a pod absent for part of it counts as 0), the last value for counters, in the metric's unit; null when the bucket has no sample
+             * @example [
+             *       [
+             *         1512086400000,
+             *         2450.5
+             *       ],
+             *       [
+             *         1512086700000,
+             *         null
+             *       ]
+             *     ]
+             */
+            points: (number | null)[][];
+        };
+        SeriesResponseDto: {
+            /** @example cpu/usage_rate */
+            metric: string;
+            /** @example millicores */
+            unit: string;
+            /** @example 2017-12-01T00:00:00.000Z */
+            from: string;
+            /** @example 2017-12-02T00:00:00.000Z */
+            to: string;
+            /** @example 300 */
+            step_seconds: number;
+            /**
+             * @example pod
+             * @enum {string}
+             */
+            groupBy: "namespace" | "pod" | "container" | "node";
+            series: components["schemas"]["SeriesLineDto"][];
+            /**
+             * @description True when there were more lines than the answer holds (narrow the namespace or the grouping)
+             * @example false
+             */
+            truncated?: boolean;
+        };
+        MetricInfoDto: {
+            /**
+             * @description Name used in /api/{metric} and /api/series/{metric}
+             * @example cpu/usage_rate
+             */
+            name: string;
+            /** @example CPU usage on all cores in millicores. */
+            description: string;
+            /**
+             * @description Unit of the values in raw points, aggregations and series
+             * @example millicores
+             * @enum {string}
+             */
+            unit: "millicores" | "nanoseconds" | "bytes" | "megabytes" | "count" | "per_second" | "bytes_per_second" | "ratio" | "milliseconds";
+            /**
+             * @description Gauges are integrated over time; counters are reported as their increase
+             * @example gauge
+             * @enum {string}
+             */
+            kind: "gauge" | "counter";
+            /**
+             * @description One of the main metrics (cpu/usage_rate, gpu/usage, memory/usage, uptime)
+             * @example true
+             */
+            main: boolean;
+            /**
+             * @description Whether the database holds data for this metric
+             * @example true
+             */
+            present: boolean;
+        };
+        NamespacesResponseDto: {
+            /**
+             * @description Namespaces with data that the caller may see, sorted
+             * @example [
+             *       "cluster-3",
+             *       "default",
+             *       "kube-system",
+             *       "lab-vision"
+             *     ]
+             */
+            namespaces: string[];
         };
         CreateUserDto: {
             /**
@@ -769,6 +1218,636 @@ export interface operations {
             };
             /** @description InfluxDB did not answer within the timeout */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    usageReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UsageReportRequestDto"];
+            };
+        };
+        responses: {
+            /** @description The report. `text/csv` when the client prefers it in `Accept` (sent with `Content-Disposition: attachment`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "from": "2017-12-01T00:00:00.000Z",
+                     *       "to": "2018-01-01T00:00:00.000Z",
+                     *       "groupBy": "namespace",
+                     *       "step_seconds": 60,
+                     *       "rows": [
+                     *         {
+                     *           "namespace_name": "lab-vision",
+                     *           "pods": 14,
+                     *           "cpu_core_hours": 1534.213,
+                     *           "cpu_cores_average": 2.062114,
+                     *           "cpu_cores_peak": 7.412,
+                     *           "memory_gib_hours": 9121.5,
+                     *           "memory_gib_average": 12.26,
+                     *           "memory_gib_peak": 30.1,
+                     *           "gpu_memory_gb_hours": 20511.4,
+                     *           "gpu_memory_gb_average": 27.57,
+                     *           "gpu_memory_gb_peak": 63.2,
+                     *           "coverage": 1
+                     *         }
+                     *       ],
+                     *       "totals": {
+                     *         "cpu_core_hours": 1534.213,
+                     *         "cpu_cores_average": 2.062114,
+                     *         "cpu_cores_peak": 7.412,
+                     *         "memory_gib_hours": 9121.5,
+                     *         "memory_gib_average": 12.26,
+                     *         "memory_gib_peak": 30.1,
+                     *         "gpu_memory_gb_hours": 20511.4,
+                     *         "gpu_memory_gb_average": 27.57,
+                     *         "gpu_memory_gb_peak": 63.2,
+                     *         "coverage": 1
+                     *       },
+                     *       "generated_at": "2018-01-01T06:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UsageReportDto"];
+                    /**
+                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction
+                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid body (the message names the field), `to` not after `from`, or a period over 366 days */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Missing headers (`You are not authorized`) or wrong credentials (`Username and password is not recognized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A namespace outside the caller's scope (/api/ui only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB answered an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB unreachable (`Can't connect to influxdb`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB did not answer within the timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    uiUsageReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UsageReportRequestDto"];
+            };
+        };
+        responses: {
+            /** @description The report. `text/csv` when the client prefers it in `Accept` (sent with `Content-Disposition: attachment`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "from": "2017-12-01T00:00:00.000Z",
+                     *       "to": "2018-01-01T00:00:00.000Z",
+                     *       "groupBy": "namespace",
+                     *       "step_seconds": 60,
+                     *       "rows": [
+                     *         {
+                     *           "namespace_name": "lab-vision",
+                     *           "pods": 14,
+                     *           "cpu_core_hours": 1534.213,
+                     *           "cpu_cores_average": 2.062114,
+                     *           "cpu_cores_peak": 7.412,
+                     *           "memory_gib_hours": 9121.5,
+                     *           "memory_gib_average": 12.26,
+                     *           "memory_gib_peak": 30.1,
+                     *           "gpu_memory_gb_hours": 20511.4,
+                     *           "gpu_memory_gb_average": 27.57,
+                     *           "gpu_memory_gb_peak": 63.2,
+                     *           "coverage": 1
+                     *         }
+                     *       ],
+                     *       "totals": {
+                     *         "cpu_core_hours": 1534.213,
+                     *         "cpu_cores_average": 2.062114,
+                     *         "cpu_cores_peak": 7.412,
+                     *         "memory_gib_hours": 9121.5,
+                     *         "memory_gib_average": 12.26,
+                     *         "memory_gib_peak": 30.1,
+                     *         "gpu_memory_gb_hours": 20511.4,
+                     *         "gpu_memory_gb_average": 27.57,
+                     *         "gpu_memory_gb_peak": 63.2,
+                     *         "coverage": 1
+                     *       },
+                     *       "generated_at": "2018-01-01T06:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UsageReportDto"];
+                    /**
+                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction
+                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid body (the message names the field), `to` not after `from`, or a period over 366 days */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A namespace outside the caller's scope (/api/ui only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB answered an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB unreachable (`Can't connect to influxdb`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB did not answer within the timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    metricSeries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Metric name after `/api/series/`, may contain `/` */
+                metric: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SeriesRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesResponseDto"];
+                };
+            };
+            /** @description Invalid body (the message names the field), or a step giving more than 10000 points */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Missing headers (`You are not authorized`) or wrong credentials (`Username and password is not recognized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Namespace outside the caller's scope (/api/ui only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown metric */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Any method but POST (`Allow: POST`) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB answered an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB unreachable (`Can't connect to influxdb`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB did not answer within the timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    uiMetricSeries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Metric name after `/api/series/`, may contain `/` */
+                metric: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SeriesRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesResponseDto"];
+                };
+            };
+            /** @description Invalid body (the message names the field), or a step giving more than 10000 points */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Namespace outside the caller's scope (/api/ui only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Unknown metric */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Any method but POST (`Allow: POST`) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB answered an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB unreachable (`Can't connect to influxdb`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB did not answer within the timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    listMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricInfoDto"][];
+                };
+            };
+            /** @description Missing headers (`You are not authorized`) or wrong credentials (`Username and password is not recognized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB answered an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB unreachable (`Can't connect to influxdb`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    listNamespaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NamespacesResponseDto"];
+                };
+            };
+            /** @description Missing headers (`You are not authorized`) or wrong credentials (`Username and password is not recognized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB answered an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB unreachable (`Can't connect to influxdb`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    uiListMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricInfoDto"][];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB answered an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB unreachable (`Can't connect to influxdb`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    uiListNamespaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NamespacesResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB answered an error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB unreachable (`Can't connect to influxdb`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

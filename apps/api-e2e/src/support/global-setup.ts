@@ -40,6 +40,7 @@ export default async function globalSetup(): Promise<void> {
   const influx = await startInfluxDb();
   await seed(influx.url, fixtureLines());
 
+  const sqlitePath = join(mkdtempSync(join(tmpdir(), 'km-e2e-db-')), 'users.sqlite');
   const api = await startApi({
     INFLUXDB_HOST: '127.0.0.1',
     INFLUXDB_PORT: String(influx.port),
@@ -47,8 +48,9 @@ export default async function globalSetup(): Promise<void> {
     INFLUXDB_TIMEOUT_MS: '3000',
     API_USERNAME: e2eEnv.username,
     API_PASSWORD: e2eEnv.password,
-    SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'km-e2e-db-')), 'users.sqlite'),
+    SQLITE_PATH: sqlitePath,
   });
+  process.env['E2E_SQLITE_PATH'] = sqlitePath;
   process.env['E2E_API_URL'] = api.url;
   process.env['E2E_INFLUX_URL'] = influx.url;
   process.env['E2E_INFLUX_PORT'] = String(influx.port);

@@ -5,6 +5,7 @@ import { MetricInfo, NamespacesResponse } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
+import { UserAuth } from '../auth/user-auth.decorator';
 import { ServiceAuth } from '../decorators/service-auth.decorator';
 import { ApiErrorDto } from '../openapi/api-error.dto';
 import { MetricInfoDto, NamespacesResponseDto } from './catalog.dto';
@@ -44,4 +45,11 @@ export abstract class CatalogEndpoints {
 @ServiceAuth()
 export class CatalogController extends CatalogEndpoints {
   protected readonly mount = '';
+}
+
+/** The same handlers for people: JWT, limited to the namespaces of their account. */
+@Controller('ui')
+@UserAuth()
+export class UiCatalogController extends CatalogEndpoints {
+  protected readonly mount = 'ui';
 }

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 
-import { CatalogController } from './catalog.controller';
+import { AuthModule } from '../auth/auth.module';
+import { CatalogController, UiCatalogController } from './catalog.controller';
 import { CatalogService } from './catalog.service';
 
 @Module({
-  controllers: [CatalogController],
+  imports: [AuthModule],
+  controllers: [CatalogController, UiCatalogController],
   providers: [CatalogService],
   exports: [CatalogService],
 })

@@ -19,6 +19,7 @@ import { SeriesResponse } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
+import { UserAuth } from '../auth/user-auth.decorator';
 import { ServiceAuth } from '../decorators/service-auth.decorator';
 import { metricFromPath } from '../metrics/metric-path';
 import { ApiErrorDto } from '../openapi/api-error.dto';
@@ -69,4 +70,11 @@ export abstract class SeriesEndpoints {
 @ServiceAuth()
 export class SeriesController extends SeriesEndpoints {
   protected readonly mount = '';
+}
+
+/** The same handlers for people: JWT, limited to the namespaces of their account. */
+@Controller('ui')
+@UserAuth()
+export class UiSeriesController extends SeriesEndpoints {
+  protected readonly mount = 'ui';
 }

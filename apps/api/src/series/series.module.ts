@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 
 import { AggregationModule } from '../aggregation/aggregation.module';
-import { SeriesController } from './series.controller';
+import { AuthModule } from '../auth/auth.module';
+import { SeriesController, UiSeriesController } from './series.controller';
 import { SeriesService } from './series.service';
 
 @Module({
-  imports: [AggregationModule],
-  controllers: [SeriesController],
+  imports: [AuthModule, AggregationModule],
+  controllers: [SeriesController, UiSeriesController],
   providers: [SeriesService],
   exports: [SeriesService],
 })

@@ -19,6 +19,7 @@ import { UsageReport } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
+import { UserAuth } from '../auth/user-auth.decorator';
 import { ServiceAuth } from '../decorators/service-auth.decorator';
 import { ApiErrorDto } from '../openapi/api-error.dto';
 import { reportFormatFor } from './response-format';
@@ -130,4 +131,11 @@ export abstract class UsageEndpoints {
 @ServiceAuth()
 export class UsageController extends UsageEndpoints {
   protected readonly mount = '';
+}
+
+/** The same handlers for people: JWT, limited to the namespaces of their account. */
+@Controller('ui')
+@UserAuth()
+export class UiUsageController extends UsageEndpoints {
+  protected readonly mount = 'ui';
 }

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 
 import { AggregationModule } from '../aggregation/aggregation.module';
-import { UsageController } from './usage.controller';
+import { AuthModule } from '../auth/auth.module';
+import { UsageController, UiUsageController } from './usage.controller';
 import { UsageReportService } from './usage-report.service';
 
 @Module({
-  imports: [AggregationModule],
-  controllers: [UsageController],
+  imports: [AuthModule, AggregationModule],
+  controllers: [UsageController, UiUsageController],
   providers: [UsageReportService],
   exports: [UsageReportService],
 })
