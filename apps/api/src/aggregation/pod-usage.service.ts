@@ -29,6 +29,7 @@ import {
   TotalsGrouping,
 } from '@kube-monitoring/influx';
 
+import { DEFAULT_SETTLED_CACHE, SettledPeriodCache } from '../cache/settled-period-cache';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { InfluxConnection } from '../influx/influx-connection';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
@@ -67,6 +68,7 @@ export interface MetricUsage {
 @Injectable()
 export class PodUsageService {
   private readonly stepCache = new Map<string, { at: number; stepMs: number }>();
+  private readonly settled = new SettledPeriodCache<MetricUsage>(DEFAULT_SETTLED_CACHE);
 
   constructor(
     private readonly influx: InfluxConnection,
@@ -97,6 +99,13 @@ export class PodUsageService {
    * Concurrently with the containers: the group totals asked for.
    */
   async usage(source: MetricSource, period: Period, ns: NamespaceFilter, stepMs: number, options: UsageOptions = {}): Promise<MetricUsage> {
+    // A period whose last sample read is settled gives the same answer every time: kept for a while.
+    const readUntil = period.to.getTime() + readMarginMs({ fromMs: period.from.getTime(), toMs: period.to.getTime(), stepMs });
+    const key = JSON.stringify([source, period.from.getTime(), period.to.getTime(), ns.only ? [...ns.only].sort() : null, [...(ns.exclude ?? [])].sort(), stepMs, !!options.namespaces, !!options.total]);
+    return this.settled.get(key, readUntil, () => this.computeUsage(source, period, ns, stepMs, options), (u) => u.pods.length + u.namespaces.size + 1);
+  }
+
+  private async computeUsage(source: MetricSource, period: Period, ns: NamespaceFilter, stepMs: number, options: UsageOptions): Promise<MetricUsage> {
     const window: UsageWindow = { fromMs: period.from.getTime(), toMs: period.to.getTime(), stepMs };
     const margin = readMarginMs(window);
     const readFrom = new Date(window.fromMs - margin);
