@@ -65,7 +65,7 @@ describe('the SPA behind nginx (the web image configuration)', () => {
     await visible(t.page, 'overview-page');
 
     // A deep link, loaded by nginx's fallback to index.html.
-    const series = nextResponse<SeriesResponse>(t.page, '/api/ui/series/cpu/usage_rate');
+    const series = nextResponse<SeriesResponse>(t.page, '/api/ui/series/cpu/usage_rate', (sent) => sent?.['namespace'] === 'cluster-3');
     await t.page.goto('/web/stats/cpu/usage_rate/cluster-3');
     const { response, body } = await series;
     expect(response.status()).toBe(200);

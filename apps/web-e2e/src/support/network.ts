@@ -10,16 +10,27 @@ export interface Exchange<T> {
 }
 
 /**
- * Resolves with the next response whose URL path equals `path` (e.g. `/api/ui/series/cpu/usage_rate`).
- * Call it before the action that makes the request.
+ * Resolves with the next response whose URL path equals `path` (e.g. `/api/ui/series/cpu/usage_rate`)
+ * and whose request body satisfies `extra`. Call it before the action that makes the request.
+ * An answer to the previous page (still in flight while the page navigates) cannot be read any more
+ * and is skipped: the wait goes on for the current page's own request.
  */
-export async function nextResponse<T>(page: Page, path: string, extra: (sent: Record<string, unknown> | null) => boolean = () => true): Promise<Exchange<T>> {
-  const response = await page.waitForResponse((r) => {
-    if (new URL(r.url()).pathname !== path) return false;
-    return extra(sentBody(r));
+export async function nextResponse<T>(
+  page: Page,
+  path: string,
+  extra: (sent: Record<string, unknown> | null) => boolean = () => true,
+): Promise<Exchange<T>> {
+  let body: T | undefined;
+  const response = await page.waitForResponse(async (r) => {
+    if (new URL(r.url()).pathname !== path || !extra(sentBody(r))) return false;
+    try {
+      body = (await r.json()) as T;
+      return true;
+    } catch {
+      return false;
+    }
   });
-  const body = (await response.json()) as T;
-  return { response, sent: sentBody(response), body };
+  return { response, sent: sentBody(response), body: body as T };
 }
 
 function sentBody(response: Response): Record<string, unknown> | null {
