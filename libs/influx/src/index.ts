@@ -14,3 +14,4 @@ export * from './lib/queries/pod-selection';
 export * from './lib/queries/usage-totals.query';
 export * from './lib/queries/series.query';
 export * from './lib/queries/namespaces.query';
+export * from './lib/queries/seed-comparison.query';

@@ -1,0 +1,65 @@
+/**
+ * The whole API (createApp, every module) built in-process against a real InfluxDB database, called
+ * through Fastify's HTTP stack with the service credentials.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pino from 'pino';
+
+import { createApp } from '../../../../api/src/bootstrap/create-app';
+import { loadConfig } from '../../../../api/src/config/app-config';
+
+export const SERVICE_HEADERS = { 'x-username': 'billing', 'x-password': 'accuracy-secret-7' };
+
+export interface ApiUnderTest {
+  /** The Nest application, to reach a service with a non-service scope. */
+  app: NestFastifyApplication;
+  post<T>(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; text: string; headers: Record<string, unknown> }>;
+  get<T>(path: string): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+export async function startApi(influxUrl: string, database: string, env: Record<string, string> = {}): Promise<ApiUnderTest> {
+  const url = new URL(influxUrl);
+  const dir = mkdtempSync(join(tmpdir(), 'km-accuracy-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    API_USERNAME: SERVICE_HEADERS['x-username'],
+    API_PASSWORD: SERVICE_HEADERS['x-password'],
+    INFLUXDB_HOST: url.hostname,
+    INFLUXDB_PORT: url.port,
+    INFLUXDB_DB: database,
+    INFLUXDB_TIMEOUT_MS: '120000',
+    SQLITE_PATH: join(dir, 'users.sqlite'),
+    LOG_DIR: dir,
+    WEB_DIR: '',
+    ...env,
+  });
+  const app: NestFastifyApplication = await createApp(config, pino({ level: 'silent' }));
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    async post<T>(path: string, body: unknown, headers: Record<string, string> = {}) {
+      const res = await app.inject({
+        method: 'POST',
+        url: path,
+        headers: { ...SERVICE_HEADERS, 'content-type': 'application/json', ...headers },
+        payload: JSON.stringify(body),
+      });
+      const json = (res.headers['content-type'] ?? '').toString().includes('json');
+      return { status: res.statusCode, body: (json ? res.json() : undefined) as T, text: res.body, headers: res.headers };
+    },
+    async get<T>(path: string) {
+      const res = await app.inject({ method: 'GET', url: path, headers: SERVICE_HEADERS });
+      return { status: res.statusCode, body: res.json() as T };
+    },
+    async close() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Adversarial datasets for the accuracy suite and the comparison script: each one a seeded simulated
+ * cluster, a span of data written to InfluxDB, and a report period inside it.
+ */
+import type { HeapsterWriterOptions, SimulationOptions } from '@kube-monitoring/simulator';
+
+export interface Scenario {
+  name: string;
+  /** What the scenario throws at the accounting. */
+  description: string;
+  simulation: SimulationOptions;
+  /** Data written for [dataFrom, dataTo). */
+  dataFrom: string;
+  dataTo: string;
+  /** The report period [from, to). */
+  from: string;
+  to: string;
+  writer?: HeapsterWriterOptions;
+}
+
+/** Metrics the accounting reads: the three billed gauges and the CPU counter. */
+export const ACCOUNTED_METRICS = ['cpu/usage_rate', 'memory/usage', 'gpu/usage', 'cpu/usage'] as const;
+
+/** A Wednesday: a day-long period sees the daytime peak. */
+const DAY0 = '2024-03-20';
+const DAY1 = '2024-03-21';
+const DAY2 = '2024-03-22';
+/** Data starts hours before every period, as on a cluster monitored for long. */
+const DATA_FROM = '2024-03-19T18:00:00Z';
+
+/** Busier than the demo: more jobs, GPU jobs and restarts, so every edge case occurs many times. */
+const CHURN = { batchJobsPerDay: 60, gpuJobsPerDay: 16, notebookUsers: 8, restartsPerPodPerDay: 1.5 } as const;
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'clean',
+    description: 'on-grid samples, nothing lost: the baseline',
+    simulation: { seed: 101, profile: 'demo' },
+    dataFrom: DATA_FROM,
+    dataTo: `${DAY2}T00:00:00Z`,
+    from: `${DAY0}T00:00:00Z`,
+    to: `${DAY1}T00:00:00Z`,
+  },
+  {
+    name: 'jitter',
+    description: 'scrape times ±5 s off the grid',
+    simulation: { seed: 102, profile: 'demo', adversarial: { jitterSeconds: 5 } },
+    dataFrom: DATA_FROM,
+    dataTo: `${DAY2}T00:00:00Z`,
+    from: `${DAY0}T00:00:00Z`,
+    to: `${DAY1}T00:00:00Z`,
+  },
+  {
+    name: 'missing',
+    description: '2 % of pod scrapes lost at random',
+    simulation: { seed: 103, profile: 'demo', adversarial: { missingFraction: 0.02 } },
+    dataFrom: DATA_FROM,
+    dataTo: `${DAY2}T00:00:00Z`,
+    from: `${DAY0}T00:00:00Z`,
+    to: `${DAY1}T00:00:00Z`,
+  },
+  {
+    name: 'late',
+    description: '5 % of scrapes written 30 steps late, out of order',
+    simulation: { seed: 104, profile: 'demo', adversarial: { lateFraction: 0.05 } },
+    dataFrom: DATA_FROM,
+    dataTo: `${DAY2}T00:00:00Z`,
+    from: `${DAY0}T00:00:00Z`,
+    to: `${DAY1}T00:00:00Z`,
+  },
+  {
+    name: 'churn',
+    description: 'pods starting, stopping and restarting under the same name, GPU jobs; period edges off the grid, cutting lives',
+    simulation: { seed: 105, profile: CHURN },
+    dataFrom: DATA_FROM,
+    dataTo: `${DAY2}T00:00:00Z`,
+    from: `${DAY0}T05:17:23Z`,
+    to: `${DAY1}T07:41:07Z`,
+  },
+  {
+    name: 'container-only',
+    description: '30 % of pods have container series only, the rest pod and container series together',
+    simulation: { seed: 106, profile: CHURN, adversarial: { containerOnlyFraction: 0.3 } },
+    dataFrom: DATA_FROM,
+    dataTo: `${DAY2}T00:00:00Z`,
+    from: `${DAY0}T00:00:00Z`,
+    to: `${DAY1}T00:00:00Z`,
+  },
+  {
+    name: 'accelerator',
+    description: "GPU memory only as Heapster's accelerator/memory_used (bytes, one series per device)",
+    simulation: { seed: 107, profile: CHURN },
+    dataFrom: DATA_FROM,
+    dataTo: `${DAY2}T00:00:00Z`,
+    from: `${DAY0}T00:00:00Z`,
+    to: `${DAY1}T00:00:00Z`,
+    writer: { metrics: ['cpu/usage_rate', 'memory/usage', 'cpu/usage', 'accelerator/memory_used'], acceleratorMetrics: true },
+  },
+  {
+    name: 'everything',
+    description: 'jitter, 2 % lost, 5 % late, 30 % container-only, churn and restarts, period edges off the grid',
+    simulation: {
+      seed: 108,
+      profile: CHURN,
+      adversarial: { jitterSeconds: 4, missingFraction: 0.02, lateFraction: 0.05, containerOnlyFraction: 0.3 },
+    },
+    dataFrom: DATA_FROM,
+    dataTo: `${DAY2}T00:00:00Z`,
+    from: `${DAY0}T03:11:41Z`,
+    to: `${DAY1}T21:05:13Z`,
+  },
+];
