@@ -151,6 +151,18 @@ describe('Usage, series and catalog endpoints', () => {
       expect(nodes.body.series.every((l) => Object.keys(l.key).join() === 'nodename')).toBe(true);
     });
 
+    it("should chart a counter as each series' last value, summed per line", async () => {
+      const res = await api.post<SeriesResponse>('/api/series/cpu/usage', { ...period, groupBy: 'pod', namespace: 'cluster-3', step: 3600 });
+      expect(res.status).toBe(200);
+      expect(res.body.unit).toBe('nanoseconds');
+      const longest = [...res.body.series].sort((a, b) => b.points.filter((p) => p[1] !== null).length - a.points.filter((p) => p[1] !== null).length)[0];
+      const values = (longest?.points ?? []).map((p) => p[1]).filter((v): v is number => v !== null);
+      expect(values.length).toBeGreaterThan(10);
+      // A cumulative counter of one life only grows.
+      const drops = values.filter((v, i) => i > 0 && v < (values[i - 1] as number)).length;
+      expect(drops).toBeLessThanOrEqual(2);
+    });
+
     it('should reject a step giving more than 10000 points, an unknown metric, and other methods', async () => {
       const tooFine = await api.post<{ message: string }>('/api/series/cpu/usage_rate', { ...period, step: 1 });
       expect(tooFine.status).toBe(400);
