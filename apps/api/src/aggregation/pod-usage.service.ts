@@ -15,6 +15,7 @@ import { findMetric } from '@kube-monitoring/contract';
 import {
   containerCountsQuery,
   ContainerPodSelection,
+  containerSamplesQuery,
   containerSumsQuery,
   InfluxQuery,
   InfluxSeries,
@@ -139,7 +140,24 @@ export class PodUsageService {
 
     const tasks: Promise<void>[] = [];
     const containerPart = new PodUsageCollector(window);
-    if (fromContainers) {
+    const containerCounters = new Map<string, { key: PodKey; acc: SeriesAccumulator }>();
+    if (fromContainers && findMetric(source.metric)?.kind === 'counter') {
+      // Counters per container: one container restarting resets its own counter, not its pod's.
+      const query = containerSamplesQuery(source, ns, readFrom, readTo, fromContainers);
+      tasks.push(
+        this.consume(query, source.scale, 0, (s) => {
+          const key = podKeyOf(s, source);
+          const id = podId(key);
+          const containerId = `${id}\u0000${s.tags?.[source.tags.container] ?? ''}`;
+          let entry = containerCounters.get(containerId);
+          if (!entry) {
+            entry = { key, acc: new SeriesAccumulator(window) };
+            containerCounters.set(containerId, entry);
+          }
+          return { acc: entry.acc, accept: (t) => !podLevel.covers(id, t) };
+        }),
+      );
+    } else if (fromContainers) {
       const query = containerSumsQuery(source, ns, readFrom, readTo, stepMs, fromContainers);
       tasks.push(
         this.consume(query, source.scale, stepBuckets(stepMs).shiftMs, (s) => {
@@ -169,7 +187,7 @@ export class PodUsageService {
       tasks.push(this.groupTotals(groups, 'none').then((m) => void (total = m.get('') ?? emptyFigures())));
     }
     const [twins] = await Promise.all([twinIntegrals, ...tasks]);
-    const pods = combineParts(podPart.podFigures(), containerPart.podFigures()).map((p) => {
+    const pods = combineParts(podPart.podFigures(), [...containerPart.podFigures(), ...sumContainers(containerCounters.values())]).map((p) => {
       const integral = twins?.get(podId(p));
       return integral === undefined ? p : { ...p, figures: { ...p.figures, integral } };
     });
@@ -320,6 +338,28 @@ interface SampleSink {
   accept?: (timeMs: number) => boolean;
   /** Sees every kept sample's time. */
   onSample?: (timeMs: number) => void;
+}
+
+/** Per pod, the sum of its containers' figures (counters followed per container). */
+function sumContainers(containers: Iterable<{ key: PodKey; acc: SeriesAccumulator }>): PodFigures[] {
+  const out = new Map<string, PodFigures>();
+  for (const { key, acc } of containers) {
+    const c = acc.result();
+    if (c.coveredMs <= 0 && c.samples <= 0) continue;
+    const p = out.get(podId(key));
+    if (!p) {
+      out.set(podId(key), { ...key, figures: c });
+      continue;
+    }
+    const f = p.figures;
+    f.integral += c.integral;
+    f.increase += c.increase;
+    f.coveredMs = Math.max(f.coveredMs, c.coveredMs);
+    f.samples += c.samples;
+    f.sum += c.sum;
+    f.max = Math.max(f.max, c.max);
+  }
+  return [...out.values()];
 }
 
 /** A pod's figures from its own series plus those from its containers at the other times. */

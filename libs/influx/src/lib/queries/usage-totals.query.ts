@@ -91,3 +91,18 @@ export function containerCountsQuery(source: MetricSource, ns: NamespaceFilter, 
     `GROUP BY ${timeBucketClause(widthS, 0)}, ${[t.namespace, t.pod, t.container].map(quoteIdentifier).join(', ')} fill(none)`;
   return bag.toQuery(text);
 }
+
+/**
+ * Container-level samples, one series per container, for the pods counted from their containers:
+ * a cumulative counter must be followed per container (one container restarting resets its own
+ * counter only), never summed across containers first.
+ */
+export function containerSamplesQuery(source: MetricSource, ns: NamespaceFilter, from: Date, to: Date, selection: ContainerPodSelection): InfluxQuery {
+  const bag = new ParamBag();
+  const t = source.tags;
+  const text =
+    `SELECT ${quoteIdentifier(source.field)} AS v FROM ${quoteIdentifier(source.measurement)} ` +
+    `${where(levelCondition(bag, source.containerLevel), podSelectionCondition(bag, source, selection), namespaceCondition(bag, source, ns), timeRange(bag, from, to))} ` +
+    `GROUP BY ${[t.namespace, t.pod, t.container].map(quoteIdentifier).join(', ')}`;
+  return bag.toQuery(text);
+}
