@@ -7,7 +7,6 @@ export * from './lib/metric-source';
 export * from './lib/queries/query-filters';
 export * from './lib/queries/raw-points.query';
 export * from './lib/queries/pod-samples.query';
-export * from './lib/queries/namespace-peak.query';
 export * from './lib/queries/catalog.query';
 export * from './lib/queries/step-buckets';
 export * from './lib/queries/pod-selection';
