@@ -48,6 +48,8 @@ interface ModeConfig {
   datasets: { main: DatasetSpec; small: DatasetSpec; large: DatasetSpec };
   latency: LoopPlan;
   throughput: LoopPlan;
+  /** Requests recorded per scenario (their statements are what the direct side replays, in turn). */
+  recordedPlans: number;
   report: { period: Period; runs: number };
   periods: Period[];
   podsPeriod: Period;
@@ -63,19 +65,21 @@ const MODES: Record<'quick' | 'full', ModeConfig> = {
   quick: {
     name: 'quick',
     datasets: { main: dataset('pods_200', 200, DAY), small: dataset('pods_50', 50, HOUR), large: dataset('pods_800', 800, HOUR) },
-    latency: { connections: 1, roundMs: 2000, rounds: 1, warmUpRequests: 5 },
+    latency: { connections: 1, roundMs: 1500, rounds: 1, warmUpRequests: 2 },
     throughput: { connections: 8, roundMs: 1000, rounds: 1, warmUpRequests: 8 },
-    report: { period: period('1 d', DAY), runs: 2 },
-    periods: [period('1 h', HOUR), period('6 h', 6 * HOUR), period('1 d', DAY)],
+    recordedPlans: 2,
+    report: { period: period('1 d', DAY), runs: 1 },
+    periods: [period('1 h', HOUR), period('1 d', DAY)],
     podsPeriod: period('1 h', HOUR),
     scalingRuns: 1,
-    adapters: { connections: 32, seconds: 2 },
+    adapters: { connections: 32, seconds: 1 },
   },
   full: {
     name: 'full',
     datasets: { main: dataset('pods_200', 200, 30 * DAY), small: dataset('pods_50', 50, DAY), large: dataset('pods_800', 800, DAY) },
     latency: { connections: 1, roundMs: 4000, rounds: 3, warmUpRequests: 20 },
     throughput: { connections: 8, roundMs: 3000, rounds: 2, warmUpRequests: 16 },
+    recordedPlans: 5,
     report: { period: period('30 d', 30 * DAY), runs: 2 },
     periods: [period('1 d', DAY), period('7 d', 7 * DAY), period('30 d', 30 * DAY)],
     podsPeriod: period('1 d', DAY),
@@ -264,7 +268,7 @@ class Bench {
     for (const s of scenarios) {
       const requestAt = (i: number) => apiPost('/api/cpu/usage_rate', s.body(i));
       // The recorder API has its own caches: record windows the measured API will never ask for.
-      const recorded = Array.from({ length: 5 }, (_, i) => requestAt(-3600 + i * 60));
+      const recorded = Array.from({ length: this.mode.recordedPlans }, (_, i) => requestAt(-3600 + i * 60));
       const recording = await record(recTarget, recorder.proxy, recorded, requestAt(-7200));
       log(`\n${s.name}: ${recording.plans[0]?.calls.length ?? 0} InfluxDB statement(s) per request`);
       for (const line of recording.statements) log(line);
@@ -276,7 +280,7 @@ class Bench {
       log(`  throughput (${this.mode.throughput.connections} connections): API ${throughput.api.rps.toFixed(0)} req/s | direct ${throughput.direct.rps.toFixed(0)} req/s`);
       // The same past window asked again and again (what a cache of settled periods is for).
       const same = requestAt(0);
-      const repeat = await runLoop({ connections: 1, durationMs: this.mode.latency.roundMs / 2, minRequests: 5, task: async () => (await apiTarget.send(same)).status === 200 });
+      const repeat = await runLoop({ connections: 1, durationMs: this.mode.latency.roundMs / 4, minRequests: 3, task: async () => (await apiTarget.send(same)).status === 200 });
       log(`  the same request repeated (1 connection): API p50 ${ms(repeat.p50)} ms`);
       const errors = latency.api.errors + latency.direct.errors + throughput.api.errors + throughput.direct.errors + repeat.errors;
       if (errors > 0) log(`  ${errors} failed request(s)`);
@@ -299,10 +303,13 @@ class Bench {
     const apiTarget = this.target(api.url, 4);
     const recTarget = this.target(recorder.api.url, 4);
     const influx = this.target((this.influx as InfluxHandle).url, 8);
+    // Distinct periods everywhere (shifted by whole minutes), so no answer comes from a cache of
+    // settled periods: the warm-up (step detection, pools) at -11 min, the recorded request at -3 min,
+    // the measured runs at +1, +2, … min.
+    const warmUp = this.reportRequest({ label: 'warm-up', fromMs: p.fromMs, toMs: p.fromMs + HOUR }, -11);
     const requests = Array.from({ length: runs }, (_, i) => this.reportRequest(p, i + 1));
-    const recording = await record(recTarget, recorder.proxy, [this.reportRequest(p, 0)], this.reportRequest({ label: 'warm-up', fromMs: p.fromMs, toMs: p.fromMs + HOUR }, 0));
-    // Warm the measured API's step detection on a small period, as a running server would be.
-    await apiTarget.send(this.reportRequest({ label: 'warm-up', fromMs: p.fromMs, toMs: p.fromMs + HOUR }, 0));
+    const recording = await record(recTarget, recorder.proxy, [this.reportRequest(p, -3)], warmUp);
+    await apiTarget.send(warmUp);
     const timed = await timedRuns(api, apiTarget, influx, requests, recording, runs);
     return { runs: timed, recording };
   }

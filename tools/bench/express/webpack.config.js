@@ -1,6 +1,7 @@
 /**
  * Bench-only build of the Express baseline (`express-main.ts`) the way the API is built (webpack,
- * ts-loader running tsc with decorator metadata, npm packages left external), into
+ * ts-loader transpiling with decorator metadata, as Nx does for the API; npm packages left
+ * external; `npm test` type-checks the source), into
  * tmp/bench/express-baseline/main.js. Run by `npm run bench`; never part of the shipped build.
  */
 const { join } = require('path');
@@ -28,7 +29,7 @@ module.exports = {
     plugins: [new TsconfigPathsPlugin({ configFile: tsconfig })],
   },
   module: {
-    rules: [{ test: /\.ts$/, loader: 'ts-loader', options: { configFile: tsconfig, transpileOnly: false } }],
+    rules: [{ test: /\.ts$/, loader: 'ts-loader', options: { configFile: tsconfig, transpileOnly: true } }],
   },
   optimization: { minimize: false },
   stats: 'errors-warnings',

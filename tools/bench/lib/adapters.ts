@@ -122,8 +122,8 @@ export async function compareThroughput(fastifyUrl: string, expressUrl: string, 
   for (const [i, e] of endpoints.entries()) {
     log(`  ${e.name}: ${connections} connections, ${seconds} s per adapter`);
     // Short warm-up for both (JIT, connection pools).
-    await cannon(fastifyUrl, e, connections, 1);
-    await cannon(expressUrl, e, connections, 1);
+    await cannon(fastifyUrl, e, connections, 0.5);
+    await cannon(expressUrl, e, connections, 0.5);
     const order = i % 2 === 0 ? (['fastify', 'express'] as const) : (['express', 'fastify'] as const);
     const res: Record<'fastify' | 'express', { rps: number; p50: number; bad: number }> = {
       fastify: { rps: 0, p50: 0, bad: 0 },
