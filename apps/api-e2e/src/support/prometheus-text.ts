@@ -10,9 +10,10 @@ export function parsePrometheusText(text: string): Map<string, number> {
     if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
     const m = sample.exec(line);
     if (!m) throw new Error(`not Prometheus text: ${JSON.stringify(line)}`);
-    const raw = m[3] as string;
-    const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
-    if (Number.isNaN(value) && raw !== 'NaN') throw new Error(`bad sample value: ${line}`);
+    // Values are Go floats: NaN and Inf in any letter case, as Prometheus itself parses them.
+    const raw = (m[3] as string).toLowerCase();
+    const value = raw === '+inf' || raw === 'inf' ? Infinity : raw === '-inf' ? -Infinity : raw === 'nan' ? NaN : Number(raw);
+    if (Number.isNaN(value) && raw !== 'nan') throw new Error(`bad sample value: ${line}`);
     samples.set(`${m[1]}${m[2] ?? ''}`, value);
   }
   return samples;
