@@ -50,10 +50,11 @@ function allowedStatuses(op: Operation, category: Category, path: string): Set<n
     query: [400],
   };
   const out = new Set([...documented, ...extra[category]]);
-  // A path with dot segments is another path: `/api/..` is `/`, which redirects to the dashboard.
-  if (category === 'path' && /\/\.\.?(\/|$|\?)/.test(path)) [301, 302, 200].forEach((s) => out.add(s));
   // With valid credentials, a 401 in the body, path or query categories is a bug, documented or not.
   if (category !== 'headers' && op.auth !== 'none') out.delete(401);
+  // A path with dot segments is another path (the client resolves it before sending): `/api/..` is
+  // `/`, which redirects to the dashboard; `/api/ui/..` is `/api/`, whose credentials differ.
+  if (category === 'path' && /\/\.\.?(\/|$|\?)/.test(path)) [301, 302, 200, 401].forEach((s) => out.add(s));
   return out;
 }
 

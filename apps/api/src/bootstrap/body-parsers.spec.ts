@@ -1,4 +1,4 @@
-import { jsonDepth, MAX_JSON_DEPTH, withoutNullFields } from './body-parsers';
+import { fieldWithMalformedText, jsonDepth, MAX_JSON_DEPTH, withoutNullFields } from './body-parsers';
 
 describe('jsonDepth', () => {
   it('should measure nesting of objects and arrays', () => {
@@ -19,5 +19,13 @@ describe('withoutNullFields', () => {
     expect(withoutNullFields({ agg: null, namespace: 'a', list: [null] })).toEqual({ namespace: 'a', list: [null] });
     expect(withoutNullFields([null])).toEqual([null]);
     expect(withoutNullFields(null)).toBeNull();
+  });
+});
+
+describe('fieldWithMalformedText', () => {
+  it('should name the top-level field holding a lone surrogate', () => {
+    expect(fieldWithMalformedText({ email: '\ud800', role: 'viewer' })).toBe('email');
+    expect(fieldWithMalformedText({ namespaces: ['ok', { x: 'a\udc00' }] })).toBe('namespaces');
+    expect(fieldWithMalformedText({ email: 'ü@example.org' })).toBeUndefined();
   });
 });

@@ -41,7 +41,40 @@ function parseJson(text: string): unknown {
     throw new BadRequestException('body: not valid JSON');
   }
   if (jsonDepth(value) > MAX_JSON_DEPTH) throw new BadRequestException(`body: nested deeper than ${MAX_JSON_DEPTH} levels`);
+  const malformed = fieldWithMalformedText(value);
+  if (malformed !== undefined) throw new BadRequestException(`${malformed}: text is not valid Unicode (lone surrogate)`);
   return withoutNullFields(value);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** `String.prototype.isWellFormed`, which the ES2022 library types do not know yet. */
+function wellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
+/**
+ * The top-level field holding a string (or key) that is not well-formed UTF-16: JSON allows lone
+ * surrogates (`"\\ud800"`), but validators and InfluxDB choke on them.
+ */
+export function fieldWithMalformedText(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return typeof value === 'string' && !wellFormed(value) ? 'body' : undefined;
+  for (const [key, child] of Object.entries(value)) {
+    if (!wellFormed(key)) return 'body';
+    const stack: unknown[] = [child];
+    while (stack.length > 0) {
+      const v = stack.pop();
+      if (typeof v === 'string') {
+        if (!wellFormed(v)) return key;
+      } else if (v !== null && typeof v === 'object') {
+        for (const [k, c] of Object.entries(v)) {
+          if (!wellFormed(k)) return key;
+          stack.push(c);
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 /**

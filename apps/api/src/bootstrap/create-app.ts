@@ -4,6 +4,7 @@ import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'pino';
 
 import { AppModule } from '../app.module';
@@ -27,6 +28,17 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     genReqId: () => randomUUID(),
     trustProxy: config.trustProxy,
     forceCloseConnections: 'idle',
+    // Errors raised by Fastify's router before Nest sees the request (a malformed URL such as
+    // `/api/%`) still answer in the API's error shape.
+    frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+      // The path parameter the bad segment belongs to: a user name on /api/users/…, else a metric.
+      const field = (req.url ?? '').startsWith('/api/users/') ? 'username' : 'metric';
+      void reply
+        .code(status)
+        .type('application/json; charset=utf-8')
+        .send({ code: status, message: `${field}: the path is not valid URL encoding (${error.code ?? 'bad URL'})` });
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
     logger: new PinoNestLogger(logger),
