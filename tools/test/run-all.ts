@@ -34,6 +34,8 @@ const steps: Step[] = [
   ...(existsSync(join(root, 'tools/lint-deploy.ts')) ? [{ name: 'deploy-lint', command: 'npm run --silent lint:deploy' }] : []),
   jest('unit', unitProjects),
   { name: 'build', command: 'npx nx run-many -t build -p api web --outputStyle=static' },
+  // The dashboard's initial bundle must stay under 500 kB gzip (Angular's budget measures raw size).
+  { name: 'bundle-size', command: 'node apps/web/scripts/check-bundle-size.mjs dist/apps/web/browser 500' },
   ...['apps/api-integration', 'apps/api-e2e', 'apps/web-e2e']
     .filter((p) => existsSync(join(root, p, 'jest.config.cts')))
     .map((p) => jest(p.split('/')[1] as string, [`${p}/jest.config.cts`], '--runInBand')),
