@@ -6,8 +6,7 @@
  * is modelled from its documentation and code (see /work/shared/reference/metrics-schema.md).
  */
 import { METRIC_CATALOG } from '@kube-monitoring/contract';
-import type { MetricSource } from '../libs/influx/src/lib/metric-source';
-import { TELEGRAF_MEASUREMENTS, telegrafSource } from '../libs/influx/src/lib/telegraf-sources';
+import { MetricSource, TELEGRAF_MEASUREMENTS, telegrafSource } from '@kube-monitoring/influx';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;

@@ -14,3 +14,5 @@ export * from './lib/queries/usage-totals.query';
 export * from './lib/queries/series.query';
 export * from './lib/queries/namespaces.query';
 export * from './lib/queries/seed-comparison.query';
+export * from './lib/telegraf-sources';
+export * from './lib/storage-schema';

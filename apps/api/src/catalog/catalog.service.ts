@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { HEAPSTER_GPU_METRIC, METRIC_CATALOG, MetricInfo, NamespacesResponse } from '@kube-monitoring/contract';
-import { HEAPSTER_TAGS, namespaceTagValuesQuery } from '@kube-monitoring/influx';
+import { HEAPSTER_TAGS, MetricSource, namespaceTagValuesQuery } from '@kube-monitoring/influx';
 
 import { AccessScope, allowedNamespaces, filterNamespaces } from '../access/access-scope';
 import { InfluxConnection } from '../influx/influx-connection';
@@ -15,13 +15,16 @@ export class CatalogService {
     private readonly influx: InfluxConnection,
   ) {}
 
-  /** The catalog, each metric marked present when its measurement (or its fallback) is in the database. */
+  /**
+   * The catalog, each metric marked present when the database holds its field (or its fallback's);
+   * a metric the storage schema's collector does not gather is absent.
+   */
   async metrics(): Promise<MetricInfo[]> {
-    const present = await this.sources.presentMeasurements();
     return Promise.all(
       METRIC_CATALOG.map(async (m) => {
-        const { source } = await this.sources.resolve(m.name);
-        return { name: m.name, description: m.description, unit: m.unit, kind: m.kind, main: m.main, present: present.has(source.measurement) };
+        const source = await this.sources.sourceOf(m.name);
+        const present = source ? await this.sources.isPresent(source) : false;
+        return { name: m.name, description: m.description, unit: m.unit, kind: m.kind, main: m.main, present };
       }),
     );
   }
@@ -32,21 +35,36 @@ export class CatalogService {
    */
   async namespaces(scope: AccessScope): Promise<NamespacesResponse> {
     const present = await this.sources.presentMeasurements();
-    const measurements = METRIC_CATALOG.filter((m) => m.levels.some((l) => l === 'pod' || l === 'pod_container' || l === 'ns'))
-      .map((m) => m.name)
-      .concat(HEAPSTER_GPU_METRIC)
-      .filter((name) => present.has(name));
-    if (measurements.length === 0) return { namespaces: [] };
+    const byTag = new Map<string, Set<string>>();
+    for (const { measurement, tag } of await this.namespacedMeasurements()) {
+      if (!present.has(measurement)) continue;
+      byTag.set(tag, (byTag.get(tag) ?? new Set()).add(measurement));
+    }
+    if (byTag.size === 0) return { namespaces: [] };
     const allowed = allowedNamespaces(scope);
-    const series = await this.influx.client.query(namespaceTagValuesQuery(measurements, HEAPSTER_TAGS.namespace, allowed === 'all' ? undefined : allowed));
     const names = new Set<string>();
-    for (const s of series) {
-      const valueIdx = s.columns.indexOf('value');
-      for (const row of s.values) {
-        const v = row[valueIdx];
-        if (typeof v === 'string' && v !== '') names.add(v);
+    // One index lookup per namespace tag name (a single one in either schema).
+    for (const [tag, measurements] of byTag) {
+      const series = await this.influx.client.query(namespaceTagValuesQuery([...measurements], tag, allowed === 'all' ? undefined : allowed));
+      for (const s of series) {
+        const valueIdx = s.columns.indexOf('value');
+        for (const row of s.values) {
+          const v = row[valueIdx];
+          if (typeof v === 'string' && v !== '') names.add(v);
+        }
       }
     }
     return { namespaces: filterNamespaces(scope, [...names], (n) => n).sort() };
+  }
+
+  /** Measurements of the metrics stored per pod, and their namespace tag (Heapster's GPU bytes too). */
+  private async namespacedMeasurements(): Promise<{ measurement: string; tag: string }[]> {
+    const sources = await Promise.all(
+      METRIC_CATALOG.filter((m) => m.levels.some((l) => l === 'pod' || l === 'pod_container' || l === 'ns')).map((m) => this.sources.sourceOf(m.name)),
+    );
+    const perPod = sources.filter((s): s is MetricSource => s !== undefined && (s.podLevel !== undefined || s.containerLevel !== undefined));
+    const out = new Map(perPod.map((s) => [s.measurement, { measurement: s.measurement, tag: s.tags.namespace }]));
+    if ((await this.sources.schema()) === 'heapster') out.set(HEAPSTER_GPU_METRIC, { measurement: HEAPSTER_GPU_METRIC, tag: HEAPSTER_TAGS.namespace });
+    return [...out.values()];
   }
 }

@@ -1,21 +1,61 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 
-import { findMetric, HEAPSTER_GPU_METRIC, MetricDefinition } from '@kube-monitoring/contract';
-import { heapsterSource, measurementsQuery, MetricSource } from '@kube-monitoring/influx';
+import { findMetric, MetricDefinition } from '@kube-monitoring/contract';
+import {
+  detectStorageSchema,
+  detectTelegrafGpu,
+  fieldKeysQuery,
+  InfluxSeries,
+  measurementsQuery,
+  metricSourceFor,
+  MetricSource,
+  SchemaContext,
+  StorageSchema,
+  TELEGRAF_ABSENT_REASONS,
+  TELEGRAF_MEASUREMENTS,
+  tagKeysQuery,
+} from '@kube-monitoring/influx';
 
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { InfluxConnection } from './influx-connection';
 
-const MEASUREMENTS_TTL_MS = 60_000;
+/** How long what the database holds (measurements, fields, dcgm's tags) is trusted. */
+const SHAPE_TTL_MS = 60_000;
+
+/** A cached answer of InfluxDB's metadata, shared by concurrent callers and dropped on failure. */
+class Cached<T> {
+  private entry: { at: number; value: Promise<T> } | undefined;
+
+  constructor(private readonly load: () => Promise<T>) {}
+
+  get(): Promise<T> {
+    const now = Date.now();
+    if (this.entry && now - this.entry.at < SHAPE_TTL_MS) return this.entry.value;
+    const value = this.load();
+    const entry = { at: now, value };
+    this.entry = entry;
+    value.catch(() => {
+      if (this.entry === entry) this.entry = undefined;
+    });
+    return value;
+  }
+}
 
 /**
- * Maps a catalog metric to where it is stored. `gpu/usage` (MB, the original site's metric) falls
- * back to Heapster's `accelerator/memory_used` (bytes) when only that one is stored.
+ * Maps a catalog metric to where it is stored, for the schema set by `METRICS_SCHEMA` (or detected
+ * from the measurements present with `auto`). The API's answers keep the seed's names whatever the
+ * schema; only this mapping changes. A metric the schema's collector does not gather has no source.
  */
 @Injectable()
 export class MetricSourceResolver {
-  private measurements: { at: number; names: Set<string> } | undefined;
+  private readonly measurements = new Cached(() => this.loadMeasurements());
+  private readonly fields = new Cached(() => this.loadFields());
+  private readonly dcgmTags = new Cached(() => this.loadTagKeys(TELEGRAF_MEASUREMENTS.dcgmMemoryUsed));
 
-  constructor(private readonly influx: InfluxConnection) {}
+  constructor(
+    private readonly influx: InfluxConnection,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** The catalog entry of a metric, or 404 naming it. */
   definition(metric: string): MetricDefinition {
@@ -24,25 +64,66 @@ export class MetricSourceResolver {
     return def;
   }
 
+  /** The catalog entry and the storage of a metric; 404 when it is unknown or not collected in this schema. */
   async resolve(metric: string): Promise<{ definition: MetricDefinition; source: MetricSource }> {
     const definition = this.definition(metric);
-    if (metric === 'gpu/usage') {
-      const names = await this.presentMeasurements();
-      if (!names.has('gpu/usage') && names.has(HEAPSTER_GPU_METRIC)) {
-        return { definition, source: heapsterSource(metric, HEAPSTER_GPU_METRIC, 1e-6) };
-      }
+    const source = await this.sourceOf(metric);
+    if (!source) {
+      const schema = await this.schema();
+      const why = schema === 'telegraf' ? TELEGRAF_ABSENT_REASONS[metric] : undefined;
+      throw new NotFoundException(
+        `metric: "${metric}" is not collected in the ${schema} schema${why ? ` (${why})` : ''}; GET /api/metrics lists the available ones`,
+      );
     }
-    return { definition, source: heapsterSource(metric) };
+    return { definition, source };
+  }
+
+  /** Where a catalog metric is stored, or undefined when the schema's collector does not gather it. */
+  async sourceOf(metric: string): Promise<MetricSource | undefined> {
+    const schema = await this.schema();
+    return metricSourceFor(schema, metric, await this.context(schema, metric));
+  }
+
+  /** The configured schema, or the one the database holds (`auto`, re-checked every minute). */
+  async schema(): Promise<StorageSchema> {
+    const configured = this.config.metricsSchema;
+    if (configured !== 'auto') return configured;
+    return detectStorageSchema(await this.presentMeasurements());
+  }
+
+  /** Whether the database holds the metric's field in its measurement. */
+  async isPresent(source: MetricSource): Promise<boolean> {
+    return (await this.fields.get()).get(source.measurement)?.has(source.field) ?? false;
   }
 
   /** Measurement names in the database, cached for a minute. */
-  async presentMeasurements(): Promise<Set<string>> {
-    const now = Date.now();
-    if (this.measurements && now - this.measurements.at < MEASUREMENTS_TTL_MS) return this.measurements.names;
-    const series = await this.influx.client.query(measurementsQuery());
-    const names = new Set<string>();
-    for (const s of series) for (const row of s.values) names.add(String(row[0]));
-    this.measurements = { at: now, names };
-    return names;
+  presentMeasurements(): Promise<Set<string>> {
+    return this.measurements.get();
   }
+
+  /** Only what the mapping of this metric depends on is asked of InfluxDB. */
+  private async context(schema: StorageSchema, metric: string): Promise<SchemaContext> {
+    if (metric !== 'gpu/usage') return { measurements: new Set(), gpu: detectTelegrafGpu(new Set(), new Set()) };
+    const measurements = await this.presentMeasurements();
+    const dcgm = schema === 'telegraf' && measurements.has(TELEGRAF_MEASUREMENTS.dcgmMemoryUsed);
+    return { measurements, gpu: detectTelegrafGpu(measurements, dcgm ? await this.dcgmTags.get() : new Set()) };
+  }
+
+  private async loadMeasurements(): Promise<Set<string>> {
+    return new Set(firstColumn(await this.influx.client.query(measurementsQuery())));
+  }
+
+  private async loadFields(): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>();
+    for (const s of await this.influx.client.query(fieldKeysQuery())) out.set(s.name, new Set(s.values.map((row) => String(row[0]))));
+    return out;
+  }
+
+  private async loadTagKeys(measurement: string): Promise<Set<string>> {
+    return new Set(firstColumn(await this.influx.client.query(tagKeysQuery(measurement))));
+  }
+}
+
+function firstColumn(series: InfluxSeries[]): string[] {
+  return series.flatMap((s) => s.values.map((row) => String(row[0])));
 }

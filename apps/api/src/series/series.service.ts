@@ -60,7 +60,7 @@ export class SeriesService {
       groupBy,
       series: [],
     };
-    const level = levelFor(definition, groupBy, scope);
+    const level = levelFor(definition, source, groupBy, scope);
     if (!level) return base;
     const selection = level === 'counted' ? await this.podUsage.containerSelectionFromIndex(source, filter, period.from, period.to) : undefined;
     // The nodes' own series carry no namespace: a namespace filter would select nothing.
@@ -103,14 +103,17 @@ export class SeriesService {
   }
 }
 
-/** Which series a grouping reads for a metric, or none when the metric has no such level. */
-function levelFor(definition: MetricDefinition, groupBy: SeriesGroupBy, scope: AccessScope): ChartLevel | undefined {
+/**
+ * Which series a grouping reads for a metric, or none when the metric has no such level in the
+ * catalog or in the storage schema (Telegraf writes network per pod only, nvidia-smi per node only).
+ */
+function levelFor(definition: MetricDefinition, source: MetricSource, groupBy: SeriesGroupBy, scope: AccessScope): ChartLevel | undefined {
   const levels = definition.levels;
-  const hasPods = levels.includes('pod') || levels.includes('pod_container');
-  if (groupBy === 'container') return levels.includes('pod_container') ? 'container' : undefined;
+  const hasPods = (levels.includes('pod') || levels.includes('pod_container')) && (source.podLevel !== undefined || source.containerLevel !== undefined);
+  if (groupBy === 'container') return levels.includes('pod_container') && source.containerLevel ? 'container' : undefined;
   if (hasPods) return 'counted';
   // A node's own series mixes every namespace: only for callers who may see them all.
-  if (groupBy === 'node' && levels.includes('node') && allowedNamespaces(scope) === 'all') return 'node';
+  if (groupBy === 'node' && levels.includes('node') && source.nodeLevel && allowedNamespaces(scope) === 'all') return 'node';
   return undefined;
 }
 

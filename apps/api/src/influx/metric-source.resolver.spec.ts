@@ -1,0 +1,95 @@
+import { NotFoundException } from '@nestjs/common';
+
+import { heapsterSource, InfluxQuery, InfluxSeries, telegrafSource } from '@kube-monitoring/influx';
+
+import { AppConfig, loadConfig } from '../config/app-config';
+import { InfluxConnection } from './influx-connection';
+import { MetricSourceResolver } from './metric-source.resolver';
+
+/** Answers InfluxDB's metadata queries from a fixed database description, counting the calls. */
+class FakeInflux {
+  readonly queries: string[] = [];
+  failNext = false;
+
+  constructor(private readonly db: { measurements: string[]; fields?: Record<string, string[]>; tags?: Record<string, string[]> }) {}
+
+  get client() {
+    return { query: (q: InfluxQuery) => this.answer(q) };
+  }
+
+  private async answer(q: InfluxQuery): Promise<InfluxSeries[]> {
+    this.queries.push(q.text);
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('influxdb unreachable');
+    }
+    const rows = (values: string[]) => values.map((v) => [v]);
+    if (q.text.startsWith('SHOW MEASUREMENTS')) return [{ name: 'measurements', columns: ['name'], values: rows(this.db.measurements) }];
+    if (q.text === 'SHOW FIELD KEYS') {
+      return Object.entries(this.db.fields ?? {}).map(([name, fields]) => ({ name, columns: ['fieldKey', 'fieldType'], values: fields.map((f) => [f, 'integer']) }));
+    }
+    const tags = /^SHOW TAG KEYS FROM "(.+)"$/.exec(q.text);
+    if (tags) return [{ name: tags[1], columns: ['tagKey'], values: rows(this.db.tags?.[tags[1]] ?? []) }];
+    throw new Error(`unexpected query ${q.text}`);
+  }
+}
+
+function resolver(schema: string, db: ConstructorParameters<typeof FakeInflux>[0]): { sources: MetricSourceResolver; influx: FakeInflux } {
+  const config: AppConfig = loadConfig({ API_USERNAME: 'u', API_PASSWORD: 'p', METRICS_SCHEMA: schema });
+  const influx = new FakeInflux(db);
+  return { sources: new MetricSourceResolver(influx as unknown as InfluxConnection, config), influx };
+}
+
+const TELEGRAF_DB = {
+  measurements: ['DCGM_FI_DEV_FB_USED', 'kubernetes_node', 'kubernetes_pod_container', 'kubernetes_pod_network'],
+  fields: { kubernetes_pod_container: ['cpu_usage_nanocores', 'memory_usage_bytes'], DCGM_FI_DEV_FB_USED: ['gauge'] },
+  tags: { DCGM_FI_DEV_FB_USED: ['UUID', 'container', 'gpu', 'hostname', 'namespace', 'pod'] },
+};
+
+describe(MetricSourceResolver.name, () => {
+  it('should map Heapster metrics without asking InfluxDB, except for the GPU fallback', async () => {
+    const { sources, influx } = resolver('heapster', { measurements: ['cpu/usage_rate', 'accelerator/memory_used'] });
+    expect((await sources.resolve('cpu/usage_rate')).source).toEqual(heapsterSource('cpu/usage_rate'));
+    expect(influx.queries).toEqual([]);
+    expect((await sources.resolve('gpu/usage')).source).toEqual(heapsterSource('gpu/usage', 'accelerator/memory_used', 1e-6));
+    expect(influx.queries).toHaveLength(1);
+  });
+
+  it("should map Telegraf metrics, with dcgm-exporter's host label as stored", async () => {
+    const { sources } = resolver('telegraf', TELEGRAF_DB);
+    expect((await sources.resolve('cpu/usage_rate')).source).toEqual(telegrafSource('cpu/usage_rate'));
+    expect((await sources.resolve('gpu/usage')).source).toEqual(telegrafSource('gpu/usage', { kind: 'dcgm', hostTag: 'hostname' }));
+  });
+
+  it('should answer 404 with the reason for a metric the schema does not collect', async () => {
+    const { sources } = resolver('telegraf', TELEGRAF_DB);
+    await expect(sources.resolve('uptime')).rejects.toThrow(NotFoundException);
+    await expect(sources.resolve('uptime')).rejects.toThrow(/"uptime" is not collected in the telegraf schema \(Telegraf writes no container start time\)/);
+    await expect(sources.sourceOf('uptime')).resolves.toBeUndefined();
+    await expect(sources.resolve('cpu/nonsense')).rejects.toThrow(/unknown metric "cpu\/nonsense"/);
+  });
+
+  it('should detect the schema with auto, and ask for the measurements once a minute', async () => {
+    const telegraf = resolver('auto', TELEGRAF_DB);
+    expect(await telegraf.sources.schema()).toBe('telegraf');
+    expect((await telegraf.sources.resolve('memory/usage')).source.measurement).toBe('kubernetes_pod_container');
+    expect(telegraf.influx.queries.filter((q) => q.startsWith('SHOW MEASUREMENTS'))).toHaveLength(1);
+    const heapster = resolver('auto', { measurements: ['cpu/usage_rate', 'memory/usage'] });
+    expect((await heapster.sources.resolve('memory/usage')).source).toEqual(heapsterSource('memory/usage'));
+  });
+
+  it('should not keep a failed answer: the next call asks again', async () => {
+    const { sources, influx } = resolver('auto', TELEGRAF_DB);
+    influx.failNext = true;
+    await expect(sources.schema()).rejects.toThrow('influxdb unreachable');
+    await expect(sources.schema()).resolves.toBe('telegraf');
+  });
+
+  it('should call a metric present when its field is stored in its measurement', async () => {
+    const { sources } = resolver('telegraf', TELEGRAF_DB);
+    const present = async (metric: string) => sources.isPresent((await sources.resolve(metric)).source);
+    expect(await present('cpu/usage_rate')).toBe(true);
+    expect(await present('cpu/request')).toBe(false);
+    expect(await present('network/rx')).toBe(false);
+  });
+});
