@@ -65,8 +65,8 @@ const MODES: Record<'quick' | 'full', ModeConfig> = {
   quick: {
     name: 'quick',
     datasets: { main: dataset('pods_200', 200, DAY), small: dataset('pods_50', 50, HOUR), large: dataset('pods_800', 800, HOUR) },
-    latency: { connections: 1, roundMs: 1500, rounds: 1, warmUpRequests: 2 },
-    throughput: { connections: 8, roundMs: 1000, rounds: 1, warmUpRequests: 8 },
+    latency: { connections: 1, roundMs: 1200, rounds: 1, warmUpRequests: 2 },
+    throughput: { connections: 8, roundMs: 800, rounds: 1, warmUpRequests: 8 },
     recordedPlans: 2,
     report: { period: period('1 d', DAY), runs: 1 },
     periods: [period('1 h', HOUR), period('1 d', DAY)],
