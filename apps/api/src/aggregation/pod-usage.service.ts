@@ -16,7 +16,7 @@ import {
   containerCountsQuery,
   ContainerPodSelection,
   containerSamplesQuery,
-  containerSumsQuery,
+  containerRowsByPodQuery,
   InfluxQuery,
   InfluxSeries,
   levelSeriesKeysQuery,
@@ -37,6 +37,7 @@ import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { Period } from '../metrics/period';
 import { COUNTER_TWINS } from './counter-twins';
 import { countBucketMs, PodLevelRuns } from './pod-level-runs';
+import { ScrapeMerger } from './scrape-merger';
 
 const STEP_CACHE_MS = 10 * 60_000;
 
@@ -158,9 +159,11 @@ export class PodUsageService {
         }),
       );
     } else if (fromContainers) {
-      const query = containerSumsQuery(source, ns, readFrom, readTo, stepMs, fromContainers);
+      // A pod's containers come as one time-ordered series; the rows of one scrape are added up at
+      // their own timestamp, so scrape jitter never moves the pod's sample onto the grid.
+      const query = containerRowsByPodQuery(source, ns, readFrom, readTo, fromContainers);
       tasks.push(
-        this.consume(query, source.scale, stepBuckets(stepMs).shiftMs, (s) => {
+        this.consumeScrapes(query, source, stepMs, (s) => {
           const key = podKeyOf(s, source);
           const id = podId(key);
           const acc = containerPart.accumulatorFor(key);
@@ -200,10 +203,11 @@ export class PodUsageService {
    */
   private async twinIntegrals(source: MetricSource, period: Period, ns: NamespaceFilter, stepMs: number): Promise<Map<string, number> | undefined> {
     const twin = COUNTER_TWINS[source.metric];
-    // Only where the rate is stored as itself (a schema that maps it elsewhere may have no twin).
-    if (!twin || source.measurement !== source.metric) return undefined;
-    const { source: counter } = await this.sources.resolve(twin.counter);
-    if (!(await this.sources.presentMeasurements()).has(counter.measurement)) return undefined;
+    if (!twin) return undefined;
+    // Only where the storage schema collects the counter (Heapster's cpu/usage, Telegraf's
+    // cpu_usage_core_nanoseconds) and the database holds it.
+    const counter = await this.sources.sourceOf(twin.counter);
+    if (!counter || !(await this.sources.isPresent(counter))) return undefined;
     const usage = await this.usage(counter, period, ns, stepMs);
     return new Map(usage.pods.filter((p) => p.figures.samples > 0 || p.figures.increase > 0).map((p) => [podId(p), p.figures.increase * twin.toRateSeconds]));
   }
@@ -304,6 +308,37 @@ export class PodUsageService {
         acc.add(t, Number(v) * scale);
       }
     }
+  }
+
+  /**
+   * Streams per-pod container rows (time, value, container) into accumulators, one sample per scrape:
+   * consecutive rows within half a step of the scrape's first row, each container once, are summed
+   * and stamped with that first row's time. Memory: one pending scrape per streamed series.
+   */
+  private async consumeScrapes(query: InfluxQuery, source: MetricSource, stepMs: number, sinkOf: (s: InfluxSeries) => SampleSink | undefined): Promise<void> {
+    const merger = new ScrapeMerger(stepMs);
+    let current: { id: string; sink: SampleSink | undefined } | undefined;
+    const emit = (sink: SampleSink | undefined) => (timeMs: number, value: number) => {
+      if (!sink || (sink.accept && !sink.accept(timeMs))) return;
+      sink.onSample?.(timeMs);
+      sink.acc.add(timeMs, value * source.scale);
+    };
+    for await (const piece of this.influx.client.stream(query)) {
+      const id = JSON.stringify(piece.tags ?? {});
+      // Pieces of one series arrive consecutively; a new series closes the previous one's last scrape.
+      if (!current || current.id !== id) {
+        if (current) merger.flush(emit(current.sink));
+        current = { id, sink: sinkOf(piece) };
+      }
+      const valueIdx = piece.columns.indexOf('v');
+      const containerIdx = piece.columns.indexOf(source.tags.container);
+      for (const row of piece.values) {
+        const v = row[valueIdx];
+        if (v === null || v === undefined) continue;
+        merger.add(Number(row[0]), Number(v), String(row[containerIdx] ?? ''), emit(current.sink));
+      }
+    }
+    if (current) merger.flush(emit(current.sink));
   }
 
   /** (namespace, pod) pairs with series of a level in shards overlapping the period (index lookup, no scan). */

@@ -3,7 +3,7 @@ import { chartBucketLayout, chartSeriesQuery } from './series.query';
 import { namespaceTagValuesQuery } from './namespaces.query';
 import { countedSeriesCondition, levelSeriesKeysQuery } from './pod-selection';
 import { stepBuckets } from './step-buckets';
-import { containerCountsQuery, containerSumsQuery, namespaceSeriesPerStepQuery, podTotalsPerStepQuery } from './usage-totals.query';
+import { containerCountsQuery, containerRowsByPodQuery, namespaceSeriesPerStepQuery, podTotalsPerStepQuery } from './usage-totals.query';
 import { ParamBag } from '../influx-query';
 
 const cpu = heapsterSource('cpu/usage_rate');
@@ -21,10 +21,10 @@ function expectBound(query: { text: string; params: Record<string, unknown> }, .
 
 describe('usage queries', () => {
   it('should bind namespaces, pods and times, and quote identifiers', () => {
-    const q = containerSumsQuery(cpu, { only: [hostile] }, from, to, 60_000, { mode: 'include', pods: [{ namespace: 'lab', pod: hostile }] });
+    const q = containerRowsByPodQuery(cpu, { only: [hostile] }, from, to, { mode: 'include', pods: [{ namespace: 'lab', pod: hostile }] });
     expectBound(q, hostile, from.toISOString(), 'pod_container');
-    expect(q.text).toContain('FROM "cpu/usage_rate"');
-    expect(q.text).toContain('GROUP BY time(60s, 30s), "namespace_name", "pod_name" fill(none)');
+    expect(q.text).toContain('SELECT "value" AS v, "container_name" FROM "cpu/usage_rate"');
+    expect(q.text).toContain('GROUP BY "namespace_name", "pod_name"');
   });
 
   it('should count each pod once: pod-level series, or the containers of the selected pods', () => {

@@ -9,23 +9,18 @@ import { stepBuckets, timeBucketClause } from './step-buckets';
 export type TotalsGrouping = 'namespace' | 'none';
 
 /**
- * Container-level samples summed per pod and step inside InfluxDB, for the pods counted from their
- * containers. Timestamps are bucket starts: add `stepBuckets(stepMs).shiftMs` to get grid times.
+ * Container samples of the pods counted from their containers, one series per pod in which InfluxDB
+ * merges its containers' rows in time order, each row naming its container: the API adds up the rows
+ * of one scrape at their own timestamp (a sum per time bucket would move jittered samples to the grid
+ * and a period edge could then cut the wrong side of them).
  */
-export function containerSumsQuery(
-  source: MetricSource,
-  ns: NamespaceFilter,
-  from: Date,
-  to: Date,
-  stepMs: number,
-  selection: ContainerPodSelection,
-): InfluxQuery {
+export function containerRowsByPodQuery(source: MetricSource, ns: NamespaceFilter, from: Date, to: Date, selection: ContainerPodSelection): InfluxQuery {
   const bag = new ParamBag();
-  const { stepS, offsetS } = stepBuckets(stepMs);
+  const t = source.tags;
   const text =
-    `SELECT sum(${quoteIdentifier(source.field)}) AS v FROM ${quoteIdentifier(source.measurement)} ` +
+    `SELECT ${quoteIdentifier(source.field)} AS v, ${quoteIdentifier(t.container)} FROM ${quoteIdentifier(source.measurement)} ` +
     `${where(levelCondition(bag, source.containerLevel), podSelectionCondition(bag, source, selection), namespaceCondition(bag, source, ns), timeRange(bag, from, to))} ` +
-    `GROUP BY ${timeBucketClause(stepS, offsetS)}, ${quoteIdentifier(source.tags.namespace)}, ${quoteIdentifier(source.tags.pod)} fill(none)`;
+    `GROUP BY ${quoteIdentifier(t.namespace)}, ${quoteIdentifier(t.pod)}`;
   return bag.toQuery(text);
 }
 
