@@ -1,14 +1,16 @@
 /**
- * Writes a scenario's simulated cluster into a real InfluxDB database, streaming the simulator's
- * batches (memory bounded by one batch) with a few writes in flight.
+ * Writes a scenario's simulated cluster into a real InfluxDB database, in the Heapster or the
+ * Telegraf schema, streaming the simulator's batches (memory bounded by one batch) with a few writes
+ * in flight.
  */
-import { InfluxClient } from '@kube-monitoring/influx';
-import { ClusterSimulator, HeapsterWriter } from '@kube-monitoring/simulator';
+import { InfluxClient, StorageSchema } from '@kube-monitoring/influx';
+import { ClusterSimulator, HeapsterWriter, SchemaWriter, TelegrafWriter } from '@kube-monitoring/simulator';
 
 import { ACCOUNTED_METRICS, Scenario } from './scenarios';
 
 export interface LoadedScenario {
   scenario: Scenario;
+  schema: StorageSchema;
   simulator: ClusterSimulator;
   database: string;
   points: number;
@@ -24,16 +26,25 @@ export interface LoadOptions {
   onProgress?: (points: number) => void;
   /** Lines per write request (default 5000). */
   writeLines?: number;
+  /** Storage schema of the lines (default heapster). */
+  schema?: StorageSchema;
+}
+
+/** The accounted metrics only: Heapster's measurements, or Telegraf's containers and GPUs without the inventory. */
+function writerFor(schema: StorageSchema, scenario: Scenario): SchemaWriter {
+  if (schema === 'telegraf') return new TelegrafWriter({ inventory: false });
+  return new HeapsterWriter({ metrics: [...ACCOUNTED_METRICS], levels: ['pod_container', 'pod', 'ns'], ...scenario.writer });
 }
 
 export async function loadScenario(influxUrl: string, scenario: Scenario, options: LoadOptions = {}): Promise<LoadedScenario> {
-  const database = options.database ?? `acc_${scenario.name.replace(/-/g, '_')}`;
+  const schema = options.schema ?? 'heapster';
+  const database = options.database ?? `acc_${scenario.name.replace(/-/g, '_')}${schema === 'heapster' ? '' : `_${schema}`}`;
   const writeLines = options.writeLines ?? WRITE_LINES;
   const client = new InfluxClient({ url: influxUrl, database, timeoutMs: 120_000 });
   try {
     await client.createDatabase();
     const simulator = new ClusterSimulator(scenario.simulation);
-    const writer = new HeapsterWriter({ metrics: [...ACCOUNTED_METRICS], levels: ['pod_container', 'pod', 'ns'], ...scenario.writer });
+    const writer = writerFor(schema, scenario);
     const started = Date.now();
     let points = 0;
     const inflight: Promise<void>[] = [];
@@ -56,7 +67,7 @@ export async function loadScenario(influxUrl: string, scenario: Scenario, option
     }
     if (pending.length > 0) await flush();
     await Promise.all(inflight);
-    return { scenario, simulator, database, points, writeSeconds: (Date.now() - started) / 1000 };
+    return { scenario, schema, simulator, database, points, writeSeconds: (Date.now() - started) / 1000 };
   } finally {
     client.close();
   }

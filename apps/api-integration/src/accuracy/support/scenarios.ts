@@ -2,6 +2,7 @@
  * Adversarial datasets for the accuracy suite and the comparison script: each one a seeded simulated
  * cluster, a span of data written to InfluxDB, and a report period inside it.
  */
+import type { StorageSchema } from '@kube-monitoring/influx';
 import type { HeapsterWriterOptions, SimulationOptions } from '@kube-monitoring/simulator';
 
 export interface Scenario {
@@ -16,6 +17,17 @@ export interface Scenario {
   from: string;
   to: string;
   writer?: HeapsterWriterOptions;
+  /**
+   * Storage schemas the scenario is written in, each checked against the same truth. Default: both.
+   * Mixed pod and container series and Heapster's accelerator bytes are Heapster shapes only
+   * (Telegraf has container series only, every pod counted from them, and dcgm-exporter's MiB).
+   */
+  schemas?: readonly StorageSchema[];
+}
+
+/** The schemas a scenario is checked in. */
+export function schemasOf(scenario: Scenario): readonly StorageSchema[] {
+  return scenario.schemas ?? ['heapster', 'telegraf'];
 }
 
 /** Metrics the accounting reads: the three billed gauges and the CPU counter. */
@@ -80,6 +92,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'container-only',
     description: '30 % of pods have container series only, the rest pod and container series together',
+    schemas: ['heapster'],
     simulation: { seed: 106, profile: CHURN, adversarial: { containerOnlyFraction: 0.3 } },
     dataFrom: DATA_FROM,
     dataTo: `${DAY2}T00:00:00Z`,
@@ -95,6 +108,7 @@ export const SCENARIOS: readonly Scenario[] = [
     from: `${DAY0}T00:00:00Z`,
     to: `${DAY1}T00:00:00Z`,
     writer: { metrics: ['cpu/usage_rate', 'memory/usage', 'cpu/usage', 'accelerator/memory_used'], acceleratorMetrics: true },
+    schemas: ['heapster'],
   },
   {
     name: 'everything',
