@@ -2,7 +2,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo, Socket } from 'node:net';
 
 import { InfluxClient } from './influx-client';
-import { InfluxTimeoutError, InfluxUnreachableError } from './influx-errors';
+import { InfluxQueryError, InfluxTimeoutError, InfluxUnreachableError } from './influx-errors';
 
 const QUERY = { text: 'SELECT "value" FROM "cpu/usage_rate"', params: {} };
 
@@ -39,6 +39,39 @@ describe('InfluxClient timeouts and failures', () => {
       await expect(client.query(QUERY)).rejects.toBeInstanceOf(InfluxTimeoutError);
       await expect(drain(client.stream(QUERY))).rejects.toBeInstanceOf(InfluxTimeoutError);
       expect(await client.ping()).toBe(false);
+    } finally {
+      client.close();
+      await influx.close();
+    }
+  });
+
+  it('should answer a timeout when InfluxDB stops in the middle of an answer', async () => {
+    // Headers and a first piece, then silence, and /ping silent too (a process paused mid-answer).
+    const influx = await fakeInflux((req, res) => {
+      if (req.url?.startsWith('/ping')) return;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"results":[{"statement_id":0,"series":[{"name":"m","columns":["time","v"],"values":[[1,2]]}]}]}\n{"res');
+    });
+    const client = new InfluxClient({ url: influx.url, database: 'k8s', timeoutMs: 300 });
+    try {
+      await expect(client.query(QUERY)).rejects.toBeInstanceOf(InfluxTimeoutError);
+      await expect(drain(client.stream(QUERY))).rejects.toBeInstanceOf(InfluxTimeoutError);
+    } finally {
+      client.close();
+      await influx.close();
+    }
+  });
+
+  it('should turn an error answer into a query error carrying InfluxDB\'s message and status', async () => {
+    const influx = await fakeInflux((_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end('{"error":"error parsing query: found EOF, expected FROM"}');
+    });
+    const client = new InfluxClient({ url: influx.url, database: 'k8s', timeoutMs: 300 });
+    try {
+      const error = await client.query(QUERY).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InfluxQueryError);
+      expect(error).toMatchObject({ status: 400, message: 'InfluxDB answered 400: error parsing query: found EOF, expected FROM' });
     } finally {
       client.close();
       await influx.close();
