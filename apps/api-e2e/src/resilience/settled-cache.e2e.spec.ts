@@ -1,5 +1,5 @@
 /**
- * The cache of settled periods, end to end: a report or aggregation over a period that ended long
+ * The cache of settled periods, end to end: a report, aggregation or raw query over a period that ended long
  * ago is computed once and then answered without InfluxDB (same answer), while a period that is
  * still open reaches InfluxDB every time. InfluxDB calls are counted on the API's own /metrics.
  */
@@ -25,6 +25,7 @@ describe('settled periods are computed once', () => {
   it.each([
     ['the usage report', '/api/usage', { from: '2017-12-01T00:00:00.001Z', to: '2017-12-02T00:00:00Z', groupBy: 'pod' }],
     ['an aggregation', '/api/cpu/usage_rate', { agg: 'all-namespace', timeBeginInterval: '2017-12-01T00:00:00.002Z', timeEndInterval: '2017-12-02' }],
+    ['raw points', '/api/cpu/usage_rate', { namespace: 'cluster-3', limit: 20, timeBeginInterval: '2017-12-01T00:00:00.003Z', timeEndInterval: '2017-12-02' }],
   ])('should answer %s over a past period again without InfluxDB, with the same answer', async (_name, path, body) => {
     const before = await influxCalls();
     const first = await post(path, body);
@@ -32,6 +33,8 @@ describe('settled periods are computed once', () => {
     const second = await post(path, body);
     const afterSecond = await influxCalls();
     expect(first.status).toBe(200);
+    // Something was read: the cache must hold data, not an empty answer.
+    expect(first.json).not.toEqual({ code: 200, message: 'Query returns empty set' });
     expect(afterFirst).toBeGreaterThan(before);
     expect(second).toEqual(first);
     expect(afterSecond).toBe(afterFirst);

@@ -30,7 +30,7 @@ import {
   TotalsGrouping,
 } from '@kube-monitoring/influx';
 
-import { DEFAULT_SETTLED_CACHE, SettledPeriodCache } from '../cache/settled-period-cache';
+import { SettledPeriodCache } from '../cache/settled-period-cache';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { InfluxConnection } from '../influx/influx-connection';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
@@ -40,6 +40,8 @@ import { countBucketMs, PodLevelRuns } from './pod-level-runs';
 import { ScrapeMerger } from './scrape-merger';
 
 const STEP_CACHE_MS = 10 * 60_000;
+/** Cached usage answers hold at most this many pods in all (~100 MB at most), whatever their count. */
+const MAX_CACHED_PODS = 200_000;
 
 /** What else to compute beside the pods. */
 export interface UsageOptions {
@@ -70,13 +72,15 @@ export interface MetricUsage {
 @Injectable()
 export class PodUsageService {
   private readonly stepCache = new Map<string, { at: number; stepMs: number }>();
-  private readonly settled = new SettledPeriodCache<MetricUsage>(DEFAULT_SETTLED_CACHE);
+  private readonly settled: SettledPeriodCache<MetricUsage>;
 
   constructor(
     private readonly influx: InfluxConnection,
     private readonly sources: MetricSourceResolver,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.settled = new SettledPeriodCache({ ...config.settledCache, maxWeight: MAX_CACHED_PODS });
+  }
 
   /** The sample resolution: configured, or detected from the data around the period (cached). */
   async stepMs(source: MetricSource, period: Period): Promise<number> {

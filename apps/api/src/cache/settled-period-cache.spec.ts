@@ -110,4 +110,14 @@ describe('SettledPeriodCache', () => {
     await cache.get('huge', 0, huge.compute, weigh);
     expect(huge.calls()).toBe(2);
   });
+
+  it('should keep nothing when its entry count is 0 (CACHE_MAX_ENTRIES=0 turns caching off)', async () => {
+    const clock = { now: 100 * HOUR };
+    const cache = cacheAt(clock, { maxEntries: 0 });
+    const a = counter(1);
+    await cache.get('a', 0, a.compute, weigh);
+    await cache.get('a', 0, a.compute, weigh);
+    expect(a.calls()).toBe(2);
+    expect(cache.stats()).toMatchObject({ entries: 0, hits: 0, misses: 2 });
+  });
 });

@@ -23,14 +23,6 @@ export interface SettledPeriodCacheOptions {
   now?: () => number;
 }
 
-/** Settled usage periods: an hour after their last sample, kept ten minutes, 256 answers or 200,000 pods. */
-export const DEFAULT_SETTLED_CACHE: SettledPeriodCacheOptions = {
-  settleMs: 60 * 60_000,
-  ttlMs: 10 * 60_000,
-  maxEntries: 256,
-  maxWeight: 200_000,
-};
-
 interface Entry<T> {
   value: T;
   weight: number;
@@ -53,7 +45,7 @@ export class SettledPeriodCache<T> {
   private totalWeight = 0;
   private readonly counters = { hits: 0, misses: 0, bypassed: 0 };
 
-  constructor(private readonly options: SettledPeriodCacheOptions = DEFAULT_SETTLED_CACHE) {
+  constructor(private readonly options: SettledPeriodCacheOptions) {
     this.now = options.now ?? Date.now;
   }
 

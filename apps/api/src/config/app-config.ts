@@ -41,6 +41,15 @@ export interface AppConfig {
   trustProxy: boolean | string[];
   /** `heapster` or `telegraf` storage schema (issue: today's clusters). */
   metricsSchema: 'heapster' | 'telegraf' | 'auto';
+  /** Answers over settled periods kept in memory (SPEC §8): see `SettledPeriodCache`. */
+  settledCache: {
+    /** A period whose newest sample read is older than this is final (late samples have landed). */
+    settleMs: number;
+    /** How long a kept answer is served (a backfill shows after at most this long). */
+    ttlMs: number;
+    /** Answers kept per cache; 0 turns caching off. */
+    maxEntries: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -152,6 +161,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webDir: env['WEB_DIR'] ?? 'dist/apps/web/browser',
     metricsResolutionSeconds: int(env, 'METRICS_RESOLUTION_SECONDS', 0, 0, 86400),
     metricsSchema: schema as AppConfig['metricsSchema'],
+    settledCache: {
+      settleMs: durationSeconds(env, 'CACHE_SETTLE_AFTER', 3600) * 1000,
+      ttlMs: durationSeconds(env, 'CACHE_TTL', 600) * 1000,
+      maxEntries: int(env, 'CACHE_MAX_ENTRIES', 256, 0, 100_000),
+    },
   };
 }
 

@@ -1,17 +1,35 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 import { RawPoint } from '@kube-monitoring/contract';
 import { HEAPSTER_TAGS, MetricSource, rawPointsQuery } from '@kube-monitoring/influx';
 
+import { SettledPeriodCache } from '../cache/settled-period-cache';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { InfluxConnection } from '../influx/influx-connection';
 import { Period } from './period';
+
+/** Cached raw answers hold at most this many points in all (~50 MB), whatever their count. */
+const MAX_CACHED_POINTS = 100_000;
 
 /** The newest samples of a metric in one namespace, with every tag (the seed's query without `agg`). */
 @Injectable()
 export class RawQueryService {
-  constructor(private readonly influx: InfluxConnection) {}
+  private readonly settled: SettledPeriodCache<RawPoint[]>;
 
-  async query(source: MetricSource, namespace: string, period: Period, limit: number): Promise<RawPoint[]> {
+  constructor(
+    private readonly influx: InfluxConnection,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.settled = new SettledPeriodCache({ ...config.settledCache, maxWeight: MAX_CACHED_POINTS });
+  }
+
+  /** Samples of a period that is over and settled do not change: such answers are kept for a while. */
+  query(source: MetricSource, namespace: string, period: Period, limit: number): Promise<RawPoint[]> {
+    const key = JSON.stringify([source, namespace, period.from.getTime(), period.to.getTime(), limit]);
+    return this.settled.get(key, period.to.getTime(), () => this.read(source, namespace, period, limit), (points) => points.length);
+  }
+
+  private async read(source: MetricSource, namespace: string, period: Period, limit: number): Promise<RawPoint[]> {
     const series = await this.influx.client.query(rawPointsQuery(source, { only: [namespace] }, period.from, period.to, limit));
     const names = seedTagNames(source);
     const points: RawPoint[] = [];

@@ -1,0 +1,24 @@
+import { ConfigError, loadConfig } from './app-config';
+
+const REQUIRED = { API_USERNAME: 'billing', API_PASSWORD: 'a-long-password-1' };
+
+describe('loadConfig', () => {
+  it('should keep settled answers an hour after their period, for ten minutes, 256 per cache by default', () => {
+    expect(loadConfig(REQUIRED).settledCache).toEqual({ settleMs: 3_600_000, ttlMs: 600_000, maxEntries: 256 });
+  });
+
+  it('should read the cache settings as durations and a count, 0 turning caching off', () => {
+    const config = loadConfig({ ...REQUIRED, CACHE_SETTLE_AFTER: '2h', CACHE_TTL: '90', CACHE_MAX_ENTRIES: '0' });
+    expect(config.settledCache).toEqual({ settleMs: 7_200_000, ttlMs: 90_000, maxEntries: 0 });
+  });
+
+  it('should refuse malformed cache settings, naming the variable', () => {
+    expect(() => loadConfig({ ...REQUIRED, CACHE_TTL: 'ten minutes' })).toThrow(new ConfigError('CACHE_TTL must be a duration like 3600, 30m, 12h or 7d, got "ten minutes"'));
+    expect(() => loadConfig({ ...REQUIRED, CACHE_SETTLE_AFTER: '0' })).toThrow('CACHE_SETTLE_AFTER must be positive');
+    expect(() => loadConfig({ ...REQUIRED, CACHE_MAX_ENTRIES: '-1' })).toThrow('CACHE_MAX_ENTRIES must be an integer between 0 and 100000, got "-1"');
+  });
+
+  it('should require the service credentials', () => {
+    expect(() => loadConfig({ API_USERNAME: 'billing' })).toThrow('API_PASSWORD is required');
+  });
+});
