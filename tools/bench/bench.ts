@@ -3,7 +3,8 @@
  *
  * Measures the API against direct InfluxDB queries in the same run, on generated data:
  *  1. raw query and each `agg` of POST /api/cpu/usage_rate: median/p99 latency (1 connection)
- *     and requests/s (several connections), API vs the same InfluxQL straight to InfluxDB;
+ *     and requests/s (several connections), API vs the same InfluxQL straight to InfluxDB, and vs
+ *     a minimal Node pass-through process sending that InfluxQL (the floor of any HTTP hop);
  *  2. the usage report (POST /api/usage) over 30 days and 200 pods: time API vs direct, API peak RSS;
  *  3. how the report's time grows with the period and with the number of pods;
  *  4. Fastify (the API) vs NestJS's default Express adapter: same answers, requests/s.
@@ -26,6 +27,7 @@ import { AdapterResult, adapterEndpoints, behaviourProbes, compareBehaviour, com
 import { BenchApi, startBenchApi } from './lib/api-process';
 import { BENCH_TMP, prepareApiBuild, prepareExpressBuild } from './lib/build';
 import { DatasetSpec, SeededDataset, datasetDir, datasetKey, readSeeded, seedDatasets } from './lib/dataset';
+import { FloorProcess, floorRequest, startFloor } from './lib/floor-process';
 import { HttpRequest, HttpTarget } from './lib/http';
 import { runLoop } from './lib/load-loop';
 import { RecordingProxy } from './lib/recorder';
@@ -92,14 +94,22 @@ interface SummaryLine {
   scenario: string;
   apiP50: number;
   directP50: number;
+  /** The pass-through floor's median, where the scenario has one. */
+  floorP50?: number;
   extra?: string;
+}
+
+interface LatencyScenario {
+  name: string;
+  /** The body of the i-th request (each one a different window). */
+  body: (i: number) => Record<string, unknown>;
 }
 
 interface Results {
   mode: string;
   machine: Record<string, string | number>;
   datasets: SeededDataset[];
-  latency: { scenario: string; statements: string[]; latency: SideBySide; throughput: SideBySide; repeatP50: number }[];
+  latency: { scenario: string; statements: string[]; answerBytes: { api: number; floor: number }; latency: SideBySide; throughput: SideBySide; repeatP50: number }[];
   report?: { scenario: string; endpoint: string; statements: string[]; runs: TimedRuns; cachedMs?: number };
   scaling: { dimension: 'period' | 'pods'; label: string; pods: number; podNames: number; runs: TimedRuns }[];
   adapters?: { behaviour: { same: number; differences: string[] }; throughput: AdapterResult[] };
@@ -114,6 +124,7 @@ class Bench {
   private influx: InfluxHandle | undefined;
   private readonly apis: BenchApi[] = [];
   private readonly proxies: RecordingProxy[] = [];
+  private floor: FloorProcess | undefined;
   private readonly targets: HttpTarget[] = [];
   private readonly runDir: string;
 
@@ -162,7 +173,8 @@ class Bench {
     this.printTables(results);
     section('summary');
     for (const s of results.summary) {
-      console.log(`${s.scenario}  api_p50_ms=${ms(s.apiP50)}  direct_p50_ms=${ms(s.directP50)}  ratio=${ratio(s.apiP50, s.directP50)}${s.extra ? `  ${s.extra}` : ''}`);
+      const floor = s.floorP50 === undefined ? '' : `  floor_p50_ms=${ms(s.floorP50)}  floor_ratio=${ratio(s.floorP50, s.directP50)}`;
+      console.log(`${s.scenario}  api_p50_ms=${ms(s.apiP50)}  direct_p50_ms=${ms(s.directP50)}  ratio=${ratio(s.apiP50, s.directP50)}${floor}${s.extra ? `  ${s.extra}` : ''}`);
     }
     console.log(`\nbench (${this.mode.name}) finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     if (this.options.json) {
@@ -178,6 +190,7 @@ class Bench {
   async cleanup(): Promise<void> {
     for (const t of this.targets) t.close();
     await Promise.all(this.apis.map((a) => a.stop().catch(() => undefined)));
+    await this.floor?.stop().catch(() => undefined);
     await Promise.all(this.proxies.map((p) => p.stop().catch(() => undefined)));
     if (this.influx) {
       this.influx.resume();
@@ -249,49 +262,79 @@ class Bench {
   }
 
   private async latencyScenarios(results: Results, api: BenchApi, recorder: { api: BenchApi; proxy: RecordingProxy }, data: SeededDataset): Promise<void> {
-    const apiTarget = this.target(api.url);
-    const recTarget = this.target(recorder.api.url);
-    const influx = this.target((this.influx as InfluxHandle).url);
     // Every request asks for its own 1-hour window (one second later than the previous one), so no
     // answer can come from a cache of past periods: these are the cold figures.
     const windowAt = (i: number) => {
       const from = T0 + 6 * HOUR + i * 1000;
       return { timeBeginInterval: iso(from), timeEndInterval: iso(from + HOUR) };
     };
-    const scenarios: { name: string; body: (i: number) => Record<string, unknown> }[] = [
+    const scenarios: LatencyScenario[] = [
       { name: 'raw limit=100', body: (i) => ({ namespace: data.busiestNamespace, limit: 100, ...windowAt(i) }) },
       { name: 'agg pod-by-namespace', body: (i) => ({ namespace: data.busiestNamespace, agg: 'pod-by-namespace', ...windowAt(i) }) },
       { name: 'agg all-namespace', body: (i) => ({ agg: 'all-namespace', ...windowAt(i) }) },
       { name: 'agg all-pod', body: (i) => ({ agg: 'all-pod', ...windowAt(i) }) },
     ];
     log(`POST /api/cpu/usage_rate on ${data.db}: 1-hour windows, each request one second later than the previous; namespace ${data.busiestNamespace} where one is needed`);
-    for (const s of scenarios) {
-      const requestAt = (i: number) => apiPost('/api/cpu/usage_rate', s.body(i));
-      // The recorder API has its own caches: record windows the measured API will never ask for.
-      const recorded = Array.from({ length: this.mode.recordedPlans }, (_, i) => requestAt(-3600 + i * 60));
-      const recording = await record(recTarget, recorder.proxy, recorded, requestAt(-7200));
-      log(`\n${s.name}: ${recording.plans[0]?.calls.length ?? 0} InfluxDB statement(s) per request`);
-      for (const line of recording.statements) log(line);
-      let n = 0;
-      const nextRequest = () => requestAt(n++);
-      const latency = await sideBySide(apiTarget, influx, nextRequest, recording, this.mode.latency);
-      log(`  latency (1 connection): API p50 ${ms(latency.api.p50)} ms p99 ${ms(latency.api.p99)} ms | direct p50 ${ms(latency.direct.p50)} ms p99 ${ms(latency.direct.p99)} ms | ratio ${ratio(latency.api.p50, latency.direct.p50)}`);
-      const throughput = await sideBySide(apiTarget, influx, nextRequest, recording, this.mode.throughput);
-      log(`  throughput (${this.mode.throughput.connections} connections): API ${throughput.api.rps.toFixed(0)} req/s | direct ${throughput.direct.rps.toFixed(0)} req/s`);
-      // The same past window asked again and again (what a cache of settled periods is for).
-      const same = requestAt(0);
-      const repeat = await runLoop({ connections: 1, durationMs: this.mode.latency.roundMs / 4, minRequests: 3, task: async () => (await apiTarget.send(same)).status === 200 });
-      log(`  the same request repeated (1 connection): API p50 ${ms(repeat.p50)} ms`);
-      const errors = latency.api.errors + latency.direct.errors + throughput.api.errors + throughput.direct.errors + repeat.errors;
-      if (errors > 0) log(`  ${errors} failed request(s)`);
-      results.latency.push({ scenario: s.name, statements: recording.statements, latency, throughput, repeatP50: repeat.p50 });
-      results.summary.push({
-        scenario: s.name,
-        apiP50: latency.api.p50,
-        directP50: latency.direct.p50,
-        extra: `api_p99_ms=${ms(latency.api.p99)}  direct_p99_ms=${ms(latency.direct.p99)}  api_rps=${throughput.api.rps.toFixed(0)}  direct_rps=${throughput.direct.rps.toFixed(0)}  api_repeat_p50_ms=${ms(repeat.p50)}`,
-      });
+    const influxUrl = (this.influx as InfluxHandle).url;
+    // One floor process for all scenarios, so it is as warm as the API by the later ones.
+    const floor = await startFloor(influxUrl);
+    this.floor = floor;
+    log(`pass-through floor: ${floor.url} (pid ${floor.pid}), plain node:http replaying the recorded statements → InfluxDB`);
+    const targets = { api: this.target(api.url), recorder: this.target(recorder.api.url), influx: this.target(influxUrl), floor: this.target(floor.url) };
+    try {
+      for (const s of scenarios) await this.latencyScenario(results, s, targets, recorder.proxy, floor);
+    } finally {
+      await floor.stop();
+      this.floor = undefined;
     }
+  }
+
+  private async latencyScenario(results: Results, s: LatencyScenario, t: Record<'api' | 'recorder' | 'influx' | 'floor', HttpTarget>, proxy: RecordingProxy, floor: FloorProcess): Promise<void> {
+    const requestAt = (i: number) => apiPost('/api/cpu/usage_rate', s.body(i));
+    // The recorder API has its own caches: record windows the measured API will never ask for.
+    const recorded = Array.from({ length: this.mode.recordedPlans }, (_, i) => requestAt(-3600 + i * 60));
+    const recording = await record(t.recorder, proxy, recorded, requestAt(-7200));
+    await floor.load(recording.plans);
+    log(`\n${s.name}: ${recording.plans[0]?.calls.length ?? 0} InfluxDB statement(s) per request`);
+    for (const line of recording.statements) log(line);
+    const answerBytes = await this.answerSizes(t, requestAt(-1), recording.plans.length);
+    // The floor hands out every row InfluxDB sent; where the API reduces them, the floor does more work.
+    log(`  answer sizes: API ${answerBytes.api} bytes, floor ${answerBytes.floor} bytes (every row of every statement)`);
+    let n = 0;
+    const nextRequest = () => requestAt(n++);
+    const latency = await sideBySide(t.api, t.influx, t.floor, nextRequest, recording, this.mode.latency);
+    const lf = latency.floor;
+    log(
+      `  latency (1 connection): API p50 ${ms(latency.api.p50)} ms p99 ${ms(latency.api.p99)} ms | direct p50 ${ms(latency.direct.p50)} ms p99 ${ms(latency.direct.p99)} ms | floor p50 ${ms(lf.p50)} ms p99 ${ms(lf.p99)} ms | ratio ${ratio(latency.api.p50, latency.direct.p50)} | floor ratio ${ratio(lf.p50, latency.direct.p50)}`,
+    );
+    const throughput = await sideBySide(t.api, t.influx, t.floor, nextRequest, recording, this.mode.throughput);
+    const tf = throughput.floor;
+    log(`  throughput (${this.mode.throughput.connections} connections): API ${throughput.api.rps.toFixed(0)} req/s | direct ${throughput.direct.rps.toFixed(0)} req/s | floor ${tf.rps.toFixed(0)} req/s`);
+    // The same past window asked again and again (what a cache of settled periods is for).
+    const same = requestAt(0);
+    const repeat = await runLoop({ connections: 1, durationMs: this.mode.latency.roundMs / 4, minRequests: 3, task: async () => (await t.api.send(same)).status === 200 });
+    log(`  the same request repeated (1 connection): API p50 ${ms(repeat.p50)} ms`);
+    const errors = [latency.api, latency.direct, lf, throughput.api, throughput.direct, tf, repeat].reduce((a, r) => a + r.errors, 0);
+    if (errors > 0) log(`  ${errors} failed request(s)`);
+    results.latency.push({ scenario: s.name, statements: recording.statements, answerBytes, latency, throughput, repeatP50: repeat.p50 });
+    results.summary.push({
+      scenario: s.name,
+      apiP50: latency.api.p50,
+      directP50: latency.direct.p50,
+      floorP50: lf.p50,
+      extra: `api_p99_ms=${ms(latency.api.p99)}  direct_p99_ms=${ms(latency.direct.p99)}  floor_p99_ms=${ms(lf.p99)}  api_rps=${throughput.api.rps.toFixed(0)}  direct_rps=${throughput.direct.rps.toFixed(0)}  floor_rps=${tf.rps.toFixed(0)}  api_repeat_p50_ms=${ms(repeat.p50)}`,
+    });
+  }
+
+  /** One untimed request to the API and to the floor: their answer sizes, and a failure shown early. */
+  private async answerSizes(t: Record<'api' | 'floor', HttpTarget>, apiRequest: HttpRequest, plans: number): Promise<{ api: number; floor: number }> {
+    const out = { api: 0, floor: 0 };
+    for (const [side, req] of [['api', apiRequest], ['floor', floorRequest(0, plans)]] as const) {
+      const a = await t[side].send(req, { keepText: true });
+      if (a.status !== 200) throw new Error(`${side} ${req.method} ${req.path} answered ${a.status}: ${(a.text ?? '').slice(0, 300)}`);
+      out[side] = a.bytes;
+    }
+    return out;
   }
 
   private reportRequest(p: Period, shiftMinutes: number): HttpRequest {
@@ -401,16 +444,20 @@ class Bench {
     section('API vs direct InfluxDB (POST /api/cpu/usage_rate, 1-hour windows)');
     console.log(
       table(
-        ['scenario', 'api p50', 'api p99', 'direct p50', 'direct p99', 'ratio p50', 'api req/s', 'direct req/s', 'api repeat p50'],
+        ['scenario', 'api p50', 'api p99', 'direct p50', 'direct p99', 'floor p50', 'floor p99', 'ratio p50', 'floor ratio', 'api req/s', 'direct req/s', 'floor req/s', 'api repeat p50'],
         results.latency.map((l) => [
           l.scenario,
           ms(l.latency.api.p50),
           ms(l.latency.api.p99),
           ms(l.latency.direct.p50),
           ms(l.latency.direct.p99),
+          ms(l.latency.floor.p50),
+          ms(l.latency.floor.p99),
           ratio(l.latency.api.p50, l.latency.direct.p50),
+          ratio(l.latency.floor.p50, l.latency.direct.p50),
           l.throughput.api.rps.toFixed(0),
           l.throughput.direct.rps.toFixed(0),
+          l.throughput.floor.rps.toFixed(0),
           ms(l.repeatP50),
         ]),
       ),

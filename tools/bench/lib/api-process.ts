@@ -1,14 +1,15 @@
 /**
  * Starts a built API (`node <main.js>`) on a free loopback port for the bench, with its output in
- * a log file, and reads its memory from /proc. Every process started here is killed if the bench
- * exits without stopping it (error, Ctrl-C).
+ * a log file, and reads its memory from /proc. It is killed if the bench exits without stopping it
+ * (children.ts).
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { getFreePort, sleep, tailFile, waitUntil } from '../../services/service-utils';
+import { getFreePort, tailFile, waitUntil } from '../../services/service-utils';
 import { ROOT } from './build';
+import { killOnExit, stopChild } from './children';
 
 export interface BenchApi {
   readonly name: string;
@@ -22,26 +23,6 @@ export interface BenchApi {
   stop(): Promise<void>;
 }
 
-const live = new Set<ChildProcess>();
-let hooked = false;
-
-function killAll(): void {
-  for (const child of live) {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-  live.clear();
-}
-
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.once('exit', killAll);
-}
-
 export interface StartApiOptions {
   name: string;
   main: string;
@@ -51,7 +32,6 @@ export interface StartApiOptions {
 
 export async function startBenchApi(options: StartApiOptions): Promise<BenchApi> {
   if (!existsSync(options.main)) throw new Error(`${options.main} is missing`);
-  hookExit();
   const port = await getFreePort();
   mkdirSync(options.logDir, { recursive: true });
   const logFile = join(options.logDir, `${options.name}.out.log`);
@@ -71,8 +51,7 @@ export async function startBenchApi(options: StartApiOptions): Promise<BenchApi>
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
-  live.add(child);
-  child.once('exit', () => live.delete(child));
+  killOnExit(child);
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(`the ${options.name} API to answer /api/health`, () => fetch(`${url}/api/health`).then((r) => r.ok).catch(() => false), {
     timeoutMs: 60_000,
@@ -88,16 +67,7 @@ export async function startBenchApi(options: StartApiOptions): Promise<BenchApi>
     logFile,
     rssBytes: () => procStatusBytes(pid, 'VmRSS'),
     trackPeakRss: () => trackPeak(pid),
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const inTime = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
-      if (!inTime) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
+    stop: () => stopChild(child),
   };
 }
 

@@ -7,14 +7,18 @@
 import { createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 
-import { HttpAnswer, HttpTarget } from './http';
+import { HttpAnswer, HttpRequest, HttpTarget } from './http';
 
-export interface RecordedCall {
+/** What replaying one statement needs. */
+export interface ReplayCall {
   method: string;
   /** Path and query string as the API sent them. */
   path: string;
   contentType: string;
   body: string;
+}
+
+export interface RecordedCall extends ReplayCall {
   startNs: bigint;
   endNs: bigint;
 }
@@ -24,8 +28,13 @@ export interface RecordedCall {
  * that had finished before it started. Replaying that graph reproduces the API's own mix of
  * sequential and concurrent statements, minus the API's processing.
  */
-export interface Plan {
+export interface Plan extends ReplayPlan {
   calls: RecordedCall[];
+}
+
+/** A plan without the recording's timestamps: what a replay needs, and what can cross to another process as JSON. */
+export interface ReplayPlan {
+  calls: ReplayCall[];
   /** For each call, the indexes of the calls it waited for. */
   after: number[][];
 }
@@ -100,15 +109,34 @@ export function toPlan(calls: readonly RecordedCall[]): Plan {
   return { calls: sorted, after };
 }
 
-/** Replays a plan straight to InfluxDB: each call as soon as the calls it waited for have answered. */
-export async function replay(influx: HttpTarget, plan: Plan): Promise<{ ms: number; bytes: number; statuses: number[] }> {
-  const started = process.hrtime.bigint();
-  const answers: Promise<HttpAnswer>[] = [];
+export function replayable(plan: Plan): ReplayPlan {
+  return { calls: plan.calls.map(({ method, path, contentType, body }) => ({ method, path, contentType, body })), after: plan.after };
+}
+
+/** The call as a request straight to InfluxDB. */
+export function replayRequest(c: ReplayCall): HttpRequest {
+  return { method: c.method, path: c.path, headers: { 'content-type': c.contentType }, body: c.body };
+}
+
+/** Whether the call asked InfluxDB for a chunked answer (one JSON document per line). */
+export function isChunked(c: ReplayCall): boolean {
+  return new URLSearchParams(c.body).get('chunked') === 'true';
+}
+
+/** Runs each call of a plan as soon as the calls it waited for have finished; results in call order. */
+export function inPlanOrder<T>(plan: ReplayPlan, run: (call: ReplayCall) => Promise<T>): Promise<T[]> {
+  const results: Promise<T>[] = [];
   plan.calls.forEach((c, i) => {
-    const deps = (plan.after[i] ?? []).map((j) => answers[j] as Promise<HttpAnswer>);
-    answers.push(Promise.all(deps).then(() => influx.send({ method: c.method, path: c.path, headers: { 'content-type': c.contentType }, body: c.body })));
+    const deps = (plan.after[i] ?? []).map((j) => results[j] as Promise<T>);
+    results.push(Promise.all(deps).then(() => run(c)));
   });
-  const done = await Promise.all(answers);
+  return Promise.all(results);
+}
+
+/** Replays a plan straight to InfluxDB: each call as soon as the calls it waited for have answered. */
+export async function replay(influx: HttpTarget, plan: ReplayPlan): Promise<{ ms: number; bytes: number; statuses: number[] }> {
+  const started = process.hrtime.bigint();
+  const done: HttpAnswer[] = await inPlanOrder(plan, (c) => influx.send(replayRequest(c)));
   return {
     ms: Number(process.hrtime.bigint() - started) / 1e6,
     bytes: done.reduce((a, d) => a + d.bytes, 0),
@@ -119,9 +147,8 @@ export async function replay(influx: HttpTarget, plan: Plan): Promise<{ ms: numb
 /** One line per statement (with what it waited for), for the bench's output and the docs. */
 export function describePlan(plan: Plan): string[] {
   return plan.calls.map((c, i) => {
-    const form = new URLSearchParams(c.body);
-    const q = (form.get('q') ?? '').replace(/\s+/g, ' ');
-    const chunked = form.get('chunked') === 'true' ? ' [chunked]' : '';
+    const q = (new URLSearchParams(c.body).get('q') ?? '').replace(/\s+/g, ' ');
+    const chunked = isChunked(c) ? ' [chunked]' : '';
     const direct = (plan.after[i] ?? []).filter((j) => !(plan.after[i] ?? []).some((k) => (plan.after[k] ?? []).includes(j)));
     const waits = direct.length ? ` (after ${direct.map((j) => `#${j + 1}`).join(', ')})` : '';
     return `  #${i + 1}${waits}: ${q.length > 150 ? `${q.slice(0, 147)}...` : q}${chunked}`;

@@ -1,9 +1,11 @@
 /**
  * API vs direct InfluxDB, measured in the same run by the same client: every API request has a
  * twin made of the exact statements the API sent for it (learned through the recording proxy),
- * replayed straight to InfluxDB with the same concurrency as the API used.
+ * replayed straight to InfluxDB with the same concurrency as the API used. The pass-through floor
+ * replays the same twins through a minimal Node process, to show what any HTTP hop costs.
  */
 import { BenchApi } from './api-process';
+import { floorRequest } from './floor-process';
 import { HttpRequest, HttpTarget } from './http';
 import { LoopResult, mergeLoops, runLoop } from './load-loop';
 import { Plan, RecordingProxy, describePlan, replay, toPlan } from './recorder';
@@ -52,6 +54,8 @@ export async function record(recorderApi: HttpTarget, proxy: RecordingProxy, req
 export interface SideBySide {
   api: LoopResult;
   direct: LoopResult;
+  /** The pass-through floor (floor/floor-main.ts) replaying the direct side's plans. */
+  floor: LoopResult;
 }
 
 export interface LoopPlan {
@@ -63,26 +67,42 @@ export interface LoopPlan {
   warmUpRequests: number;
 }
 
+/** One side of a comparison: `task(i)` makes its i-th request and says whether it succeeded. */
+export interface Side<K extends string> {
+  name: K;
+  task: (i: number) => Promise<boolean>;
+}
+
 /**
- * Alternates API and direct rounds (so drift on the machine hits both alike) and merges the rounds.
- * Each API request is `nextRequest()` (the caller makes every one distinct, so no answer can come
- * from a cache); its direct twin replays one of the recorded plans, in turn.
+ * Measures the sides in alternating rounds (so drift on the machine hits all alike), each warmed
+ * up first, and merges each side's rounds.
  */
-export async function sideBySide(api: HttpTarget, influx: HttpTarget, nextRequest: () => HttpRequest, recording: Recording, plan: LoopPlan): Promise<SideBySide> {
-  const apiTask = async () => (await api.send(nextRequest())).status === 200;
-  const directTask = async (i: number) => {
-    const r = await replay(influx, recording.plans[i % recording.plans.length] as Plan);
-    return r.statuses.every((s) => s === 200);
-  };
-  await runLoop({ connections: plan.connections, durationMs: 0, minRequests: plan.warmUpRequests, task: apiTask });
-  await runLoop({ connections: plan.connections, durationMs: 0, minRequests: plan.warmUpRequests, task: directTask });
-  const apiRuns: LoopResult[] = [];
-  const directRuns: LoopResult[] = [];
+export async function alternate<K extends string>(sides: readonly Side<K>[], plan: LoopPlan): Promise<Record<K, LoopResult>> {
+  for (const s of sides) await runLoop({ connections: plan.connections, durationMs: 0, minRequests: plan.warmUpRequests, task: s.task });
+  const runs = sides.map((): LoopResult[] => []);
   for (let r = 0; r < plan.rounds; r++) {
-    apiRuns.push(await runLoop({ connections: plan.connections, durationMs: plan.roundMs, minRequests: 3, task: apiTask }));
-    directRuns.push(await runLoop({ connections: plan.connections, durationMs: plan.roundMs, minRequests: 3, task: directTask }));
+    for (const [k, s] of sides.entries()) {
+      runs[k]?.push(await runLoop({ connections: plan.connections, durationMs: plan.roundMs, minRequests: 3, task: s.task }));
+    }
   }
-  return { api: mergeLoops(apiRuns), direct: mergeLoops(directRuns) };
+  return Object.fromEntries(sides.map((s, k) => [s.name, mergeLoops(runs[k] ?? [])])) as Record<K, LoopResult>;
+}
+
+/**
+ * API vs direct InfluxDB vs the pass-through floor (with `recording`'s plans loaded).
+ * Each API request is `nextRequest()` (the caller makes every one distinct, so no answer can come
+ * from a cache); its direct twin replays one of the recorded plans, in turn, and so does the floor.
+ */
+export function sideBySide(api: HttpTarget, influx: HttpTarget, floor: HttpTarget, nextRequest: () => HttpRequest, recording: Recording, plan: LoopPlan): Promise<SideBySide> {
+  const plans = recording.plans.length;
+  return alternate<keyof SideBySide>(
+    [
+      { name: 'api', task: async () => (await api.send(nextRequest())).status === 200 },
+      { name: 'direct', task: async (i) => (await replay(influx, recording.plans[i % plans] as Plan)).statuses.every((s) => s === 200) },
+      { name: 'floor', task: async (i) => (await floor.send(floorRequest(i, plans))).status === 200 },
+    ],
+    plan,
+  );
 }
 
 export interface TimedRuns {
