@@ -1,4 +1,4 @@
-import type { LoginResponse, SeriesResponse, UsageReport, UserView } from '@kube-monitoring/contract';
+import type { LoginResponse, SeriesResponse, UsageFigures, UsageReport, UserView } from '@kube-monitoring/contract';
 
 /** Shared test data for the unit specs (never imported by the app). */
 
@@ -66,37 +66,27 @@ export const CPU_SERIES: SeriesResponse = {
   ],
 };
 
+/** February 2024 (696 h) of a namespace averaging 2 cores and 4 GiB, without GPU. */
+const PROD_USAGE: UsageFigures = {
+  cpu_core_hours: 1392,
+  cpu_cores_average: 2,
+  cpu_cores_peak: 3,
+  memory_gib_hours: 2784,
+  memory_gib_average: 4,
+  memory_gib_peak: 5,
+  gpu_memory_gb_hours: 0,
+  gpu_memory_gb_average: 0,
+  gpu_memory_gb_peak: 0,
+  coverage: 1,
+};
+
 export const USAGE_REPORT: UsageReport = {
   from: '2024-02-01T00:00:00.000Z',
   to: '2024-03-01T00:00:00.000Z',
   groupBy: 'namespace',
   step_seconds: 60,
   generated_at: '2024-03-01T10:00:00.000Z',
-  rows: [
-    {
-      namespace_name: 'prod',
-      cpu_core_hours: 1392,
-      cpu_cores_average: 2,
-      cpu_cores_peak: 3,
-      memory_gib_hours: 2784,
-      memory_gib_average: 4,
-      memory_gib_peak: 5,
-      gpu_memory_gb_hours: 0,
-      gpu_memory_gb_average: 0,
-      gpu_memory_gb_peak: 0,
-      coverage: 1,
-    },
-  ],
-  totals: {
-    cpu_core_hours: 1392,
-    cpu_cores_average: 2,
-    cpu_cores_peak: 3,
-    memory_gib_hours: 2784,
-    memory_gib_average: 4,
-    memory_gib_peak: 5,
-    gpu_memory_gb_hours: 0,
-    gpu_memory_gb_average: 0,
-    gpu_memory_gb_peak: 0,
-    coverage: 1,
-  },
+  rows: [{ namespace_name: 'prod', ...PROD_USAGE }],
+  // With one namespace the report's totals are that namespace's figures.
+  totals: { ...PROD_USAGE },
 };

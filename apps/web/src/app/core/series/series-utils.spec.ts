@@ -1,7 +1,7 @@
-import type { SeriesResponse } from '@kube-monitoring/contract';
+import type { SeriesLine, SeriesResponse } from '@kube-monitoring/contract';
 
 import { CPU_SERIES } from '../../../testing/fixtures';
-import { displayScale, latestTotal, latestValues, toChartLines } from './series-utils';
+import { displayScale, hasData, latestTotal, latestValues, toChartLines } from './series-utils';
 
 describe('latestValues', () => {
   it('should take each line\'s last sample and drop lines that stopped reporting', () => {
@@ -16,6 +16,16 @@ describe('latestValues', () => {
   it('should sum the latest values', () => {
     expect(latestTotal(CPU_SERIES)).toEqual({ total: 2250, time: Date.parse('2024-03-01T10:04:00Z') });
     expect(latestTotal({ ...CPU_SERIES, series: [] })).toBeNull();
+  });
+});
+
+describe('hasData', () => {
+  it('should be true when any line has a sample, false for gaps only, no lines or no answer', () => {
+    expect(hasData(CPU_SERIES)).toBe(true);
+    const idle: SeriesLine = { key: {}, label: 'idle', points: [[0, null], [60_000, null]] };
+    expect(hasData({ ...CPU_SERIES, series: [idle] })).toBe(false);
+    expect(hasData({ ...CPU_SERIES, series: [] })).toBe(false);
+    expect(hasData(null)).toBe(false);
   });
 });
 

@@ -57,6 +57,11 @@ export function latestValues(series: SeriesResponse): LatestValue[] {
     .sort((a, b) => b.value - a.value);
 }
 
+/** Whether any line has a sample; a chart of only gaps is shown as "no data". */
+export function hasData(series: SeriesResponse | null): boolean {
+  return series?.series.some((line) => line.points.some(([, v]) => v !== null)) ?? false;
+}
+
 /** Sum of the latest values (e.g. cluster CPU now), or `null` without data. */
 export function latestTotal(series: SeriesResponse): { total: number; time: number } | null {
   const latest = latestValues(series);

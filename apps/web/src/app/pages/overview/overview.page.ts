@@ -13,19 +13,13 @@ import { TimeRangePickerComponent } from '../../components/time-range-picker/tim
 import { TimeSeriesChartComponent } from '../../components/time-series-chart/time-series-chart.component';
 import { type ApiErrorInfo, describeApiError, toApiError } from '../../core/api/api-error';
 import { ApiService } from '../../core/api/api.service';
+import { injectNamespaceList } from '../../core/api/namespace-list';
 import { injectQueryParamsUpdater } from '../../core/routing/query-params';
 import { statsCommands } from '../../core/routing/route-paths';
-import { latestTotal, latestValues } from '../../core/series/series-utils';
+import { injectTimeQuery } from '../../core/routing/time-query';
+import { hasData, latestTotal, latestValues } from '../../core/series/series-utils';
 import { autoRefresh } from '../../core/time/auto-refresh';
-import {
-  DEFAULT_REFRESH_SECONDS,
-  describeTimeRange,
-  parseRefresh,
-  parseTimeRange,
-  resolveTimeRange,
-  type TimeRangeSelection,
-  timeRangeToParams,
-} from '../../core/time/time-range';
+import { resolveTimeRange } from '../../core/time/time-range';
 
 /** The three accounting metrics of the overview. */
 export const OVERVIEW_METRICS = [
@@ -77,12 +71,8 @@ export class OverviewPage {
   readonly ns = input<string>();
   readonly chart = input<string>();
 
+  protected readonly time = injectTimeQuery(this);
   protected readonly metrics = OVERVIEW_METRICS;
-  protected readonly selection = computed(() =>
-    parseTimeRange({ range: this.range(), from: this.from(), to: this.to() }),
-  );
-  protected readonly rangeLabel = computed(() => describeTimeRange(this.selection()));
-  protected readonly refreshSeconds = computed(() => parseRefresh(this.refresh()));
   protected readonly namespace = computed(() => this.ns() || null);
   protected readonly groupLabel = computed(() => (this.namespace() ? 'pod' : 'namespace'));
   protected readonly chartMetric = computed(
@@ -90,8 +80,7 @@ export class OverviewPage {
   );
   protected readonly lastUpdated = signal<Date | null>(null);
 
-  protected readonly namespaces = rxResource({ stream: () => this.api.namespaces() });
-  protected readonly namespaceList = computed(() => (this.namespaces.hasValue() ? this.namespaces.value() : []));
+  protected readonly namespaceList = injectNamespaceList();
 
   /** Latest values of the three metrics; each may fail alone (e.g. no GPU data source). */
   protected readonly now = rxResource({
@@ -118,7 +107,7 @@ export class OverviewPage {
   });
 
   protected readonly chartSeries = rxResource({
-    params: () => ({ metric: this.chartMetric().metric, namespace: this.namespace(), selection: this.selection() }),
+    params: () => ({ metric: this.chartMetric().metric, namespace: this.namespace(), selection: this.time.selection() }),
     stream: ({ params }) => {
       const { from, to } = resolveTimeRange(params.selection);
       return this.api.series(params.metric, {
@@ -185,15 +174,13 @@ export class OverviewPage {
     return error ? toApiError(error) : null;
   });
   protected readonly chartValue = computed(() => (this.chartSeries.hasValue() ? this.chartSeries.value() : null));
-  protected readonly chartHasData = computed(
-    () => this.chartValue()?.series.some((line) => line.points.some(([, v]) => v !== null)) ?? false,
-  );
+  protected readonly chartHasData = computed(() => hasData(this.chartValue()));
   protected readonly loading = computed(() => this.now.isLoading() || this.chartSeries.isLoading());
 
   protected describe = describeApiError;
 
   constructor() {
-    autoRefresh(this.refreshSeconds, () => this.reload());
+    autoRefresh(this.time.refreshSeconds, () => this.reload());
   }
 
   protected format(value: number | null, unit: string): string {
@@ -207,14 +194,6 @@ export class OverviewPage {
   protected reload(): void {
     this.now.reload();
     this.chartSeries.reload();
-  }
-
-  protected onRange(selection: TimeRangeSelection): void {
-    void this.updateQuery(timeRangeToParams(selection));
-  }
-
-  protected onRefresh(seconds: number): void {
-    void this.updateQuery({ refresh: seconds === DEFAULT_REFRESH_SECONDS ? null : seconds });
   }
 
   protected onNamespace(namespace: string | null): void {

@@ -13,19 +13,13 @@ import { TimeRangePickerComponent } from '../../components/time-range-picker/tim
 import { TimeSeriesChartComponent } from '../../components/time-series-chart/time-series-chart.component';
 import { describeApiError, toApiError } from '../../core/api/api-error';
 import { ApiService } from '../../core/api/api.service';
+import { injectNamespaceList } from '../../core/api/namespace-list';
 import { injectQueryParamsUpdater } from '../../core/routing/query-params';
 import { statsCommands } from '../../core/routing/route-paths';
-import { latestValues } from '../../core/series/series-utils';
+import { injectTimeQuery } from '../../core/routing/time-query';
+import { hasData, latestValues } from '../../core/series/series-utils';
 import { autoRefresh } from '../../core/time/auto-refresh';
-import {
-  DEFAULT_REFRESH_SECONDS,
-  describeTimeRange,
-  parseRefresh,
-  parseTimeRange,
-  resolveTimeRange,
-  type TimeRangeSelection,
-  timeRangeToParams,
-} from '../../core/time/time-range';
+import { resolveTimeRange } from '../../core/time/time-range';
 
 const GROUPS: readonly { id: SeriesGroupBy; label: string }[] = [
   { id: 'namespace', label: 'Namespace' },
@@ -71,14 +65,10 @@ export class StatsPage {
   readonly refresh = input<string>();
   readonly group = input<string>();
 
+  protected readonly time = injectTimeQuery(this);
   protected readonly mainMetrics = MAIN_METRICS;
   protected readonly pointsLimit = POINTS_LIMIT;
   protected readonly definition = computed(() => findMetric(this.metric()));
-  protected readonly selection = computed(() =>
-    parseTimeRange({ range: this.range(), from: this.from(), to: this.to() }),
-  );
-  protected readonly rangeLabel = computed(() => describeTimeRange(this.selection()));
-  protected readonly refreshSeconds = computed(() => parseRefresh(this.refresh()));
   protected readonly groupOptions = computed(() =>
     this.namespace() ? GROUPS.filter((g) => g.id !== 'namespace') : GROUPS,
   );
@@ -88,14 +78,13 @@ export class StatsPage {
   });
   protected readonly lastUpdated = signal<Date | null>(null);
 
-  protected readonly namespaces = rxResource({ stream: () => this.api.namespaces() });
-  protected readonly namespaceList = computed(() => (this.namespaces.hasValue() ? this.namespaces.value() : []));
+  protected readonly namespaceList = injectNamespaceList();
 
   protected readonly series = rxResource({
     params: () => ({
       metric: this.metric(),
       namespace: this.namespace(),
-      selection: this.selection(),
+      selection: this.time.selection(),
       groupBy: this.groupBy(),
     }),
     stream: ({ params }) => {
@@ -114,7 +103,7 @@ export class StatsPage {
   protected readonly points = rxResource({
     params: () => {
       const namespace = this.namespace();
-      return namespace ? { metric: this.metric(), namespace, selection: this.selection() } : undefined;
+      return namespace ? { metric: this.metric(), namespace, selection: this.time.selection() } : undefined;
     },
     stream: ({ params }) => {
       const { from, to } = resolveTimeRange(params.selection);
@@ -143,9 +132,7 @@ export class StatsPage {
   });
 
   protected readonly seriesValue = computed(() => (this.series.hasValue() ? this.series.value() : null));
-  protected readonly hasSeriesData = computed(
-    () => this.seriesValue()?.series.some((line) => line.points.some(([, v]) => v !== null)) ?? false,
-  );
+  protected readonly hasSeriesData = computed(() => hasData(this.seriesValue()));
   /** Unit of the values: the API's answer, else the catalog's. */
   protected readonly unit = computed(() => this.seriesValue()?.unit ?? this.definition()?.unit ?? '');
   protected readonly latest = computed(() => {
@@ -156,7 +143,7 @@ export class StatsPage {
   protected readonly loading = computed(() => this.series.isLoading() || this.points.isLoading());
 
   constructor() {
-    autoRefresh(this.refreshSeconds, () => this.reload());
+    autoRefresh(this.time.refreshSeconds, () => this.reload());
   }
 
   protected describe = describeApiError;
@@ -173,14 +160,6 @@ export class StatsPage {
   protected reload(): void {
     this.series.reload();
     this.points.reload();
-  }
-
-  protected onRange(selection: TimeRangeSelection): void {
-    void this.updateQuery(timeRangeToParams(selection));
-  }
-
-  protected onRefresh(seconds: number): void {
-    void this.updateQuery({ refresh: seconds === DEFAULT_REFRESH_SECONDS ? null : seconds });
   }
 
   protected onGroup(event: Event): void {

@@ -15,6 +15,7 @@ import type { CreateUserRequest, UpdateUserRequest, UserRole, UserView } from '@
 import { StateMessageComponent } from '../../components/state-message/state-message.component';
 import { describeApiError, toApiError } from '../../core/api/api-error';
 import { ApiService } from '../../core/api/api.service';
+import { injectNamespaceList } from '../../core/api/namespace-list';
 import { AuthService } from '../../core/auth/auth.service';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -57,8 +58,7 @@ export class UsersPage {
   protected readonly userRows = computed(() =>
     this.users.hasValue() ? [...this.users.value()].sort((a, b) => a.username.localeCompare(b.username)) : [],
   );
-  protected readonly namespaces = rxResource({ stream: () => this.api.namespaces() });
-  protected readonly knownNamespaces = computed(() => (this.namespaces.hasValue() ? this.namespaces.value() : []));
+  protected readonly knownNamespaces = injectNamespaceList();
 
   protected readonly message = signal<string | null>(null);
   protected readonly actionError = signal<string | null>(null);
