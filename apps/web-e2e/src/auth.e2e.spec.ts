@@ -2,29 +2,18 @@
  * Signing in and out through the login form against the real API (`POST /api/auth/login`):
  * a deep link survives the login, a wrong password is refused, logout forgets the session.
  */
-import type { Browser } from 'playwright-core';
-
-import { type TestPage, byTestId, expectStyled, launchBrowser, openPage, pathOf, screenshot, visible, waitForUrl } from './support/browser';
+import { type TestPage, byTestId, expectStyled, pathOf, screenshot, visible, waitForUrl } from './support/browser';
 import { SESSION_STORAGE_KEY, e2e, users } from './support/e2e-env';
+import { submitLogin } from './support/login-form';
+import { useSuiteBrowser } from './support/suite-browser';
 
 describe('login and logout', () => {
-  let browser: Browser;
-  let t: TestPage;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    await t?.close();
-  });
+  const browser = useSuiteBrowser();
 
   const storedSession = (page: TestPage['page']) => page.evaluate((key) => localStorage.getItem(key), SESSION_STORAGE_KEY);
 
   it('sends a signed-out deep link to the login page and back to it after a good password', async () => {
-    t = await openPage(browser);
+    const t = await browser.open();
     const deepLink = '/web/stats/cpu/usage_rate/cluster-3?range=6h';
     await t.page.goto(deepLink);
 
@@ -35,9 +24,7 @@ describe('login and logout', () => {
     await expectStyled(t.page);
     await screenshot(t.page, 'login');
 
-    await byTestId(t.page, 'login-username').fill(users.admin.username);
-    await byTestId(t.page, 'login-password').fill(users.admin.password);
-    await byTestId(t.page, 'login-submit').click();
+    await submitLogin(t.page, users.admin);
 
     await waitForUrl(t.page, (url) => url.pathname === '/web/stats/cpu/usage_rate/cluster-3');
     expect(pathOf(t.page)).toBe(deepLink);
@@ -54,13 +41,11 @@ describe('login and logout', () => {
   });
 
   it('refuses a wrong password with a message and keeps the user on the login page', async () => {
-    t = await openPage(browser);
+    const t = await browser.open();
     await t.page.goto('/web/login');
     await visible(t.page, 'login-form');
-    await byTestId(t.page, 'login-username').fill(users.viewer.username);
-    await byTestId(t.page, 'login-password').fill(`${users.viewer.password}-wrong`);
     const answer = t.page.waitForResponse((r) => r.url().endsWith('/api/auth/login'));
-    await byTestId(t.page, 'login-submit').click();
+    await submitLogin(t.page, { username: users.viewer.username, password: `${users.viewer.password}-wrong` });
 
     expect((await answer).status()).toBe(401);
     const error = await visible(t.page, 'login-error');
@@ -74,7 +59,7 @@ describe('login and logout', () => {
 
   it('sends a user whose token the API refuses to the login page with a notice, and back after signing in', async () => {
     const forged = { ...e2e.viewerSession, accessToken: `${e2e.viewerSession.accessToken.slice(0, -4)}AAAA` };
-    t = await openPage(browser, { session: forged });
+    const t = await browser.open({ session: forged });
     const refused = t.page.waitForResponse((r) => new URL(r.url()).pathname.startsWith('/api/') && r.status() === 401);
     await t.page.goto('/web/usage');
     await refused;
@@ -89,7 +74,7 @@ describe('login and logout', () => {
   });
 
   it('logs out: back to the login page, the stored session is gone and pages need a login again', async () => {
-    t = await openPage(browser, { session: e2e.adminSession });
+    const t = await browser.signedInAs('admin');
     await t.page.goto('/web/');
     await visible(t.page, 'overview-page');
     expect(await storedSession(t.page)).not.toBeNull();

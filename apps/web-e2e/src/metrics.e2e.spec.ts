@@ -4,23 +4,13 @@
  * URL driving what is loaded.
  */
 import { type RawPoint, type SeriesLine, type SeriesResponse, formatValue } from '@kube-monitoring/contract';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 import { callApi, influxPodsOf } from './support/api-client';
-import {
-  type TestPage,
-  byTestId,
-  chartLabel,
-  columnTexts,
-  launchBrowser,
-  openPage,
-  screenshot,
-  visible,
-  waitForChartPainted,
-  waitForUrl,
-} from './support/browser';
+import { byTestId, chartLabel, columnTexts, screenshot, visible, waitForChartPainted, waitForUrl } from './support/browser';
 import { e2e } from './support/e2e-env';
 import { nextResponse } from './support/network';
+import { useSuiteBrowser } from './support/suite-browser';
 
 const MAIN = [
   { metric: 'cpu/usage_rate', nav: 'nav-metric-cpu-usage_rate', unit: /^\d+(\.\d+)? cores$/ },
@@ -58,21 +48,10 @@ async function expectChartAndTable(page: Page, metric: string): Promise<void> {
 }
 
 describe('metric pages', () => {
-  let browser: Browser;
-  let t: TestPage;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    await t?.close();
-  });
+  const browser = useSuiteBrowser();
 
   it('shows each main metric (sidebar links) as a chart with data and a table of the latest value per namespace', async () => {
-    t = await openPage(browser, { session: e2e.adminSession });
+    const t = await browser.signedInAs('admin');
     const { seed } = e2e;
     for (const [i, { metric, nav, unit }] of MAIN.entries()) {
       const answer = nextResponse<SeriesResponse>(t.page, `/api/ui/series/${metric}`);
@@ -109,7 +88,7 @@ describe('metric pages', () => {
   });
 
   it('filters the seed URL /web/stats/gpu/usage/cluster-3 to that namespace (chart by pod, raw points in GB)', async () => {
-    t = await openPage(browser, { session: e2e.adminSession });
+    const t = await browser.signedInAs('admin');
     const { seed } = e2e;
     const seriesAnswer = nextResponse<SeriesResponse>(t.page, '/api/ui/series/gpu/usage');
     const pointsAnswer = nextResponse<RawPoint[]>(t.page, '/api/ui/gpu/usage');
@@ -155,7 +134,7 @@ describe('metric pages', () => {
   });
 
   it("shows the API's 404 for the seed README's unknown metric, and the namespace picker moves between namespace URLs", async () => {
-    t = await openPage(browser, { session: e2e.adminSession });
+    const t = await browser.signedInAs('admin');
     const unknown = t.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/ui/series/gpu/usage_rate');
     await t.page.goto('/web/stats/gpu/usage_rate/cluster-3');
     expect((await unknown).status()).toBe(404);
@@ -187,7 +166,7 @@ describe('metric pages', () => {
   });
 
   it('hides the sidebar on a narrow screen behind a toggle that Escape and navigation close', async () => {
-    t = await openPage(browser, { session: e2e.adminSession, viewport: { width: 600, height: 900 } });
+    const t = await browser.signedInAs('admin', { viewport: { width: 600, height: 900 } });
     await t.page.goto('/web/stats/cpu/usage_rate');
     await expectChartAndTable(t.page, 'cpu/usage_rate');
     const sidebar = byTestId(t.page, 'sidebar');
@@ -212,7 +191,7 @@ describe('metric pages', () => {
   });
 
   it('changes the time range: the URL, the query and the chart follow, and a reload restores it', async () => {
-    t = await openPage(browser, { session: e2e.adminSession });
+    const t = await browser.signedInAs('admin');
     const path = '/web/stats/cpu/usage_rate/cluster-3';
     const first = nextResponse<SeriesResponse>(t.page, '/api/ui/series/cpu/usage_rate');
     await t.page.goto(path);
@@ -273,7 +252,7 @@ describe('metric pages', () => {
   });
 
   it('shows the overview: totals now in human units, top namespaces linking to their page, a stacked chart', async () => {
-    t = await openPage(browser, { session: e2e.adminSession });
+    const t = await browser.signedInAs('admin');
     await t.page.goto('/web/');
     await visible(t.page, 'overview-page');
     await waitForChartPainted(t.page, 'overview-chart');

@@ -8,30 +8,26 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
 import type { SeriesResponse } from '@kube-monitoring/contract';
-import type { Browser } from 'playwright-core';
 
-import { type TestPage, byTestId, expectStyled, launchBrowser, openPage, screenshot, visible, waitForChartPainted, waitForUrl } from './support/browser';
+import { expectStyled, screenshot, visible, waitForChartPainted, waitForUrl } from './support/browser';
 import { e2e, service, users } from './support/e2e-env';
+import { submitLogin } from './support/login-form';
 import { nextResponse } from './support/network';
 import { type NginxHandle, startNginx } from './support/nginx';
+import { useSuiteBrowser } from './support/suite-browser';
 
 const ROOT = resolve(__dirname, '../../..');
 
 describe('the SPA behind nginx (the web image configuration)', () => {
-  let browser: Browser;
   let nginx: NginxHandle;
-  let t: TestPage;
 
+  // Hooks run in the order declared: nginx starts before the browser and stops after it.
   beforeAll(async () => {
     nginx = await startNginx(e2e.apiUrl);
-    browser = await launchBrowser();
   });
+  const browser = useSuiteBrowser();
   afterAll(async () => {
-    await browser?.close();
     await nginx?.stop();
-  });
-  afterEach(async () => {
-    await t?.close();
   });
 
   it('passes tools/test-nginx.ts with the built SPA in front of the real API', () => {
@@ -48,7 +44,7 @@ describe('the SPA behind nginx (the web image configuration)', () => {
   });
 
   it('loads /web/ through nginx, signs in through the proxied API and draws a chart', async () => {
-    t = await openPage(browser, { baseUrl: nginx.url });
+    const t = await browser.open({ baseUrl: nginx.url });
     const requests: string[] = [];
     const cspViolations: string[] = [];
     t.page.on('request', (r) => requests.push(r.url()));
@@ -58,9 +54,7 @@ describe('the SPA behind nginx (the web image configuration)', () => {
 
     await t.page.goto('/web/');
     await visible(t.page, 'login-form');
-    await byTestId(t.page, 'login-username').fill(users.admin.username);
-    await byTestId(t.page, 'login-password').fill(users.admin.password);
-    await byTestId(t.page, 'login-submit').click();
+    await submitLogin(t.page, users.admin);
     await waitForUrl(t.page, (u) => u.pathname === '/web/');
     await visible(t.page, 'overview-page');
 

@@ -3,29 +3,18 @@
  * the drill-down shows the namespace's pods, and the CSV files are the API's CSV byte for byte.
  */
 import type { UsageReport } from '@kube-monitoring/contract';
-import type { Browser } from 'playwright-core';
 
 import { callApi } from './support/api-client';
-import { type TestPage, byTestId, columnTexts, launchBrowser, openPage, screenshot, visible, waitForUrl } from './support/browser';
+import { byTestId, columnTexts, screenshot, visible, waitForUrl } from './support/browser';
 import { e2e } from './support/e2e-env';
 import { nextResponse } from './support/network';
+import { useSuiteBrowser } from './support/suite-browser';
 import { csvRows, download, hoursFormat, lastMonth, seededPeriod } from './support/usage';
 
 const fmt = (n: number) => hoursFormat.format(n);
 
 describe('usage report', () => {
-  let browser: Browser;
-  let t: TestPage;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    await t?.close();
-  });
+  const browser = useSuiteBrowser();
 
   it('shows per-namespace rows and totals equal to the API report for a period in the URL', async () => {
     const period = seededPeriod(e2e.seed);
@@ -34,7 +23,7 @@ describe('usage report', () => {
     const report = api.body;
     expect(report.rows.length).toBeGreaterThan(0);
 
-    t = await openPage(browser, { session: e2e.adminSession });
+    const t = await browser.signedInAs('admin');
     const pageReport = nextResponse<UsageReport>(t.page, '/api/ui/usage');
     await t.page.goto(`/web/usage?period=custom&from=${period.from}&to=${period.to}`);
     const { sent } = await pageReport;
@@ -72,7 +61,7 @@ describe('usage report', () => {
   it('drills down to the pods of a namespace and downloads both CSV files exactly as the API sends them', async () => {
     const period = seededPeriod(e2e.seed);
     const ns = 'lab-vision';
-    t = await openPage(browser, { session: e2e.adminSession });
+    const t = await browser.signedInAs('admin');
     await t.page.goto(`/web/usage?period=custom&from=${period.from}&to=${period.to}`);
     await visible(t.page, 'usage-table');
 
@@ -115,7 +104,7 @@ describe('usage report', () => {
 
   it('opens on last month by default and shows what the API reports for it', async () => {
     const month = lastMonth();
-    t = await openPage(browser, { session: e2e.adminSession });
+    const t = await browser.signedInAs('admin');
     const pageReport = nextResponse<UsageReport>(t.page, '/api/ui/usage');
     await t.page.goto('/web/usage');
     const { sent, body } = await pageReport;

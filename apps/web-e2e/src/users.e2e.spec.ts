@@ -4,32 +4,22 @@
  * deleting reach the API.
  */
 import type { UserView } from '@kube-monitoring/contract';
-import type { Browser } from 'playwright-core';
 
 import { callApi } from './support/api-client';
-import { type TestPage, byTestId, launchBrowser, openPage, screenshot, visible, waitForUrl } from './support/browser';
+import { type TestPage, byTestId, screenshot, visible, waitForUrl } from './support/browser';
 import { e2e, users } from './support/e2e-env';
+import { submitLogin } from './support/login-form';
+import { useSuiteBrowser } from './support/suite-browser';
 
 const carol = { username: 'e2e-carol', email: 'carol@example.org', password: 'Carol-e2e-Passw0rd', namespace: 'cluster-3' };
 
 describe('user administration', () => {
-  let browser: Browser;
-  let t: TestPage;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    await t?.close();
-  });
+  const browser = useSuiteBrowser();
 
   const row = (page: TestPage['page'], username: string) => page.locator(`[data-testid="user-row"][data-username="${username}"]`);
 
   it('lets an admin create a viewer of one namespace, who can then sign in and sees only that namespace', async () => {
-    t = await openPage(browser, { session: e2e.adminSession });
+    let t = await browser.signedInAs('admin');
     await t.page.goto('/web/users');
     await visible(t.page, 'users-table');
     expect((await row(t.page, users.admin.username).getByTestId('user-role').textContent())?.trim()).toBe('admin');
@@ -66,11 +56,9 @@ describe('user administration', () => {
     await t.close();
 
     // The new user signs in through the form.
-    t = await openPage(browser);
+    t = await browser.open();
     await t.page.goto('/web/login');
-    await byTestId(t.page, 'login-username').fill(carol.username);
-    await byTestId(t.page, 'login-password').fill(carol.password);
-    await byTestId(t.page, 'login-submit').click();
+    await submitLogin(t.page, carol);
     await waitForUrl(t.page, (u) => u.pathname === '/web/');
     await visible(t.page, 'overview-page');
     expect(await byTestId(t.page, 'current-user').textContent()).toContain(carol.username);
@@ -88,7 +76,7 @@ describe('user administration', () => {
     });
     expect(create.status).toBe(201);
 
-    t = await openPage(browser, { session: e2e.adminSession });
+    const t = await browser.signedInAs('admin');
     await t.page.goto('/web/users');
     await row(t.page, name).waitFor();
     await row(t.page, name).getByTestId('user-edit').click();

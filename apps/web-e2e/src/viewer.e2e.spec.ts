@@ -3,10 +3,11 @@
  * typing another namespace into the URL, and not in anything the API sends to the browser (every
  * JSON and CSV answer under /api is checked).
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
-import { type TestPage, byTestId, columnTexts, launchBrowser, openPage, screenshot, visible, waitForUrl } from './support/browser';
+import { byTestId, columnTexts, screenshot, visible, waitForUrl } from './support/browser';
 import { e2e, users } from './support/e2e-env';
+import { useSuiteBrowser } from './support/suite-browser';
 import { csvRows, download, seededPeriod } from './support/usage';
 
 const ALLOWED = users.viewer.namespace;
@@ -60,21 +61,10 @@ function expectOnlyAllowed(seen: Seen[]): void {
 }
 
 describe(`a viewer limited to ${ALLOWED}`, () => {
-  let browser: Browser;
-  let t: TestPage;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    await t?.close();
-  });
+  const browser = useSuiteBrowser();
 
   it('sees only its namespace on the overview, the metric pages and the usage report', async () => {
-    t = await openPage(browser, { session: e2e.viewerSession });
+    const t = await browser.signedInAs('viewer');
     const seen = recordApi(t.page);
 
     await t.page.goto('/web/');
@@ -111,7 +101,7 @@ describe(`a viewer limited to ${ALLOWED}`, () => {
   });
 
   it('is refused other namespaces typed into the URL, and the users page sends it to the overview', async () => {
-    t = await openPage(browser, { session: e2e.viewerSession });
+    const t = await browser.signedInAs('viewer');
     const seen = recordApi(t.page);
 
     const refused = t.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/ui/series/cpu/usage_rate');
