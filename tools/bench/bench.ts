@@ -27,7 +27,7 @@ import { AdapterResult, adapterEndpoints, behaviourProbes, compareBehaviour, com
 import { BenchApi, startBenchApi } from './lib/api-process';
 import { BENCH_TMP, prepareApiBuild, prepareExpressBuild } from './lib/build';
 import { DatasetSpec, SeededDataset, datasetDir, datasetKey, readSeeded, seedDatasets } from './lib/dataset';
-import { FloorProcess, floorRequest, startFloor } from './lib/floor-process';
+import { FloorAnswer, FloorProcess, floorRequest, startFloor } from './lib/floor-process';
 import { HttpRequest, HttpTarget } from './lib/http';
 import { runLoop } from './lib/load-loop';
 import { RecordingProxy } from './lib/recorder';
@@ -103,6 +103,8 @@ interface LatencyScenario {
   name: string;
   /** The body of the i-th request (each one a different window). */
   body: (i: number) => Record<string, unknown>;
+  /** What the pass-through floor answers: every row (raw points) or a count (aggregations). */
+  floorAnswer: FloorAnswer;
 }
 
 interface Results {
@@ -269,10 +271,10 @@ class Bench {
       return { timeBeginInterval: iso(from), timeEndInterval: iso(from + HOUR) };
     };
     const scenarios: LatencyScenario[] = [
-      { name: 'raw limit=100', body: (i) => ({ namespace: data.busiestNamespace, limit: 100, ...windowAt(i) }) },
-      { name: 'agg pod-by-namespace', body: (i) => ({ namespace: data.busiestNamespace, agg: 'pod-by-namespace', ...windowAt(i) }) },
-      { name: 'agg all-namespace', body: (i) => ({ agg: 'all-namespace', ...windowAt(i) }) },
-      { name: 'agg all-pod', body: (i) => ({ agg: 'all-pod', ...windowAt(i) }) },
+      { name: 'raw limit=100', body: (i) => ({ namespace: data.busiestNamespace, limit: 100, ...windowAt(i) }), floorAnswer: 'rows' },
+      { name: 'agg pod-by-namespace', body: (i) => ({ namespace: data.busiestNamespace, agg: 'pod-by-namespace', ...windowAt(i) }), floorAnswer: 'summary' },
+      { name: 'agg all-namespace', body: (i) => ({ agg: 'all-namespace', ...windowAt(i) }), floorAnswer: 'summary' },
+      { name: 'agg all-pod', body: (i) => ({ agg: 'all-pod', ...windowAt(i) }), floorAnswer: 'summary' },
     ];
     log(`POST /api/cpu/usage_rate on ${data.db}: 1-hour windows, each request one second later than the previous; namespace ${data.busiestNamespace} where one is needed`);
     const influxUrl = (this.influx as InfluxHandle).url;
@@ -294,12 +296,12 @@ class Bench {
     // The recorder API has its own caches: record windows the measured API will never ask for.
     const recorded = Array.from({ length: this.mode.recordedPlans }, (_, i) => requestAt(-3600 + i * 60));
     const recording = await record(t.recorder, proxy, recorded, requestAt(-7200));
-    await floor.load(recording.plans);
+    await floor.load(recording.plans, s.floorAnswer);
     log(`\n${s.name}: ${recording.plans[0]?.calls.length ?? 0} InfluxDB statement(s) per request`);
     for (const line of recording.statements) log(line);
     const answerBytes = await this.answerSizes(t, requestAt(-1), recording.plans.length);
-    // The floor hands out every row InfluxDB sent; where the API reduces them, the floor does more work.
-    log(`  answer sizes: API ${answerBytes.api} bytes, floor ${answerBytes.floor} bytes (every row of every statement)`);
+    const floorAnswers = s.floorAnswer === 'rows' ? 'every row of every statement' : 'the number of rows it read and reshaped';
+    log(`  answer sizes: API ${answerBytes.api} bytes, floor ${answerBytes.floor} bytes (${floorAnswers})`);
     let n = 0;
     const nextRequest = () => requestAt(n++);
     const latency = await sideBySide(t.api, t.influx, t.floor, nextRequest, recording, this.mode.latency);

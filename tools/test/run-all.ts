@@ -30,6 +30,8 @@ const unitProjects = ['apps/api', 'apps/web', 'libs/contract', 'libs/influx', 'l
 const steps: Step[] = [
   { name: 'typecheck', command: 'bash tools/test/typecheck.sh' },
   { name: 'lint', command: 'npx nx run-many -t lint --outputStyle=static' },
+  // tools/ (bench, demo, services, this runner) belongs to no Nx project: linted on its own.
+  { name: 'lint-tools', command: 'npx eslint tools' },
   { name: 'openapi-lint', command: 'npx redocly lint docs/openapi.json --format=stylish' },
   ...(existsSync(join(root, 'tools/lint-deploy.ts')) ? [{ name: 'deploy-lint', command: 'npm run --silent lint:deploy' }] : []),
   jest('unit', unitProjects),
