@@ -27,7 +27,7 @@ import { AdapterResult, adapterEndpoints, behaviourProbes, compareBehaviour, com
 import { BenchApi, startBenchApi } from './lib/api-process';
 import { BENCH_TMP, prepareApiBuild, prepareExpressBuild } from './lib/build';
 import { DatasetSpec, SeededDataset, datasetDir, datasetKey, readSeeded, seedDatasets } from './lib/dataset';
-import { FloorAnswer, FloorProcess, floorRequest, startFloor } from './lib/floor-process';
+import { FloorProcess, floorRequest, startFloor } from './lib/floor-process';
 import { HttpRequest, HttpTarget } from './lib/http';
 import { runLoop } from './lib/load-loop';
 import { RecordingProxy } from './lib/recorder';
@@ -103,15 +103,18 @@ interface LatencyScenario {
   name: string;
   /** The body of the i-th request (each one a different window). */
   body: (i: number) => Record<string, unknown>;
-  /** What the pass-through floor answers: every row (raw points) or a count (aggregations). */
-  floorAnswer: FloorAnswer;
+  /**
+   * Also measure the pass-through floor: only where the API passes rows through (raw points). An
+   * aggregation streams and reduces its input and answers little; no pass-through models that.
+   */
+  withFloor: boolean;
 }
 
 interface Results {
   mode: string;
   machine: Record<string, string | number>;
   datasets: SeededDataset[];
-  latency: { scenario: string; statements: string[]; answerBytes: { api: number; floor: number }; latency: SideBySide; throughput: SideBySide; repeatP50: number }[];
+  latency: { scenario: string; statements: string[]; answerBytes: { api: number; floor?: number }; latency: SideBySide; throughput: SideBySide; repeatP50: number }[];
   report?: { scenario: string; endpoint: string; statements: string[]; runs: TimedRuns; cachedMs?: number };
   scaling: { dimension: 'period' | 'pods'; label: string; pods: number; podNames: number; runs: TimedRuns }[];
   adapters?: { behaviour: { same: number; differences: string[] }; throughput: AdapterResult[] };
@@ -271,10 +274,10 @@ class Bench {
       return { timeBeginInterval: iso(from), timeEndInterval: iso(from + HOUR) };
     };
     const scenarios: LatencyScenario[] = [
-      { name: 'raw limit=100', body: (i) => ({ namespace: data.busiestNamespace, limit: 100, ...windowAt(i) }), floorAnswer: 'rows' },
-      { name: 'agg pod-by-namespace', body: (i) => ({ namespace: data.busiestNamespace, agg: 'pod-by-namespace', ...windowAt(i) }), floorAnswer: 'summary' },
-      { name: 'agg all-namespace', body: (i) => ({ agg: 'all-namespace', ...windowAt(i) }), floorAnswer: 'summary' },
-      { name: 'agg all-pod', body: (i) => ({ agg: 'all-pod', ...windowAt(i) }), floorAnswer: 'summary' },
+      { name: 'raw limit=100', body: (i) => ({ namespace: data.busiestNamespace, limit: 100, ...windowAt(i) }), withFloor: true },
+      { name: 'agg pod-by-namespace', body: (i) => ({ namespace: data.busiestNamespace, agg: 'pod-by-namespace', ...windowAt(i) }), withFloor: false },
+      { name: 'agg all-namespace', body: (i) => ({ agg: 'all-namespace', ...windowAt(i) }), withFloor: false },
+      { name: 'agg all-pod', body: (i) => ({ agg: 'all-pod', ...windowAt(i) }), withFloor: false },
     ];
     log(`POST /api/cpu/usage_rate on ${data.db}: 1-hour windows, each request one second later than the previous; namespace ${data.busiestNamespace} where one is needed`);
     const influxUrl = (this.influx as InfluxHandle).url;
@@ -296,47 +299,56 @@ class Bench {
     // The recorder API has its own caches: record windows the measured API will never ask for.
     const recorded = Array.from({ length: this.mode.recordedPlans }, (_, i) => requestAt(-3600 + i * 60));
     const recording = await record(t.recorder, proxy, recorded, requestAt(-7200));
-    await floor.load(recording.plans, s.floorAnswer);
+    if (s.withFloor) await floor.load(recording.plans);
     log(`\n${s.name}: ${recording.plans[0]?.calls.length ?? 0} InfluxDB statement(s) per request`);
     for (const line of recording.statements) log(line);
-    const answerBytes = await this.answerSizes(t, requestAt(-1), recording.plans.length);
-    const floorAnswers = s.floorAnswer === 'rows' ? 'every row of every statement' : 'the number of rows it read and reshaped';
-    log(`  answer sizes: API ${answerBytes.api} bytes, floor ${answerBytes.floor} bytes (${floorAnswers})`);
+    const floorTarget = s.withFloor ? t.floor : undefined;
+    const answerBytes = await this.answerSizes(t.api, floorTarget, requestAt(-1), recording.plans.length);
+    log(`  answer sizes: API ${answerBytes.api} bytes${answerBytes.floor === undefined ? '' : `, floor ${answerBytes.floor} bytes (every row of every statement)`}`);
     let n = 0;
     const nextRequest = () => requestAt(n++);
-    const latency = await sideBySide(t.api, t.influx, t.floor, nextRequest, recording, this.mode.latency);
+    const latency = await sideBySide(t.api, t.influx, floorTarget, nextRequest, recording, this.mode.latency);
     const lf = latency.floor;
+    const floorLatency = lf ? ` | floor p50 ${ms(lf.p50)} ms p99 ${ms(lf.p99)} ms` : '';
+    const floorRatio = lf ? ` | floor ratio ${ratio(lf.p50, latency.direct.p50)}` : '';
     log(
-      `  latency (1 connection): API p50 ${ms(latency.api.p50)} ms p99 ${ms(latency.api.p99)} ms | direct p50 ${ms(latency.direct.p50)} ms p99 ${ms(latency.direct.p99)} ms | floor p50 ${ms(lf.p50)} ms p99 ${ms(lf.p99)} ms | ratio ${ratio(latency.api.p50, latency.direct.p50)} | floor ratio ${ratio(lf.p50, latency.direct.p50)}`,
+      `  latency (1 connection): API p50 ${ms(latency.api.p50)} ms p99 ${ms(latency.api.p99)} ms | direct p50 ${ms(latency.direct.p50)} ms p99 ${ms(latency.direct.p99)} ms${floorLatency} | ratio ${ratio(latency.api.p50, latency.direct.p50)}${floorRatio}`,
     );
-    const throughput = await sideBySide(t.api, t.influx, t.floor, nextRequest, recording, this.mode.throughput);
+    const throughput = await sideBySide(t.api, t.influx, floorTarget, nextRequest, recording, this.mode.throughput);
     const tf = throughput.floor;
-    log(`  throughput (${this.mode.throughput.connections} connections): API ${throughput.api.rps.toFixed(0)} req/s | direct ${throughput.direct.rps.toFixed(0)} req/s | floor ${tf.rps.toFixed(0)} req/s`);
+    log(`  throughput (${this.mode.throughput.connections} connections): API ${throughput.api.rps.toFixed(0)} req/s | direct ${throughput.direct.rps.toFixed(0)} req/s${tf ? ` | floor ${tf.rps.toFixed(0)} req/s` : ''}`);
     // The same past window asked again and again (what a cache of settled periods is for).
     const same = requestAt(0);
     const repeat = await runLoop({ connections: 1, durationMs: this.mode.latency.roundMs / 4, minRequests: 3, task: async () => (await t.api.send(same)).status === 200 });
     log(`  the same request repeated (1 connection): API p50 ${ms(repeat.p50)} ms`);
-    const errors = [latency.api, latency.direct, lf, throughput.api, throughput.direct, tf, repeat].reduce((a, r) => a + r.errors, 0);
+    const errors = [latency.api, latency.direct, lf, throughput.api, throughput.direct, tf, repeat].reduce((a, r) => a + (r?.errors ?? 0), 0);
     if (errors > 0) log(`  ${errors} failed request(s)`);
     results.latency.push({ scenario: s.name, statements: recording.statements, answerBytes, latency, throughput, repeatP50: repeat.p50 });
     results.summary.push({
       scenario: s.name,
       apiP50: latency.api.p50,
       directP50: latency.direct.p50,
-      floorP50: lf.p50,
-      extra: `api_p99_ms=${ms(latency.api.p99)}  direct_p99_ms=${ms(latency.direct.p99)}  floor_p99_ms=${ms(lf.p99)}  api_rps=${throughput.api.rps.toFixed(0)}  direct_rps=${throughput.direct.rps.toFixed(0)}  floor_rps=${tf.rps.toFixed(0)}  api_repeat_p50_ms=${ms(repeat.p50)}`,
+      floorP50: lf?.p50,
+      extra: [
+        `api_p99_ms=${ms(latency.api.p99)}  direct_p99_ms=${ms(latency.direct.p99)}`,
+        lf ? `floor_p99_ms=${ms(lf.p99)}` : '',
+        `api_rps=${throughput.api.rps.toFixed(0)}  direct_rps=${throughput.direct.rps.toFixed(0)}`,
+        tf ? `floor_rps=${tf.rps.toFixed(0)}` : '',
+        `api_repeat_p50_ms=${ms(repeat.p50)}`,
+      ]
+        .filter(Boolean)
+        .join('  '),
     });
   }
 
-  /** One untimed request to the API and to the floor: their answer sizes, and a failure shown early. */
-  private async answerSizes(t: Record<'api' | 'floor', HttpTarget>, apiRequest: HttpRequest, plans: number): Promise<{ api: number; floor: number }> {
-    const out = { api: 0, floor: 0 };
-    for (const [side, req] of [['api', apiRequest], ['floor', floorRequest(0, plans)]] as const) {
-      const a = await t[side].send(req, { keepText: true });
+  /** One untimed request to the API and to the floor (if measured): their answer sizes, and a failure shown early. */
+  private async answerSizes(api: HttpTarget, floor: HttpTarget | undefined, apiRequest: HttpRequest, plans: number): Promise<{ api: number; floor?: number }> {
+    const size = async (side: string, target: HttpTarget, req: HttpRequest) => {
+      const a = await target.send(req, { keepText: true });
       if (a.status !== 200) throw new Error(`${side} ${req.method} ${req.path} answered ${a.status}: ${(a.text ?? '').slice(0, 300)}`);
-      out[side] = a.bytes;
-    }
-    return out;
+      return a.bytes;
+    };
+    return { api: await size('api', api, apiRequest), floor: floor ? await size('floor', floor, floorRequest(0, plans)) : undefined };
   }
 
   private reportRequest(p: Period, shiftMinutes: number): HttpRequest {
@@ -453,13 +465,13 @@ class Bench {
           ms(l.latency.api.p99),
           ms(l.latency.direct.p50),
           ms(l.latency.direct.p99),
-          ms(l.latency.floor.p50),
-          ms(l.latency.floor.p99),
+          l.latency.floor ? ms(l.latency.floor.p50) : '-',
+          l.latency.floor ? ms(l.latency.floor.p99) : '-',
           ratio(l.latency.api.p50, l.latency.direct.p50),
-          ratio(l.latency.floor.p50, l.latency.direct.p50),
+          l.latency.floor ? ratio(l.latency.floor.p50, l.latency.direct.p50) : '-',
           l.throughput.api.rps.toFixed(0),
           l.throughput.direct.rps.toFixed(0),
-          l.throughput.floor.rps.toFixed(0),
+          l.throughput.floor ? l.throughput.floor.rps.toFixed(0) : '-',
           ms(l.repeatP50),
         ]),
       ),

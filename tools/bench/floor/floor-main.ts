@@ -5,12 +5,10 @@
  *   node --import tsx tools/bench/floor/floor-main.ts <influxdb-url>
  *
  * Prints `listening <port>` on stdout once it accepts requests on 127.0.0.1.
- *   PUT  /plans?answer=rows|summary  JSON array of ReplayPlan: the recorded plans of the next
- *                scenario, and what to answer.
+ *   PUT  /plans  JSON array of ReplayPlan: the recorded plans of the next scenario.
  *   POST /       JSON {"plan": n}: replays plan n (same statements and dependency order as the
  *                direct side), parses every answer, reshapes the rows to objects and answers them
- *                as one JSON array (`rows`), or only their count (`summary`: where the API
- *                aggregates, its answer is small; sending every row back would not be a floor).
+ *                as one JSON array.
  * No framework, no validation, no logging: everything an API adds on top is the API's own work.
  */
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
@@ -28,7 +26,6 @@ if (!influxUrl) {
 const influx = new HttpTarget(influxUrl, 64);
 
 let plans: ReplayPlan[] = [];
-let answerKind: 'rows' | 'summary' = 'rows';
 // Known when the API builds a statement, so worked out once per plan rather than per request.
 let chunked: boolean[][] = [];
 
@@ -57,16 +54,14 @@ async function passThrough(body: string): Promise<string> {
     if (a.status !== 200) throw new Error(`InfluxDB answered ${a.status}: ${(a.text ?? '').slice(0, 200)}`);
     appendRows(a.text ?? '', flags[i] as boolean, rows);
   });
-  return answerKind === 'rows' ? JSON.stringify(rows) : JSON.stringify({ rows: rows.length });
+  return JSON.stringify(rows);
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const body = await readBody(req);
-    const url = new URL(req.url ?? '/', 'http://floor');
-    if (req.method === 'PUT' && url.pathname === '/plans') {
+    if (req.method === 'PUT' && req.url === '/plans') {
       plans = JSON.parse(body) as ReplayPlan[];
-      answerKind = url.searchParams.get('answer') === 'summary' ? 'summary' : 'rows';
       chunked = plans.map((p) => p.calls.map(isChunked));
       answer(res, 204, '');
     } else {

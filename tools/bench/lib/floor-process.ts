@@ -14,17 +14,11 @@ import { Plan, replayable } from './recorder';
 const FLOOR_MAIN = join(ROOT, 'tools/bench/floor/floor-main.ts');
 const START_TIMEOUT_MS = 30_000;
 
-export type FloorAnswer = 'rows' | 'summary';
-
 export interface FloorProcess {
   readonly url: string;
   readonly pid: number;
-  /**
-   * Makes `plans` the ones the floor replays (request `{plan: i}` replays `plans[i]`), answering
-   * every row (`rows`, like a raw query) or only how many it read (`summary`, like an aggregation,
-   * whose answer is small whatever it read).
-   */
-  load(plans: readonly Plan[], answer: FloorAnswer): Promise<void>;
+  /** Makes `plans` the ones the floor replays (request `{plan: i}` replays `plans[i]`). */
+  load(plans: readonly Plan[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,8 +48,8 @@ export async function startFloor(influxUrl: string): Promise<FloorProcess> {
   return {
     url,
     pid: child.pid ?? -1,
-    async load(plans, answer) {
-      const a = await control.send({ method: 'PUT', path: `/plans?answer=${answer}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(plans.map(replayable)) }, { keepText: true });
+    async load(plans) {
+      const a = await control.send({ method: 'PUT', path: '/plans', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plans.map(replayable)) }, { keepText: true });
       if (a.status !== 204) throw new Error(`the pass-through floor refused the plans (${a.status}): ${a.text ?? ''}`);
     },
     async stop() {

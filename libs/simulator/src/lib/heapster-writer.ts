@@ -13,8 +13,10 @@ import type {
   ContainerSample,
   FilesystemSample,
   NamespaceSample,
+  NetworkSample,
   NodeSample,
   PodSample,
+  ResourceValues,
   SysContainerSample,
 } from './samples';
 import type { SchemaWriter } from './schema-writer';
@@ -62,127 +64,66 @@ const fs = (pick: (f: FilesystemSample) => number): Extractors => ({
   node: (s) => pick(s.rootfs),
 });
 
+/**
+ * One value read the same way at several levels (the samples of those levels all carry it);
+ * the type parameter is what those samples have in common.
+ */
+function atLevels<S>(levels: readonly (keyof Extractors)[], read: (s: S) => Value): Extractors {
+  return Object.fromEntries(levels.map((level) => [level, read]));
+}
+
+// Heapster's levels by what they carry: resource values, aggregates (namespace, cluster), both.
+const WORKLOADS = ['pod_container', 'pod', 'node'] as const;
+const WORKLOADS_AND_SYSTEM = [...WORKLOADS, 'sys_container'] as const;
+const WORKLOADS_AND_AGGREGATES = [...WORKLOADS, 'ns', 'cluster'] as const;
+const EVERY_LEVEL = [...WORKLOADS_AND_SYSTEM, 'ns', 'cluster'] as const;
+
+type Resource = ResourceValues;
+type Aggregate = ResourceValues | NamespaceSample | ClusterSample;
+type WithUptime = ContainerSample | PodSample | NodeSample;
+type WithNetwork = PodSample | NodeSample;
+
+const net = (pick: (n: NetworkSample) => number): Extractors => atLevels<WithNetwork>(['pod', 'node'], (s) => pick(s.network));
+
 /** Every metric of the catalog, read from the samples. */
 const EXTRACTORS: Record<string, Extractors> = {
-  'cpu/limit': {
-    pod_container: (s) => s.cpuLimitMillicores,
-    pod: (s) => s.cpuLimitMillicores,
-    node: (s) => s.cpuLimitMillicores,
-    ns: (s) => s.cpuLimitMillicores,
-    cluster: (s) => s.cpuLimitMillicores,
-  },
-  'cpu/request': {
-    pod_container: (s) => s.cpuRequestMillicores,
-    pod: (s) => s.cpuRequestMillicores,
-    node: (s) => s.cpuRequestMillicores,
-    ns: (s) => s.cpuRequestMillicores,
-    cluster: (s) => s.cpuRequestMillicores,
-  },
+  'cpu/limit': atLevels<Aggregate>(WORKLOADS_AND_AGGREGATES, (s) => s.cpuLimitMillicores),
+  'cpu/request': atLevels<Aggregate>(WORKLOADS_AND_AGGREGATES, (s) => s.cpuRequestMillicores),
   'cpu/node_capacity': { node: (s) => s.cpuCapacityMillicores },
   'cpu/node_allocatable': { node: (s) => s.cpuAllocatableMillicores },
   'cpu/node_reservation': { node: (s) => s.cpuRequestMillicores / s.cpuAllocatableMillicores },
   'cpu/node_utilization': { node: (s) => s.cpuMillicores / s.cpuAllocatableMillicores },
-  'cpu/usage': {
-    pod_container: (s) => s.cpuUsageMillicoreSeconds,
-    pod: (s) => s.cpuUsageMillicoreSeconds,
-    node: (s) => s.cpuUsageMillicoreSeconds,
-    sys_container: (s) => s.cpuUsageMillicoreSeconds,
-  },
-  'cpu/usage_rate': {
-    pod_container: (s) => s.cpuMillicores,
-    pod: (s) => s.cpuMillicores,
-    node: (s) => s.cpuMillicores,
-    sys_container: (s) => s.cpuMillicores,
-    ns: (s) => s.cpuMillicores,
-    cluster: (s) => s.cpuMillicores,
-  },
+  'cpu/usage': atLevels<Resource>(WORKLOADS_AND_SYSTEM, (s) => s.cpuUsageMillicoreSeconds),
+  'cpu/usage_rate': atLevels<Aggregate>(EVERY_LEVEL, (s) => s.cpuMillicores),
   'filesystem/usage': fs((f) => f.usageBytes),
   'filesystem/limit': fs((f) => f.capacityBytes),
   'filesystem/available': fs((f) => f.availableBytes),
   'filesystem/inodes': fs((f) => f.inodes),
   'filesystem/inodes_free': fs((f) => f.inodesFree),
-  'gpu/usage': {
-    pod_container: (s) => s.gpuMegabytes,
-    pod: (s) => s.gpuMegabytes,
-    node: (s) => s.gpuMegabytes,
-  },
-  'memory/limit': {
-    pod_container: (s) => s.memoryLimitBytes,
-    pod: (s) => s.memoryLimitBytes,
-    node: (s) => s.memoryLimitBytes,
-    ns: (s) => s.memoryLimitBytes,
-    cluster: (s) => s.memoryLimitBytes,
-  },
-  'memory/request': {
-    pod_container: (s) => s.memoryRequestBytes,
-    pod: (s) => s.memoryRequestBytes,
-    node: (s) => s.memoryRequestBytes,
-    ns: (s) => s.memoryRequestBytes,
-    cluster: (s) => s.memoryRequestBytes,
-  },
-  'memory/major_page_faults': {
-    pod_container: (s) => s.majorPageFaults,
-    pod: (s) => s.majorPageFaults,
-    node: (s) => s.majorPageFaults,
-  },
-  'memory/major_page_faults_rate': {
-    pod_container: (s) => s.majorPageFaultsRate,
-    pod: (s) => s.majorPageFaultsRate,
-    node: (s) => s.majorPageFaultsRate,
-  },
-  'memory/page_faults': {
-    pod_container: (s) => s.pageFaults,
-    pod: (s) => s.pageFaults,
-    node: (s) => s.pageFaults,
-  },
-  'memory/page_faults_rate': {
-    pod_container: (s) => s.pageFaultsRate,
-    pod: (s) => s.pageFaultsRate,
-    node: (s) => s.pageFaultsRate,
-  },
+  'gpu/usage': atLevels<Resource>(WORKLOADS, (s) => s.gpuMegabytes),
+  'memory/limit': atLevels<Aggregate>(WORKLOADS_AND_AGGREGATES, (s) => s.memoryLimitBytes),
+  'memory/request': atLevels<Aggregate>(WORKLOADS_AND_AGGREGATES, (s) => s.memoryRequestBytes),
+  'memory/major_page_faults': atLevels<Resource>(WORKLOADS, (s) => s.majorPageFaults),
+  'memory/major_page_faults_rate': atLevels<Resource>(WORKLOADS, (s) => s.majorPageFaultsRate),
+  'memory/page_faults': atLevels<Resource>(WORKLOADS, (s) => s.pageFaults),
+  'memory/page_faults_rate': atLevels<Resource>(WORKLOADS, (s) => s.pageFaultsRate),
   'memory/node_capacity': { node: (s) => s.memoryCapacityBytes },
   'memory/node_allocatable': { node: (s) => s.memoryAllocatableBytes },
   'memory/node_reservation': { node: (s) => s.memoryRequestBytes / s.memoryAllocatableBytes },
   'memory/node_utilization': { node: (s) => s.memoryBytes / s.memoryAllocatableBytes },
-  'memory/usage': {
-    pod_container: (s) => s.memoryBytes,
-    pod: (s) => s.memoryBytes,
-    node: (s) => s.memoryBytes,
-    sys_container: (s) => s.memoryBytes,
-    ns: (s) => s.memoryBytes,
-    cluster: (s) => s.memoryBytes,
-  },
-  'memory/cache': {
-    pod_container: (s) => s.cacheBytes,
-    pod: (s) => s.cacheBytes,
-    node: (s) => s.cacheBytes,
-    sys_container: (s) => s.cacheBytes,
-  },
-  'memory/rss': {
-    pod_container: (s) => s.rssBytes,
-    pod: (s) => s.rssBytes,
-    node: (s) => s.rssBytes,
-    sys_container: (s) => s.rssBytes,
-  },
-  'memory/working_set': {
-    pod_container: (s) => s.workingSetBytes,
-    pod: (s) => s.workingSetBytes,
-    node: (s) => s.workingSetBytes,
-    sys_container: (s) => s.workingSetBytes,
-  },
-  'network/rx': { pod: (s) => s.network.rxBytes, node: (s) => s.network.rxBytes },
-  'network/rx_errors': { pod: (s) => s.network.rxErrors, node: (s) => s.network.rxErrors },
-  'network/rx_errors_rate': { pod: (s) => s.network.rxErrorsRate, node: (s) => s.network.rxErrorsRate },
-  'network/rx_rate': { pod: (s) => s.network.rxBytesRate, node: (s) => s.network.rxBytesRate },
-  'network/tx': { pod: (s) => s.network.txBytes, node: (s) => s.network.txBytes },
-  'network/tx_errors': { pod: (s) => s.network.txErrors, node: (s) => s.network.txErrors },
-  'network/tx_errors_rate': { pod: (s) => s.network.txErrorsRate, node: (s) => s.network.txErrorsRate },
-  'network/tx_rate': { pod: (s) => s.network.txBytesRate, node: (s) => s.network.txBytesRate },
-  uptime: {
-    pod_container: (s) => s.uptimeMs,
-    pod: (s) => s.uptimeMs,
-    node: (s) => s.uptimeMs,
-  },
+  'memory/usage': atLevels<Aggregate>(EVERY_LEVEL, (s) => s.memoryBytes),
+  'memory/cache': atLevels<Resource>(WORKLOADS_AND_SYSTEM, (s) => s.cacheBytes),
+  'memory/rss': atLevels<Resource>(WORKLOADS_AND_SYSTEM, (s) => s.rssBytes),
+  'memory/working_set': atLevels<Resource>(WORKLOADS_AND_SYSTEM, (s) => s.workingSetBytes),
+  'network/rx': net((n) => n.rxBytes),
+  'network/rx_errors': net((n) => n.rxErrors),
+  'network/rx_errors_rate': net((n) => n.rxErrorsRate),
+  'network/rx_rate': net((n) => n.rxBytesRate),
+  'network/tx': net((n) => n.txBytes),
+  'network/tx_errors': net((n) => n.txErrors),
+  'network/tx_errors_rate': net((n) => n.txErrorsRate),
+  'network/tx_rate': net((n) => n.txBytesRate),
+  uptime: atLevels<WithUptime>(WORKLOADS, (s) => s.uptimeMs),
 };
 
 /** Heapster writes ratios, per-second rates and node capacity/allocatable as floats. */

@@ -1,32 +1,16 @@
-import { InfluxDB } from '@influxdata/influxdb-client';
 import { METRIC_CATALOG } from '@kube-monitoring/contract';
 
-import { type InfluxHandle, startInfluxDb } from '../../../../tools/services/influxdb';
+import { type TestInflux, startTestInflux } from '../testing/influx-test-database';
 import { STEP, T0, at, hours } from '../testing/spec-helpers';
 import { ClusterSimulator } from './cluster-simulator';
 import { HeapsterWriter } from './heapster-writer';
 
-interface QueryResponse {
-  results: Array<{ error?: string; series?: Array<{ name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }> }>;
-}
-
 describe('simulated data in a real InfluxDB 1.6', () => {
   const sim = new ClusterSimulator({ profile: 'tiny', seed: 43 });
   const period = { from: at(T0, -hours(6)), to: T0 };
-  let influx: InfluxHandle;
-  let client: InfluxDB;
+  let influx: TestInflux;
   let written = 0;
-
-  const query = async (q: string, params: Record<string, string> = {}): Promise<QueryResponse> => {
-    const body = new URLSearchParams({ db: 'k8s', q, epoch: 's', params: JSON.stringify(params) }).toString();
-    const response = (await client.transport.request('/query', body, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    })) as QueryResponse;
-    const error = response.results.find((r) => r.error)?.error;
-    if (error) throw new Error(error);
-    return response;
-  };
+  const query = (q: string, params: Record<string, string> = {}) => influx.query('k8s', q, params);
 
   const countPoints = async (): Promise<number> => {
     const response = await query('SELECT count("value") FROM /.*/');
@@ -34,21 +18,8 @@ describe('simulated data in a real InfluxDB 1.6', () => {
   };
 
   beforeAll(async () => {
-    influx = await startInfluxDb();
-    client = new InfluxDB({ url: influx.url });
-    await client.transport.request('/query', new URLSearchParams({ q: 'CREATE DATABASE "k8s"' }).toString(), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    // Up to t = to inclusive, so the samples of (from, to] are all there.
-    const writer = new HeapsterWriter({ acceleratorMetrics: true });
-    for (const batch of sim.batches({ from: period.from, to: at(period.to, 1), writer })) {
-      await client.transport.request('/write?db=k8s&precision=s', batch.lines.join('\n'), {
-        method: 'POST',
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-      });
-      written += batch.lines.length;
-    }
+    influx = await startTestInflux();
+    written = await influx.writeSimulation('k8s', sim, period, new HeapsterWriter({ acceleratorMetrics: true }));
   }, 120_000);
 
   afterAll(async () => {
@@ -88,8 +59,8 @@ describe('simulated data in a real InfluxDB 1.6', () => {
   });
 
   it('should keep every point across a crash and a restart on the same port', async () => {
-    await influx.kill();
-    await influx.restart();
+    await influx.handle.kill();
+    await influx.handle.restart();
     expect(await countPoints()).toBe(written);
   }, 60_000);
 });

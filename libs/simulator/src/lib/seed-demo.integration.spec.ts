@@ -1,30 +1,17 @@
-import { InfluxDB } from '@influxdata/influxdb-client';
-
-import { type InfluxHandle, startInfluxDb } from '../../../../tools/services/influxdb';
 import { type SeedProgress, seedDemo, startLiveWriter } from '../../../../tools/seed-demo';
 import { sleep } from '../../../../tools/services/service-utils';
-
-interface QueryResponse {
-  results: Array<{ error?: string; series?: Array<{ name: string; values: unknown[][] }> }>;
-}
+import { type TestInflux, startTestInflux } from '../testing/influx-test-database';
 
 describe('tools/seed-demo against a real InfluxDB 1.6', () => {
-  let influx: InfluxHandle;
-
-  const query = async (db: string, q: string): Promise<QueryResponse> => {
-    const body = new URLSearchParams({ db, q, epoch: 's' }).toString();
-    return (await new InfluxDB({ url: influx.url }).transport.request('/query', body, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    })) as QueryResponse;
-  };
+  let influx: TestInflux;
+  const query = (db: string, q: string) => influx.query(db, q);
   const count = async (db: string): Promise<number> => {
     const response = await query(db, 'SELECT count("value") FROM /.*/');
     return (response.results[0].series ?? []).reduce((acc, s) => acc + Number(s.values[0][1]), 0);
   };
 
   beforeAll(async () => {
-    influx = await startInfluxDb();
+    influx = await startTestInflux();
   }, 60_000);
 
   afterAll(async () => {
@@ -34,7 +21,7 @@ describe('tools/seed-demo against a real InfluxDB 1.6', () => {
   it('should create the database and write every point of the period, reporting progress', async () => {
     const progress: SeedProgress[] = [];
     const result = await seedDemo(
-      { url: influx.url, db: 'seeded', days: 3 / 24, profile: 'tiny', until: new Date('2024-03-20T00:00:00Z') },
+      { url: influx.handle.url, db: 'seeded', days: 3 / 24, profile: 'tiny', until: new Date('2024-03-20T00:00:00Z') },
       (p) => progress.push(p),
     );
     expect(result.lines).toBeGreaterThan(50_000);
@@ -47,7 +34,7 @@ describe('tools/seed-demo against a real InfluxDB 1.6', () => {
   it('should write the newest samples live, after backfilling since the seeded period', async () => {
     const since = new Date(Date.now() - 5 * 60_000);
     const writes: Date[] = [];
-    const stop = startLiveWriter(influx.url, 'live', 100, {
+    const stop = startLiveWriter(influx.handle.url, 'live', 100, {
       profile: 'tiny',
       since,
       onWrite: (_lines, time) => writes.push(time),
@@ -64,7 +51,7 @@ describe('tools/seed-demo against a real InfluxDB 1.6', () => {
   }, 60_000);
 
   it('should seed the Telegraf schema: kubelet measurements, inventory points and dcgm GPU memory', async () => {
-    const result = await seedDemo({ url: influx.url, db: 'telegraf', days: 1 / 24, profile: 'tiny', schema: 'telegraf', until: new Date('2024-03-20T15:00:00Z') });
+    const result = await seedDemo({ url: influx.handle.url, db: 'telegraf', days: 1 / 24, profile: 'tiny', schema: 'telegraf', until: new Date('2024-03-20T15:00:00Z') });
     expect(result.lines).toBeGreaterThan(1000);
     const response = await query('telegraf', 'SHOW MEASUREMENTS');
     expect((response.results[0].series?.[0].values ?? []).map((v) => v[0])).toEqual([

@@ -1,31 +1,14 @@
-import { InfluxDB } from '@influxdata/influxdb-client';
-
-import { type InfluxHandle, startInfluxDb } from '../../../../tools/services/influxdb';
+import { type TestInflux, startTestInflux } from '../testing/influx-test-database';
 import { STEP, T0, at, hours } from '../testing/spec-helpers';
 import { ClusterSimulator } from './cluster-simulator';
 import { MEGABYTES_PER_MEBIBYTE, TELEGRAF_MEASUREMENTS, TelegrafWriter } from './telegraf-writer';
 
-interface QueryResponse {
-  results: Array<{ error?: string; series?: Array<{ name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }> }>;
-}
-
 describe('simulated Telegraf data in a real InfluxDB 1.6', () => {
   const sim = new ClusterSimulator({ profile: 'tiny', seed: 43 });
   const period = { from: at(T0, hours(8)), to: at(T0, hours(14)) };
-  let influx: InfluxHandle;
-  let client: InfluxDB;
+  let influx: TestInflux;
   let written = 0;
-
-  const query = async (q: string, params: Record<string, string> = {}): Promise<QueryResponse> => {
-    const body = new URLSearchParams({ db: 'k8s', q, epoch: 's', params: JSON.stringify(params) }).toString();
-    const response = (await client.transport.request('/query', body, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    })) as QueryResponse;
-    const error = response.results.find((r) => r.error)?.error;
-    if (error) throw new Error(error);
-    return response;
-  };
+  const query = (q: string, params: Record<string, string> = {}) => influx.query('k8s', q, params);
 
   /** Sum of a field per pod over (from, to], × step: the truth when no sample is missing. */
   const perPod = async (measurement: string, field: string, podTag: string, namespaceTag: string): Promise<Map<string, number>> => {
@@ -37,19 +20,8 @@ describe('simulated Telegraf data in a real InfluxDB 1.6', () => {
   };
 
   beforeAll(async () => {
-    influx = await startInfluxDb();
-    client = new InfluxDB({ url: influx.url });
-    await client.transport.request('/query', new URLSearchParams({ q: 'CREATE DATABASE "k8s"' }).toString(), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    for (const batch of sim.batches({ from: period.from, to: at(period.to, 1), writer: new TelegrafWriter({ systemContainers: true }) })) {
-      await client.transport.request('/write?db=k8s&precision=s', batch.lines.join('\n'), {
-        method: 'POST',
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-      });
-      written += batch.lines.length;
-    }
+    influx = await startTestInflux();
+    written = await influx.writeSimulation('k8s', sim, period, new TelegrafWriter({ systemContainers: true }));
   }, 120_000);
 
   afterAll(async () => {
