@@ -120,6 +120,10 @@ export class PodUsageService {
     const twinIntegrals = this.twinIntegrals(source, period, ns, stepMs);
     const podPart = new PodUsageCollector(window);
     const podLevel = new PodLevelRuns(stepMs, countBucketMs(readTo.getTime() - readFrom.getTime(), stepMs));
+    // The containers' sample counts do not depend on the pod series: asked while it streams.
+    const containerCounts = source.podLevel && source.containerLevel ? this.influx.client.query(containerCountsQuery(source, ns, readFrom, readTo, podLevel.bucketMs / 1000)) : undefined;
+    // Awaited below; a failure of the pod stream first must not leave this rejection unhandled.
+    containerCounts?.catch(() => undefined);
 
     if (source.podLevel) {
       await this.consume(podSamplesQuery(source, ns, readFrom, readTo), source.scale, 0, (s) => {
@@ -137,8 +141,8 @@ export class PodUsageService {
     let containerOnly: PodKey[] = [];
     if (source.containerLevel && !source.podLevel) {
       fromContainers = { mode: 'exclude', pods: [] };
-    } else if (source.containerLevel) {
-      const mixed = await this.podsWithUncoveredContainers(source, ns, readFrom, readTo, podLevel);
+    } else if (containerCounts) {
+      const mixed = this.podsWithUncoveredContainers(source, await containerCounts, podLevel);
       if (mixed.length > 0) fromContainers = { mode: 'include', pods: mixed };
       containerOnly = mixed.filter((p) => !countedIds.has(podId(p)));
     }
@@ -218,10 +222,10 @@ export class PodUsageService {
 
   /**
    * Pods with container samples in a coarse bucket where their pod-level series has fewer samples
-   * (or none): counted inside InfluxDB, a few rows per container.
+   * (or none), from the containers' sample counts per bucket (counted inside InfluxDB, a few rows
+   * per container).
    */
-  private async podsWithUncoveredContainers(source: MetricSource, ns: NamespaceFilter, from: Date, to: Date, podLevel: PodLevelRuns): Promise<PodKey[]> {
-    const series = await this.influx.client.query(containerCountsQuery(source, ns, from, to, podLevel.bucketMs / 1000));
+  private podsWithUncoveredContainers(source: MetricSource, series: readonly InfluxSeries[], podLevel: PodLevelRuns): PodKey[] {
     const out = new Map<string, PodKey>();
     for (const s of series) {
       const key = podKeyOf(s, source);
