@@ -40,6 +40,14 @@ const DAY2 = '2024-03-22';
 /** Data starts hours before every period, as on a cluster monitored for long. */
 const DATA_FROM = '2024-03-19T18:00:00Z';
 
+/** Data from the evening before to two days later; the report period one whole day inside it. */
+const ONE_DAY = {
+  dataFrom: DATA_FROM,
+  dataTo: `${DAY2}T00:00:00Z`,
+  from: `${DAY0}T00:00:00Z`,
+  to: `${DAY1}T00:00:00Z`,
+} as const;
+
 /** Busier than the demo: more jobs, GPU jobs and restarts, so every edge case occurs many times. */
 const CHURN = { batchJobsPerDay: 60, gpuJobsPerDay: 16, notebookUsers: 8, restartsPerPodPerDay: 1.5 } as const;
 
@@ -48,44 +56,31 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'clean',
     description: 'on-grid samples, nothing lost: the baseline',
     simulation: { seed: 101, profile: 'demo' },
-    dataFrom: DATA_FROM,
-    dataTo: `${DAY2}T00:00:00Z`,
-    from: `${DAY0}T00:00:00Z`,
-    to: `${DAY1}T00:00:00Z`,
+    ...ONE_DAY,
   },
   {
     name: 'jitter',
     description: 'scrape times ±5 s off the grid',
     simulation: { seed: 102, profile: 'demo', adversarial: { jitterSeconds: 5 } },
-    dataFrom: DATA_FROM,
-    dataTo: `${DAY2}T00:00:00Z`,
-    from: `${DAY0}T00:00:00Z`,
-    to: `${DAY1}T00:00:00Z`,
+    ...ONE_DAY,
   },
   {
     name: 'missing',
     description: '2 % of pod scrapes lost at random',
     simulation: { seed: 103, profile: 'demo', adversarial: { missingFraction: 0.02 } },
-    dataFrom: DATA_FROM,
-    dataTo: `${DAY2}T00:00:00Z`,
-    from: `${DAY0}T00:00:00Z`,
-    to: `${DAY1}T00:00:00Z`,
+    ...ONE_DAY,
   },
   {
     name: 'late',
     description: '5 % of scrapes written 30 steps late, out of order',
     simulation: { seed: 104, profile: 'demo', adversarial: { lateFraction: 0.05 } },
-    dataFrom: DATA_FROM,
-    dataTo: `${DAY2}T00:00:00Z`,
-    from: `${DAY0}T00:00:00Z`,
-    to: `${DAY1}T00:00:00Z`,
+    ...ONE_DAY,
   },
   {
     name: 'churn',
     description: 'pods starting, stopping and restarting under the same name, GPU jobs; period edges off the grid, cutting lives',
     simulation: { seed: 105, profile: CHURN },
-    dataFrom: DATA_FROM,
-    dataTo: `${DAY2}T00:00:00Z`,
+    ...ONE_DAY,
     from: `${DAY0}T05:17:23Z`,
     to: `${DAY1}T07:41:07Z`,
   },
@@ -94,19 +89,13 @@ export const SCENARIOS: readonly Scenario[] = [
     description: '30 % of pods have container series only, the rest pod and container series together',
     schemas: ['heapster'],
     simulation: { seed: 106, profile: CHURN, adversarial: { containerOnlyFraction: 0.3 } },
-    dataFrom: DATA_FROM,
-    dataTo: `${DAY2}T00:00:00Z`,
-    from: `${DAY0}T00:00:00Z`,
-    to: `${DAY1}T00:00:00Z`,
+    ...ONE_DAY,
   },
   {
     name: 'accelerator',
     description: "GPU memory only as Heapster's accelerator/memory_used (bytes, one series per device)",
     simulation: { seed: 107, profile: CHURN },
-    dataFrom: DATA_FROM,
-    dataTo: `${DAY2}T00:00:00Z`,
-    from: `${DAY0}T00:00:00Z`,
-    to: `${DAY1}T00:00:00Z`,
+    ...ONE_DAY,
     writer: { metrics: ['cpu/usage_rate', 'memory/usage', 'cpu/usage', 'accelerator/memory_used'], acceleratorMetrics: true },
     schemas: ['heapster'],
   },
@@ -118,8 +107,7 @@ export const SCENARIOS: readonly Scenario[] = [
       profile: CHURN,
       adversarial: { jitterSeconds: 4, missingFraction: 0.02, lateFraction: 0.05, containerOnlyFraction: 0.3 },
     },
-    dataFrom: DATA_FROM,
-    dataTo: `${DAY2}T00:00:00Z`,
+    ...ONE_DAY,
     from: `${DAY0}T03:11:41Z`,
     to: `${DAY1}T21:05:13Z`,
   },

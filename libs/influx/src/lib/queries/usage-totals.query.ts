@@ -39,13 +39,7 @@ export function podTotalsPerStepQuery(
   grouping: TotalsGrouping,
 ): InfluxQuery {
   const bag = new ParamBag();
-  const { stepS, offsetS } = stepBuckets(stepMs);
-  const groupTag = grouping === 'namespace' ? `, ${quoteIdentifier(source.tags.namespace)}` : '';
-  const text =
-    `SELECT sum(${quoteIdentifier(source.field)}) AS total FROM ${quoteIdentifier(source.measurement)} ` +
-    `${where(countedSeriesCondition(bag, source, selection), namespaceCondition(bag, source, ns), timeRange(bag, from, to))} ` +
-    `GROUP BY ${timeBucketClause(stepS, offsetS)}${groupTag} fill(none)`;
-  return bag.toQuery(text);
+  return sumPerStepQuery(bag, source, countedSeriesCondition(bag, source, selection), ns, from, to, stepMs, grouping);
 }
 
 /**
@@ -63,11 +57,25 @@ export function namespaceSeriesPerStepQuery(
   grouping: TotalsGrouping,
 ): InfluxQuery {
   const bag = new ParamBag();
+  return sumPerStepQuery(bag, source, levelCondition(bag, level), ns, from, to, stepMs, grouping);
+}
+
+/** The sum of the series matching `seriesCondition` per step, per namespace or overall. */
+function sumPerStepQuery(
+  bag: ParamBag,
+  source: MetricSource,
+  seriesCondition: string | undefined,
+  ns: NamespaceFilter,
+  from: Date,
+  to: Date,
+  stepMs: number,
+  grouping: TotalsGrouping,
+): InfluxQuery {
   const { stepS, offsetS } = stepBuckets(stepMs);
   const groupTag = grouping === 'namespace' ? `, ${quoteIdentifier(source.tags.namespace)}` : '';
   const text =
     `SELECT sum(${quoteIdentifier(source.field)}) AS total FROM ${quoteIdentifier(source.measurement)} ` +
-    `${where(levelCondition(bag, level), namespaceCondition(bag, source, ns), timeRange(bag, from, to))} ` +
+    `${where(seriesCondition, namespaceCondition(bag, source, ns), timeRange(bag, from, to))} ` +
     `GROUP BY ${timeBucketClause(stepS, offsetS)}${groupTag} fill(none)`;
   return bag.toQuery(text);
 }
