@@ -17,7 +17,7 @@ import { NamespaceTruth } from '@kube-monitoring/simulator';
 
 import { loadScenario } from '../apps/api-integration/src/accuracy/support/dataset-loader';
 import { SCENARIOS } from '../apps/api-integration/src/accuracy/support/scenarios';
-import { startBenchApi } from './bench/lib/api-process';
+import { startBenchApi, throwawayApiEnv } from './bench/lib/api-process';
 import { prepareApiBuild, ROOT } from './bench/lib/build';
 import { startInfluxDb } from './services/influxdb';
 
@@ -61,20 +61,11 @@ async function main(): Promise<void> {
     const truth = loaded.simulator.groundTruth({ from: scenario.from, to: scenario.to });
     const stepS = truth.stepSeconds;
     const main = prepareApiBuild(join(TMP, 'api'), log);
-    const url = new URL(influx.url);
     const api = await startBenchApi({
       name: 'api',
       main,
       logDir: join(TMP, 'logs'),
-      env: {
-        INFLUXDB_HOST: url.hostname,
-        INFLUXDB_PORT: url.port,
-        INFLUXDB_DB: loaded.database,
-        API_USERNAME: SERVICE['x-username'],
-        API_PASSWORD: SERVICE['x-password'],
-        SQLITE_PATH: join(TMP, 'users.sqlite'),
-        LOG_LEVEL: 'warn',
-      },
+      env: throwawayApiEnv(influx.url, loaded.database, SERVICE, join(TMP, 'users.sqlite'), { LOG_LEVEL: 'warn' }),
     });
     try {
       const res = await fetch(`${api.url}/api/usage`, {

@@ -15,7 +15,7 @@ import { CLUSTER_PROFILES } from '@kube-monitoring/simulator';
 
 import { loadScenario } from '../apps/api-integration/src/accuracy/support/dataset-loader';
 import { Scenario } from '../apps/api-integration/src/accuracy/support/scenarios';
-import { startBenchApi } from './bench/lib/api-process';
+import { startBenchApi, throwawayApiEnv } from './bench/lib/api-process';
 import { prepareApiBuild, ROOT } from './bench/lib/build';
 import { InfluxHandle, startInfluxDb } from './services/influxdb';
 
@@ -88,21 +88,11 @@ async function main(): Promise<void> {
     }
 
     const main = prepareApiBuild(join(TMP, 'api'), log);
-    const url = new URL(influxUrl);
     const api = await startBenchApi({
       name: 'api',
       main,
       logDir: join(TMP, 'logs'),
-      env: {
-        INFLUXDB_HOST: url.hostname,
-        INFLUXDB_PORT: url.port,
-        INFLUXDB_DB: database,
-        INFLUXDB_TIMEOUT_MS: '600000',
-        API_USERNAME: SERVICE['x-username'],
-        API_PASSWORD: SERVICE['x-password'],
-        SQLITE_PATH: join(TMP, 'users.sqlite'),
-        LOG_LEVEL: 'warn',
-      },
+      env: throwawayApiEnv(influxUrl, database, SERVICE, join(TMP, 'users.sqlite'), { INFLUXDB_TIMEOUT_MS: '600000', LOG_LEVEL: 'warn' }),
     });
     stops.push(() => api.stop());
 

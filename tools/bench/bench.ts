@@ -24,7 +24,7 @@ import { Command } from 'commander';
 
 import { InfluxHandle, startInfluxDb } from '../services/influxdb';
 import { AdapterResult, adapterEndpoints, behaviourProbes, compareBehaviour, compareThroughput } from './lib/adapters';
-import { BenchApi, startBenchApi } from './lib/api-process';
+import { BenchApi, startBenchApi, throwawayApiEnv } from './lib/api-process';
 import { BENCH_TMP, prepareApiBuild, prepareExpressBuild } from './lib/build';
 import { DatasetSpec, SeededDataset, datasetDir, datasetKey, readSeeded, seedDatasets } from './lib/dataset';
 import { FloorProcess, floorRequest, startFloor } from './lib/floor-process';
@@ -231,14 +231,8 @@ class Bench {
   }
 
   private env(db: string, influxPort: number): Record<string, string> {
-    return {
-      INFLUXDB_HOST: '127.0.0.1',
-      INFLUXDB_PORT: String(influxPort),
-      INFLUXDB_DB: db,
-      API_USERNAME: SERVICE_USER,
-      API_PASSWORD: SERVICE_PASSWORD,
-      SQLITE_PATH: join(this.runDir, `${db}-${influxPort}-users.sqlite`),
-    };
+    const service = { 'x-username': SERVICE_USER, 'x-password': SERVICE_PASSWORD };
+    return throwawayApiEnv(`http://127.0.0.1:${influxPort}`, db, service, join(this.runDir, `${db}-${influxPort}-users.sqlite`));
   }
 
   private async api(name: string, main: string, db: string): Promise<BenchApi> {

@@ -23,6 +23,29 @@ export interface BenchApi {
   stop(): Promise<void>;
 }
 
+/** Service credentials as a billing client sends them. */
+export interface ServiceCredentials {
+  'x-username': string;
+  'x-password': string;
+}
+
+/**
+ * The API's environment for a throwaway run: InfluxDB at `influxUrl`, database `database`, the
+ * service credentials, its own SQLite user file, and `extra` on top.
+ */
+export function throwawayApiEnv(influxUrl: string, database: string, service: ServiceCredentials, sqlitePath: string, extra: Record<string, string> = {}): Record<string, string> {
+  const url = new URL(influxUrl);
+  return {
+    INFLUXDB_HOST: url.hostname,
+    INFLUXDB_PORT: url.port,
+    INFLUXDB_DB: database,
+    API_USERNAME: service['x-username'],
+    API_PASSWORD: service['x-password'],
+    SQLITE_PATH: sqlitePath,
+    ...extra,
+  };
+}
+
 export interface StartApiOptions {
   name: string;
   main: string;

@@ -27,39 +27,27 @@ import { usageCsvFileName, usageReportCsv } from './usage-csv';
 import { UsageReportDto, UsageReportRequestDto } from './usage.dto';
 import { UsageReportService } from './usage-report.service';
 
+/** One namespace's figures; with one namespace in the example, they are the totals too. */
+const EXAMPLE_FIGURES = {
+  cpu_core_hours: 1534.213,
+  cpu_cores_average: 2.062114,
+  cpu_cores_peak: 7.412,
+  memory_gib_hours: 9121.5,
+  memory_gib_average: 12.26,
+  memory_gib_peak: 30.1,
+  gpu_memory_gb_hours: 20511.4,
+  gpu_memory_gb_average: 27.57,
+  gpu_memory_gb_peak: 63.2,
+  coverage: 1,
+};
+
 const JSON_EXAMPLE: UsageReport = {
   from: '2017-12-01T00:00:00.000Z',
   to: '2018-01-01T00:00:00.000Z',
   groupBy: 'namespace',
   step_seconds: 60,
-  rows: [
-    {
-      namespace_name: 'lab-vision',
-      pods: 14,
-      cpu_core_hours: 1534.213,
-      cpu_cores_average: 2.062114,
-      cpu_cores_peak: 7.412,
-      memory_gib_hours: 9121.5,
-      memory_gib_average: 12.26,
-      memory_gib_peak: 30.1,
-      gpu_memory_gb_hours: 20511.4,
-      gpu_memory_gb_average: 27.57,
-      gpu_memory_gb_peak: 63.2,
-      coverage: 1,
-    },
-  ],
-  totals: {
-    cpu_core_hours: 1534.213,
-    cpu_cores_average: 2.062114,
-    cpu_cores_peak: 7.412,
-    memory_gib_hours: 9121.5,
-    memory_gib_average: 12.26,
-    memory_gib_peak: 30.1,
-    gpu_memory_gb_hours: 20511.4,
-    gpu_memory_gb_average: 27.57,
-    gpu_memory_gb_peak: 63.2,
-    coverage: 1,
-  },
+  rows: [{ namespace_name: 'lab-vision', pods: 14, ...EXAMPLE_FIGURES }],
+  totals: EXAMPLE_FIGURES,
   generated_at: '2018-01-01T06:00:00.000Z',
 };
 
