@@ -1,6 +1,8 @@
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('path');
 
+const { SWAGGER_PLUGIN_OPTIONS } = require('./swagger-plugin-options.cjs');
+
 module.exports = {
   output: {
     path: join(__dirname, '../../dist/apps/api'),
@@ -22,6 +24,8 @@ module.exports = {
       outputHashing: 'none',
       generatePackageJson: true,
       sourceMap: true,
+      // JSDoc on DTO fields becomes their OpenAPI description.
+      transformers: [{ name: '@nestjs/swagger/plugin', options: SWAGGER_PLUGIN_OPTIONS }],
     })
   ],
 };

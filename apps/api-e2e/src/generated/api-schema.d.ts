@@ -391,7 +391,9 @@ export interface components {
              *       }
              *     }
              */
-            checks?: Record<string, never>;
+            checks?: {
+                [key: string]: unknown;
+            };
         };
         RawPointDto: {
             /** @example 2017-12-01T10:00:00.000Z */
@@ -467,11 +469,13 @@ export interface components {
         };
         MetricQueryDto: {
             /**
+             * @description Kubernetes namespace to read (ignored by `all-namespace` and `all-pod`).
              * @default default
              * @example cluster-3
              */
             namespace?: string;
             /**
+             * @description Number of data points returned without aggregation; numeric strings are accepted. Ignored by aggregations.
              * @default 100
              * @example 100
              */
@@ -800,6 +804,7 @@ export interface components {
              */
             username: string;
             /**
+             * Format: email
              * @description Contact e-mail address.
              * @example alice@example.org
              */
@@ -828,6 +833,7 @@ export interface components {
         };
         UpdateUserDto: {
             /**
+             * Format: email
              * @description Contact e-mail address.
              * @example alice@example.org
              */
