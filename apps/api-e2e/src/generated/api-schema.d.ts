@@ -482,12 +482,12 @@ export interface components {
              */
             agg?: string;
             /**
-             * @description Inclusive start (ISO-8601 date or date-time, UTC). Default: now − 60 min.
+             * @description Inclusive start (ISO-8601 date or date-time, UTC), from 1970-01-01 to 2262-01-01. Default: now − 60 min.
              * @example 2017-12-01
              */
             timeBeginInterval?: string;
             /**
-             * @description Exclusive end (ISO-8601 date or date-time, UTC). Default: now.
+             * @description Exclusive end (ISO-8601 date or date-time, UTC), up to 2262-01-01. Default: now. An aggregation covers at most 366 days.
              * @example 2017-12-31
              */
             timeEndInterval?: string;
@@ -637,7 +637,7 @@ export interface components {
         };
         UsageReportRequestDto: {
             /**
-             * @description Inclusive start of the period: ISO-8601 date (00:00 UTC that day) or date-time (UTC unless an offset is given).
+             * @description Inclusive start of the period: ISO-8601 date (00:00 UTC that day) or date-time (UTC unless an offset is given), from 1970-01-01 to 2262-01-01.
              * @example 2017-12-01
              */
             from: string;
@@ -668,12 +668,12 @@ export interface components {
         };
         SeriesRequestDto: {
             /**
-             * @description Inclusive start (ISO-8601 date or date-time, UTC). Default: 60 minutes before `to`.
+             * @description Inclusive start (ISO-8601 date or date-time, UTC), from 1970-01-01 to 2262-01-01. Default: 60 minutes before `to`.
              * @example 2017-12-01T00:00:00Z
              */
             from?: string;
             /**
-             * @description Exclusive end. Default: now.
+             * @description Exclusive end, up to 2262-01-01, at most 366 days after `from`. Default: now.
              * @example 2017-12-02T00:00:00Z
              */
             to?: string;
@@ -1054,7 +1054,7 @@ export interface operations {
                     "application/json": components["schemas"]["RawPointDto"][] | components["schemas"]["AggregationRowDto"][] | components["schemas"]["EmptySetDto"];
                 };
             };
-            /** @description Invalid body; the message names the field */
+            /** @description Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, or an aggregation over 366 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1153,7 +1153,7 @@ export interface operations {
                     "application/json": components["schemas"]["RawPointDto"][] | components["schemas"]["AggregationRowDto"][] | components["schemas"]["EmptySetDto"];
                 };
             };
-            /** @description Invalid body; the message names the field */
+            /** @description Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, or an aggregation over 366 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1291,7 +1291,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Invalid body (the message names the field), `to` not after `from`, or a period over 366 days */
+            /** @description Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, `to` not after `from`, or a period over 366 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1416,7 +1416,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Invalid body (the message names the field), `to` not after `from`, or a period over 366 days */
+            /** @description Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, `to` not after `from`, or a period over 366 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1501,7 +1501,7 @@ export interface operations {
                     "application/json": components["schemas"]["SeriesResponseDto"];
                 };
             };
-            /** @description Invalid body (the message names the field), or a step giving more than 10000 points */
+            /** @description Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, a period over 366 days, or a step giving more than 10000 points */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1599,7 +1599,7 @@ export interface operations {
                     "application/json": components["schemas"]["SeriesResponseDto"];
                 };
             };
-            /** @description Invalid body (the message names the field), or a step giving more than 10000 points */
+            /** @description Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, a period over 366 days, or a step giving more than 10000 points */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -6,7 +6,7 @@ import { AccessScope, assertNamespaceAllowed } from '../access/access-scope';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { MetricQueryDto } from './metric-query.dto';
-import { resolvePeriod } from './period';
+import { MAX_PERIOD_DAYS, resolvePeriod } from './period';
 import { RawQueryService } from './raw-query.service';
 
 export const EMPTY_SET = { code: 200 as const, message: 'Query returns empty set' as const };
@@ -23,9 +23,10 @@ export class MetricQueryService {
 
   async run(metric: string, body: MetricQueryDto, scope: AccessScope): Promise<MetricQueryResponse> {
     const { definition, source } = await this.sources.resolve(metric);
-    const period = resolvePeriod(body.timeBeginInterval, body.timeEndInterval, DEFAULT_SPAN_MS);
-    const namespace = body.namespace ?? 'default';
     const agg = (AGGREGATIONS as readonly string[]).includes(body.agg ?? '') ? (body.agg as AggregationKind) : undefined;
+    // Raw points are bounded by `limit`; an aggregation reads every sample of its period.
+    const period = resolvePeriod(body.timeBeginInterval, body.timeEndInterval, { defaultSpanMs: DEFAULT_SPAN_MS, maxDays: agg ? MAX_PERIOD_DAYS : undefined });
+    const namespace = body.namespace ?? 'default';
     if (!agg) {
       assertNamespaceAllowed(scope, namespace);
       const points = await this.raw.query(source, namespace, period, body.limit ?? 100);

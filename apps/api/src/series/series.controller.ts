@@ -54,7 +54,7 @@ export abstract class SeriesEndpoints {
     },
   })
   @ApiOkResponse({ type: SeriesResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body (the message names the field), or a step giving more than 10000 points', type: ApiErrorDto })
+  @ApiBadRequestResponse({ description: 'Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, a period over 366 days, or a step giving more than 10000 points', type: ApiErrorDto })
   @ApiForbiddenResponse({ description: "Namespace outside the caller's scope (/api/ui only)", type: ApiErrorDto })
   @ApiNotFoundResponse({ description: 'Unknown metric', type: ApiErrorDto })
   @ApiResponse({ status: 405, description: 'Any method but POST (`Allow: POST`)', type: ApiErrorDto })

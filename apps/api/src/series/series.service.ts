@@ -16,12 +16,11 @@ import { namespaceFilterFor } from '../aggregation/aggregation.service';
 import { PodUsageService } from '../aggregation/pod-usage.service';
 import { InfluxConnection } from '../influx/influx-connection';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
-import { Period, resolvePeriod } from '../metrics/period';
+import { MAX_PERIOD_DAYS, Period, resolvePeriod } from '../metrics/period';
 import { chooseChartStepSeconds, MAX_REQUESTED_POINTS, pointsFor } from './chart-step';
 import { SeriesRequestDto } from './series.dto';
 
 const DEFAULT_SPAN_MS = 60 * 60_000;
-const MAX_PERIOD_DAYS = 366;
 /** Lines in one answer; more is not a readable chart. */
 export const MAX_SERIES = 500;
 
@@ -39,9 +38,8 @@ export class SeriesService {
 
   async series(metric: string, body: SeriesRequestDto, scope: AccessScope): Promise<SeriesResponse> {
     const { definition, source } = await this.sources.resolve(metric);
-    const period = resolvePeriod(body.from, body.to, DEFAULT_SPAN_MS, { begin: 'from', end: 'to' });
+    const period = resolvePeriod(body.from, body.to, { defaultSpanMs: DEFAULT_SPAN_MS, fields: { begin: 'from', end: 'to' }, maxDays: MAX_PERIOD_DAYS });
     const periodMs = period.to.getTime() - period.from.getTime();
-    if (periodMs > MAX_PERIOD_DAYS * 86_400_000) throw new BadRequestException(`to: a chart may cover at most ${MAX_PERIOD_DAYS} days`);
     const groupBy = body.groupBy ?? 'namespace';
     const filter = namespaceFilterFor(scope, { namespace: body.namespace, includeSystem: body.includeSystem });
     const sampleStepMs = await this.podUsage.stepMs(source, period);

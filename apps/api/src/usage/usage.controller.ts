@@ -95,7 +95,7 @@ export abstract class UsageEndpoints {
       'text/csv': { schema: { type: 'string' }, example: CSV_EXAMPLE },
     },
   })
-  @ApiBadRequestResponse({ description: 'Invalid body (the message names the field), `to` not after `from`, or a period over 366 days', type: ApiErrorDto })
+  @ApiBadRequestResponse({ description: 'Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, `to` not after `from`, or a period over 366 days', type: ApiErrorDto })
   @ApiForbiddenResponse({ description: "A namespace outside the caller's scope (/api/ui only)", type: ApiErrorDto })
   @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
   @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
