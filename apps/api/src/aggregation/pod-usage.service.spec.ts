@@ -28,11 +28,13 @@ function failingInflux(plan: Plan) {
       const delay = plan.failAfterMs[measurement] ?? 0;
       let failed!: () => void;
       failures.push(new Promise((r) => (failed = r)));
-      return (async function* () {
+      const fail = async (): Promise<IteratorResult<InfluxSeries>> => {
         await new Promise((r) => setTimeout(r, delay));
         setImmediate(failed);
         throw new InfluxUnreachableError(`cannot connect to InfluxDB (reading ${measurement})`);
-      })();
+      };
+      const iterator = { next: fail, return: async () => ({ done: true as const, value: undefined }), [Symbol.asyncIterator]: () => iterator };
+      return iterator as unknown as AsyncGenerator<InfluxSeries>;
     },
   };
   return { connection: { client } as unknown as InfluxConnection, allFailed: async () => Promise.all(failures) };
