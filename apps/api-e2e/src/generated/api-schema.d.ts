@@ -1099,6 +1099,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description The caller already runs HEAVY_REQUESTS_PER_CALLER heavy requests (aggregations, usage reports, charts) at once, or started HEAVY_REQUESTS_PER_MINUTE in the last minute; `Retry-After` says when to try again. Answers over settled periods served from memory do not count. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
             /** @description InfluxDB answered an error */
             502: {
                 headers: {
@@ -1191,6 +1200,15 @@ export interface operations {
             };
             /** @description Any method but POST (`Allow: POST`) */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The caller already runs HEAVY_REQUESTS_PER_CALLER heavy requests (aggregations, usage reports, charts) at once, or started HEAVY_REQUESTS_PER_MINUTE in the last minute; `Retry-After` says when to try again. Answers over settled periods served from memory do not count. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1312,6 +1330,16 @@ export interface operations {
             };
             /** @description A namespace outside the caller's scope (/api/ui only) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The caller already runs HEAVY_REQUESTS_PER_CALLER heavy requests (aggregations, usage reports, charts) at once, or started HEAVY_REQUESTS_PER_MINUTE in the last minute; `Retry-After` says when to try again. Answers over settled periods served from memory do not count. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1445,6 +1473,16 @@ export interface operations {
                     "text/csv": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description The caller already runs HEAVY_REQUESTS_PER_CALLER heavy requests (aggregations, usage reports, charts) at once, or started HEAVY_REQUESTS_PER_MINUTE in the last minute; `Retry-After` says when to try again. Answers over settled periods served from memory do not count. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
             /** @description InfluxDB answered an error */
             502: {
                 headers: {
@@ -1546,6 +1584,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description The caller already runs HEAVY_REQUESTS_PER_CALLER heavy requests (aggregations, usage reports, charts) at once, or started HEAVY_REQUESTS_PER_MINUTE in the last minute; `Retry-After` says when to try again. Answers over settled periods served from memory do not count. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
             /** @description InfluxDB answered an error */
             502: {
                 headers: {
@@ -1637,6 +1684,15 @@ export interface operations {
             };
             /** @description Any method but POST (`Allow: POST`) */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The caller already runs HEAVY_REQUESTS_PER_CALLER heavy requests (aggregations, usage reports, charts) at once, or started HEAVY_REQUESTS_PER_MINUTE in the last minute; `Retry-After` says when to try again. Answers over settled periods served from memory do not count. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -33,6 +33,7 @@ import {
 import { SettledPeriodCache } from '../cache/settled-period-cache';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { InfluxConnection } from '../influx/influx-connection';
+import { Admit } from '../limits/heavy-request-limiter';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { Period } from '../metrics/period';
 import { COUNTER_TWINS } from './counter-twins';
@@ -49,6 +50,8 @@ export interface UsageOptions {
   namespaces?: boolean;
   /** The same for the sum over every selected namespace. */
   total?: boolean;
+  /** The caller's heavy-request admission, awaited before InfluxDB is read (not for an answer the cache holds). */
+  admit?: Admit;
 }
 
 /** One metric's usage over a period. */
@@ -108,6 +111,7 @@ export class PodUsageService {
     // A period whose last sample read is settled gives the same answer every time: kept for a while.
     const readUntil = period.to.getTime() + readMarginMs({ fromMs: period.from.getTime(), toMs: period.to.getTime(), stepMs });
     const key = JSON.stringify([source, period.from.getTime(), period.to.getTime(), ns.only ? [...ns.only].sort() : null, [...(ns.exclude ?? [])].sort(), stepMs, !!options.namespaces, !!options.total]);
+    if (options.admit && !this.settled.holds(key, readUntil)) await options.admit();
     return this.settled.get(key, readUntil, () => this.computeUsage(source, period, ns, stepMs, options), (u) => u.pods.length + u.namespaces.size + 1);
   }
 

@@ -5,6 +5,7 @@ import { AGGREGATIONS, AggregationKind, MetricQueryResponse } from '@kube-monito
 import { AccessScope, assertNamespaceAllowed } from '../access/access-scope';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
+import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
 import { MetricQueryDto } from './metric-query.dto';
 import { MAX_PERIOD_DAYS, resolvePeriod } from './period';
 import { RawQueryService } from './raw-query.service';
@@ -19,6 +20,7 @@ export class MetricQueryService {
     private readonly sources: MetricSourceResolver,
     private readonly raw: RawQueryService,
     private readonly aggregation: AggregationService,
+    private readonly limiter: HeavyRequestLimiter,
   ) {}
 
   async run(metric: string, body: MetricQueryDto, scope: AccessScope): Promise<MetricQueryResponse> {
@@ -32,7 +34,7 @@ export class MetricQueryService {
       const points = await this.raw.query(source, namespace, period, body.limit ?? 100);
       return points.length ? points : EMPTY_SET;
     }
-    const rows = await this.aggregation.aggregate(agg, definition, source, period, scope, namespace);
+    const rows = await this.limiter.run(scope, (admit) => this.aggregation.aggregate(agg, definition, source, period, scope, namespace, admit));
     return rows.length ? rows : EMPTY_SET;
   }
 }

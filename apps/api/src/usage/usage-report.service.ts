@@ -7,6 +7,7 @@ import { AccessScope } from '../access/access-scope';
 import { namespaceFilterFor, round } from '../aggregation/aggregation.service';
 import { MetricUsage, PodUsageService } from '../aggregation/pod-usage.service';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
+import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
 import { MAX_PERIOD_DAYS, Period, resolvePeriod } from '../metrics/period';
 import { UsageReportRequestDto } from './usage.dto';
 
@@ -47,18 +48,21 @@ export class UsageReportService {
   constructor(
     private readonly sources: MetricSourceResolver,
     private readonly podUsage: PodUsageService,
+    private readonly limiter: HeavyRequestLimiter,
   ) {}
 
   async report(body: UsageReportRequestDto, scope: AccessScope, now: Date = new Date()): Promise<UsageReport> {
     const period = resolvePeriod(body.from, body.to, { defaultSpanMs: 0, fields: { begin: 'from', end: 'to' }, maxDays: MAX_PERIOD_DAYS });
     const groupBy: UsageGroupBy = body.groupBy ?? 'namespace';
     const filter = namespaceFilterFor(scope, { namespaces: body.namespaces, includeSystem: body.includeSystem });
-    const usages = await Promise.all(
-      REPORT_METRICS.map(async (m) => {
-        const { source } = await this.sources.resolve(m.metric);
-        const stepMs = await this.podUsage.stepMs(source, period);
-        return this.podUsage.usage(source, period, filter, stepMs, { namespaces: groupBy === 'namespace', total: true });
-      }),
+    const usages = await this.limiter.run(scope, (admit) =>
+      Promise.all(
+        REPORT_METRICS.map(async (m) => {
+          const { source } = await this.sources.resolve(m.metric);
+          const stepMs = await this.podUsage.stepMs(source, period);
+          return this.podUsage.usage(source, period, filter, stepMs, { namespaces: groupBy === 'namespace', total: true, admit });
+        }),
+      ),
     );
     return buildUsageReport(period, groupBy, usages, now);
   }

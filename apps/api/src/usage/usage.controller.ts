@@ -10,6 +10,7 @@ import {
   ApiOperation,
   ApiProduces,
   ApiServiceUnavailableResponse,
+  ApiTooManyRequestsResponse,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -21,6 +22,7 @@ import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
 import { UserAuth } from '../auth/user-auth.decorator';
 import { ServiceAuth } from '../decorators/service-auth.decorator';
+import { HEAVY_REQUEST_LIMIT_DOC } from '../limits/heavy-request-limiter';
 import { ApiErrorDto } from '../openapi/api-error.dto';
 import { reportFormatFor } from './response-format';
 import { usageCsvFileName, usageReportCsv } from './usage-csv';
@@ -99,6 +101,7 @@ export abstract class UsageEndpoints {
   @ApiForbiddenResponse({ description: "A namespace outside the caller's scope (/api/ui only)", type: ApiErrorDto })
   @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
   @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
+  @ApiTooManyRequestsResponse({ description: HEAVY_REQUEST_LIMIT_DOC, type: ApiErrorDto })
   @ApiGatewayTimeoutResponse({ description: 'InfluxDB did not answer within the timeout', type: ApiErrorDto })
   async usageReport(
     @Body() body: UsageReportRequestDto,
