@@ -26,11 +26,12 @@ export class MetricQueryService {
   async run(metric: string, body: MetricQueryDto, scope: AccessScope): Promise<MetricQueryResponse> {
     const { definition, source } = await this.sources.resolve(metric);
     const agg = (AGGREGATIONS as readonly string[]).includes(body.agg ?? '') ? (body.agg as AggregationKind) : undefined;
+    const namespace = body.namespace ?? 'default';
+    // A namespace the caller may not read is refused whatever the period.
+    if (!agg || agg === 'pod-by-namespace') assertNamespaceAllowed(scope, namespace);
     // Raw points are bounded by `limit`; an aggregation reads every sample of its period.
     const period = resolvePeriod(body.timeBeginInterval, body.timeEndInterval, { defaultSpanMs: DEFAULT_SPAN_MS, maxDays: agg ? MAX_PERIOD_DAYS : undefined });
-    const namespace = body.namespace ?? 'default';
     if (!agg) {
-      assertNamespaceAllowed(scope, namespace);
       const points = await this.raw.query(source, namespace, period, body.limit ?? 100);
       return points.length ? points : EMPTY_SET;
     }
