@@ -11,7 +11,6 @@ import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
 import { MAX_PERIOD_DAYS, Period, resolvePeriod } from '../metrics/period';
 import { UsageReportRequestDto } from './usage.dto';
 
-
 /** The three billed quantities: where they are read and how a stored value becomes the billed unit. */
 export const REPORT_METRICS = [
   { key: 'cpu', metric: 'cpu/usage_rate', perUnit: 1000, hours: 'cpu_core_hours', average: 'cpu_cores_average', peak: 'cpu_cores_peak' },
