@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config/app-config';
 import { createApp } from './bootstrap/create-app';
+import { installProcessSafetyNet } from './bootstrap/process-safety-net';
 import { createRootLogger } from './logging/app-logger';
 
 /** In-flight requests get this long to finish after SIGTERM before the process gives up. */
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createRootLogger(config);
+  installProcessSafetyNet(logger);
   if (config.jwtSecretGenerated) {
     logger.warn('JWT_SECRET is not set: using a random secret for this run; tokens will not survive a restart');
   }

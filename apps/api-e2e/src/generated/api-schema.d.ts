@@ -486,12 +486,12 @@ export interface components {
              */
             agg?: string;
             /**
-             * @description Inclusive start (ISO-8601 date or date-time, UTC). Default: now − 60 min.
+             * @description Inclusive start (ISO-8601 date or date-time, UTC), from 1970-01-01 to 2262-01-01. Default: now − 60 min.
              * @example 2017-12-01
              */
             timeBeginInterval?: string;
             /**
-             * @description Exclusive end (ISO-8601 date or date-time, UTC). Default: now.
+             * @description Exclusive end (ISO-8601 date or date-time, UTC), up to 2262-01-01. Default: now. An aggregation covers at most 366 days.
              * @example 2017-12-31
              */
             timeEndInterval?: string;
@@ -641,7 +641,7 @@ export interface components {
         };
         UsageReportRequestDto: {
             /**
-             * @description Inclusive start of the period: ISO-8601 date (00:00 UTC that day) or date-time (UTC unless an offset is given).
+             * @description Inclusive start of the period: ISO-8601 date (00:00 UTC that day) or date-time (UTC unless an offset is given), from 1970-01-01 to 2262-01-01.
              * @example 2017-12-01
              */
             from: string;
@@ -672,12 +672,12 @@ export interface components {
         };
         SeriesRequestDto: {
             /**
-             * @description Inclusive start (ISO-8601 date or date-time, UTC). Default: 60 minutes before `to`.
+             * @description Inclusive start (ISO-8601 date or date-time, UTC), from 1970-01-01 to 2262-01-01. Default: 60 minutes before `to`.
              * @example 2017-12-01T00:00:00Z
              */
             from?: string;
             /**
-             * @description Exclusive end. Default: now.
+             * @description Exclusive end, up to 2262-01-01, at most 366 days after `from`. Default: now.
              * @example 2017-12-02T00:00:00Z
              */
             to?: string;
@@ -1060,7 +1060,7 @@ export interface operations {
                     "application/json": components["schemas"]["RawPointDto"][] | components["schemas"]["AggregationRowDto"][] | components["schemas"]["EmptySetDto"];
                 };
             };
-            /** @description Invalid body; the message names the field */
+            /** @description Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, or an aggregation over 366 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1098,6 +1098,15 @@ export interface operations {
             };
             /** @description Any method but POST (`Allow: POST`) */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The caller already runs HEAVY_REQUESTS_PER_CALLER heavy requests (aggregations, usage reports, charts) at once, or started HEAVY_REQUESTS_PER_MINUTE in the last minute; `Retry-After` says when to try again. Answers over settled periods served from memory do not count. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1159,7 +1168,7 @@ export interface operations {
                     "application/json": components["schemas"]["RawPointDto"][] | components["schemas"]["AggregationRowDto"][] | components["schemas"]["EmptySetDto"];
                 };
             };
-            /** @description Invalid body; the message names the field */
+            /** @description Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, or an aggregation over 366 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1197,6 +1206,15 @@ export interface operations {
             };
             /** @description Any method but POST (`Allow: POST`) */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The caller already runs HEAVY_REQUESTS_PER_CALLER heavy requests (aggregations, usage reports, charts) at once, or started HEAVY_REQUESTS_PER_MINUTE in the last minute; `Retry-After` says when to try again. Answers over settled periods served from memory do not count. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1297,7 +1315,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Invalid body (the message names the field), `to` not after `from`, or a period over 366 days */
+            /** @description Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, `to` not after `from`, or a period over 366 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1318,6 +1336,16 @@ export interface operations {
             };
             /** @description A namespace outside the caller's scope (/api/ui only) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The caller already runs HEAVY_REQUESTS_PER_CALLER heavy requests (aggregations, usage reports, charts) at once, or started HEAVY_REQUESTS_PER_MINUTE in the last minute; `Retry-After` says when to try again. Answers over settled periods served from memory do not count. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1422,7 +1450,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Invalid body (the message names the field), `to` not after `from`, or a period over 366 days */
+            /** @description Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, `to` not after `from`, or a period over 366 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1443,6 +1471,16 @@ export interface operations {
             };
             /** @description A namespace outside the caller's scope (/api/ui only) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The caller already runs HEAVY_REQUESTS_PER_CALLER heavy requests (aggregations, usage reports, charts) at once, or started HEAVY_REQUESTS_PER_MINUTE in the last minute; `Retry-After` says when to try again. Answers over settled periods served from memory do not count. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1507,7 +1545,7 @@ export interface operations {
                     "application/json": components["schemas"]["SeriesResponseDto"];
                 };
             };
-            /** @description Invalid body (the message names the field), or a step giving more than 10000 points */
+            /** @description Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, a period over 366 days, or a step giving more than 10000 points */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1545,6 +1583,15 @@ export interface operations {
             };
             /** @description Any method but POST (`Allow: POST`) */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The caller already runs HEAVY_REQUESTS_PER_CALLER heavy requests (aggregations, usage reports, charts) at once, or started HEAVY_REQUESTS_PER_MINUTE in the last minute; `Retry-After` says when to try again. Answers over settled periods served from memory do not count. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1605,7 +1652,7 @@ export interface operations {
                     "application/json": components["schemas"]["SeriesResponseDto"];
                 };
             };
-            /** @description Invalid body (the message names the field), or a step giving more than 10000 points */
+            /** @description Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, a period over 366 days, or a step giving more than 10000 points */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1643,6 +1690,15 @@ export interface operations {
             };
             /** @description Any method but POST (`Allow: POST`) */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The caller already runs HEAVY_REQUESTS_PER_CALLER heavy requests (aggregations, usage reports, charts) at once, or started HEAVY_REQUESTS_PER_MINUTE in the last minute; `Retry-After` says when to try again. Answers over settled periods served from memory do not count. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

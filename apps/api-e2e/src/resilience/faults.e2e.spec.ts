@@ -5,7 +5,7 @@
  * within the timeout), resumed (200 again). Bounds are deadlines that tell a hang from an answer,
  * with generous slack; no latency is measured.
  */
-import { Answer, Mix, MixRequest, OwnApi, VIEWER, InfluxHandle, login, loadUntil, requestMix, send, startOwnApi, startSeededInflux } from '../support/resilience';
+import { Answer, Mix, MixRequest, OwnApi, UNLIMITED_HEAVY_REQUESTS, VIEWER, InfluxHandle, login, loadUntil, requestMix, send, startOwnApi, startSeededInflux } from '../support/resilience';
 
 /** The API's timeout towards InfluxDB in this suite. */
 const INFLUX_TIMEOUT_MS = 2000;
@@ -31,7 +31,7 @@ describe('faults under load', () => {
 
   beforeAll(async () => {
     influx = await startSeededInflux();
-    api = await startOwnApi(influx.port, { INFLUXDB_TIMEOUT_MS: String(INFLUX_TIMEOUT_MS) });
+    api = await startOwnApi(influx.port, { INFLUXDB_TIMEOUT_MS: String(INFLUX_TIMEOUT_MS), ...UNLIMITED_HEAVY_REQUESTS });
     mix = await requestMix(api.url, await login(api.url, VIEWER));
   }, 60_000);
 

@@ -3,14 +3,33 @@
  * OpenAPI document: generated bodies, headers, path parameters and query strings, more than 10,000
  * cases in all. Whatever comes in: never a 5xx, never a stack trace, never an undocumented status;
  * every rejection is JSON `{code, message}` and a 400 names the field it refuses. InfluxDB and the
- * user table are the same afterwards.
+ * user table are the same afterwards. Dates across every year ISO-8601 can write get 200 or a 400
+ * naming the field, exactly as the period rule says; pod and namespace names that start like a
+ * spreadsheet formula never start a cell of the usage CSV.
  *
  * Replay a failure with FUZZ_SEED=<seed printed by fast-check>.
  */
+import { parse as parseCsv } from 'csv-parse/sync';
 import fc from 'fast-check';
 
+import { InfluxHandle, startInfluxDb } from '../../../../tools/services/influxdb';
 import { e2eEnv, serviceHeaders } from '../support/e2e-env';
-import { GeneratedBody, OpenApiDocument, Operation, bodyArb, headersArb, keysSeenByApi, operationsOf, pathValueArb, queryStringArb } from '../support/openapi-fuzz';
+import {
+  FORMULA_START,
+  GeneratedBody,
+  OpenApiDocument,
+  Operation,
+  WrittenDate,
+  acceptedDate,
+  bodyArb,
+  formulaName,
+  headersArb,
+  keysSeenByApi,
+  operationsOf,
+  pathValueArb,
+  queryStringArb,
+  periodBounds,
+} from '../support/openapi-fuzz';
 import { ADMIN, Answer, OwnApi, STACK_TRACE, VIEWER, influxSnapshot, login, send, startOwnApi, usersSnapshot } from '../support/resilience';
 
 /** Total generated cases over all categories and operations. */
@@ -80,6 +99,33 @@ function problemWith(op: Operation, category: Category, sent: Sent, answer: Answ
   return undefined;
 }
 
+/** Bodies with a period, on every operation that takes one; `capped`: at most 366 days. */
+const DATED_BODIES: { name: string; path: string; fields: [string, string]; beginRequired: boolean; capped: boolean; extra: Record<string, unknown> }[] = [
+  { name: 'all-namespace', path: '/api/cpu/usage_rate', fields: ['timeBeginInterval', 'timeEndInterval'], beginRequired: false, capped: true, extra: { agg: 'all-namespace' } },
+  { name: 'ui pod-by-namespace', path: '/api/ui/cpu/usage_rate', fields: ['timeBeginInterval', 'timeEndInterval'], beginRequired: false, capped: true, extra: { agg: 'pod-by-namespace', namespace: 'cluster-3' } },
+  { name: 'raw', path: '/api/memory/usage', fields: ['timeBeginInterval', 'timeEndInterval'], beginRequired: false, capped: false, extra: { namespace: 'cluster-3', limit: 5 } },
+  { name: 'usage', path: '/api/usage', fields: ['from', 'to'], beginRequired: true, capped: true, extra: { groupBy: 'pod' } },
+  { name: 'ui usage', path: '/api/ui/usage', fields: ['from', 'to'], beginRequired: true, capped: true, extra: {} },
+  { name: 'series', path: '/api/series/cpu/usage_rate', fields: ['from', 'to'], beginRequired: false, capped: true, extra: { groupBy: 'namespace' } },
+];
+
+const PERIOD_CAP_MS = 366 * 86_400_000;
+/** The begin, when not given, is this long before the end. */
+const DEFAULT_SPAN_MS = 3_600_000;
+
+/** The period rule: both bounds between 1970 and 2262-01-01, `to` after `from`, at most 366 days where capped. */
+function expectedForPeriod(kind: (typeof DATED_BODIES)[number], begin: WrittenDate | undefined, end: WrittenDate): { status: 200 | 400; field?: string } {
+  const [beginField, endField] = kind.fields;
+  if (begin && !acceptedDate(begin)) return { status: 400, field: beginField };
+  if (!acceptedDate(end)) return { status: 400, field: endField };
+  const toMs = end.instantMs as number;
+  const fromMs = begin ? (begin.instantMs as number) : toMs - DEFAULT_SPAN_MS;
+  if (fromMs < 0) return { status: 400, field: beginField };
+  if (toMs <= fromMs) return { status: 400, field: endField };
+  if (kind.capped && toMs - fromMs > PERIOD_CAP_MS) return { status: 400, field: endField };
+  return { status: 200 };
+}
+
 describe('property-based bad input on every endpoint', () => {
   let api: OwnApi;
   let adminToken: string;
@@ -89,7 +135,8 @@ describe('property-based bad input on every endpoint', () => {
   const cases: Record<Category, number> = { body: 0, headers: 0, path: 0, query: 0 };
 
   beforeAll(async () => {
-    api = await startOwnApi(Number(process.env['E2E_INFLUX_PORT']));
+    // Without the per-minute limit, so generated requests reach the endpoints rather than a 429.
+    api = await startOwnApi(Number(process.env['E2E_INFLUX_PORT']), { HEAVY_REQUESTS_PER_MINUTE: '0' });
     adminToken = await login(api.url, ADMIN);
     const doc = (await (await fetch(`${api.url}/api/docs-json`)).json()) as OpenApiDocument;
     operations = operationsOf(doc);
@@ -205,6 +252,25 @@ describe('property-based bad input on every endpoint', () => {
 
   it('should answer junk query strings without a 5xx', () => runCategory('query'), 300_000);
 
+  it('should answer dates across the representable range as the period rule says: 200, or 400 naming the field', async () => {
+    const kinds = DATED_BODIES.map((k) => ({ ...k, headers: k.path.startsWith('/api/ui/') ? { authorization: `Bearer ${adminToken}` } : serviceHeaders() }));
+    const cases = fc.tuple(fc.constantFrom(...kinds), periodBounds);
+    await fc.assert(
+      fc.asyncProperty(cases, async ([kind, [begin, end]]) => {
+        const [beginField, endField] = kind.fields;
+        const omitBegin = begin === undefined && !kind.beginRequired;
+        const body = { ...kind.extra, ...(omitBegin ? {} : { [beginField]: (begin ?? end).text }), [endField]: end.text };
+        const answer = await send(api.url, { method: 'POST', path: kind.path, headers: { ...kind.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }, DEADLINE_MS);
+        const expected = expectedForPeriod(kind, omitBegin ? undefined : (begin ?? end), end);
+        const got = `${kind.name} ${JSON.stringify(body)}: ${answer.status || answer.error} ${answer.text.slice(0, 200)}`;
+        if (answer.status !== expected.status) throw new Error(`expected ${expected.status}${expected.field ? ` naming ${expected.field}` : ''}, got ${got}`);
+        if (expected.field && !(JSON.parse(answer.text) as { message: string }).message.includes(`${expected.field}:`)) throw new Error(`400 should name ${expected.field}: ${got}`);
+      }),
+      { numRuns: 600, seed: SEED, endOnFailure: true },
+    );
+    expect(api.child.exitCode).toBeNull();
+  }, 300_000);
+
   it('should have sent more than 10,000 generated requests and left InfluxDB and the users unchanged', async () => {
     const total = Object.values(cases).reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThanOrEqual(10_000);
@@ -212,4 +278,63 @@ describe('property-based bad input on every endpoint', () => {
     expect(await usersSnapshot(api.url, adminToken)).toEqual(usersBefore);
     expect(api.child.exitCode).toBeNull();
   });
+});
+
+
+/** A tag value in line protocol: comma, equals sign and space escaped; tab and CR written as they are. */
+function tagValue(v: string): string {
+  return v.replace(/[, =]/g, (c) => `\\${c}`);
+}
+
+describe('pod and namespace names that start like a spreadsheet formula', () => {
+  let influx: InfluxHandle;
+  let api: OwnApi;
+  const database = 'formula-names';
+  const STEP_MS = 60_000;
+  /** Each case writes and reads an hour of its own. */
+  let hour = Date.UTC(2018, 0, 1);
+
+  beforeAll(async () => {
+    influx = await startInfluxDb();
+    const r = await fetch(`${influx.url}/query`, { method: 'POST', body: new URLSearchParams({ q: `CREATE DATABASE "${database}"` }) });
+    expect(r.ok).toBe(true);
+    api = await startOwnApi(influx.port, { INFLUXDB_DB: database, HEAVY_REQUESTS_PER_MINUTE: '0', METRICS_RESOLUTION_SECONDS: '60' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await api?.stop();
+    await influx?.stop();
+  });
+
+  const pods = fc.uniqueArray(fc.record({ namespace: formulaName, pod: formulaName }), { minLength: 1, maxLength: 3, selector: (p) => `${p.namespace}\u0000${p.pod}` });
+
+  it('should never start a cell of the usage CSV with a formula character, and keep the names as they are in JSON', async () => {
+    await fc.assert(
+      fc.asyncProperty(pods, async (written) => {
+        const from = (hour += 3_600_000);
+        const lines = written.flatMap(({ namespace, pod }) =>
+          [1, 2, 3].map((i) => `cpu/usage_rate,namespace_name=${tagValue(namespace)},pod_name=${tagValue(pod)},type=pod value=250i ${(from + i * STEP_MS) / 1000}`),
+        );
+        const w = await fetch(`${influx.url}/write?db=${database}&precision=s`, { method: 'POST', body: lines.join('\n') });
+        if (w.status !== 204) throw new Error(`write ${JSON.stringify(written)}: ${w.status} ${await w.text()}`);
+        const period = { from: new Date(from).toISOString(), to: new Date(from + 10 * STEP_MS).toISOString() };
+        const headers = { ...serviceHeaders(), 'content-type': 'application/json' };
+        for (const groupBy of ['pod', 'namespace'] as const) {
+          const csv = await send(api.url, { method: 'POST', path: '/api/usage', headers: { ...headers, accept: 'text/csv' }, body: JSON.stringify({ ...period, groupBy }) }, DEADLINE_MS);
+          if (csv.status !== 200) throw new Error(`CSV by ${groupBy}: ${csv.status} ${csv.text.slice(0, 200)}`);
+          const records = parseCsv(csv.text) as string[][];
+          const cell = records.flat().find((c) => FORMULA_START.test(c));
+          if (cell !== undefined) throw new Error(`CSV by ${groupBy} of ${JSON.stringify(written)} has a cell starting a formula: ${JSON.stringify(cell)}`);
+          const names = records.slice(1).map((r) => (groupBy === 'pod' ? `${r[2]}/${r[3]}` : String(r[2])));
+          const shown = (name: string) => (FORMULA_START.test(name) ? `'${name}` : name);
+          const expected = [...new Set(written.map((p) => (groupBy === 'pod' ? `${shown(p.namespace)}/${shown(p.pod)}` : shown(p.namespace))))];
+          if (JSON.stringify([...names].sort()) !== JSON.stringify(expected.sort())) throw new Error(`CSV by ${groupBy}: rows ${JSON.stringify(names)}, expected ${JSON.stringify(expected)}`);
+        }
+        const json = await send(api.url, { method: 'POST', path: '/api/usage', headers, body: JSON.stringify({ ...period, groupBy: 'pod' }) }, DEADLINE_MS);
+        const rows = (JSON.parse(json.text) as { rows: { namespace_name: string; pod_name: string }[] }).rows.map((r) => `${r.namespace_name}\u0000${r.pod_name}`);
+        if (JSON.stringify(rows.sort()) !== JSON.stringify(written.map((p) => `${p.namespace}\u0000${p.pod}`).sort())) throw new Error(`JSON rows ${JSON.stringify(rows)}`);
+      }),
+      { numRuns: 60, seed: SEED, endOnFailure: true },
+    );
+  }, 300_000);
 });

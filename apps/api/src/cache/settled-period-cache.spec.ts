@@ -120,4 +120,20 @@ describe('SettledPeriodCache', () => {
     expect(a.calls()).toBe(2);
     expect(cache.stats()).toMatchObject({ entries: 0, hits: 0, misses: 2 });
   });
+
+  it('should say it holds an answer while it is kept fresh or being computed, never for unsettled periods', async () => {
+    const clock = { now: 100 * HOUR };
+    const cache = cacheAt(clock);
+    const settled = clock.now - 2 * HOUR;
+    expect(cache.holds('k', settled)).toBe(false);
+    let finish!: () => void;
+    const pending = cache.get('k', settled, () => new Promise((r) => (finish = () => r({ pods: [] }))), weigh);
+    expect(cache.holds('k', settled)).toBe(true);
+    finish();
+    await pending;
+    expect(cache.holds('k', settled)).toBe(true);
+    expect(cache.holds('k', clock.now)).toBe(false);
+    clock.now += 10 * 60_000 + 1;
+    expect(cache.holds('k', settled)).toBe(false);
+  });
 });

@@ -84,6 +84,14 @@ export class SettledPeriodCache<T> {
     return structuredClone(await pending);
   }
 
+  /** Whether `get` would answer without computing: a fresh entry, or the same answer being computed. */
+  holds(key: string, readUntilMs: number): boolean {
+    const now = this.now();
+    if (readUntilMs > now - this.options.settleMs) return false;
+    const hit = this.entries.get(key);
+    return (hit !== undefined && hit.expiresAt > now) || this.inFlight.has(key);
+  }
+
   stats(): CacheStats {
     return { ...this.counters, entries: this.entries.size, weight: this.totalWeight };
   }

@@ -22,3 +22,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ API_USERNAME: 'billing' })).toThrow('API_PASSWORD is required');
   });
 });
+
+describe('loadConfig: heavy-request limits', () => {
+  it('should let a caller run 6 heavy requests at once and start 600 a minute by default', () => {
+    expect(loadConfig(REQUIRED).heavyRequests).toEqual({ perCaller: 6, perMinute: 600 });
+  });
+
+  it('should read both limits, 0 per minute turning the rate limit off', () => {
+    expect(loadConfig({ ...REQUIRED, HEAVY_REQUESTS_PER_CALLER: '2', HEAVY_REQUESTS_PER_MINUTE: '0' }).heavyRequests).toEqual({ perCaller: 2, perMinute: 0 });
+  });
+
+  it('should refuse a limit that is not a count, or no concurrency at all, naming the variable', () => {
+    expect(() => loadConfig({ ...REQUIRED, HEAVY_REQUESTS_PER_CALLER: '0' })).toThrow(new ConfigError('HEAVY_REQUESTS_PER_CALLER must be between 1 and 10000, got 0'));
+    expect(() => loadConfig({ ...REQUIRED, HEAVY_REQUESTS_PER_CALLER: 'four' })).toThrow('HEAVY_REQUESTS_PER_CALLER must be an integer between 1 and 10000, got "four"');
+    expect(() => loadConfig({ ...REQUIRED, HEAVY_REQUESTS_PER_MINUTE: '-5' })).toThrow('HEAVY_REQUESTS_PER_MINUTE must be an integer between 0 and 1000000, got "-5"');
+  });
+});

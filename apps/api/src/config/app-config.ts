@@ -50,6 +50,13 @@ export interface AppConfig {
     /** Answers kept per cache; 0 turns caching off. */
     maxEntries: number;
   };
+  /** Per-caller limits on requests that read InfluxDB at length (aggregations, usage reports, charts); in memory, per replica. */
+  heavyRequests: {
+    /** At most this many of one caller's run at once. */
+    perCaller: number;
+    /** At most this many of one caller's start per minute; 0 = no rate limit. */
+    perMinute: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -166,6 +173,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ttlMs: durationSeconds(env, 'CACHE_TTL', 600) * 1000,
       maxEntries: int(env, 'CACHE_MAX_ENTRIES', 256, 0, 100_000),
     },
+    heavyRequests: heavyRequestLimits(env),
+  };
+}
+
+/**
+ * One caller (the service credential, or one dashboard user) may not occupy InfluxDB alone. The
+ * dashboard's overview asks for 4 charts at once: 6 leaves room for a second tab.
+ */
+function heavyRequestLimits(env: Env): AppConfig['heavyRequests'] {
+  return {
+    perCaller: int(env, 'HEAVY_REQUESTS_PER_CALLER', 6, 1, 10_000),
+    perMinute: int(env, 'HEAVY_REQUESTS_PER_MINUTE', 600, 0, 1_000_000),
   };
 }
 

@@ -30,13 +30,13 @@ export class MetricQueryDto {
   agg?: string;
 
   /** Inclusive start: ISO-8601 date (00:00 UTC) or date-time (UTC unless an offset is given). Default: 60 minutes before now. */
-  @ApiPropertyOptional({ example: '2017-12-01', description: 'Inclusive start (ISO-8601 date or date-time, UTC). Default: now − 60 min.' })
+  @ApiPropertyOptional({ example: '2017-12-01', description: 'Inclusive start (ISO-8601 date or date-time, UTC), from 1970-01-01 to 2262-01-01. Default: now − 60 min.' })
   @IsOptional()
   @IsIsoTime()
   timeBeginInterval?: string;
 
   /** Exclusive end. Default: now. */
-  @ApiPropertyOptional({ example: '2017-12-31', description: 'Exclusive end (ISO-8601 date or date-time, UTC). Default: now.' })
+  @ApiPropertyOptional({ example: '2017-12-31', description: 'Exclusive end (ISO-8601 date or date-time, UTC), up to 2262-01-01. Default: now. An aggregation covers at most 366 days.' })
   @IsOptional()
   @IsIsoTime()
   timeEndInterval?: string;

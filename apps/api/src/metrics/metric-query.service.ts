@@ -5,8 +5,9 @@ import { AGGREGATIONS, AggregationKind, MetricQueryResponse } from '@kube-monito
 import { AccessScope, assertNamespaceAllowed } from '../access/access-scope';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
+import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
 import { MetricQueryDto } from './metric-query.dto';
-import { resolvePeriod } from './period';
+import { MAX_PERIOD_DAYS, resolvePeriod } from './period';
 import { RawQueryService } from './raw-query.service';
 
 export const EMPTY_SET = { code: 200 as const, message: 'Query returns empty set' as const };
@@ -19,19 +20,22 @@ export class MetricQueryService {
     private readonly sources: MetricSourceResolver,
     private readonly raw: RawQueryService,
     private readonly aggregation: AggregationService,
+    private readonly limiter: HeavyRequestLimiter,
   ) {}
 
   async run(metric: string, body: MetricQueryDto, scope: AccessScope): Promise<MetricQueryResponse> {
     const { definition, source } = await this.sources.resolve(metric);
-    const period = resolvePeriod(body.timeBeginInterval, body.timeEndInterval, DEFAULT_SPAN_MS);
-    const namespace = body.namespace ?? 'default';
     const agg = (AGGREGATIONS as readonly string[]).includes(body.agg ?? '') ? (body.agg as AggregationKind) : undefined;
+    const namespace = body.namespace ?? 'default';
+    // A namespace the caller may not read is refused whatever the period.
+    if (!agg || agg === 'pod-by-namespace') assertNamespaceAllowed(scope, namespace);
+    // Raw points are bounded by `limit`; an aggregation reads every sample of its period.
+    const period = resolvePeriod(body.timeBeginInterval, body.timeEndInterval, { defaultSpanMs: DEFAULT_SPAN_MS, maxDays: agg ? MAX_PERIOD_DAYS : undefined });
     if (!agg) {
-      assertNamespaceAllowed(scope, namespace);
       const points = await this.raw.query(source, namespace, period, body.limit ?? 100);
       return points.length ? points : EMPTY_SET;
     }
-    const rows = await this.aggregation.aggregate(agg, definition, source, period, scope, namespace);
+    const rows = await this.limiter.run(scope, (admit) => this.aggregation.aggregate(agg, definition, source, period, scope, namespace, admit));
     return rows.length ? rows : EMPTY_SET;
   }
 }

@@ -11,6 +11,7 @@ import {
   ApiParam,
   ApiResponse,
   ApiServiceUnavailableResponse,
+  ApiTooManyRequestsResponse,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -22,6 +23,7 @@ import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
 import { UserAuth } from '../auth/user-auth.decorator';
 import { ServiceAuth } from '../decorators/service-auth.decorator';
+import { HEAVY_REQUEST_LIMIT_DOC } from '../limits/heavy-request-limiter';
 import { ApiErrorDto, EmptySetDto } from '../openapi/api-error.dto';
 import { metricFromPath } from './metric-path';
 import { AggregationRowDto, MetricQueryDto, RawPointDto } from './metric-query.dto';
@@ -56,12 +58,13 @@ export abstract class MetricQueryEndpoints {
       ],
     },
   })
-  @ApiBadRequestResponse({ description: 'Invalid body; the message names the field', type: ApiErrorDto })
+  @ApiBadRequestResponse({ description: 'Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, or an aggregation over 366 days', type: ApiErrorDto })
   @ApiForbiddenResponse({ description: 'Namespace outside the caller\'s scope (/api/ui only)', type: ApiErrorDto })
   @ApiNotFoundResponse({ description: 'Unknown metric', type: ApiErrorDto })
   @ApiResponse({ status: 405, description: 'Any method but POST (`Allow: POST`)', type: ApiErrorDto })
   @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
   @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
+  @ApiTooManyRequestsResponse({ description: HEAVY_REQUEST_LIMIT_DOC, type: ApiErrorDto })
   @ApiGatewayTimeoutResponse({ description: 'InfluxDB did not answer within the timeout', type: ApiErrorDto })
   queryMetric(@Req() req: FastifyRequest, @Body() body: MetricQueryDto, @RequestScope() scope: AccessScope): Promise<MetricQueryResponse> {
     return this.metricQuery.run(metricFromPath(req, this.mount), body, scope);

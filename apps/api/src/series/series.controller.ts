@@ -11,6 +11,7 @@ import {
   ApiParam,
   ApiResponse,
   ApiServiceUnavailableResponse,
+  ApiTooManyRequestsResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
@@ -21,6 +22,7 @@ import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
 import { UserAuth } from '../auth/user-auth.decorator';
 import { ServiceAuth } from '../decorators/service-auth.decorator';
+import { HEAVY_REQUEST_LIMIT_DOC } from '../limits/heavy-request-limiter';
 import { metricFromPath } from '../metrics/metric-path';
 import { ApiErrorDto } from '../openapi/api-error.dto';
 import { SeriesRequestDto, SeriesResponseDto } from './series.dto';
@@ -54,12 +56,13 @@ export abstract class SeriesEndpoints {
     },
   })
   @ApiOkResponse({ type: SeriesResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body (the message names the field), or a step giving more than 10000 points', type: ApiErrorDto })
+  @ApiBadRequestResponse({ description: 'Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, a period over 366 days, or a step giving more than 10000 points', type: ApiErrorDto })
   @ApiForbiddenResponse({ description: "Namespace outside the caller's scope (/api/ui only)", type: ApiErrorDto })
   @ApiNotFoundResponse({ description: 'Unknown metric', type: ApiErrorDto })
   @ApiResponse({ status: 405, description: 'Any method but POST (`Allow: POST`)', type: ApiErrorDto })
   @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
   @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
+  @ApiTooManyRequestsResponse({ description: HEAVY_REQUEST_LIMIT_DOC, type: ApiErrorDto })
   @ApiGatewayTimeoutResponse({ description: 'InfluxDB did not answer within the timeout', type: ApiErrorDto })
   metricSeries(@Req() req: FastifyRequest, @Body() body: SeriesRequestDto, @RequestScope() scope: AccessScope): Promise<SeriesResponse> {
     return this.seriesService.series(metricFromPath(req, this.mount ? `${this.mount}/series` : 'series'), body, scope);

@@ -14,12 +14,12 @@ export const MAX_STEP_SECONDS = 366 * 86_400;
 
 /** Body of `POST /api/series/{metric}`; every field optional. */
 export class SeriesRequestDto implements SeriesRequest {
-  @ApiPropertyOptional({ example: '2017-12-01T00:00:00Z', description: 'Inclusive start (ISO-8601 date or date-time, UTC). Default: 60 minutes before `to`.' })
+  @ApiPropertyOptional({ example: '2017-12-01T00:00:00Z', description: 'Inclusive start (ISO-8601 date or date-time, UTC), from 1970-01-01 to 2262-01-01. Default: 60 minutes before `to`.' })
   @IsOptional()
   @IsIsoTime()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2017-12-02T00:00:00Z', description: 'Exclusive end. Default: now.' })
+  @ApiPropertyOptional({ example: '2017-12-02T00:00:00Z', description: 'Exclusive end, up to 2262-01-01, at most 366 days after `from`. Default: now.' })
   @IsOptional()
   @IsIsoTime()
   to?: string;

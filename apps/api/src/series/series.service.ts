@@ -16,12 +16,12 @@ import { namespaceFilterFor } from '../aggregation/aggregation.service';
 import { PodUsageService } from '../aggregation/pod-usage.service';
 import { InfluxConnection } from '../influx/influx-connection';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
-import { Period, resolvePeriod } from '../metrics/period';
+import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
+import { MAX_PERIOD_DAYS, Period, resolvePeriod } from '../metrics/period';
 import { chooseChartStepSeconds, MAX_REQUESTED_POINTS, pointsFor } from './chart-step';
 import { SeriesRequestDto } from './series.dto';
 
 const DEFAULT_SPAN_MS = 60 * 60_000;
-const MAX_PERIOD_DAYS = 366;
 /** Lines in one answer; more is not a readable chart. */
 export const MAX_SERIES = 500;
 
@@ -35,13 +35,13 @@ export class SeriesService {
     private readonly sources: MetricSourceResolver,
     private readonly podUsage: PodUsageService,
     private readonly influx: InfluxConnection,
+    private readonly limiter: HeavyRequestLimiter,
   ) {}
 
   async series(metric: string, body: SeriesRequestDto, scope: AccessScope): Promise<SeriesResponse> {
     const { definition, source } = await this.sources.resolve(metric);
-    const period = resolvePeriod(body.from, body.to, DEFAULT_SPAN_MS, { begin: 'from', end: 'to' });
+    const period = resolvePeriod(body.from, body.to, { defaultSpanMs: DEFAULT_SPAN_MS, fields: { begin: 'from', end: 'to' }, maxDays: MAX_PERIOD_DAYS });
     const periodMs = period.to.getTime() - period.from.getTime();
-    if (periodMs > MAX_PERIOD_DAYS * 86_400_000) throw new BadRequestException(`to: a chart may cover at most ${MAX_PERIOD_DAYS} days`);
     const groupBy = body.groupBy ?? 'namespace';
     const filter = namespaceFilterFor(scope, { namespace: body.namespace, includeSystem: body.includeSystem });
     const sampleStepMs = await this.podUsage.stepMs(source, period);
@@ -62,44 +62,48 @@ export class SeriesService {
     };
     const level = levelFor(definition, source, groupBy, scope);
     if (!level) return base;
-    const selection = level === 'counted' ? await this.podUsage.containerSelectionFromIndex(source, filter, period.from, period.to) : undefined;
-    // The nodes' own series carry no namespace: a namespace filter would select nothing.
-    const ns: NamespaceFilter = level === 'node' ? {} : filter;
-    const query = chartSeriesQuery({
-      source,
-      ns,
-      from: period.from,
-      to: period.to,
-      widthS: stepS,
-      sampleStepMs,
-      grouping: groupBy,
-      level,
-      selection,
-      kind: definition.kind,
-      maxSeries: MAX_SERIES + 1,
+    // A chart always reads InfluxDB: it counts against the caller's heavy requests.
+    return this.limiter.run(scope, async (admit) => {
+      await admit();
+      const selection = level === 'counted' ? await this.podUsage.containerSelectionFromIndex(source, filter, period.from, period.to) : undefined;
+      // The nodes' own series carry no namespace: a namespace filter would select nothing.
+      const ns: NamespaceFilter = level === 'node' ? {} : filter;
+      const query = chartSeriesQuery({
+        source,
+        ns,
+        from: period.from,
+        to: period.to,
+        widthS: stepS,
+        sampleStepMs,
+        grouping: groupBy,
+        level,
+        selection,
+        kind: definition.kind,
+        maxSeries: MAX_SERIES + 1,
+      });
+      const lines: SeriesLine[] = [];
+      const layout = chartBucketLayout(period.from, period.to, stepS, sampleStepMs);
+      for await (const piece of this.influx.client.stream(query)) {
+        const key = keyOf(piece.tags ?? {}, source, groupBy);
+        const id = JSON.stringify(key);
+        let line = lines[lines.length - 1];
+        if (!line || JSON.stringify(line.key) !== id) {
+          line = { key, label: Object.values(key).join('/'), points: emptyPoints(period, stepS, points) };
+          lines.push(line);
+        }
+        for (const row of piece.values) {
+          const v = row[1];
+          if (v === null || v === undefined) continue;
+          const i = Math.round((Number(row[0]) - period.from.getTime() - layout.halfMs) / (stepS * 1000));
+          const point = line.points[i];
+          if (!point) continue;
+          point[1] = valueOf(Number(v) * source.scale, definition, i, period, stepS, sampleStepMs);
+        }
+      }
+      const truncated = lines.length > MAX_SERIES;
+      const series = lines.slice(0, MAX_SERIES).sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+      return truncated ? { ...base, series, truncated } : { ...base, series };
     });
-    const lines: SeriesLine[] = [];
-    const layout = chartBucketLayout(period.from, period.to, stepS, sampleStepMs);
-    for await (const piece of this.influx.client.stream(query)) {
-      const key = keyOf(piece.tags ?? {}, source, groupBy);
-      const id = JSON.stringify(key);
-      let line = lines[lines.length - 1];
-      if (!line || JSON.stringify(line.key) !== id) {
-        line = { key, label: Object.values(key).join('/'), points: emptyPoints(period, stepS, points) };
-        lines.push(line);
-      }
-      for (const row of piece.values) {
-        const v = row[1];
-        if (v === null || v === undefined) continue;
-        const i = Math.round((Number(row[0]) - period.from.getTime() - layout.halfMs) / (stepS * 1000));
-        const point = line.points[i];
-        if (!point) continue;
-        point[1] = valueOf(Number(v) * source.scale, definition, i, period, stepS, sampleStepMs);
-      }
-    }
-    const truncated = lines.length > MAX_SERIES;
-    const series = lines.slice(0, MAX_SERIES).sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
-    return truncated ? { ...base, series, truncated } : { ...base, series };
   }
 }
 

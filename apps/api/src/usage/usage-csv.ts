@@ -1,6 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
-
 import { UsageFigures, UsageReport, UsageReportRow } from '@kube-monitoring/contract';
+
+import { CsvCell, spreadsheetCsv } from '../csv/spreadsheet-csv';
 
 /** Figure columns in order, each named with its unit. */
 export const USAGE_CSV_FIGURES: readonly { column: string; figure: keyof UsageFigures }[] = [
@@ -19,31 +19,24 @@ export const USAGE_CSV_FIGURES: readonly { column: string; figure: keyof UsageFi
 /**
  * The report as RFC 4180 CSV: a header row, then one row per group (no totals row, so a column sum in
  * a spreadsheet or a finance import never counts anything twice). CRLF line ends, fields quoted when
- * they hold a comma, a quote or a line break; plain decimals, never exponents.
+ * they hold a comma, a quote or a line break; plain decimals, never exponents; a name that starts
+ * like a formula is written as text.
  */
 export function usageReportCsv(report: UsageReport): string {
   const byPod = report.groupBy === 'pod';
   const header = ['period_from_utc', 'period_to_utc', 'namespace', ...(byPod ? ['pod'] : ['pods']), ...USAGE_CSV_FIGURES.map((c) => c.column)];
-  const rows = report.rows.map((row: UsageReportRow) => [
+  const rows = report.rows.map((row: UsageReportRow): CsvCell[] => [
     report.from,
     report.to,
     row.namespace_name,
-    byPod ? (row.pod_name ?? '') : String(row.pods ?? 0),
-    ...USAGE_CSV_FIGURES.map((c) => decimal(row[c.figure])),
+    byPod ? (row.pod_name ?? '') : (row.pods ?? 0),
+    ...USAGE_CSV_FIGURES.map((c) => row[c.figure]),
   ]);
-  return stringify([header, ...rows], { record_delimiter: 'windows' });
+  return spreadsheetCsv([header, ...rows]);
 }
 
 /** File name for `Content-Disposition`: `usage-by-namespace-2017-12-01T00-00-00Z-2018-01-01T00-00-00Z.csv`. */
 export function usageCsvFileName(report: UsageReport): string {
   const stamp = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
   return `usage-by-${report.groupBy}-${stamp(report.from)}-${stamp(report.to)}.csv`;
-}
-
-/** A number as a plain decimal with at most 6 fraction digits (1e-7 would confuse some importers). */
-export function decimal(value: number): string {
-  if (!Number.isFinite(value)) return '0';
-  const fixed = value.toFixed(6);
-  const trimmed = fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
-  return trimmed === '-0' ? '0' : trimmed;
 }

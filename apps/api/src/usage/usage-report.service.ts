@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 import { SeriesFigures } from '@kube-monitoring/accounting';
 import { BYTES_PER_GIB, UsageFigures, UsageGroupBy, UsageReport, UsageReportRow } from '@kube-monitoring/contract';
@@ -7,12 +7,9 @@ import { AccessScope } from '../access/access-scope';
 import { namespaceFilterFor, round } from '../aggregation/aggregation.service';
 import { MetricUsage, PodUsageService } from '../aggregation/pod-usage.service';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
-import { Period, resolvePeriod } from '../metrics/period';
+import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
+import { MAX_PERIOD_DAYS, Period, resolvePeriod } from '../metrics/period';
 import { UsageReportRequestDto } from './usage.dto';
-
-/** Longest period one report may cover. */
-export const MAX_REPORT_DAYS = 366;
-const DAY_MS = 86_400_000;
 
 /** The three billed quantities: where they are read and how a stored value becomes the billed unit. */
 export const REPORT_METRICS = [
@@ -50,21 +47,21 @@ export class UsageReportService {
   constructor(
     private readonly sources: MetricSourceResolver,
     private readonly podUsage: PodUsageService,
+    private readonly limiter: HeavyRequestLimiter,
   ) {}
 
   async report(body: UsageReportRequestDto, scope: AccessScope, now: Date = new Date()): Promise<UsageReport> {
-    const period = resolvePeriod(body.from, body.to, 0, { begin: 'from', end: 'to' });
-    if (period.to.getTime() - period.from.getTime() > MAX_REPORT_DAYS * DAY_MS) {
-      throw new BadRequestException(`to: the period may cover at most ${MAX_REPORT_DAYS} days; ask for several reports`);
-    }
+    const period = resolvePeriod(body.from, body.to, { defaultSpanMs: 0, fields: { begin: 'from', end: 'to' }, maxDays: MAX_PERIOD_DAYS });
     const groupBy: UsageGroupBy = body.groupBy ?? 'namespace';
     const filter = namespaceFilterFor(scope, { namespaces: body.namespaces, includeSystem: body.includeSystem });
-    const usages = await Promise.all(
-      REPORT_METRICS.map(async (m) => {
-        const { source } = await this.sources.resolve(m.metric);
-        const stepMs = await this.podUsage.stepMs(source, period);
-        return this.podUsage.usage(source, period, filter, stepMs, { namespaces: groupBy === 'namespace', total: true });
-      }),
+    const usages = await this.limiter.run(scope, (admit) =>
+      Promise.all(
+        REPORT_METRICS.map(async (m) => {
+          const { source } = await this.sources.resolve(m.metric);
+          const stepMs = await this.podUsage.stepMs(source, period);
+          return this.podUsage.usage(source, period, filter, stepMs, { namespaces: groupBy === 'namespace', total: true, admit });
+        }),
+      ),
     );
     return buildUsageReport(period, groupBy, usages, now);
   }

@@ -10,6 +10,7 @@ import {
   ApiOperation,
   ApiProduces,
   ApiServiceUnavailableResponse,
+  ApiTooManyRequestsResponse,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -21,6 +22,7 @@ import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
 import { UserAuth } from '../auth/user-auth.decorator';
 import { ServiceAuth } from '../decorators/service-auth.decorator';
+import { HEAVY_REQUEST_LIMIT_DOC } from '../limits/heavy-request-limiter';
 import { ApiErrorDto } from '../openapi/api-error.dto';
 import { reportFormatFor } from './response-format';
 import { usageCsvFileName, usageReportCsv } from './usage-csv';
@@ -95,10 +97,11 @@ export abstract class UsageEndpoints {
       'text/csv': { schema: { type: 'string' }, example: CSV_EXAMPLE },
     },
   })
-  @ApiBadRequestResponse({ description: 'Invalid body (the message names the field), `to` not after `from`, or a period over 366 days', type: ApiErrorDto })
+  @ApiBadRequestResponse({ description: 'Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, `to` not after `from`, or a period over 366 days', type: ApiErrorDto })
   @ApiForbiddenResponse({ description: "A namespace outside the caller's scope (/api/ui only)", type: ApiErrorDto })
   @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
   @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
+  @ApiTooManyRequestsResponse({ description: HEAVY_REQUEST_LIMIT_DOC, type: ApiErrorDto })
   @ApiGatewayTimeoutResponse({ description: 'InfluxDB did not answer within the timeout', type: ApiErrorDto })
   async usageReport(
     @Body() body: UsageReportRequestDto,

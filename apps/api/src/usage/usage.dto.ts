@@ -21,7 +21,7 @@ export function toBoolean({ value }: { value: unknown }): unknown {
 export class UsageReportRequestDto implements UsageReportRequest {
   @ApiProperty({
     example: '2017-12-01',
-    description: 'Inclusive start of the period: ISO-8601 date (00:00 UTC that day) or date-time (UTC unless an offset is given).',
+    description: 'Inclusive start of the period: ISO-8601 date (00:00 UTC that day) or date-time (UTC unless an offset is given), from 1970-01-01 to 2262-01-01.',
   })
   @IsDefined({ message: 'from: is required (inclusive start, e.g. 2017-12-01)' })
   @IsIsoTime()

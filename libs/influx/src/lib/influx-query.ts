@@ -39,7 +39,17 @@ export interface InfluxSeries {
   partial?: boolean;
 }
 
-/** RFC 3339 text for a time bound; InfluxQL compares `time` with string literals in this form. */
+/**
+ * InfluxDB keeps time as int64 nanoseconds since 1970 (1677-09-21T00:12:43Z to 2262-04-11T23:47:16Z);
+ * a literal outside is a query error. These bounds stay a day inside, for InfluxDB's own arithmetic.
+ */
+export const INFLUX_TIME_RANGE = { earliest: new Date('1677-09-22T00:00:00Z'), latest: new Date('2262-04-10T00:00:00Z') } as const;
+
+/**
+ * RFC 3339 text for a time bound; InfluxQL compares `time` with string literals in this form. A read
+ * margin or a bucket offset past InfluxDB's range is clamped to it: no sample can lie beyond.
+ */
 export function timeParam(date: Date): string {
-  return date.toISOString();
+  const t = Math.min(Math.max(date.getTime(), INFLUX_TIME_RANGE.earliest.getTime()), INFLUX_TIME_RANGE.latest.getTime());
+  return new Date(t).toISOString();
 }
