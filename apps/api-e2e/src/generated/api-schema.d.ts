@@ -21,6 +21,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out: revoke every token of this user
+         * @description Revokes the token sent and every other token issued to the same user until now (all of their sessions, on every device); a new login issues a working token again. Password, role and namespace changes revoke the same way.
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/me": {
         parameters: {
             query?: never;
@@ -928,6 +948,42 @@ export interface operations {
             };
         };
     };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Logged out: the tokens issued so far are refused from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description `User database unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -945,7 +1001,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserViewDto"];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1168,7 +1224,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1432,7 +1488,7 @@ export interface operations {
                     "text/csv": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1614,7 +1670,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1788,7 +1844,7 @@ export interface operations {
                     "application/json": components["schemas"]["MetricInfoDto"][];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1834,7 +1890,7 @@ export interface operations {
                     "application/json": components["schemas"]["NamespacesResponseDto"];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1880,7 +1936,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserViewDto"][];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1939,7 +1995,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1996,7 +2052,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2076,7 +2132,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -57,7 +57,7 @@ describe.each(BACKENDS)('login, JWT and users API on %s', (kind) => {
       });
       const [header, payload] = res.body.accessToken.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
       expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
-      expect(payload).toMatchObject({ sub: 'lab', role: 'viewer', ns: ['lab-a', 'lab-b'] });
+      expect(payload).toMatchObject({ sub: expect.stringMatching(/^\d+$/), ver: 0, role: 'viewer', ns: ['lab-a', 'lab-b'] });
       expect(payload.exp - payload.iat).toBe(8 * 3600);
     });
 
@@ -130,7 +130,7 @@ describe.each(BACKENDS)('login, JWT and users API on %s', (kind) => {
     });
 
     const now = () => Math.floor(Date.now() / 1000);
-    const claims = () => ({ sub: 'root', role: 'admin', ns: [], iat: now(), exp: now() + 600 });
+    const claims = () => ({ sub: '1', ver: 0, role: 'admin', ns: [], iat: now(), exp: now() + 600 });
 
     it.each([
       ['alg none, no signature', () => handMadeToken({ alg: 'none', typ: 'JWT' }, claims())],
@@ -152,21 +152,23 @@ describe.each(BACKENDS)('login, JWT and users API on %s', (kind) => {
     });
 
     it('should refuse an expired token', async () => {
-      const expired = sign({ sub: 'root', role: 'admin', ns: [], iat: now() - 120, exp: now() - 60 }, JWT_SECRET, { algorithm: 'HS256' });
+      const expired = sign({ sub: '1', ver: 0, role: 'admin', ns: [], iat: now() - 120, exp: now() - 60 }, JWT_SECRET, { algorithm: 'HS256' });
       const res = await call(t.app, 'GET', '/api/auth/me', { token: expired });
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ code: 401, message: 'Token expired: log in again' });
     });
 
-    it('should refuse the token of a user deleted since, and apply a demotion at once', async () => {
+    it('should refuse the token of a user deleted since, and end it at once on a demotion', async () => {
       await t.users.create({ username: 'temp', email: 'temp@example.org', password: VIEWER_PASSWORD, role: 'admin' });
       const token = await tokenFor(t.app, 'temp', VIEWER_PASSWORD);
       expect((await call(t.app, 'GET', '/api/users', { token })).status).toBe(200);
       await t.users.update('temp', { role: 'viewer', namespaces: ['lab-c'] });
-      expect((await call(t.app, 'GET', '/api/users', { token })).status).toBe(403);
-      expect((await call(t.app, 'GET', '/api/ui/probe/namespaces', { token })).body).toEqual(['lab-c']);
+      expect((await call(t.app, 'GET', '/api/users', { token })).status).toBe(401);
+      const fresh = await tokenFor(t.app, 'temp', VIEWER_PASSWORD);
+      expect((await call(t.app, 'GET', '/api/users', { token: fresh })).status).toBe(403);
+      expect((await call(t.app, 'GET', '/api/ui/probe/namespaces', { token: fresh })).body).toEqual(['lab-c']);
       await t.users.delete('temp');
-      const gone = await call(t.app, 'GET', '/api/auth/me', { token });
+      const gone = await call(t.app, 'GET', '/api/auth/me', { token: fresh });
       expect(gone.status).toBe(401);
       expect(gone.body).toEqual({ code: 401, message: 'Invalid token: this user no longer exists' });
     });
@@ -290,6 +292,7 @@ describe.each(BACKENDS)('login, JWT and users API on %s', (kind) => {
     it('should say which operations use which scheme', () => {
       expect(security('/api/auth/login', 'post')).toEqual([]);
       expect(security('/api/auth/me', 'get')).toEqual([{ jwt: [] }]);
+      expect(security('/api/auth/logout', 'post')).toEqual([{ jwt: [] }]);
       for (const [path, method] of [
         ['/api/users', 'get'],
         ['/api/users', 'post'],

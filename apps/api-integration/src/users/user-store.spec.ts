@@ -36,10 +36,10 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
       const tables = await database.run((ds) => ds.createQueryRunner().getTables(['users']));
       expect(tables).toHaveLength(1);
       const columns = Object.fromEntries(tables[0].columns.map((c) => [c.name, c.type]));
-      expect(Object.keys(columns).sort()).toEqual(['created_at', 'email', 'id', 'namespaces', 'password_hash', 'role', 'updated_at', 'username']);
+      expect(Object.keys(columns).sort()).toEqual(['created_at', 'email', 'id', 'namespaces', 'password_hash', 'role', 'token_version', 'updated_at', 'username']);
       if (kind === 'postgres') expect(columns['created_at']).toBe('timestamp with time zone');
       const applied = await database.run((ds) => ds.query('SELECT name FROM typeorm_migrations'));
-      expect(applied).toEqual([{ name: 'CreateUsers1764000000000' }]);
+      expect(applied).toEqual([{ name: 'CreateUsers1764000000000' }, { name: 'AddUserTokenVersion1765000000000' }]);
     });
 
     it('should apply nothing more when started again on a migrated database', async () => {
@@ -48,7 +48,7 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
       await expect(again.start()).resolves.toBe(true);
       await again.close();
       expect(logged.filter((m) => m.startsWith('applied migration'))).toEqual([]);
-      expect(await database.run((ds) => ds.query('SELECT name FROM typeorm_migrations'))).toHaveLength(1);
+      expect(await database.run((ds) => ds.query('SELECT name FROM typeorm_migrations'))).toHaveLength(2);
     });
 
     it('should let the database itself refuse an unknown role', async () => {

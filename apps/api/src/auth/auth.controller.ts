@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
@@ -36,6 +37,20 @@ export class AuthController {
   @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'User database unavailable.' })
   login(@Body() body: LoginDto, @Ip() clientAddress: string): Promise<LoginResponse> {
     return this.auth.login(body.username, body.password, clientAddress);
+  }
+
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @UserAuth()
+  @ApiOperation({
+    summary: 'Log out: revoke every token of this user',
+    description:
+      'Revokes the token sent and every other token issued to the same user until now (all of their sessions, on every device); ' +
+      'a new login issues a working token again. Password, role and namespace changes revoke the same way.',
+  })
+  @ApiNoContentResponse({ description: 'Logged out: the tokens issued so far are refused from now on.' })
+  logout(@CurrentUser() user: AuthUser): Promise<void> {
+    return this.auth.logout(user);
   }
 
   @Get('me')

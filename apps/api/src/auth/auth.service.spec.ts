@@ -17,6 +17,7 @@ function storedUser(): UserEntity {
     passwordHash: 'scrypt$…',
     role: 'viewer',
     namespaces: ['lab-a'],
+    tokenVersion: 3,
     createdAt: new Date('2025-01-01T00:00:00Z'),
     updatedAt: new Date('2025-01-02T00:00:00Z'),
   };
@@ -42,9 +43,16 @@ describe(AuthService.name, () => {
     const res = await service.login('lab', 'Right-pass-01', '10.0.0.1');
     expect(res).toMatchObject({ tokenType: 'Bearer', expiresIn: 600, user: { username: 'lab', namespaces: ['lab-a'], createdAt: '2025-01-01T00:00:00.000Z' } });
     const claims = jwt.verify(res.accessToken, { algorithms: ['HS256'] });
-    expect(claims).toMatchObject({ sub: 'lab', role: 'viewer', ns: ['lab-a'] });
+    expect(claims).toMatchObject({ sub: '1', ver: 3, role: 'viewer', ns: ['lab-a'] });
     expect(claims.exp - claims.iat).toBe(600);
     expect(JSON.stringify(res.user)).not.toContain('scrypt');
+  });
+
+  it('should revoke the tokens of the account by id on logout', async () => {
+    const revokeTokens = jest.fn(async () => true);
+    const withRevoke = new AuthService({ revokeTokens } as unknown as UsersService, jwt, new LoginFailureLimiter(3, 60_000), { jwtExpiresInSeconds: 600 } as AppConfig);
+    await withRevoke.logout({ id: 1, username: 'lab', role: 'viewer', namespaces: [], tokenVersion: 3 });
+    expect(revokeTokens).toHaveBeenCalledWith(1);
   });
 
   it('should refuse a wrong password with 401 and log the username and address, not the password', async () => {

@@ -32,7 +32,7 @@ export class AuthService {
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
     this.failures.reset(username);
-    const payload: JwtPayload = { sub: user.username, role: user.role, ns: user.namespaces };
+    const payload: JwtPayload = { sub: String(user.id), ver: user.tokenVersion, role: user.role, ns: user.namespaces };
     const accessToken = await this.jwt.signAsync(payload);
     this.logger.log(`login of ${JSON.stringify(user.username)} from ${clientAddress}`);
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtExpiresInSeconds, user: toUserView(user) };
@@ -40,5 +40,14 @@ export class AuthService {
 
   me(user: AuthUser): Promise<UserView> {
     return this.users.get(user.username);
+  }
+
+  /**
+   * Revokes every token of the user, not only the one presented: tokens carry no id of their own, and
+   * the version check already runs on each request, so logout costs no deny-list.
+   */
+  async logout(user: AuthUser): Promise<void> {
+    await this.users.revokeTokens(user.id);
+    this.logger.log(`logout of ${JSON.stringify(user.username)}: every token issued before is revoked`);
   }
 }

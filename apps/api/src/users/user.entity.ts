@@ -28,6 +28,10 @@ export class UserEntity {
   @Column({ type: 'simple-json' })
   namespaces!: string[];
 
+  /** Raised to revoke every token issued before (they carry the version they were issued with). */
+  @Column({ name: 'token_version', type: 'integer', default: 0 })
+  tokenVersion!: number;
+
   // No explicit type: the migration makes these `timestamptz` on PostgreSQL and `datetime` (UTC text) on
   // SQLite, and TypeORM's per-driver defaults read and write both correctly.
   @CreateDateColumn({ name: 'created_at' })
