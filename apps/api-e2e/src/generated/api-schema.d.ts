@@ -346,7 +346,7 @@ export interface components {
              */
             role: "admin" | "viewer";
             /**
-             * @description Namespaces the user may see; empty = all namespaces.
+             * @description Namespaces the user may see: `["*"]` = all namespaces, `[]` = none.
              * @example [
              *       "lab-genomics"
              *     ]
@@ -842,8 +842,7 @@ export interface components {
              */
             role?: "admin" | "viewer";
             /**
-             * @description Namespaces the user may see (DNS-1123 labels); empty or absent = all namespaces. At most 500.
-             * @default []
+             * @description Namespaces the user may see: DNS-1123 names, `["*"]` for all namespaces (`*` stands alone), or `[]` for none. When a user is created without it: all namespaces for an admin, none for a viewer. At most 500.
              * @example [
              *       "lab-genomics",
              *       "course-ml"
@@ -871,8 +870,7 @@ export interface components {
              */
             role?: "admin" | "viewer";
             /**
-             * @description Namespaces the user may see (DNS-1123 labels); empty or absent = all namespaces. At most 500.
-             * @default []
+             * @description Namespaces the user may see: DNS-1123 names, `["*"]` for all namespaces (`*` stands alone), or `[]` for none. When a user is created without it: all namespaces for an admin, none for a viewer. At most 500.
              * @example [
              *       "lab-genomics",
              *       "course-ml"

@@ -38,7 +38,7 @@ describe.each(BACKENDS)('login, JWT and users API on %s', (kind) => {
     t = await createTestApp((await backend.freshStore()).env);
     await t.users.create({ username: 'root', email: 'root@example.org', password: ADMIN_PASSWORD, role: 'admin' });
     await t.users.create({ username: 'lab', email: 'lab@example.org', password: VIEWER_PASSWORD, namespaces: ['lab-a', 'lab-b'] });
-    await t.users.create({ username: 'everyone', email: 'everyone@example.org', password: VIEWER_PASSWORD });
+    await t.users.create({ username: 'everyone', email: 'everyone@example.org', password: VIEWER_PASSWORD, namespaces: ['*'] });
   });
   afterAll(async () => {
     await t?.close();
@@ -232,6 +232,7 @@ describe.each(BACKENDS)('login, JWT and users API on %s', (kind) => {
       [{ username: 'x', email: 'x@example.org', password: 'Valid-pass-001', role: 'root' }, 400, 'role must be one of admin, viewer'],
       [{ username: 'x', email: 'x@example.org', password: 'Valid-pass-001', namespaces: ['Not_DNS'] }, 400, 'each entry of namespaces must be a Kubernetes namespace name'],
       [{ username: 'x', email: 'x@example.org', password: 'Valid-pass-001', isSuperuser: true }, 400, 'isSuperuser'],
+      [{ username: 'x', email: 'x@example.org', password: 'Valid-pass-001', namespaces: ['*', 'lab-a'] }, 400, 'namespaces: "*" (all namespaces) must be alone in the list'],
     ])('should refuse POST %j', async (body, status, message) => {
       const res = await call(t.app, 'POST', '/api/users', { token: admin, body });
       expect(res.status).toBe(status);
@@ -257,6 +258,30 @@ describe.each(BACKENDS)('login, JWT and users API on %s', (kind) => {
       expect(other.status).toBe(403);
       expect(other.body).toEqual({ code: 403, message: 'namespace "kube-system" is not visible to you; you may see: lab-a, lab-b' });
       expect((await call(t.app, 'GET', '/api/ui/probe/scope', { token })).body).toEqual({ kind: 'user', username: 'lab', namespaces: ['lab-a', 'lab-b'] });
+    });
+
+    it('should show a viewer with an empty list nothing, also once an admin removes their last namespace', async () => {
+      const created = await call<UserView>(t.app, 'POST', '/api/users', {
+        token: await tokenFor(t.app, 'root', ADMIN_PASSWORD),
+        body: { username: 'unscoped', email: 'unscoped@example.org', password: VIEWER_PASSWORD },
+      });
+      expect(created.body).toMatchObject({ role: 'viewer', namespaces: [] });
+      let token = await tokenFor(t.app, 'unscoped', VIEWER_PASSWORD);
+      expect((await call(t.app, 'GET', '/api/ui/probe/namespaces', { token })).body).toEqual([]);
+      expect((await call(t.app, 'GET', '/api/ui/probe/scope', { token })).body).toEqual({ kind: 'user', username: 'unscoped', namespaces: [] });
+      const named = await call(t.app, 'GET', '/api/ui/probe/namespaces/default', { token });
+      expect(named.status).toBe(403);
+      expect(named.body).toEqual({ code: 403, message: 'namespace "default" is not visible to you; you may see no namespace' });
+
+      const admin = await tokenFor(t.app, 'root', ADMIN_PASSWORD);
+      await call(t.app, 'PATCH', '/api/users/unscoped', { token: admin, body: { namespaces: ['lab-a'] } });
+      token = await tokenFor(t.app, 'unscoped', VIEWER_PASSWORD);
+      expect((await call(t.app, 'GET', '/api/ui/probe/namespaces', { token })).body).toEqual(['lab-a']);
+      const emptied = await call<UserView>(t.app, 'PATCH', '/api/users/unscoped', { token: admin, body: { namespaces: [] } });
+      expect(emptied.body.namespaces).toEqual([]);
+      token = await tokenFor(t.app, 'unscoped', VIEWER_PASSWORD);
+      expect((await call(t.app, 'GET', '/api/ui/probe/namespaces', { token })).body).toEqual([]);
+      expect((await call(t.app, 'GET', '/api/ui/probe/namespaces/kube-system', { token })).status).toBe(403);
     });
 
     it('should show an unrestricted user everything', async () => {

@@ -8,7 +8,7 @@ export interface UserIdentity {
   id: number;
   username: string;
   role: UserRole;
-  /** Namespaces the user may see; empty = all. */
+  /** Namespaces the user may see: `["*"]` = all, `[]` = none. */
   namespaces: string[];
   /** Tokens carrying another version were revoked. */
   tokenVersion: number;

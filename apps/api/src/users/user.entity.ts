@@ -24,7 +24,7 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 16 })
   role!: UserRole;
 
-  /** Namespaces the user may see; empty = all. Stored as a JSON array so SQLite and PostgreSQL agree. */
+  /** Namespaces the user may see (`["*"]` = all, `[]` = none). A JSON array so SQLite and PostgreSQL agree. */
   @Column({ type: 'simple-json' })
   namespaces!: string[];
 

@@ -11,6 +11,7 @@ import {
   assertValidEmail,
   assertValidRole,
   assertValidUsername,
+  defaultNamespaces,
   normalizeNamespaces,
   USERNAME_PATTERN,
 } from './user-rules';
@@ -53,7 +54,7 @@ export class UsersService {
     assertStrongPassword(password, username);
     const role = request.role ?? 'viewer';
     assertValidRole(role);
-    const namespaces = normalizeNamespaces(request.namespaces ?? []);
+    const namespaces = request.namespaces === undefined ? defaultNamespaces(role) : normalizeNamespaces(request.namespaces);
     // Hash before touching the store: scrypt takes tens of ms and must not hold the SQLite queue.
     const passwordHash = await hashPassword(password);
 
