@@ -902,6 +902,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `km_known_browser`: HttpOnly, SameSite=Strict, sent back to this path only. Marks the browser as known for this account, so login limits spent by an attacker do not stop it. Grants nothing by itself. */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -926,9 +928,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description Too many attempts from this address, or too many failures for this username. */
+            /** @description Too many attempts from this address (10 a minute), too many failed logins for this username from this browser or address (after 3, waits doubling up to 5 minutes), or too many failed logins across the API (LOGIN_GLOBAL_FAILURES_PER_MINUTE; browsers that signed in to the account before may still log in). `Retry-After` says when to try again. Failed logins for a username from other addresses only delay the answer (at most 2 s): nobody can lock the owner out. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
