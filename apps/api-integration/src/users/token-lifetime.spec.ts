@@ -59,9 +59,12 @@ describe.each(BACKENDS)('token revocation on %s', (kind) => {
     const first = await tokenFor(t.app, 'leaver', PASSWORD);
     const second = await tokenFor(t.app, 'leaver', PASSWORD);
     expect((await me(first)).status).toBe(200);
+    const before = await t.users.get('leaver');
 
     const out = await call(t.app, 'POST', '/api/auth/logout', { token: first });
     expect(out.status).toBe(204);
+    // Logging out changes no field of the account.
+    expect(await t.users.get('leaver')).toEqual(before);
     expect(await me(first)).toMatchObject({ status: 401, body: REVOKED });
     expect(await me(second)).toMatchObject({ status: 401, body: REVOKED });
     // Logging out again with the dead token is a plain 401, and a new login works.

@@ -110,7 +110,15 @@ export class UsersService {
 
   /** Ends every token issued so far to user `id` (logout). False when there is no such user. */
   async revokeTokens(id: number): Promise<boolean> {
-    const result = await this.db.run((ds) => ds.getRepository(UserEntity).increment({ id }, 'tokenVersion', 1));
+    const result = await this.db.run((ds) =>
+      ds
+        .createQueryBuilder()
+        .update(UserEntity)
+        // A logout is no change of the account: updated_at is set to itself, or TypeORM would set it to now.
+        .set({ tokenVersion: () => '"token_version" + 1', updatedAt: () => '"updated_at"' })
+        .where('id = :id', { id })
+        .execute(),
+    );
     this.cache.evict(id);
     return (result.affected ?? 0) > 0;
   }
