@@ -40,11 +40,42 @@ describe('/api/ui: the same endpoints for people, scoped to their namespaces', (
   let viewer: Record<string, string>;
   let admin: Record<string, string>;
 
+  let none: Record<string, string>;
+  let everything: Record<string, string>;
+
   beforeAll(async () => {
     createUser('scope-admin', ['--role=admin']);
     createUser('scope-viewer', ['--role=viewer', '--namespaces=cluster-3']);
+    createUser('scope-none', ['--role=viewer']);
+    createUser('scope-all', ['--role=viewer', '--namespaces=*']);
     viewer = { authorization: `Bearer ${await login('scope-viewer')}` };
     admin = { authorization: `Bearer ${await login('scope-admin')}` };
+    none = { authorization: `Bearer ${await login('scope-none')}` };
+    everything = { authorization: `Bearer ${await login('scope-all')}` };
+  });
+
+  it('should show a viewer without namespaces nothing, and one with "*" everything', async () => {
+    expect((await call('GET', '/api/ui/namespaces', none)).body).toEqual({ namespaces: [] });
+    const wide = (await call('GET', '/api/ui/namespaces', everything)).body as { namespaces: string[] };
+    expect(wide.namespaces).toEqual(expect.arrayContaining(['cluster-3', 'default']));
+
+    const agg = await call('POST', '/api/ui/cpu/usage_rate', none, { agg: 'all-namespace', timeBeginInterval: PERIOD.from, timeEndInterval: PERIOD.to });
+    expect(agg).toEqual({ status: 200, body: { code: 200, message: 'Query returns empty set' } });
+    const report = (await call('POST', '/api/ui/usage', none, PERIOD)).body as { rows: unknown[]; totals: { cpu_core_hours: number } };
+    expect(report.rows).toEqual([]);
+    expect(report.totals.cpu_core_hours).toBe(0);
+    const series = (await call('POST', '/api/ui/series/cpu/usage_rate', none, { ...PERIOD, groupBy: 'namespace' })).body as { series: unknown[] };
+    expect(series.series).toEqual([]);
+    for (const [path, body] of [
+      ['/api/ui/cpu/usage_rate', { namespace: 'cluster-3', timeBeginInterval: PERIOD.from, timeEndInterval: PERIOD.to }],
+      ['/api/ui/usage', { ...PERIOD, namespaces: ['cluster-3'] }],
+      ['/api/ui/series/cpu/usage_rate', { ...PERIOD, namespace: 'cluster-3' }],
+    ] as const) {
+      expect((await call('POST', path, none, body)).status).toBe(403);
+    }
+
+    const all = (await call('POST', '/api/ui/cpu/usage_rate', everything, { agg: 'all-namespace', timeBeginInterval: PERIOD.from, timeEndInterval: PERIOD.to })).body as { namespace_name: string }[];
+    expect(all.map((r) => r.namespace_name).sort()).toEqual(['cluster-3', 'default']);
   });
 
   it('should keep the two auth schemes apart', async () => {

@@ -1,9 +1,11 @@
 /**
  * Signing in and out through the login form against the real API (`POST /api/auth/login`):
- * a deep link survives the login, a wrong password is refused, logout forgets the session.
+ * a deep link survives the login, a wrong password is refused, logout forgets the session and has the
+ * API revoke its token.
  */
+import { callApi } from './support/api-client';
 import { type TestPage, byTestId, expectStyled, pathOf, screenshot, visible, waitForUrl } from './support/browser';
-import { SESSION_STORAGE_KEY, e2e, users } from './support/e2e-env';
+import { SESSION_STORAGE_KEY, type StoredSession, e2e, users } from './support/e2e-env';
 import { submitLogin } from './support/login-form';
 import { useSuiteBrowser } from './support/suite-browser';
 
@@ -73,16 +75,24 @@ describe('login and logout', () => {
     expect(t.errors).toEqual([]);
   });
 
-  it('logs out: back to the login page, the stored session is gone and pages need a login again', async () => {
-    const t = await browser.signedInAs('admin');
-    await t.page.goto('/web/');
+  it('logs out: back to the login page, the stored session is gone, the API refuses its token and pages need a login again', async () => {
+    // Its own user: logout revokes every token of the user, the shared sessions of the other suites too.
+    const t = await browser.open();
+    await t.page.goto('/web/login');
+    await submitLogin(t.page, users.leaver);
+    await waitForUrl(t.page, (url) => url.pathname === '/web/');
     await visible(t.page, 'overview-page');
-    expect(await storedSession(t.page)).not.toBeNull();
+    const session = JSON.parse((await storedSession(t.page)) ?? 'null') as StoredSession | null;
+    expect(session?.user.username).toBe(users.leaver.username);
+    expect((await callApi(session, '/api/auth/me')).status).toBe(200);
 
+    const revoked = t.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/logout');
     await byTestId(t.page, 'logout-button').click();
+    expect((await revoked).status()).toBe(204);
     await waitForUrl(t.page, (url) => url.pathname === '/web/login');
     await visible(t.page, 'login-form');
     expect(await storedSession(t.page)).toBeNull();
+    expect((await callApi(session, '/api/auth/me')).status).toBe(401);
     await screenshot(t.page, 'logout');
 
     await t.page.goto('/web/usage');

@@ -21,6 +21,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out: revoke every token of this user
+         * @description Revokes the token sent and every other token issued to the same user until now (all of their sessions, on every device); a new login issues a working token again. Password, role and namespace changes revoke the same way.
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/me": {
         parameters: {
             query?: never;
@@ -326,7 +346,7 @@ export interface components {
              */
             role: "admin" | "viewer";
             /**
-             * @description Namespaces the user may see; empty = all namespaces.
+             * @description Namespaces the user may see: `["*"]` = all namespaces, `[]` = none.
              * @example [
              *       "lab-genomics"
              *     ]
@@ -822,8 +842,7 @@ export interface components {
              */
             role?: "admin" | "viewer";
             /**
-             * @description Namespaces the user may see (DNS-1123 labels); empty or absent = all namespaces. At most 500.
-             * @default []
+             * @description Namespaces the user may see: DNS-1123 names, `["*"]` for all namespaces (`*` stands alone), or `[]` for none. When a user is created without it: all namespaces for an admin, none for a viewer. At most 500.
              * @example [
              *       "lab-genomics",
              *       "course-ml"
@@ -851,8 +870,7 @@ export interface components {
              */
             role?: "admin" | "viewer";
             /**
-             * @description Namespaces the user may see (DNS-1123 labels); empty or absent = all namespaces. At most 500.
-             * @default []
+             * @description Namespaces the user may see: DNS-1123 names, `["*"]` for all namespaces (`*` stands alone), or `[]` for none. When a user is created without it: all namespaces for an admin, none for a viewer. At most 500.
              * @example [
              *       "lab-genomics",
              *       "course-ml"
@@ -884,6 +902,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `km_known_browser`: HttpOnly, SameSite=Strict, sent back to this path only. Marks the browser as known for this account, so login limits spent by an attacker do not stop it. Grants nothing by itself. */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -908,9 +928,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description Too many attempts from this address, or too many failures for this username. */
+            /** @description Too many attempts from this address (10 a minute), too many failed logins for this username from this browser or address (after 3, waits doubling up to 5 minutes), or too many failed logins across the API (LOGIN_GLOBAL_FAILURES_PER_MINUTE; browsers that signed in to the account before may still log in). `Retry-After` says when to try again. Failed logins for a username from other addresses only delay the answer (at most 2 s): nobody can lock the owner out. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -918,6 +940,42 @@ export interface operations {
                 };
             };
             /** @description User database unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Logged out: the tokens issued so far are refused from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description `User database unavailable`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -945,7 +1003,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserViewDto"];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1177,7 +1235,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1460,7 +1518,7 @@ export interface operations {
                     "text/csv": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1661,7 +1719,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1844,7 +1902,7 @@ export interface operations {
                     "application/json": components["schemas"]["MetricInfoDto"][];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1890,7 +1948,7 @@ export interface operations {
                     "application/json": components["schemas"]["NamespacesResponseDto"];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1936,7 +1994,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserViewDto"][];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1995,7 +2053,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2052,7 +2110,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2132,7 +2190,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description Missing, invalid or expired bearer token, or the user no longer exists. */
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -50,7 +50,7 @@ export async function startSeededInflux(): Promise<InfluxHandle> {
 /** `users-cli createuser … --password-stdin` (the built CLI) against a SQLite file. */
 export function createUser(sqlitePath: string, user: TestUser): Promise<void> {
   if (!existsSync(USERS_CLI)) throw new Error(`${USERS_CLI} is missing: run \`npx nx build api\``);
-  const args = [USERS_CLI, 'createuser', `--username=${user.username}`, `--email=${user.email}`, `--role=${user.role}`, `--namespaces=${(user.namespaces ?? []).join(',')}`, '--password-stdin'];
+  const args = [USERS_CLI, 'createuser', `--username=${user.username}`, `--email=${user.email}`, `--role=${user.role}`, ...(user.namespaces ? [`--namespaces=${user.namespaces.join(',')}`] : []), '--password-stdin'];
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', SQLITE_PATH: sqlitePath }, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';

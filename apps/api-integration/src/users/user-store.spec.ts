@@ -1,5 +1,9 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
+import { DataSource, DataSourceOptions } from 'typeorm';
 
+import { buildDataSourceOptions, prepareSqliteDirectory } from '../../../api/src/database/data-source-options';
+import { CreateUsers1764000000000 } from '../../../api/src/database/migrations/1764000000000-create-users';
+import { AddUserTokenVersion1765000000000 } from '../../../api/src/database/migrations/1765000000000-add-user-token-version';
 import { UserDatabase } from '../../../api/src/database/user-database';
 import { UserLookupCache } from '../../../api/src/users/user-lookup-cache';
 import { UsersService } from '../../../api/src/users/users.service';
@@ -36,10 +40,10 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
       const tables = await database.run((ds) => ds.createQueryRunner().getTables(['users']));
       expect(tables).toHaveLength(1);
       const columns = Object.fromEntries(tables[0].columns.map((c) => [c.name, c.type]));
-      expect(Object.keys(columns).sort()).toEqual(['created_at', 'email', 'id', 'namespaces', 'password_hash', 'role', 'updated_at', 'username']);
+      expect(Object.keys(columns).sort()).toEqual(['created_at', 'email', 'id', 'namespaces', 'password_hash', 'role', 'token_version', 'updated_at', 'username']);
       if (kind === 'postgres') expect(columns['created_at']).toBe('timestamp with time zone');
       const applied = await database.run((ds) => ds.query('SELECT name FROM typeorm_migrations'));
-      expect(applied).toEqual([{ name: 'CreateUsers1764000000000' }]);
+      expect(applied).toEqual([{ name: 'CreateUsers1764000000000' }, { name: 'AddUserTokenVersion1765000000000' }, { name: 'ExplicitAllNamespaces1765000000001' }]);
     });
 
     it('should apply nothing more when started again on a migrated database', async () => {
@@ -48,7 +52,28 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
       await expect(again.start()).resolves.toBe(true);
       await again.close();
       expect(logged.filter((m) => m.startsWith('applied migration'))).toEqual([]);
-      expect(await database.run((ds) => ds.query('SELECT name FROM typeorm_migrations'))).toHaveLength(1);
+      expect(await database.run((ds) => ds.query('SELECT name FROM typeorm_migrations'))).toHaveLength(3);
+    });
+
+    it('should turn a stored empty namespace list, which meant all, into the explicit "*"', async () => {
+      // A store as the release before left it: the migrations up to the token version, users with [] and a list.
+      const older = await backend.freshStore();
+      const before = new DataSource({ ...buildDataSourceOptions(older.config), migrations: [CreateUsers1764000000000, AddUserTokenVersion1765000000000] } as DataSourceOptions);
+      if (kind === 'sqlite') prepareSqliteDirectory(older.config);
+      await before.initialize();
+      await before.runMigrations();
+      await before.query(`INSERT INTO users (username, email, password_hash, role, namespaces) VALUES ('wide', 'w@example.org', 'h', 'viewer', '[]'), ('narrow', 'n@example.org', 'h', 'viewer', '["lab-a"]')`);
+      await before.destroy();
+
+      const upgraded = new UserDatabase(older.config, { logger: quiet });
+      await upgraded.connect();
+      try {
+        const service = new UsersService(upgraded, new UserLookupCache(0));
+        expect((await service.get('wide')).namespaces).toEqual(['*']);
+        expect((await service.get('narrow')).namespaces).toEqual(['lab-a']);
+      } finally {
+        await upgraded.close();
+      }
     });
 
     it('should let the database itself refuse an unknown role', async () => {
@@ -67,7 +92,7 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
         username: 'alice',
         email: 'alice@example.org',
         role: 'admin',
-        namespaces: [],
+        namespaces: ['*'],
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updatedAt: expect.any(String),
       });
@@ -77,14 +102,27 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
       expect((await users.get('bob')).namespaces).toEqual(['lab-a', 'lab-b']);
       expect((await users.list()).map((u) => `${u.username}:${u.role}`)).toEqual(['alice:admin', 'bob:viewer']);
 
-      const updated = await users.update('bob', { email: 'robert@example.org', namespaces: [], role: 'admin' });
-      expect(updated).toMatchObject({ email: 'robert@example.org', namespaces: [], role: 'admin' });
+      const updated = await users.update('bob', { email: 'robert@example.org', namespaces: ['*'], role: 'admin' });
+      expect(updated).toMatchObject({ email: 'robert@example.org', namespaces: ['*'], role: 'admin' });
       expect(Date.parse(updated.updatedAt)).toBeGreaterThanOrEqual(Date.parse(updated.createdAt));
 
       await users.delete('bob');
       await expect(users.get('bob')).rejects.toThrow(NotFoundException);
       await expect(users.delete('bob')).rejects.toThrow('User "bob" not found');
       await expect(users.update('nobody', { email: 'n@example.org' })).rejects.toThrow(NotFoundException);
+    });
+
+    it('should give admins all namespaces and viewers none unless told, and keep an emptied list empty', async () => {
+      await users.create({ username: 'root', email: 'root@example.org', password: PASSWORD, role: 'admin' });
+      await users.create({ username: 'reader', email: 'reader@example.org', password: PASSWORD });
+      await users.create({ username: 'auditor', email: 'auditor@example.org', password: PASSWORD, namespaces: ['*'] });
+      expect((await users.get('root')).namespaces).toEqual(['*']);
+      expect((await users.get('reader')).namespaces).toEqual([]);
+      expect((await users.get('auditor')).namespaces).toEqual(['*']);
+      await users.update('auditor', { namespaces: ['lab-a'] });
+      await users.update('auditor', { namespaces: [] });
+      expect((await users.get('auditor')).namespaces).toEqual([]);
+      await expect(users.update('auditor', { namespaces: ['*', 'lab-a'] })).rejects.toThrow('namespaces: "*" (all namespaces) must be alone in the list');
     });
 
     it('should refuse a taken username with 409, even when two requests race', async () => {

@@ -31,7 +31,7 @@ describe.each(BACKENDS)('users CLI on %s', (kind) => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Created user "alice" \(admin, all namespaces\) in (SQLite file|PostgreSQL) /);
     expect(r.stdout).not.toContain(PASSWORD);
-    expect(await users.get('alice')).toMatchObject({ email: 'alice@example.org', role: 'admin', namespaces: [] });
+    expect(await users.get('alice')).toMatchObject({ email: 'alice@example.org', role: 'admin', namespaces: ['*'] });
     expect(await users.verifyCredentials('alice', PASSWORD)).not.toBeNull();
   });
 
@@ -45,7 +45,26 @@ describe.each(BACKENDS)('users CLI on %s', (kind) => {
     expect(viewer.stdout).toContain('Created user "bob" (viewer, namespaces lab-a, lab-b)');
     const admin = await runCli(['createuser', '--username=carol', '--email=carol@example.org', '--role=admin', '--password-stdin'], store.env, PASSWORD);
     expect(admin.code).toBe(0);
+    expect(admin.stdout).toContain('Created user "carol" (admin, all namespaces)');
     expect((await users.get('carol')).role).toBe('admin');
+  });
+
+  it("should give a viewer no namespace unless told, and all with --namespaces='*'", async () => {
+    const none = await runCli(['createuser', '--username=ivan', '--email=ivan@example.org', '--password-stdin'], store.env, PASSWORD);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('Created user "ivan" (viewer, no namespaces');
+    expect((await users.get('ivan')).namespaces).toEqual([]);
+    const all = await runCli(['createuser', '--username=judy', '--email=judy@example.org', '--namespaces=*', '--password-stdin'], store.env, PASSWORD);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('Created user "judy" (viewer, all namespaces)');
+    expect((await users.get('judy')).namespaces).toEqual(['*']);
+    const mixed = await runCli(['createuser', '--username=kim', '--email=kim@example.org', '--namespaces=*,lab-a', '--password-stdin'], store.env, PASSWORD);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toContain('createuser: namespaces: "*" (all namespaces) must be alone in the list');
+    const listed = await runCli(['listusers'], store.env);
+    expect(listed.stdout).toContain('ivan\tviewer\tivan@example.org\t(none)');
+    expect(listed.stdout).toContain('judy\tviewer\tjudy@example.org\t*');
+    for (const name of ['ivan', 'judy']) expect((await runCli(['deleteuser', `--username=${name}`], store.env)).code).toBe(0);
   });
 
   it.each([
@@ -74,7 +93,7 @@ describe.each(BACKENDS)('users CLI on %s', (kind) => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Password: ');
     expect(r.stdout).toContain('Password (again): ');
-    expect(r.stdout).toContain('Created user "erin" (viewer, all namespaces)');
+    expect(r.stdout).toContain('Created user "erin" (viewer, no namespaces');
     expect(r.stdout).not.toContain(PASSWORD);
     expect(await users.verifyCredentials('erin', PASSWORD)).not.toBeNull();
   });

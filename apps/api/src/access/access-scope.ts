@@ -2,7 +2,8 @@ import { ForbiddenException } from '@nestjs/common';
 
 /**
  * Which namespaces a caller may read. The billing client (service credentials) sees all; a person
- * sees the namespaces of their account (empty list on the account = all).
+ * sees the namespaces of their account: `'all'` when the account lists `*`, else the list, which may
+ * be empty (sees nothing: 403 on any named namespace, empty answers elsewhere).
  */
 export type AccessScope = { kind: 'service' } | { kind: 'user'; username: string; namespaces: readonly string[] | 'all' };
 

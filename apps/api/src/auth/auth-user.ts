@@ -5,9 +5,14 @@ import type { UserIdentity } from '../users/user-view';
 /** The user a JWT-authenticated request runs as, re-read from the user store on each request. */
 export type AuthUser = UserIdentity;
 
-/** What a token carries. Informative only: access checks use the stored user, never these claims. */
+/**
+ * What a token carries. `sub` (the account id, as a string) and `ver` (the account's token version
+ * when issued) decide whose token it is and whether it was revoked; `role` and `ns` are informative
+ * only: access checks use the stored user, never these claims.
+ */
 export interface JwtPayload {
   sub: string;
+  ver: number;
   role: UserRole;
   ns: string[];
 }

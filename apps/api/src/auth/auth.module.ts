@@ -9,7 +9,8 @@ import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { LoginFailureLimiter } from './login-failure-limiter';
-import { DEFAULT_LOGIN_LIMITS, LOGIN_LIMITS, LoginLimits } from './login-limits';
+import { KnownBrowserCookies } from './known-browser-cookie';
+import { LOGIN_LIMITS, LoginLimits, loginLimitsFor } from './login-limits';
 import { LoginThrottlerStorage } from './login-throttler.guard';
 import { NamespaceScope } from './namespace-scope';
 
@@ -37,11 +38,24 @@ import { NamespaceScope } from './namespace-scope';
     JwtAuthGuard,
     NamespaceScope,
     LoginThrottlerStorage,
-    { provide: LOGIN_LIMITS, useValue: DEFAULT_LOGIN_LIMITS },
+    { provide: LOGIN_LIMITS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loginLimitsFor(config.loginGlobalFailuresPerMinute) },
     {
       provide: LoginFailureLimiter,
       inject: [LOGIN_LIMITS],
-      useFactory: (limits: LoginLimits) => new LoginFailureLimiter(limits.perUsername.failures, limits.perUsername.windowMs),
+      useFactory: (limits: LoginLimits) => {
+        const logger = new Logger(LoginFailureLimiter.name);
+        return new LoginFailureLimiter(limits, (failures) =>
+          logger.warn(
+            `${failures} failed logins within ${Math.round(limits.global.windowMs / 1000)} s across the API (password spraying?): ` +
+              'until the rate falls, only browsers that signed in to the account before may log in',
+          ),
+        );
+      },
+    },
+    {
+      provide: KnownBrowserCookies,
+      inject: [APP_CONFIG, LOGIN_LIMITS],
+      useFactory: (config: AppConfig, limits: LoginLimits) => new KnownBrowserCookies(config.jwtSecret, limits.knownBrowserMs),
     },
   ],
   exports: [NamespaceScope, JwtAuthGuard],

@@ -6,6 +6,14 @@ import type { UserEntity } from '../users/user.entity';
 import type { UsersService } from '../users/users.service';
 import { AuthService, INVALID_CREDENTIALS } from './auth.service';
 import { LoginFailureLimiter } from './login-failure-limiter';
+import { DEFAULT_LOGIN_LIMITS, LoginLimits } from './login-limits';
+
+const LIMITS: LoginLimits = {
+  ...DEFAULT_LOGIN_LIMITS,
+  perOrigin: { freeFailures: 3, baseDelayMs: 60_000, maxDelayMs: 60_000, forgetAfterMs: 600_000 },
+  perUsername: { freeFailures: 3, baseDelayMs: 20, maxDelayMs: 40, windowMs: 600_000 },
+};
+const at = (address: string) => ({ address });
 
 const SECRET = 'unit-test-secret-0123456789abcdef0123';
 
@@ -17,6 +25,7 @@ function storedUser(): UserEntity {
     passwordHash: 'scrypt$…',
     role: 'viewer',
     namespaces: ['lab-a'],
+    tokenVersion: 3,
     createdAt: new Date('2025-01-01T00:00:00Z'),
     updatedAt: new Date('2025-01-02T00:00:00Z'),
   };
@@ -32,45 +41,56 @@ describe(AuthService.name, () => {
     verifyCredentials = jest.fn(async (_u: string, password: string) => (password === 'Right-pass-01' ? storedUser() : null));
     jwt = new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', expiresIn: 600 } });
     const users = { verifyCredentials } as unknown as UsersService;
-    service = new AuthService(users, jwt, new LoginFailureLimiter(3, 60_000), { jwtExpiresInSeconds: 600 } as AppConfig);
+    service = new AuthService(users, jwt, new LoginFailureLimiter(LIMITS), { jwtExpiresInSeconds: 600 } as AppConfig);
     warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
   });
   afterEach(() => jest.restoreAllMocks());
 
   it('should issue an HS256 token carrying the user, and the user view', async () => {
-    const res = await service.login('lab', 'Right-pass-01', '10.0.0.1');
+    const res = await service.login('lab', 'Right-pass-01', at('10.0.0.1'));
     expect(res).toMatchObject({ tokenType: 'Bearer', expiresIn: 600, user: { username: 'lab', namespaces: ['lab-a'], createdAt: '2025-01-01T00:00:00.000Z' } });
     const claims = jwt.verify(res.accessToken, { algorithms: ['HS256'] });
-    expect(claims).toMatchObject({ sub: 'lab', role: 'viewer', ns: ['lab-a'] });
+    expect(claims).toMatchObject({ sub: '1', ver: 3, role: 'viewer', ns: ['lab-a'] });
     expect(claims.exp - claims.iat).toBe(600);
     expect(JSON.stringify(res.user)).not.toContain('scrypt');
   });
 
+  it('should revoke the tokens of the account by id on logout', async () => {
+    const revokeTokens = jest.fn(async () => true);
+    const withRevoke = new AuthService({ revokeTokens } as unknown as UsersService, jwt, new LoginFailureLimiter(LIMITS), { jwtExpiresInSeconds: 600 } as AppConfig);
+    await withRevoke.logout({ id: 1, username: 'lab', role: 'viewer', namespaces: [], tokenVersion: 3 });
+    expect(revokeTokens).toHaveBeenCalledWith(1);
+  });
+
   it('should refuse a wrong password with 401 and log the username and address, not the password', async () => {
-    await expect(service.login('lab', 'Wrong-pass-01', '10.0.0.2')).rejects.toThrow(new UnauthorizedException(INVALID_CREDENTIALS));
+    await expect(service.login('lab', 'Wrong-pass-01', at('10.0.0.2'))).rejects.toThrow(new UnauthorizedException(INVALID_CREDENTIALS));
     expect(warn).toHaveBeenCalledWith('login failed for username "lab" from 10.0.0.2');
     expect(JSON.stringify(warn.mock.calls)).not.toContain('Wrong-pass-01');
   });
 
   it('should quote hostile usernames in the log', async () => {
-    await expect(service.login('evil\nFAKE LOG LINE', 'x', '10.0.0.3')).rejects.toThrow(UnauthorizedException);
+    await expect(service.login('evil\nFAKE LOG LINE', 'x', at('10.0.0.3'))).rejects.toThrow(UnauthorizedException);
     expect(warn.mock.calls[0][0]).toBe('login failed for username "evil\\nFAKE LOG LINE" from 10.0.0.3');
   });
 
-  it('should lock the username after the allowed failures without checking the password any more', async () => {
-    for (let i = 0; i < 3; i++) await expect(service.login('lab', `Wrong-${i}`, '10.0.0.4')).rejects.toThrow(UnauthorizedException);
+  it('should hold an address off after its allowed failures without checking the password, and not the owner elsewhere', async () => {
+    for (let i = 0; i < 3; i++) await expect(service.login('lab', `Wrong-${i}`, at('10.0.0.4'))).rejects.toThrow(UnauthorizedException);
     verifyCredentials.mockClear();
-    const locked = service.login('lab', 'Right-pass-01', '10.0.0.5');
-    await expect(locked).rejects.toThrow(HttpException);
-    await expect(locked).rejects.toMatchObject({ status: 429 });
+    const held = service.login('lab', 'Right-pass-01', at('10.0.0.4'));
+    await expect(held).rejects.toThrow(HttpException);
+    await expect(held).rejects.toMatchObject({ status: 429, headers: { 'retry-after': '60' } });
     expect(verifyCredentials).not.toHaveBeenCalled();
+    // The owner, elsewhere, waits the bounded per-username delay and gets in.
+    const started = Date.now();
+    await expect(service.login('lab', 'Right-pass-01', at('10.0.0.5'))).resolves.toBeDefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(15);
   });
 
-  it('should forget past failures after a successful login', async () => {
-    for (let i = 0; i < 2; i++) await expect(service.login('lab', `Wrong-${i}`, '10.0.0.6')).rejects.toThrow(UnauthorizedException);
-    await service.login('lab', 'Right-pass-01', '10.0.0.6');
-    for (let i = 0; i < 2; i++) await expect(service.login('lab', `Wrong-${i}`, '10.0.0.6')).rejects.toThrow(UnauthorizedException);
-    await expect(service.login('lab', 'Right-pass-01', '10.0.0.6')).resolves.toBeDefined();
+  it('should forget past failures of an address after a successful login', async () => {
+    for (let i = 0; i < 2; i++) await expect(service.login('lab', `Wrong-${i}`, at('10.0.0.6'))).rejects.toThrow(UnauthorizedException);
+    await service.login('lab', 'Right-pass-01', at('10.0.0.6'));
+    for (let i = 0; i < 2; i++) await expect(service.login('lab', `Wrong-${i}`, at('10.0.0.6'))).rejects.toThrow(UnauthorizedException);
+    await expect(service.login('lab', 'Right-pass-01', at('10.0.0.6'))).resolves.toBeDefined();
   });
 });

@@ -10,6 +10,13 @@ import { LoginFailureLimiter } from './login-failure-limiter';
 
 export const INVALID_CREDENTIALS = 'Invalid username or password';
 
+/** Where a login attempt comes from. */
+export interface LoginClient {
+  address: string;
+  /** The browser's known-browser id, when its cookie is valid for the username tried. */
+  knownBrowser?: string;
+}
+
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
@@ -21,24 +28,38 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Checks the password and issues a token. Failures are logged with username and address, never the password. */
-  async login(username: string, password: string, clientAddress: string): Promise<LoginResponse> {
-    this.failures.assertMayTry(username);
+  /**
+   * Checks the password and issues a token, within the login limits (429, or a bounded delay first).
+   * Failures are logged with username and address, never the password.
+   */
+  async login(username: string, password: string, client: LoginClient): Promise<LoginResponse> {
+    const attempt = { username, address: client.address, knownBrowser: client.knownBrowser };
+    const delayMs = this.failures.admit(attempt);
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     const user = await this.users.verifyCredentials(username, password);
     if (!user) {
-      this.failures.recordFailure(username);
+      this.failures.recordFailure(attempt);
       // JSON-quoted and cut: a username is attacker-controlled text going into the log.
-      this.logger.warn(`login failed for username ${JSON.stringify(username.slice(0, 64))} from ${clientAddress}`);
+      this.logger.warn(`login failed for username ${JSON.stringify(username.slice(0, 64))} from ${client.address}`);
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
-    this.failures.reset(username);
-    const payload: JwtPayload = { sub: user.username, role: user.role, ns: user.namespaces };
+    this.failures.recordSuccess(attempt);
+    const payload: JwtPayload = { sub: String(user.id), ver: user.tokenVersion, role: user.role, ns: user.namespaces };
     const accessToken = await this.jwt.signAsync(payload);
-    this.logger.log(`login of ${JSON.stringify(user.username)} from ${clientAddress}`);
+    this.logger.log(`login of ${JSON.stringify(user.username)} from ${client.address}`);
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtExpiresInSeconds, user: toUserView(user) };
   }
 
   me(user: AuthUser): Promise<UserView> {
     return this.users.get(user.username);
+  }
+
+  /**
+   * Revokes every token of the user, not only the one presented: tokens carry no id of their own, and
+   * the version check already runs on each request, so logout costs no deny-list.
+   */
+  async logout(user: AuthUser): Promise<void> {
+    await this.users.revokeTokens(user.id);
+    this.logger.log(`logout of ${JSON.stringify(user.username)}: every token issued before is revoked`);
   }
 }

@@ -5,6 +5,7 @@ import type { UserRole } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
 import { SCOPE_PROPERTY } from '../access/request-scope.decorator';
+import { grantsAllNamespaces } from '../users/user-rules';
 import { AuthUser, JWT_STRATEGY, REQUIRED_ROLE_KEY } from './auth-user';
 
 /**
@@ -26,7 +27,7 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
       throw new ForbiddenException(`This operation needs the admin role; "${user.username}" is a ${user.role}`);
     }
     // The shared read handlers take the caller's namespaces from here (`@RequestScope()`).
-    const scope: AccessScope = { kind: 'user', username: user.username, namespaces: user.namespaces.length ? [...user.namespaces] : 'all' };
+    const scope: AccessScope = { kind: 'user', username: user.username, namespaces: grantsAllNamespaces(user.namespaces) ? 'all' : [...user.namespaces] };
     request[SCOPE_PROPERTY] = scope;
     return true;
   }

@@ -5,11 +5,13 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UsersService } from '../users/users.service';
 import { AuthUser, JWT_STRATEGY, JwtPayload } from './auth-user';
+import { TOKEN_REVOKED, tokenSubject } from './token-subject';
 
 /**
  * Accepts `Authorization: Bearer <jwt>` signed HS256 with our secret and not expired (passport-jwt
  * verifies with `algorithms: ['HS256']`, so `alg: none` and foreign algorithms fail), then re-reads the
- * user: a deleted user is refused and a demoted or re-scoped one gets their new rights.
+ * account the token names by id: a deleted account is refused, and so is a token whose version the
+ * account has since raised (logout, password, role or namespace change).
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
@@ -26,9 +28,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   }
 
   async validate(payload: Partial<JwtPayload>): Promise<AuthUser> {
-    if (typeof payload.sub !== 'string' || payload.sub === '') throw new UnauthorizedException('Invalid token: no subject');
-    const user = await this.users.findIdentity(payload.sub);
+    const { id, version } = tokenSubject(payload);
+    const user = await this.users.findIdentity(id);
     if (!user) throw new UnauthorizedException('Invalid token: this user no longer exists');
+    if (user.tokenVersion !== version) throw new UnauthorizedException(TOKEN_REVOKED);
     return user;
   }
 }

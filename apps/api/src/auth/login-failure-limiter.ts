@@ -1,67 +1,169 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { normalizeIp } from '@nestjs/throttler';
+
+import type { LoginLimits } from './login-limits';
 
 const MAX_TRACKED = 50_000;
+/** Past this many failures in the window the per-username delay is at its maximum anyway. */
+const MAX_KEPT_PER_USERNAME = 64;
 
-/**
- * Counts failed logins per username over a sliding window, whichever address they come from, so
- * guessing one account's password from many addresses is slowed too. In memory: per API process.
- */
-export class LoginFailureLimiter {
-  private readonly failures = new Map<string, number[]>();
+/** One login attempt as the limiter sees it (never the password). */
+export interface LoginAttempt {
+  username: string;
+  /** Client address, as the trusted proxies report it. */
+  address: string;
+  /** Id of the browser's known-browser cookie, when it is valid for this username. */
+  knownBrowser?: string;
+}
+
+/** 429 with the time after which trying again makes sense (the error filter sends `headers`). */
+export class TooManyLoginsException extends HttpException {
+  readonly headers: Record<string, string>;
 
   constructor(
-    private readonly maxFailures: number,
-    private readonly windowMs: number,
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message, HttpStatus.TOO_MANY_REQUESTS);
+    this.headers = { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) };
+  }
+}
+
+/**
+ * Slows password guessing without letting anyone lock an account (see `LoginLimits`):
+ * - per username and origin, exponential waits: an attacker's own address is held off, the owner's
+ *   browser or address is not;
+ * - per username across origins, a bounded delay before the answer, never a refusal;
+ * - across the whole API, a failure budget against spraying from many addresses: once it is spent,
+ *   only browsers that signed in to the account before may try.
+ * In memory, per API process.
+ */
+export class LoginFailureLimiter {
+  private readonly origins = new Map<string, { failures: number; lastAt: number }>();
+  private readonly usernames = new Map<string, number[]>();
+  private globalFailures: number[] = [];
+  private sprayReported = false;
+
+  constructor(
+    private readonly limits: LoginLimits,
+    /** Called once when the API-wide budget runs out (for the log); again after it recovered. */
+    private readonly onSpray: (failuresInWindow: number) => void = () => undefined,
   ) {}
 
-  /** 429 while `username` has used up its failures. */
-  assertMayTry(username: string, now = Date.now()): void {
-    const wait = this.retryAfterMs(username, now);
-    if (wait > 0) {
-      const minutes = Math.ceil(wait / 60_000);
-      throw new HttpException(
-        `Too many failed logins for this username: try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
-        HttpStatus.TOO_MANY_REQUESTS,
+  /**
+   * Throws `TooManyLoginsException` when the attempt must not be checked now; otherwise resolves the
+   * milliseconds to wait before checking the password.
+   */
+  admit(attempt: LoginAttempt, now = Date.now()): number {
+    const originWait = this.originWaitMs(originKey(attempt), now);
+    if (originWait > 0) {
+      throw new TooManyLoginsException(`Too many failed logins for this username from here: try again in ${describeWait(originWait)}`, originWait);
+    }
+    if (attempt.knownBrowser) return 0;
+    const globalWait = this.globalWaitMs(now);
+    if (globalWait > 0) {
+      throw new TooManyLoginsException(
+        `Too many failed logins on this server: try again in ${describeWait(globalWait)} (a browser that signed in to this account before may log in now)`,
+        globalWait,
       );
     }
+    this.sprayReported = false;
+    return this.usernameDelayMs(usernameKey(attempt.username), now);
   }
 
-  /** Milliseconds until `username` may try again; 0 when it may now. */
-  retryAfterMs(username: string, now = Date.now()): number {
-    const recent = this.recent(this.key(username), now);
-    if (recent.length < this.maxFailures) return 0;
-    return recent[recent.length - this.maxFailures] + this.windowMs - now;
+  recordFailure(attempt: LoginAttempt, now = Date.now()): void {
+    const key = originKey(attempt);
+    const known = this.origins.get(key);
+    const origin = known && now - known.lastAt <= this.limits.perOrigin.forgetAfterMs ? known : { failures: 0, lastAt: now };
+    origin.failures += 1;
+    origin.lastAt = now;
+    this.origins.set(key, origin);
+
+    const user = usernameKey(attempt.username);
+    const times = this.recentUsernameFailures(user, now);
+    times.push(now);
+    this.usernames.set(user, times.slice(-MAX_KEPT_PER_USERNAME));
+
+    const window = this.limits.global;
+    this.globalFailures = [...this.globalFailures.filter((t) => t > now - window.windowMs), now].slice(-window.failures);
+    if (!this.sprayReported && this.globalFailures.length >= window.failures) {
+      this.sprayReported = true;
+      this.onSpray(this.globalFailures.length);
+    }
+    if (this.origins.size > MAX_TRACKED || this.usernames.size > MAX_TRACKED) this.prune(now);
   }
 
-  recordFailure(username: string, now = Date.now()): void {
-    const key = this.key(username);
-    const recent = this.recent(key, now);
-    recent.push(now);
-    // Only the newest maxFailures matter for the decision.
-    this.failures.set(key, recent.slice(-this.maxFailures));
-    if (this.failures.size > MAX_TRACKED) this.prune(now);
+  /** The right password: this origin's failures are forgiven (the username's are not, they decay). */
+  recordSuccess(attempt: LoginAttempt): void {
+    this.origins.delete(originKey(attempt));
   }
 
-  reset(username: string): void {
-    this.failures.delete(this.key(username));
+  /** Milliseconds until this origin may try this username again; 0 when it may now. */
+  private originWaitMs(key: string, now: number): number {
+    const origin = this.origins.get(key);
+    if (!origin) return 0;
+    const { freeFailures, baseDelayMs, maxDelayMs, forgetAfterMs } = this.limits.perOrigin;
+    if (now - origin.lastAt > forgetAfterMs) {
+      this.origins.delete(key);
+      return 0;
+    }
+    if (origin.failures < freeFailures) return 0;
+    return Math.max(0, origin.lastAt + backoff(origin.failures - freeFailures, baseDelayMs, maxDelayMs) - now);
   }
 
-  private recent(key: string, now: number): number[] {
-    return (this.failures.get(key) ?? []).filter((t) => t > now - this.windowMs);
+  private usernameDelayMs(user: string, now: number): number {
+    const { freeFailures, baseDelayMs, maxDelayMs } = this.limits.perUsername;
+    const failures = this.recentUsernameFailures(user, now).length;
+    return failures < freeFailures ? 0 : backoff(failures - freeFailures, baseDelayMs, maxDelayMs);
   }
 
-  /** Drops expired entries; if an attacker floods usernames, forgets the oldest rather than grow. */
+  private globalWaitMs(now: number): number {
+    const { failures, windowMs } = this.limits.global;
+    const recent = this.globalFailures.filter((t) => t > now - windowMs);
+    if (recent.length < failures) return 0;
+    // Until the oldest failure that still counts leaves the window.
+    return recent[recent.length - failures] + windowMs - now;
+  }
+
+  private recentUsernameFailures(user: string, now: number): number[] {
+    return (this.usernames.get(user) ?? []).filter((t) => t > now - this.limits.perUsername.windowMs);
+  }
+
+  /** Drops what no longer counts; if an attacker floods usernames or addresses, forgets the oldest rather than grow. */
   private prune(now: number): void {
-    for (const [key, times] of this.failures) {
-      if (times.every((t) => t <= now - this.windowMs)) this.failures.delete(key);
+    for (const key of [...this.origins.keys()]) this.originWaitMs(key, now);
+    for (const [user, times] of this.usernames) {
+      if (times.every((t) => t <= now - this.limits.perUsername.windowMs)) this.usernames.delete(user);
     }
-    for (const key of this.failures.keys()) {
-      if (this.failures.size <= MAX_TRACKED / 2) break;
-      this.failures.delete(key);
+    for (const map of [this.origins, this.usernames] as Map<string, unknown>[]) {
+      for (const key of map.keys()) {
+        if (map.size <= MAX_TRACKED / 2) break;
+        map.delete(key);
+      }
     }
   }
+}
 
-  private key(username: string): string {
-    return username.trim().toLowerCase().slice(0, 128);
+/** `base`, doubling `steps` times, at most `max`. */
+function backoff(steps: number, base: number, max: number): number {
+  return Math.min(max, base * 2 ** Math.min(steps, 40));
+}
+
+function usernameKey(username: string): string {
+  return username.trim().toLowerCase().slice(0, 128);
+}
+
+/** A known browser is its own origin; otherwise the address (an IPv6 client by its /64, which one host can fill). */
+function originKey(attempt: LoginAttempt): string {
+  const origin = attempt.knownBrowser ? `browser ${attempt.knownBrowser}` : `address ${normalizeIp(attempt.address, 64)}`;
+  return `${usernameKey(attempt.username)}\u0000${origin}`;
+}
+
+function describeWait(ms: number): string {
+  if (ms < 60_000) {
+    const seconds = Math.max(1, Math.ceil(ms / 1000));
+    return `${seconds} second${seconds === 1 ? '' : 's'}`;
   }
+  const minutes = Math.ceil(ms / 60_000);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }

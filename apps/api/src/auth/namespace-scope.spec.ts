@@ -5,11 +5,20 @@ import { NamespaceAccess, NamespaceScope } from './namespace-scope';
 describe(NamespaceScope.name, () => {
   const scope = new NamespaceScope();
   const restricted = { namespaces: ['lab-b', 'lab-a'] };
-  const everyone = { namespaces: [] };
+  const everyone = { namespaces: ['*'] };
+  const nobody = { namespaces: [] };
 
-  it('should report the allowed namespaces, or all for an empty list', () => {
+  it('should report the allowed namespaces, all for ["*"] and none for an empty list', () => {
     expect(scope.allowedNamespaces(restricted)).toEqual(['lab-a', 'lab-b']);
     expect(scope.allowedNamespaces(everyone)).toBe('all');
+    expect(scope.allowedNamespaces(nobody)).toEqual([]);
+    // Only exactly ["*"] grants all: a list that mixes it in fails closed.
+    expect(scope.allowedNamespaces({ namespaces: ['*', 'lab-a'] })).toEqual(['*', 'lab-a']);
+  });
+
+  it('should refuse every namespace to a user with none', () => {
+    expect(() => scope.assertAllowed(nobody, 'default')).toThrow('namespace "default" is not visible to you; you may see no namespace');
+    expect(scope.filterNamespaces(nobody, ['default', 'lab-a'])).toEqual([]);
   });
 
   it('should answer 403 for a namespace outside the list, naming it', () => {
@@ -40,7 +49,9 @@ describe(NamespaceAccess.name, () => {
 
   it('should keep everything for unrestricted callers', () => {
     expect(NamespaceAccess.unrestricted().filter(rows, (r) => r.namespace_name)).toHaveLength(3);
-    expect(NamespaceAccess.forUser({ namespaces: [] }).restricted).toBe(false);
+    expect(NamespaceAccess.forUser({ namespaces: ['*'] }).restricted).toBe(false);
+    expect(NamespaceAccess.forUser({ namespaces: [] }).restricted).toBe(true);
+    expect(NamespaceAccess.forUser({ namespaces: [] }).filter(rows, (r) => r.namespace_name)).toEqual([]);
     expect(NamespaceAccess.unrestricted().allows(undefined)).toBe(true);
   });
 });

@@ -1,17 +1,18 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
 
+import { grantsAllNamespaces } from '../users/user-rules';
 import type { AuthUser } from './auth-user';
 
 /**
- * What one caller may see. A user with namespaces listed sees only those; an empty list (or the
- * service API, which has no user) sees all. Rows that belong to no namespace (cluster-wide totals,
- * nodes) are hidden from restricted users: callers recompute totals over the rows left.
+ * What one caller may see. A user sees the namespaces listed on the account: `["*"]` (or the service
+ * API, which has no user) sees all, an empty list none. Rows that belong to no namespace (cluster-wide
+ * totals, nodes) are hidden from restricted users: callers recompute totals over the rows left.
  */
 export class NamespaceAccess {
   private constructor(private readonly allowedSet: ReadonlySet<string> | 'all') {}
 
   static forUser(user: Pick<AuthUser, 'namespaces'>): NamespaceAccess {
-    return new NamespaceAccess(user.namespaces.length === 0 ? 'all' : new Set(user.namespaces));
+    return new NamespaceAccess(grantsAllNamespaces(user.namespaces) ? 'all' : new Set(user.namespaces));
   }
 
   /** For the service API (machine clients): everything. */
@@ -37,7 +38,8 @@ export class NamespaceAccess {
   assertAllowed(namespace: string): void {
     if (!this.allows(namespace)) {
       const allowed = this.allowed as string[];
-      throw new ForbiddenException(`namespace "${namespace}" is not visible to you; you may see: ${allowed.join(', ')}`);
+      const visible = allowed.length ? `you may see: ${allowed.join(', ')}` : 'you may see no namespace';
+      throw new ForbiddenException(`namespace "${namespace}" is not visible to you; ${visible}`);
     }
   }
 

@@ -24,7 +24,7 @@ export function UserAuth(options: UserAuthOptions = {}): ClassDecorator & Method
   const decorators = [
     UseGuards(JwtAuthGuard),
     ApiBearerAuth(JWT_SCHEME),
-    ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'Missing, invalid or expired bearer token, or the user no longer exists.' }),
+    ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists.' }),
     ApiServiceUnavailableResponse({ type: ApiErrorDto, description: '`User database unavailable`.' }),
   ];
   if (options.role) {

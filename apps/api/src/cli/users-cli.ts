@@ -1,6 +1,6 @@
 /**
  * Users CLI with the seed's shape:
- *   npm run createuser -- --username=<u> --email=<e> [--role=admin|viewer] [--namespaces=a,b] [--password-stdin]
+ *   npm run createuser -- --username=<u> --email=<e> [--role=admin|viewer] [--namespaces=a,b|'*'] [--password-stdin]
  *   npm run changepassword -- --username=<u> [--password-stdin]
  *   npm run deleteuser -- --username=<u>
  *   (also `listusers`)
@@ -18,7 +18,15 @@ import { ConfigError } from '../config/app-config';
 import { databaseConfigFromEnv } from '../database/database-config';
 import { UserDatabase } from '../database/user-database';
 import { UserLookupCache } from '../users/user-lookup-cache';
-import { assertValidEmail, assertValidRole, assertValidUsername, parseNamespaceList, passwordWeakness, USER_ROLES } from '../users/user-rules';
+import {
+  assertValidEmail,
+  assertValidRole,
+  assertValidUsername,
+  grantsAllNamespaces,
+  parseNamespaceList,
+  passwordWeakness,
+  USER_ROLES,
+} from '../users/user-rules';
 import { UsersService } from '../users/users.service';
 import { PasswordInputError, promptNewPassword, readPasswordFromStdin, TerminalInput } from './password-input';
 
@@ -60,14 +68,14 @@ export async function runUsersCli(argv: string[], io: CliIo): Promise<number> {
     .requiredOption('--username <username>', 'login name')
     .requiredOption('--email <email>', 'e-mail address')
     .addOption(new Option('--role <role>', 'role (default: admin if there is no admin yet, else viewer)').choices([...USER_ROLES]))
-    .option('--namespaces <list>', 'comma-separated namespaces the user may see (default: all)', '')
+    .option('--namespaces <list>', "comma-separated namespaces the user may see, '*' for all (default: all for an admin, none for a viewer)")
     .option('--password-stdin', 'read the password from stdin instead of prompting', false)
-    .action(async (opts: { username: string; email: string; role?: UserRole; namespaces: string; passwordStdin: boolean }) => {
+    .action(async (opts: { username: string; email: string; role?: UserRole; namespaces?: string; passwordStdin: boolean }) => {
       // Everything checkable is checked before the password is asked for.
       assertValidUsername(opts.username);
       assertValidEmail(opts.email);
       if (opts.role) assertValidRole(opts.role);
-      const namespaces = parseNamespaceList(opts.namespaces);
+      const namespaces = opts.namespaces === undefined ? undefined : parseNamespaceList(opts.namespaces);
       const { service, where } = await users();
       if (await service.exists(opts.username)) {
         throw new CliRefusal(`username "${opts.username}" is already taken`);
@@ -75,8 +83,7 @@ export async function runUsersCli(argv: string[], io: CliIo): Promise<number> {
       const role = opts.role ?? ((await service.countAdmins()) === 0 ? 'admin' : 'viewer');
       const password = await newPassword(opts.username, opts.passwordStdin);
       const user = await service.create({ username: opts.username, email: opts.email, password, role, namespaces });
-      const scope = user.namespaces.length ? `namespaces ${user.namespaces.join(', ')}` : 'all namespaces';
-      out(`Created user "${user.username}" (${user.role}, ${scope}) in ${where}`);
+      out(`Created user "${user.username}" (${user.role}, ${describeNamespaces(user.namespaces)}) in ${where}`);
     });
 
   program
@@ -111,7 +118,7 @@ export async function runUsersCli(argv: string[], io: CliIo): Promise<number> {
         out(JSON.stringify(list, null, 2));
         return;
       }
-      for (const u of list) out(`${u.username}\t${u.role}\t${u.email}\t${u.namespaces.length ? u.namespaces.join(',') : '*'}`);
+      for (const u of list) out(`${u.username}\t${u.role}\t${u.email}\t${u.namespaces.length ? u.namespaces.join(',') : '(none)'}`);
     });
 
   try {
@@ -128,6 +135,12 @@ export async function runUsersCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 class CliRefusal extends Error {}
+
+function describeNamespaces(namespaces: readonly string[]): string {
+  if (grantsAllNamespaces(namespaces)) return 'all namespaces';
+  if (namespaces.length === 0) return 'no namespaces yet: an admin grants them at /web/users';
+  return `namespaces ${namespaces.join(', ')}`;
+}
 
 function describeError(err: unknown): string {
   if (err instanceof HttpException) {

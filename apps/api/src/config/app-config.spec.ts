@@ -18,6 +18,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...REQUIRED, CACHE_MAX_ENTRIES: '-1' })).toThrow('CACHE_MAX_ENTRIES must be an integer between 0 and 100000, got "-1"');
   });
 
+  it('should read TRUST_PROXY as a hop count, a switch or a list of proxy addresses', () => {
+    expect(loadConfig(REQUIRED).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ ...REQUIRED, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ ...REQUIRED, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ ...REQUIRED, TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback']);
+    expect(() => loadConfig({ ...REQUIRED, TRUST_PROXY: '21' })).toThrow(new ConfigError('TRUST_PROXY must be between 0 and 20, got 21'));
+    expect(() => loadConfig({ ...REQUIRED, TRUST_PROXY: 'ingress' })).toThrow(/TRUST_PROXY must be true, false, a number of proxy hops/);
+  });
+
+  it('should limit failed logins across the API to 20 a minute unless told otherwise', () => {
+    expect(loadConfig(REQUIRED).loginGlobalFailuresPerMinute).toBe(20);
+    expect(loadConfig({ ...REQUIRED, LOGIN_GLOBAL_FAILURES_PER_MINUTE: '200' }).loginGlobalFailuresPerMinute).toBe(200);
+    expect(() => loadConfig({ ...REQUIRED, LOGIN_GLOBAL_FAILURES_PER_MINUTE: '0' })).toThrow('LOGIN_GLOBAL_FAILURES_PER_MINUTE must be between 1 and 100000, got 0');
+  });
+
   it('should require the service credentials', () => {
     expect(() => loadConfig({ API_USERNAME: 'billing' })).toThrow('API_PASSWORD is required');
   });

@@ -36,9 +36,12 @@ export interface AppConfig {
   metricsResolutionSeconds: number;
   /**
    * Which proxies' `X-Forwarded-For` is believed (client address for logs and the per-address login
-   * limit): `false`, `true`, or a list of addresses, CIDRs and `loopback`/`linklocal`/`uniquelocal`.
+   * limits): `false`, `true`, a number of proxy hops in front of the API, or a list of addresses,
+   * CIDRs and `loopback`/`linklocal`/`uniquelocal`.
    */
-  trustProxy: boolean | string[];
+  trustProxy: boolean | number | string[];
+  /** Failed logins per minute, all addresses and usernames together, past which only known browsers may try. */
+  loginGlobalFailuresPerMinute: number;
   /** `heapster` or `telegraf` storage schema (issue: today's clusters). */
   metricsSchema: 'heapster' | 'telegraf' | 'auto';
   /** Answers over settled periods kept in memory (SPEC §8): see `SettledPeriodCache`. */
@@ -131,13 +134,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const trustRaw = (env['TRUST_PROXY'] ?? 'loopback').trim();
-  let trustProxy: boolean | string[];
+  let trustProxy: boolean | number | string[];
   if (trustRaw === 'true' || trustRaw === 'false') trustProxy = trustRaw === 'true';
+  // A hop count trusts exactly the proxies the deployment puts in front, whatever their addresses:
+  // entries a client adds to X-Forwarded-For itself stay further left and are never taken as its address.
+  else if (/^\d+$/.test(trustRaw)) trustProxy = int(env, 'TRUST_PROXY', 0, 0, 20);
   else {
     trustProxy = trustRaw.split(',').map((s) => s.trim()).filter(Boolean);
     for (const t of trustProxy) {
       if (!/^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(t)) {
-        throw new ConfigError(`TRUST_PROXY must be true, false or a comma-separated list of addresses, CIDRs, loopback, linklocal, uniquelocal; got "${t}"`);
+        throw new ConfigError(`TRUST_PROXY must be true, false, a number of proxy hops (0-20) or a comma-separated list of addresses, CIDRs, loopback, linklocal, uniquelocal; got "${t}"`);
       }
     }
   }
@@ -145,6 +151,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     nodeEnv,
     trustProxy,
+    loginGlobalFailuresPerMinute: int(env, 'LOGIN_GLOBAL_FAILURES_PER_MINUTE', 20, 1, 100_000),
     port: int(env, 'PORT', 8000, 1, 65535),
     host: env['HOST'] || '0.0.0.0',
     influx: {

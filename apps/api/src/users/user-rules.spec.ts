@@ -4,6 +4,9 @@ import {
   assertValidEmail,
   assertValidRole,
   assertValidUsername,
+  defaultNamespaces,
+  grantsAllNamespaces,
+  NAMESPACE_GRANT_PATTERN,
   normalizeNamespaces,
   parseNamespaceList,
   passwordWeakness,
@@ -53,8 +56,26 @@ describe('user rules', () => {
     expect(() => normalizeNamespaces('lab1')).toThrow(/must be a list/);
   });
 
+  it('should accept "*" for all namespaces only when it stands alone', () => {
+    expect(normalizeNamespaces(['*', '*'])).toEqual(['*']);
+    expect(() => normalizeNamespaces(['*', 'lab1'])).toThrow('namespaces: "*" (all namespaces) must be alone in the list');
+    expect(() => normalizeNamespaces(['**'])).toThrow(/namespaces: "\*\*" must be a Kubernetes namespace name/);
+    expect(NAMESPACE_GRANT_PATTERN.test('*')).toBe(true);
+    expect(NAMESPACE_GRANT_PATTERN.test('lab-1')).toBe(true);
+    expect(NAMESPACE_GRANT_PATTERN.test('lab*')).toBe(false);
+  });
+
+  it('should read only exactly ["*"] as all namespaces, and give admins all and viewers none by default', () => {
+    expect(grantsAllNamespaces(['*'])).toBe(true);
+    expect(grantsAllNamespaces([])).toBe(false);
+    expect(grantsAllNamespaces(['*', 'lab1'])).toBe(false);
+    expect(defaultNamespaces('admin')).toEqual(['*']);
+    expect(defaultNamespaces('viewer')).toEqual([]);
+  });
+
   it('should parse the CLI namespace list', () => {
     expect(parseNamespaceList('lab1, team-b,,lab1')).toEqual(['lab1', 'team-b']);
+    expect(parseNamespaceList('*')).toEqual(['*']);
     expect(parseNamespaceList('')).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * service itself (the CLI reaches it without DTOs). Every message names the field.
  */
 import { BadRequestException } from '@nestjs/common';
-import type { UserRole } from '@kube-monitoring/contract';
+import { ALL_NAMESPACES, type UserRole } from '@kube-monitoring/contract';
 import { isEmail } from 'class-validator';
 
 export const USER_ROLES: readonly UserRole[] = ['admin', 'viewer'];
@@ -56,19 +56,37 @@ export function assertStrongPassword(password: unknown, username: string): asser
   if (weakness) throw new BadRequestException(weakness);
 }
 
-/** Validates, de-duplicates and sorts a namespace list; empty means "all namespaces". */
+/** An entry of a user's namespace list: a namespace name, or the `*` that grants all (alone in its list). */
+export const NAMESPACE_GRANT_PATTERN = new RegExp(`^(?:\\*|${NAMESPACE_PATTERN.source.slice(1, -1)})$`);
+
+/** True when a stored list grants every namespace: exactly `["*"]`, so anything else fails closed. */
+export function grantsAllNamespaces(namespaces: readonly string[]): boolean {
+  return namespaces.length === 1 && namespaces[0] === ALL_NAMESPACES;
+}
+
+/** The namespaces a new account gets when none are given: admins all, viewers none until granted. */
+export function defaultNamespaces(role: UserRole): string[] {
+  return role === 'admin' ? [ALL_NAMESPACES] : [];
+}
+
+/** Validates, de-duplicates and sorts a namespace list: `["*"]` means all namespaces, `[]` none. */
 export function normalizeNamespaces(namespaces: unknown): string[] {
   if (!Array.isArray(namespaces)) throw new BadRequestException('namespaces must be a list of namespace names');
   if (namespaces.length > MAX_NAMESPACES) throw new BadRequestException(`namespaces must list at most ${MAX_NAMESPACES} names`);
   for (const ns of namespaces) {
+    if (ns === ALL_NAMESPACES) continue;
     if (typeof ns !== 'string' || !NAMESPACE_PATTERN.test(ns)) {
-      throw new BadRequestException(`namespaces: ${JSON.stringify(String(ns)).slice(0, 80)} ${NAMESPACE_RULE}`);
+      throw new BadRequestException(`namespaces: ${JSON.stringify(String(ns)).slice(0, 80)} ${NAMESPACE_RULE}, or "${ALL_NAMESPACES}" alone for all`);
     }
   }
-  return [...new Set(namespaces as string[])].sort();
+  const unique = [...new Set(namespaces as string[])].sort();
+  if (unique.includes(ALL_NAMESPACES) && unique.length > 1) {
+    throw new BadRequestException(`namespaces: "${ALL_NAMESPACES}" (all namespaces) must be alone in the list`);
+  }
+  return unique;
 }
 
-/** `a,b , c` (CLI) → `['a','b','c']`; an empty string means "all namespaces". */
+/** `a,b , c` (CLI) → `['a','b','c']`; `*` → all namespaces; an empty string → none. */
 export function parseNamespaceList(csv: string): string[] {
   return normalizeNamespaces(
     csv

@@ -4,10 +4,14 @@ import type { UserEntity } from './user.entity';
 
 /** Who a request runs as: what access checks need, re-read from the store (never from the token alone). */
 export interface UserIdentity {
+  /** The account's key: tokens name it, so a re-created account of the same name is another user. */
+  id: number;
   username: string;
   role: UserRole;
-  /** Namespaces the user may see; empty = all. */
+  /** Namespaces the user may see: `["*"]` = all, `[]` = none. */
   namespaces: string[];
+  /** Tokens carrying another version were revoked. */
+  tokenVersion: number;
 }
 
 export function toUserView(user: UserEntity): UserView {
@@ -22,5 +26,5 @@ export function toUserView(user: UserEntity): UserView {
 }
 
 export function toIdentity(user: UserEntity): UserIdentity {
-  return { username: user.username, role: user.role, namespaces: [...user.namespaces] };
+  return { id: user.id, username: user.username, role: user.role, namespaces: [...user.namespaces], tokenVersion: user.tokenVersion };
 }

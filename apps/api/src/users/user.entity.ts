@@ -24,9 +24,13 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 16 })
   role!: UserRole;
 
-  /** Namespaces the user may see; empty = all. Stored as a JSON array so SQLite and PostgreSQL agree. */
+  /** Namespaces the user may see (`["*"]` = all, `[]` = none). A JSON array so SQLite and PostgreSQL agree. */
   @Column({ type: 'simple-json' })
   namespaces!: string[];
+
+  /** Raised to revoke every token issued before (they carry the version they were issued with). */
+  @Column({ name: 'token_version', type: 'integer', default: 0 })
+  tokenVersion!: number;
 
   // No explicit type: the migration makes these `timestamptz` on PostgreSQL and `datetime` (UTC text) on
   // SQLite, and TypeORM's per-driver defaults read and write both correctly.

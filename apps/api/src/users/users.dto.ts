@@ -5,7 +5,7 @@ import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Mat
 import {
   EMAIL_MAX_LENGTH,
   MAX_NAMESPACES,
-  NAMESPACE_PATTERN,
+  NAMESPACE_GRANT_PATTERN,
   NAMESPACE_RULE,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
@@ -25,7 +25,7 @@ export class UserViewDto implements UserView {
   @ApiProperty({ description: '`admin` may manage users; `viewer` may only read.', enum: USER_ROLES, example: 'viewer' })
   role!: UserRole;
 
-  @ApiProperty({ description: 'Namespaces the user may see; empty = all namespaces.', type: [String], example: ['lab-genomics'] })
+  @ApiProperty({ description: 'Namespaces the user may see: `["*"]` = all namespaces, `[]` = none.', type: [String], example: ['lab-genomics'] })
   namespaces!: string[];
 
   @ApiProperty({ description: 'Creation time, ISO-8601 UTC.', format: 'date-time', example: '2025-01-31T09:00:00.000Z' })
@@ -66,13 +66,14 @@ export class CreateUserDto implements CreateUserRequest {
   role?: UserRole;
 
   @ApiPropertyOptional({
-    description: `Namespaces the user may see (DNS-1123 labels); empty or absent = all namespaces. At most ${MAX_NAMESPACES}.`,
+    description:
+      'Namespaces the user may see: DNS-1123 names, `["*"]` for all namespaces (`*` stands alone), or `[]` for none. ' +
+      `When a user is created without it: all namespaces for an admin, none for a viewer. At most ${MAX_NAMESPACES}.`,
     type: [String],
-    default: [],
     example: ['lab-genomics', 'course-ml'],
   })
   @IsOptional()
-  @Matches(NAMESPACE_PATTERN, { each: true, message: `each entry of namespaces ${NAMESPACE_RULE}` })
+  @Matches(NAMESPACE_GRANT_PATTERN, { each: true, message: `each entry of namespaces ${NAMESPACE_RULE}, or "*" alone for all namespaces` })
   @IsString({ each: true, message: 'namespaces must contain only strings' })
   @ArrayMaxSize(MAX_NAMESPACES, { message: `namespaces must list at most ${MAX_NAMESPACES} names` })
   @IsArray({ message: 'namespaces must be a list of namespace names' })

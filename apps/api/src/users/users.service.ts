@@ -11,6 +11,7 @@ import {
   assertValidEmail,
   assertValidRole,
   assertValidUsername,
+  defaultNamespaces,
   normalizeNamespaces,
   USERNAME_PATTERN,
 } from './user-rules';
@@ -53,7 +54,7 @@ export class UsersService {
     assertStrongPassword(password, username);
     const role = request.role ?? 'viewer';
     assertValidRole(role);
-    const namespaces = normalizeNamespaces(request.namespaces ?? []);
+    const namespaces = request.namespaces === undefined ? defaultNamespaces(role) : normalizeNamespaces(request.namespaces);
     // Hash before touching the store: scrypt takes tens of ms and must not hold the SQLite queue.
     const passwordHash = await hashPassword(password);
 
@@ -69,7 +70,7 @@ export class UsersService {
       }
       return repo.findOneByOrFail({ username });
     });
-    this.cache.evict(username);
+    this.cache.evict(created.id);
     return toUserView(created);
   }
 
@@ -96,11 +97,30 @@ export class UsersService {
       if (user.role === 'admin' && changes.role === 'viewer' && (await repo.countBy({ role: 'admin' })) <= 1) {
         throw new ConflictException(`role: cannot demote "${username}", the last admin (make another user admin first)`);
       }
+      const revoke = changesWhatTokensGrant(user, changes);
       Object.assign(user, changes);
-      return repo.save(user);
+      const saved = await repo.save(user);
+      // Atomic, so two concurrent revocations cannot both write the same next version.
+      if (revoke) await repo.increment({ id: user.id }, 'tokenVersion', 1);
+      return saved;
     });
-    this.cache.evict(username);
+    this.cache.evict(updated.id);
     return toUserView(updated);
+  }
+
+  /** Ends every token issued so far to user `id` (logout). False when there is no such user. */
+  async revokeTokens(id: number): Promise<boolean> {
+    const result = await this.db.run((ds) =>
+      ds
+        .createQueryBuilder()
+        .update(UserEntity)
+        // A logout is no change of the account: updated_at is set to itself, or TypeORM would set it to now.
+        .set({ tokenVersion: () => '"token_version" + 1', updatedAt: () => '"updated_at"' })
+        .where('id = :id', { id })
+        .execute(),
+    );
+    this.cache.evict(id);
+    return (result.affected ?? 0) > 0;
   }
 
   async setPassword(username: string, password: string): Promise<void> {
@@ -108,7 +128,7 @@ export class UsersService {
   }
 
   async delete(username: string): Promise<void> {
-    await this.withAdminsLocked(async (manager) => {
+    const id = await this.withAdminsLocked(async (manager) => {
       const repo = manager.getRepository(UserEntity);
       const user = await repo.findOneBy({ username });
       if (!user) throw notFound(username);
@@ -116,8 +136,9 @@ export class UsersService {
         throw new ConflictException(`cannot delete "${username}", the last admin (make another user admin first)`);
       }
       await repo.delete({ id: user.id });
+      return user.id;
     });
-    this.cache.evict(username);
+    this.cache.evict(id);
   }
 
   /**
@@ -132,15 +153,17 @@ export class UsersService {
     return user && ok ? user : null;
   }
 
-  /** Who `username` is now (role and namespaces from the store, cached for seconds), or null if gone. */
-  async findIdentity(username: string): Promise<UserIdentity | null> {
-    const cached = this.cache.get(username);
+  /**
+   * Who account `id` is now (role, namespaces and token version from the store, cached for seconds),
+   * or null if gone. Ids are never reused (PostgreSQL sequences, SQLite AUTOINCREMENT), so a deleted
+   * account's tokens never name a later one.
+   */
+  async findIdentity(id: number): Promise<UserIdentity | null> {
+    const cached = this.cache.get(id);
     if (cached !== undefined) return cached;
-    const user = USERNAME_PATTERN.test(username)
-      ? await this.db.run((ds) => ds.getRepository(UserEntity).findOneBy({ username }))
-      : null;
+    const user = await this.db.run((ds) => ds.getRepository(UserEntity).findOneBy({ id }));
     const identity = user ? toIdentity(user) : null;
-    this.cache.set(username, identity);
+    this.cache.set(id, identity);
     return identity;
   }
 
@@ -155,6 +178,13 @@ export class UsersService {
       return work(manager);
     });
   }
+}
+
+/** Password, role and namespaces are what a token stands for: changing one revokes the user's tokens. */
+function changesWhatTokensGrant(user: UserEntity, changes: Partial<Pick<UserEntity, 'passwordHash' | 'role' | 'namespaces'>>): boolean {
+  if (changes.passwordHash !== undefined) return true;
+  if (changes.role !== undefined && changes.role !== user.role) return true;
+  return changes.namespaces !== undefined && JSON.stringify(changes.namespaces) !== JSON.stringify([...user.namespaces].sort());
 }
 
 function notFound(username: string): NotFoundException {

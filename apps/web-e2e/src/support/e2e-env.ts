@@ -17,6 +17,8 @@ export const users = {
   admin: { username: 'e2e-admin', email: 'e2e-admin@example.org', password: 'Admin-e2e-Passw0rd' },
   /** A viewer restricted to one namespace. */
   viewer: { username: 'e2e-viewer', email: 'e2e-viewer@example.org', password: 'Viewer-e2e-Passw0rd', namespace: 'lab-vision' },
+  /** Signs in and out in the logout test: logout revokes every token of a user, so not the shared sessions' users. */
+  leaver: { username: 'e2e-leaver', email: 'e2e-leaver@example.org', password: 'Leaver-e2e-Passw0rd', namespace: 'lab-vision' },
 } as const;
 
 /** Service-API credentials of the billing client (X-USERNAME / X-PASSWORD). */

@@ -93,6 +93,7 @@ export default async function globalSetup(): Promise<void> {
     const sqlitePath = join(services.workDir as string, 'users.sqlite');
     await createUser(sqlitePath, { ...users.admin, role: 'admin' });
     await createUser(sqlitePath, { ...users.viewer, role: 'viewer', namespaces: [users.viewer.namespace] });
+    await createUser(sqlitePath, { ...users.leaver, role: 'viewer', namespaces: [users.leaver.namespace] });
 
     services.api = await startApi({
       INFLUXDB_HOST: '127.0.0.1',

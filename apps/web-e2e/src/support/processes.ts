@@ -74,7 +74,8 @@ export function createUser(
     `--username=${user.username}`,
     `--email=${user.email}`,
     `--role=${user.role}`,
-    `--namespaces=${(user.namespaces ?? []).join(',')}`,
+    // Without the option an admin sees every namespace and a viewer none.
+    ...(user.namespaces ? [`--namespaces=${user.namespaces.join(',')}`] : []),
     '--password-stdin',
   ];
   return new Promise((done, fail) => {

@@ -6,7 +6,7 @@ export const ADMIN_USER: UserView = {
   username: 'alice',
   email: 'alice@example.org',
   role: 'admin',
-  namespaces: [],
+  namespaces: ['*'],
   createdAt: '2024-01-01T00:00:00.000Z',
   updatedAt: '2024-01-02T00:00:00.000Z',
 };

@@ -152,11 +152,14 @@ export interface NamespacesResponse {
 
 export type UserRole = 'admin' | 'viewer';
 
+/** A user's `namespaces` entry granting every namespace; it stands alone in the list. */
+export const ALL_NAMESPACES = '*';
+
 export interface UserView {
   username: string;
   email: string;
   role: UserRole;
-  /** Namespaces the user may see; empty = all. */
+  /** Namespaces the user may see: `["*"]` = all, `[]` = none. */
   namespaces: string[];
   createdAt: string;
   updatedAt: string;

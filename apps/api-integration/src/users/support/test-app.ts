@@ -76,7 +76,8 @@ export async function createTestApp(storeEnv: Record<string, string>, options: T
     ...options.env,
   });
   const logs = new CapturingLogger();
-  const app = await NestFactory.create<NestFastifyApplication>(UsersTestAppModule.forRoot(config), new FastifyAdapter(), {
+  // As the API's own adapter: which proxies' X-Forwarded-For is believed decides the client address.
+  const app = await NestFactory.create<NestFastifyApplication>(UsersTestAppModule.forRoot(config), new FastifyAdapter({ trustProxy: config.trustProxy }), {
     logger: logs,
     abortOnError: false,
   });

@@ -56,6 +56,11 @@ export class ApiService {
     return this.http.post<LoginResponse>(this.url('/api/auth/login'), body);
   }
 
+  /** Revokes the user's tokens. The token is passed in: the session is already gone from storage. */
+  logout(token: string): Observable<void> {
+    return this.http.post<void>(this.url('/api/auth/logout'), null, { headers: new HttpHeaders({ Authorization: `Bearer ${token}` }) });
+  }
+
   me(): Observable<UserView> {
     return this.http.get<UserView>(this.url('/api/auth/me'));
   }

@@ -74,7 +74,7 @@ describe('authInterceptor', () => {
     req.flush([]);
   });
 
-  it('should log out and go to the login page with the current URL on 401', () => {
+  it('should forget the session (without calling logout) and go to the login page with the current URL on 401', () => {
     setup();
     const auth = TestBed.inject(AuthService);
     let received: unknown;
@@ -107,6 +107,15 @@ describe('authInterceptor', () => {
     expect(req.request.headers.has('Authorization')).toBe(false);
     req.flush({ code: 401, message: 'Bad credentials' }, { status: 401, statusText: 'Unauthorized' });
     expect(auth.isAuthenticated()).toBe(true);
+    expect(router.navigate).not.toHaveBeenCalled();
+  });
+
+  it('should leave the logout call its own token, and not redirect when that token was dead already', () => {
+    setup('', false);
+    http.post('/api/auth/logout', null, { headers: { Authorization: 'Bearer old-token' } }).subscribe({ error: () => undefined });
+    const req = backend.expectOne('/api/auth/logout');
+    expect(req.request.headers.get('Authorization')).toBe('Bearer old-token');
+    req.flush({ code: 401, message: 'Token revoked' }, { status: 401, statusText: 'Unauthorized' });
     expect(router.navigate).not.toHaveBeenCalled();
   });
 

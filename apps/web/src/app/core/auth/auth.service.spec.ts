@@ -51,7 +51,7 @@ describe(AuthService.name, () => {
     expect(create().isAuthenticated()).toBe(false);
   });
 
-  it('should forget everything on logout', () => {
+  it('should forget everything on logout and ask the API to revoke the token', () => {
     const auth = create();
     auth.login('alice', 'pw').subscribe();
     backend.expectOne('/api/auth/login').flush(loginResponse());
@@ -59,6 +59,31 @@ describe(AuthService.name, () => {
     expect(auth.user()).toBeNull();
     expect(auth.token()).toBeNull();
     expect(localStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+    const revoke = backend.expectOne('/api/auth/logout');
+    expect(revoke.request.method).toBe('POST');
+    expect(revoke.request.headers.get('Authorization')).toBe('Bearer token-of-alice');
+    revoke.flush(null, { status: 204, statusText: 'No Content' });
+  });
+
+  it('should forget the session on logout even when the API call fails', () => {
+    const auth = create();
+    auth.login('alice', 'pw').subscribe();
+    backend.expectOne('/api/auth/login').flush(loginResponse());
+    auth.logout();
+    backend.expectOne('/api/auth/logout').flush({ code: 503, message: 'User database unavailable' }, { status: 503, statusText: 'Service Unavailable' });
+    expect(auth.isAuthenticated()).toBe(false);
+    expect(localStorage.getItem(SESSION_STORAGE_KEY)).toBeNull();
+  });
+
+  it('should call nobody when logging out without a session, or when forgetting a refused token', () => {
+    const auth = create();
+    auth.logout();
+    backend.expectNone('/api/auth/logout');
+    auth.login('alice', 'pw').subscribe();
+    backend.expectOne('/api/auth/login').flush(loginResponse());
+    auth.forget();
+    expect(auth.isAuthenticated()).toBe(false);
+    backend.expectNone('/api/auth/logout');
   });
 
   it('should update the user from /api/auth/me', () => {

@@ -82,7 +82,18 @@ export class AuthService {
     );
   }
 
+  /**
+   * Signs out: the session ends here at once, and the API is asked to revoke the token (with every
+   * other token of this user). A failed call changes nothing here: the browser forgets the session anyway.
+   */
   logout(): void {
+    const token = this.token();
+    this.clear();
+    if (token) this.api.logout(token).subscribe({ error: () => undefined });
+  }
+
+  /** Forgets the session without telling the API, for a token the API has refused already. */
+  forget(): void {
     this.clear();
   }
 

@@ -4,7 +4,7 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 
 import { ADMIN_USER, VIEWER_USER } from '../../../testing/fixtures';
 import { SESSION_STORAGE_KEY } from '../../core/auth/auth.service';
-import { parseNamespaceList, UsersPage } from './users.page';
+import { describeNamespaces, parseNamespaceList, UsersPage } from './users.page';
 
 describe(UsersPage.name, () => {
   let fixture: ComponentFixture<UsersPage>;
@@ -45,6 +45,7 @@ describe(UsersPage.name, () => {
     const rows = fixture.nativeElement.querySelectorAll('[data-testid="user-row"]');
     expect(rows.length).toBe(2);
     expect(q('[data-username="bob"] [data-testid="user-namespaces"]')?.textContent).toContain('cluster-3');
+    expect(q('[data-username="alice"] [data-testid="user-namespaces"]')?.textContent?.trim()).toBe('All namespaces');
     expect((q('[data-username="alice"] [data-testid="user-delete"]') as HTMLButtonElement).disabled).toBe(true);
   });
 
@@ -67,6 +68,41 @@ describe(UsersPage.name, () => {
     backend.expectOne('/api/users').flush([VIEWER_USER, ADMIN_USER]);
     await fixture.whenStable();
     expect(byTestId('users-message')?.textContent).toContain('User carol created.');
+  });
+
+  it('should send ["*"] for "All namespaces" and [] for an empty list, and show both plainly', async () => {
+    type('user-create-username', 'dora');
+    type('user-create-email', 'dora@example.org');
+    type('user-create-password', 'long-enough');
+    type('user-create-namespaces', 'Not_Valid');
+    const all = byTestId('user-create-all-namespaces') as HTMLInputElement;
+    all.click();
+    await fixture.whenStable();
+    expect((byTestId('user-create-namespaces') as HTMLInputElement).disabled).toBe(true);
+    (byTestId('user-create-submit') as HTMLButtonElement).click();
+    const created = backend.expectOne({ method: 'POST', url: '/api/users' });
+    expect(created.request.body.namespaces).toEqual(['*']);
+    created.flush({ ...VIEWER_USER, username: 'dora', namespaces: ['*'] });
+    TestBed.tick();
+    backend.expectOne('/api/users').flush([VIEWER_USER, ADMIN_USER, { ...VIEWER_USER, username: 'eve', namespaces: [] }]);
+    await fixture.whenStable();
+    expect(q('[data-username="eve"] [data-testid="user-namespaces"]')?.textContent?.trim()).toBe('None');
+    expect((byTestId('user-create-all-namespaces') as HTMLInputElement).checked).toBe(false);
+
+    (q('[data-username="alice"] [data-testid="user-edit"]') as HTMLButtonElement).click();
+    await fixture.whenStable();
+    const editAll = byTestId('user-edit-all-namespaces') as HTMLInputElement;
+    expect(editAll.checked).toBe(true);
+    editAll.click();
+    await fixture.whenStable();
+    (byTestId('user-edit-save') as HTMLButtonElement).click();
+    const patch = backend.expectOne({ method: 'PATCH', url: '/api/users/alice' });
+    expect(patch.request.body.namespaces).toEqual([]);
+    patch.flush({ ...ADMIN_USER, namespaces: [] });
+    TestBed.tick();
+    backend.expectOne('/api/auth/me').flush({ ...ADMIN_USER, namespaces: [] });
+    backend.expectOne('/api/users').flush([VIEWER_USER, { ...ADMIN_USER, namespaces: [] }]);
+    await fixture.whenStable();
   });
 
   it('should reject invalid namespace names before calling the API', async () => {
@@ -131,5 +167,13 @@ describe('parseNamespaceList', () => {
   it('should split on commas and spaces and drop duplicates', () => {
     expect(parseNamespaceList(' a, b ,,c a ')).toEqual(['a', 'b', 'c']);
     expect(parseNamespaceList('')).toEqual([]);
+  });
+});
+
+describe('describeNamespaces', () => {
+  it('should say "All namespaces" only for exactly ["*"], and "None" for an empty list', () => {
+    expect(describeNamespaces(['*'])).toBe('All namespaces');
+    expect(describeNamespaces([])).toBe('None');
+    expect(describeNamespaces(['a', 'b'])).toBe('a, b');
   });
 });

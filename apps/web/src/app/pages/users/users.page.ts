@@ -10,7 +10,7 @@ import {
 } from '@angular/forms';
 import type { Observable } from 'rxjs';
 
-import type { CreateUserRequest, UpdateUserRequest, UserRole, UserView } from '@kube-monitoring/contract';
+import { ALL_NAMESPACES, type CreateUserRequest, type UpdateUserRequest, type UserRole, type UserView } from '@kube-monitoring/contract';
 
 import { StateMessageComponent } from '../../components/state-message/state-message.component';
 import { describeApiError, toApiError } from '../../core/api/api-error';
@@ -22,7 +22,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** The API's minimum (apps/api users/user-rules.ts PASSWORD_MIN_LENGTH): shorter ones are refused before sending. */
 export const MIN_PASSWORD_LENGTH = 10;
 
-/** `"a, b ,c"` → `['a', 'b', 'c']` (empty = every namespace). */
+/** `"a, b ,c"` → `['a', 'b', 'c']` (empty = no namespace). */
 export function parseNamespaceList(text: string): string[] {
   return [
     ...new Set(
@@ -32,6 +32,22 @@ export function parseNamespaceList(text: string): string[] {
         .filter((s) => s !== ''),
     ),
   ];
+}
+
+/** True when the account may see every namespace (exactly `["*"]`, as the API reads it). */
+export function grantsAllNamespaces(namespaces: readonly string[]): boolean {
+  return namespaces.length === 1 && namespaces[0] === ALL_NAMESPACES;
+}
+
+/** What the users table shows for an account's namespaces. */
+export function describeNamespaces(namespaces: readonly string[]): string {
+  if (grantsAllNamespaces(namespaces)) return 'All namespaces';
+  return namespaces.length ? namespaces.join(', ') : 'None';
+}
+
+/** The list the API is sent: `["*"]` when "All namespaces" is ticked, else the names typed (maybe none). */
+function namespacesToSend(value: { allNamespaces: boolean; namespaces: string }): string[] {
+  return value.allNamespaces ? [ALL_NAMESPACES] : parseNamespaceList(value.namespaces);
 }
 
 function namespaceListValidator(control: AbstractControl<string>): ValidationErrors | null {
@@ -72,12 +88,14 @@ export class UsersPage {
     email: ['', [Validators.required, Validators.email]],
     password: ['', [Validators.required, Validators.minLength(MIN_PASSWORD_LENGTH)]],
     role: ['viewer' as UserRole],
+    allNamespaces: [false],
     namespaces: ['', namespaceListValidator],
   });
 
   protected readonly editForm = this.fb.group({
     email: ['', [Validators.required, Validators.email]],
     role: ['viewer' as UserRole],
+    allNamespaces: [false],
     namespaces: ['', namespaceListValidator],
     password: ['', Validators.minLength(MIN_PASSWORD_LENGTH)],
   });
@@ -85,7 +103,14 @@ export class UsersPage {
   protected describe = describeApiError;
 
   protected namespacesText(user: UserView): string {
-    return user.namespaces.length ? user.namespaces.join(', ') : 'all';
+    return describeNamespaces(user.namespaces);
+  }
+
+  /** "All namespaces" ticked: the list is not used, so it is greyed out and not validated. */
+  protected syncNamespaceList(form: { controls: { allNamespaces: AbstractControl<boolean>; namespaces: AbstractControl<string> } }): void {
+    const list = form.controls.namespaces;
+    if (form.controls.allNamespaces.value) list.disable();
+    else list.enable();
   }
 
   protected isSelf(user: UserView): boolean {
@@ -104,10 +129,11 @@ export class UsersPage {
       email: value.email.trim(),
       password: value.password,
       role: value.role,
-      namespaces: parseNamespaceList(value.namespaces),
+      namespaces: namespacesToSend(value),
     };
     this.run(this.api.createUser(body), `User ${body.username} created.`, () => {
       this.createForm.reset();
+      this.syncNamespaceList(this.createForm);
       this.createSubmitted.set(false);
     });
   }
@@ -115,12 +141,15 @@ export class UsersPage {
   protected startEdit(user: UserView): void {
     this.confirmingDelete.set(null);
     this.editing.set(user.username);
+    const all = grantsAllNamespaces(user.namespaces);
     this.editForm.reset({
       email: user.email,
       role: user.role,
-      namespaces: user.namespaces.join(', '),
+      allNamespaces: all,
+      namespaces: all ? '' : user.namespaces.join(', '),
       password: '',
     });
+    this.syncNamespaceList(this.editForm);
   }
 
   protected cancelEdit(): void {
@@ -136,7 +165,7 @@ export class UsersPage {
     const body: UpdateUserRequest = {
       email: value.email.trim(),
       role: value.role,
-      namespaces: parseNamespaceList(value.namespaces),
+      namespaces: namespacesToSend(value),
       ...(value.password ? { password: value.password } : {}),
     };
     this.run(this.api.updateUser(user.username, body), `User ${user.username} updated.`, () => {
