@@ -42,6 +42,8 @@ export function throwawayApiEnv(influxUrl: string, database: string, service: Se
     API_USERNAME: service['x-username'],
     API_PASSWORD: service['x-password'],
     SQLITE_PATH: sqlitePath,
+    // Nothing scrapes a throwaway run; several run side by side.
+    METRICS_PORT: '0',
     ...extra,
   };
 }

@@ -11,6 +11,8 @@ export const API_MAIN = join(ROOT, 'dist/apps/api/main.js');
 export interface ApiProcess {
   url: string;
   port: number;
+  /** Base URL of its Prometheus listener (METRICS_PORT), e.g. `${metricsUrl}/metrics`. */
+  metricsUrl: string;
   logDir: string;
   child: ChildProcess;
   output: () => string;
@@ -22,9 +24,10 @@ export async function startApi(env: Record<string, string>, options: { waitForHe
   if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: run \`npx nx build api\` first`);
   const port = await getFreePort();
   const logDir = env['LOG_DIR'] ?? mkdtempSync(join(tmpdir(), 'km-e2e-logs-'));
+  const metricsPort = env['METRICS_PORT'] ?? String(await getFreePort());
   const child = spawn(process.execPath, [API_MAIN], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_DIR: logDir, LOG_LEVEL: 'info', WEB_DIR: '', ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: metricsPort, LOG_DIR: logDir, LOG_LEVEL: 'info', WEB_DIR: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -46,6 +49,7 @@ export async function startApi(env: Record<string, string>, options: { waitForHe
   return {
     url,
     port,
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
     logDir,
     child,
     output: () => out,

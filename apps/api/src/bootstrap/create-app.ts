@@ -95,7 +95,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     done();
   });
 
-  registerPrometheusMetrics(fastify, app.get(QueryMetrics));
+  registerPrometheusMetrics(fastify, app.get(QueryMetrics), { host: config.host, port: config.metricsPort });
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(logger));
