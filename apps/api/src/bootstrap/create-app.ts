@@ -15,6 +15,7 @@ import { PinoNestLogger } from '../logging/app-logger';
 import { registerPrometheusMetrics } from '../observability/prometheus-metrics';
 import { setupOpenApi } from '../openapi/openapi';
 import { registerBodyParsers } from './body-parsers';
+import { applyConnectionLimits, httpServerOptions } from './http-limits';
 import { createValidationPipe } from './validation';
 import { registerWebApp } from './web-static';
 
@@ -28,6 +29,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     genReqId: () => randomUUID(),
     trustProxy: config.trustProxy,
     forceCloseConnections: 'idle',
+    ...httpServerOptions(config.http),
     // Errors raised by Fastify's router before Nest sees the request (a malformed URL such as
     // `/api/%`) still answer in the API's error shape.
     frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
@@ -47,6 +49,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   });
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify);
+  applyConnectionLimits(fastify, config.http);
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
