@@ -26,13 +26,13 @@ const sources: LogSource[] = [];
 const secrets = new Set<string>();
 
 /** A log held in memory (captured stdout, a capturing logger's lines). */
-export function watchLog(name: string, read: () => string): void {
-  sources.push({ read: () => [{ name, text: read() }] });
+export function memoryLog(name: string, read: () => string): LogSource {
+  return { read: () => [{ name, text: read() }] };
 }
 
 /** Every file in `dir` (info.log, errors.log and their rotated, gzipped predecessors). */
-export function watchLogDir(dir: string): void {
-  sources.push({
+export function logDir(dir: string): LogSource {
+  return {
     read: () =>
       existsSync(dir)
         ? readdirSync(dir)
@@ -43,7 +43,17 @@ export function watchLogDir(dir: string): void {
               return { name: f, text: (f.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8') };
             })
         : [],
-  });
+  };
+}
+
+/** Registers a log to scan after the suite. */
+export function watchLog(name: string, read: () => string): void {
+  sources.push(memoryLog(name, read));
+}
+
+/** Registers a LOG_DIR to scan after the suite. */
+export function watchLogDir(dir: string): void {
+  sources.push(logDir(dir));
 }
 
 /** A password (or other secret value) the suite sent: it must not appear in any log either. */
@@ -67,9 +77,13 @@ export function findSecrets(name: string, text: string, known: Iterable<string> 
   return findings;
 }
 
-/** Scans every registered log; throws, naming each place (never printing the secret itself). */
-export function assertNoSecretsInLogs(extra: LogSource[] = []): void {
-  const findings = [...sources, ...extra].flatMap((s) => s.read()).flatMap((log) => findSecrets(log.name, log.text));
+/**
+ * Scans every registered log (and `extra`, with `extraSecrets` beside the noted ones); throws, naming
+ * each place, never printing the secret itself.
+ */
+export function assertNoSecretsInLogs(extra: LogSource[] = [], extraSecrets: string[] = []): void {
+  const known = [...secrets, ...extraSecrets];
+  const findings = [...sources, ...extra].flatMap((s) => s.read()).flatMap((log) => findSecrets(log.name, log.text, known));
   if (findings.length === 0) return;
   const list = findings.slice(0, 20).map((f) => `  ${f.what} in ${f.source}, line ${f.line}`);
   if (findings.length > 20) list.push(`  … and ${findings.length - 20} more`);
