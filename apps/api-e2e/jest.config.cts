@@ -9,6 +9,8 @@ module.exports = {
   testEnvironment: 'node',
   globalSetup: '<rootDir>/src/support/global-setup.ts',
   globalTeardown: '<rootDir>/src/support/global-teardown.ts',
+  // Fails a suite whose API processes logged a secret (tools/test/log-secrets.ts).
+  setupFilesAfterEnv: ['<rootDir>/src/support/log-scan.setup.ts'],
   testTimeout: 60000,
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],

@@ -141,6 +141,8 @@ async function main(): Promise<void> {
       env: {
         PATH: process.env['PATH'] ?? '',
         PORT: String(options.port),
+        // No Prometheus in the demo: no metrics listener (and no second port to find free).
+        METRICS_PORT: '0',
         INFLUXDB_HOST: '127.0.0.1',
         INFLUXDB_PORT: String(influx.port),
         INFLUXDB_DB: 'k8s',

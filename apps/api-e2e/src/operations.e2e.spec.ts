@@ -103,10 +103,10 @@ describe('operations', () => {
   });
 
   describe('GET /metrics', () => {
-    it('should expose Prometheus text that changes after requests', async () => {
-      const before = parsePrometheusText(await (await fetch(`${e2eEnv.apiUrl}/metrics`)).text());
+    it('should expose Prometheus text on METRICS_PORT that changes after requests', async () => {
+      const before = parsePrometheusText(await (await fetch(`${e2eEnv.metricsUrl}/metrics`)).text());
       await fetch(`${e2eEnv.apiUrl}/api/cpu/usage_rate`, { method: 'POST', headers: serviceHeaders(), body });
-      const after = parsePrometheusText(await (await fetch(`${e2eEnv.apiUrl}/metrics`)).text());
+      const after = parsePrometheusText(await (await fetch(`${e2eEnv.metricsUrl}/metrics`)).text());
       const key = 'kube_monitoring_http_requests_total{method="POST",route="/api/*",status="200"}';
       expect(after.get(key)).toBe((before.get(key) ?? 0) + 1);
       expect(after.get('kube_monitoring_influxdb_request_duration_seconds_count{kind="stream",outcome="ok"}')).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config/app-config';
 import { createApp } from './bootstrap/create-app';
 import { installProcessSafetyNet } from './bootstrap/process-safety-net';
 import { createRootLogger } from './logging/app-logger';
+import { metricsListenerOf } from './observability/prometheus-metrics';
 
 /** In-flight requests get this long to finish after SIGTERM before the process gives up. */
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -25,6 +26,9 @@ async function main(): Promise<void> {
   const app = await createApp(config, logger);
   await app.listen(config.port, config.host);
   logger.info({ port: config.port, docs: '/api/docs', web: '/web' }, `kube-monitoring API listening on ${config.host}:${config.port}`);
+  const metricsPort = await metricsListenerOf(app.getHttpAdapter().getInstance())?.start();
+  if (metricsPort) logger.info({ metricsPort }, `Prometheus metrics on ${config.host}:${metricsPort}/metrics`);
+  else logger.info('METRICS_PORT=0: no Prometheus metrics listener');
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -45,6 +45,8 @@ export function throwawayApiEnv(influxUrl: string, database: string, service: Se
     // Measurements run many requests of one caller at once: the per-caller limits would refuse them.
     HEAVY_REQUESTS_PER_CALLER: '10000',
     HEAVY_REQUESTS_PER_MINUTE: '0',
+    // Nothing scrapes a throwaway run; several run side by side.
+    METRICS_PORT: '0',
     ...extra,
   };
 }

@@ -1059,7 +1059,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponseDto"];
                 };
             };
-            /** @description A dependency is down; the message names it */
+            /** @description A dependency is down; the message names it (`InfluxDB unreachable`, `user database unreachable`), not its address */
             503: {
                 headers: {
                     [name: string]: unknown;

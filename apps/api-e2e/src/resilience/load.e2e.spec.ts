@@ -18,8 +18,8 @@ interface MemorySample {
   heapUsed: number;
 }
 
-async function heapUsed(apiUrl: string): Promise<number> {
-  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+async function heapUsed(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
   const m = /^kube_monitoring_nodejs_heap_size_used_bytes (\S+)$/m.exec(text);
   return m ? Number(m[1]) : Number.NaN;
 }
@@ -45,7 +45,7 @@ describe('load: 30 s at 50 connections over a mix of endpoints', () => {
     const sampler = setInterval(() => {
       const at = Date.now() - started;
       const rss = rssBytes(pid);
-      heapUsed(api.url)
+      heapUsed(api.metricsUrl)
         .then((heap) => memory.push({ atMs: at, rss, heapUsed: heap }))
         .catch(() => memory.push({ atMs: at, rss, heapUsed: Number.NaN }));
     }, 1000);

@@ -1,13 +1,13 @@
 /**
  * The cache of settled periods, end to end: a report, aggregation or raw query over a period that ended long
  * ago is computed once and then answered without InfluxDB (same answer), while a period that is
- * still open reaches InfluxDB every time. InfluxDB calls are counted on the API's own /metrics.
+ * still open reaches InfluxDB every time. InfluxDB calls are counted on the API's own /metrics (its METRICS_PORT).
  */
 import { e2eEnv, serviceHeaders } from '../support/e2e-env';
 
 /** InfluxDB calls the API made so far (every kind and outcome). */
 async function influxCalls(): Promise<number> {
-  const text = await (await fetch(`${e2eEnv.apiUrl}/metrics`)).text();
+  const text = await (await fetch(`${e2eEnv.metricsUrl}/metrics`)).text();
   let n = 0;
   for (const m of text.matchAll(/^kube_monitoring_influxdb_request_duration_seconds_count\{[^}]*\} (\d+)$/gm)) n += Number(m[1]);
   return n;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { getFreePort, waitUntil } from '../../../../tools/services/service-utils';
+import { noteSecret, watchLog, watchLogDir } from '../../../../tools/test/log-secrets';
 
 export const ROOT = resolve(__dirname, '../../../..');
 export const API_MAIN = join(ROOT, 'dist/apps/api/main.js');
@@ -11,9 +12,13 @@ export const API_MAIN = join(ROOT, 'dist/apps/api/main.js');
 export interface ApiProcess {
   url: string;
   port: number;
+  /** Base URL of its Prometheus listener (METRICS_PORT), e.g. `${metricsUrl}/metrics`. */
+  metricsUrl: string;
   logDir: string;
   child: ChildProcess;
   output: () => string;
+  /** Everything the process wrote to stdout and stderr. */
+  fullOutput: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -21,15 +26,26 @@ export interface ApiProcess {
 export async function startApi(env: Record<string, string>, options: { waitForHealth?: boolean } = {}): Promise<ApiProcess> {
   if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: run \`npx nx build api\` first`);
   const port = await getFreePort();
+  const metricsPort = env['METRICS_PORT'] ?? String(await getFreePort());
   const logDir = env['LOG_DIR'] ?? mkdtempSync(join(tmpdir(), 'km-e2e-logs-'));
   const child = spawn(process.execPath, [API_MAIN], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_DIR: logDir, LOG_LEVEL: 'info', WEB_DIR: '', ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: metricsPort, LOG_DIR: logDir, LOG_LEVEL: 'info', WEB_DIR: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
-  child.stderr?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
+  // Kept whole for the log scan after the suite (apps/api-e2e/src/support/log-scan.setup.ts).
+  let all = '';
+  const collect = (d: Buffer) => {
+    all += d.toString();
+    out = (out + d.toString()).slice(-200_000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  watchLogDir(logDir);
+  watchLog(`stdout of the API on port ${port}`, () => all);
+  noteSecret(env['API_PASSWORD']);
+  noteSecret(env['JWT_SECRET']);
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   if (options.waitForHealth !== false) {
@@ -46,9 +62,11 @@ export async function startApi(env: Record<string, string>, options: { waitForHe
   return {
     url,
     port,
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
     logDir,
     child,
     output: () => out,
+    fullOutput: () => all,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
       return exited;

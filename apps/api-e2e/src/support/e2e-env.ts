@@ -3,6 +3,10 @@ export const e2eEnv = {
   get apiUrl(): string {
     return required('E2E_API_URL');
   },
+  /** The shared API's Prometheus listener (its METRICS_PORT). */
+  get metricsUrl(): string {
+    return required('E2E_METRICS_URL');
+  },
   get influxUrl(): string {
     return required('E2E_INFLUX_URL');
   },

@@ -52,6 +52,7 @@ export default async function globalSetup(): Promise<void> {
   });
   process.env['E2E_SQLITE_PATH'] = sqlitePath;
   process.env['E2E_API_URL'] = api.url;
+  process.env['E2E_METRICS_URL'] = api.metricsUrl;
   process.env['E2E_INFLUX_URL'] = influx.url;
   process.env['E2E_INFLUX_PORT'] = String(influx.port);
   process.env['E2E_LOG_DIR'] = api.logDir;

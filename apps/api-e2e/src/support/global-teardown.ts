@@ -1,9 +1,13 @@
 import type { InfluxHandle } from '../../../../tools/services/influxdb';
+import { assertNoSecretsInLogs, logDir, memoryLog } from '../../../../tools/test/log-secrets';
 import type { ApiProcess } from './api-process';
+import { e2eEnv } from './e2e-env';
 
 export default async function globalTeardown(): Promise<void> {
   const started = (globalThis as Record<string, unknown>)['__KM_E2E__'] as { influx: InfluxHandle; api: ApiProcess } | undefined;
   if (!started) return;
   await started.api.stop();
   await started.influx.stop();
+  // The shared API's stdout lives in this process; its files were also scanned after each suite.
+  assertNoSecretsInLogs([logDir(started.api.logDir), memoryLog('stdout of the shared API', started.api.fullOutput)], [e2eEnv.password]);
 }

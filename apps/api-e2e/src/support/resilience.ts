@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { InfluxHandle, startInfluxDb } from '../../../../tools/services/influxdb';
+import { noteSecret } from '../../../../tools/test/log-secrets';
 import { FIXTURE_START, fixtureLines } from '../fixtures/cluster-fixture';
 import { ApiProcess, ROOT, startApi } from './api-process';
 import { e2eEnv, serviceHeaders } from './e2e-env';
@@ -50,6 +51,7 @@ export async function startSeededInflux(): Promise<InfluxHandle> {
 /** `users-cli createuser … --password-stdin` (the built CLI) against a SQLite file. */
 export function createUser(sqlitePath: string, user: TestUser): Promise<void> {
   if (!existsSync(USERS_CLI)) throw new Error(`${USERS_CLI} is missing: run \`npx nx build api\``);
+  noteSecret(user.password);
   const args = [USERS_CLI, 'createuser', `--username=${user.username}`, `--email=${user.email}`, `--role=${user.role}`, ...(user.namespaces ? [`--namespaces=${user.namespaces.join(',')}`] : []), '--password-stdin'];
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', SQLITE_PATH: sqlitePath }, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -172,6 +174,7 @@ export interface Answer {
   status: number;
   ms: number;
   text: string;
+  headers?: Record<string, string | string[] | undefined>;
   /** Set when no answer came before the deadline or the connection failed. */
   error?: string;
 }
@@ -191,7 +194,7 @@ export function send(baseUrl: string, r: { method: string; path: string; headers
     const req = request(`${baseUrl}${r.path}`, { method: r.method, headers: { ...(r.headers ?? {}), ...(body ? { 'content-length': String(body.length) } : {}) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => finish({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => finish({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
       res.on('error', (e) => finish({ status: 0, text: '', error: e.message }));
     });
     const timer = setTimeout(() => {

@@ -42,7 +42,7 @@ describe('PostgreSQL outages', () => {
     const refused = await login(app, 'root', PASSWORD);
     expect(refused.status).toBe(503);
     expect(refused.body).toEqual({ code: 503, message: 'User database unavailable' });
-    const token = new JwtService().sign({ sub: '1', ver: 0, role: 'admin', ns: [] }, { secret: JWT_SECRET, algorithm: 'HS256' });
+    const token = new JwtService().sign({ sub: '1', ver: 0, role: 'admin', ns: [] }, { secret: JWT_SECRET, algorithm: 'HS256', expiresIn: '1h' });
     expect((await call(app, 'GET', '/api/auth/me', { token })).body).toEqual({ code: 503, message: 'User database unavailable' });
     expect(await userDatabaseReadiness(t.database).check()).toEqual({
       up: false,
@@ -68,7 +68,7 @@ describe('PostgreSQL outages', () => {
       const refused = await login(app, 'root', PASSWORD);
       expect(refused.status).toBe(503);
       expect(refused.body).toEqual({ code: 503, message: 'User database unavailable' });
-      const admin = await call(app, 'GET', '/api/users', { token: new JwtService().sign({ sub: '4242', ver: 0 }, { secret: JWT_SECRET }) });
+      const admin = await call(app, 'GET', '/api/users', { token: new JwtService().sign({ sub: '4242', ver: 0 }, { secret: JWT_SECRET, expiresIn: '1h' }) });
       expect(admin.status).toBe(503);
       expect((await call(app, 'GET', '/api/probe/service', { headers: SERVICE_HEADERS })).status).toBe(200);
     } finally {

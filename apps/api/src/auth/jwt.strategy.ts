@@ -8,7 +8,7 @@ import { AuthUser, JWT_STRATEGY, JwtPayload } from './auth-user';
 import { TOKEN_REVOKED, tokenSubject } from './token-subject';
 
 /**
- * Accepts `Authorization: Bearer <jwt>` signed HS256 with our secret and not expired (passport-jwt
+ * Accepts `Authorization: Bearer <jwt>` signed HS256 with our secret, with `iat` and `exp`, and not expired (passport-jwt
  * verifies with `algorithms: ['HS256']`, so `alg: none` and foreign algorithms fail), then re-reads the
  * account the token names by id: a deleted account is refused, and so is a token whose version the
  * account has since raised (logout, password, role or namespace change).
@@ -27,7 +27,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     });
   }
 
-  async validate(payload: Partial<JwtPayload>): Promise<AuthUser> {
+  async validate(payload: Partial<JwtPayload> & { exp?: unknown; iat?: unknown }): Promise<AuthUser> {
+    // passport-jwt checks `exp` only when present: a token without it would never expire.
+    if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number') throw new UnauthorizedException('Invalid token: no expiry');
     const { id, version } = tokenSubject(payload);
     const user = await this.users.findIdentity(id);
     if (!user) throw new UnauthorizedException('Invalid token: this user no longer exists');

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -12,29 +11,37 @@ import { AppConfig } from '../config/app-config';
 import { ApiExceptionFilter } from '../filters/api-exception.filter';
 import { QueryMetrics } from '../influx/query-metrics';
 import { PinoNestLogger } from '../logging/app-logger';
+import { pathForLog } from '../logging/log-url';
 import { registerPrometheusMetrics } from '../observability/prometheus-metrics';
 import { setupOpenApi } from '../openapi/openapi';
 import { registerBodyParsers } from './body-parsers';
+import { applyConnectionLimits, httpServerOptions } from './http-limits';
+import { registerSecurityHeaders, securityHeaderOptions, securityHeadersWithoutHooks } from './security-headers';
 import { createValidationPipe } from './validation';
-import { registerWebApp } from './web-static';
+import { registerWebApp, webIndexHtml } from './web-static';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the whole application (used by main.ts and by the test suites). */
 export async function createApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
+  const headers = securityHeaderOptions(webIndexHtml(config.webDir));
+  const routerErrorHeaders = securityHeadersWithoutHooks(headers);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     trustProxy: config.trustProxy,
     forceCloseConnections: 'idle',
+    ...httpServerOptions(config.http),
     // Errors raised by Fastify's router before Nest sees the request (a malformed URL such as
     // `/api/%`) still answer in the API's error shape.
     frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
       // The path parameter the bad segment belongs to: a user name on /api/users/…, else a metric.
       const field = (req.url ?? '').startsWith('/api/users/') ? 'username' : 'metric';
+      routerErrorHeaders(req, reply);
       void reply
+        .header('x-request-id', req.id)
         .code(status)
         .type('application/json; charset=utf-8')
         .send({ code: status, message: `${field}: the path is not valid URL encoding (${error.code ?? 'bad URL'})` });
@@ -47,21 +54,9 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   });
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify);
+  applyConnectionLimits(fastify, config.http);
 
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        // Swagger UI and Angular's critical-CSS loader use inline code.
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        // Plain-HTTP installs (the demo, clusters behind NodePort) must still load their own assets.
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
+  await registerSecurityHeaders(fastify, headers);
   if (config.corsOrigins.length > 0) {
     await app.register(fastifyCors, {
       origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
@@ -89,13 +84,13 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   });
   fastify.addHook('onResponse', (req, reply, done) => {
     logger.info(
-      { reqId: req.id, method: req.method, url: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      { reqId: req.id, method: req.method, url: pathForLog(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request completed',
     );
     done();
   });
 
-  registerPrometheusMetrics(fastify, app.get(QueryMetrics));
+  registerPrometheusMetrics(fastify, app.get(QueryMetrics), { host: config.host, port: config.metricsPort });
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(logger));

@@ -1,9 +1,15 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import fastifyStatic from '@fastify/static';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'pino';
+
+/** The built SPA's index.html, read once at start (its inline code is allowed by hash), if there is one. */
+export function webIndexHtml(webDir: string): string | undefined {
+  const file = webDir ? join(resolve(webDir), 'index.html') : '';
+  return file && existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
 
 /**
  * Serves the built SPA at `/web` with deep-link fallback (any `/web/...` path that is not a file

@@ -36,6 +36,34 @@ describe('loadConfig', () => {
   it('should require the service credentials', () => {
     expect(() => loadConfig({ API_USERNAME: 'billing' })).toThrow('API_PASSWORD is required');
   });
+
+  it('should refuse a service password shorter than 16 characters', () => {
+    expect(() => loadConfig({ ...REQUIRED, API_PASSWORD: '1' })).toThrow(
+      new ConfigError('API_PASSWORD must be at least 16 characters long (e.g. `openssl rand -hex 24`)'),
+    );
+    expect(() => loadConfig({ ...REQUIRED, API_PASSWORD: '0123456789abcde' })).toThrow('API_PASSWORD must be at least 16 characters long');
+    expect(loadConfig({ ...REQUIRED, API_PASSWORD: '0123456789abcdef' }).apiPassword).toBe('0123456789abcdef');
+  });
+
+  it('should serve metrics on port 9464 by default, on another port when asked, or not at all with 0', () => {
+    expect(loadConfig(REQUIRED).metricsPort).toBe(9464);
+    expect(loadConfig({ ...REQUIRED, METRICS_PORT: '9100' }).metricsPort).toBe(9100);
+    expect(loadConfig({ ...REQUIRED, METRICS_PORT: '0' }).metricsPort).toBe(0);
+    expect(() => loadConfig({ ...REQUIRED, METRICS_PORT: '8000' })).toThrow('METRICS_PORT must differ from PORT (8000)');
+    expect(() => loadConfig({ ...REQUIRED, METRICS_PORT: 'http' })).toThrow('METRICS_PORT must be an integer between 0 and 65535');
+  });
+
+  it('should give a request 10 s to arrive and an answer 120 s of silence, 1024 connections at most, by default', () => {
+    expect(loadConfig(REQUIRED).http).toEqual({ receiveTimeoutMs: 10_000, idleTimeoutMs: 120_000, keepAliveTimeoutMs: 72_000, maxConnections: 1024 });
+    const http = loadConfig({ ...REQUIRED, HTTP_RECEIVE_TIMEOUT: '2s', HTTP_IDLE_TIMEOUT: '5m', HTTP_KEEP_ALIVE_TIMEOUT: '5', HTTP_MAX_CONNECTIONS: '50' }).http;
+    expect(http).toEqual({ receiveTimeoutMs: 2000, idleTimeoutMs: 300_000, keepAliveTimeoutMs: 5000, maxConnections: 50 });
+  });
+
+  it('should refuse malformed HTTP limits, naming the variable', () => {
+    expect(() => loadConfig({ ...REQUIRED, HTTP_RECEIVE_TIMEOUT: 'soon' })).toThrow('HTTP_RECEIVE_TIMEOUT must be a duration');
+    expect(() => loadConfig({ ...REQUIRED, HTTP_IDLE_TIMEOUT: '0' })).toThrow('HTTP_IDLE_TIMEOUT must be positive');
+    expect(() => loadConfig({ ...REQUIRED, HTTP_MAX_CONNECTIONS: '0' })).toThrow('HTTP_MAX_CONNECTIONS must be between 1 and 1000000');
+  });
 });
 
 describe('loadConfig: heavy-request limits', () => {

@@ -44,6 +44,19 @@ export interface AppConfig {
   loginGlobalFailuresPerMinute: number;
   /** `heapster` or `telegraf` storage schema (issue: today's clusters). */
   metricsSchema: 'heapster' | 'telegraf' | 'auto';
+  /** Port of the Prometheus `/metrics` listener (on `host`, apart from the API port); 0 = none. */
+  metricsPort: number;
+  /** Limits of the HTTP server against slow and piled-up clients. */
+  http: {
+    /** Headers and body of a request must have arrived this long after it started, or 408 and close. */
+    receiveTimeoutMs: number;
+    /** A connection with nothing received or sent for this long is closed (longer than the slowest report). */
+    idleTimeoutMs: number;
+    /** How long an idle keep-alive connection is kept between two requests. */
+    keepAliveTimeoutMs: number;
+    /** Connections beyond this many are refused. */
+    maxConnections: number;
+  };
   /** Answers over settled periods kept in memory (SPEC §8): see `SettledPeriodCache`. */
   settledCache: {
     /** A period whose newest sample read is older than this is final (late samples have landed). */
@@ -63,6 +76,8 @@ export interface AppConfig {
 }
 
 export class ConfigError extends Error {}
+
+export const MIN_API_PASSWORD_LENGTH = 16;
 
 type Env = Record<string, string | undefined>;
 
@@ -148,11 +163,32 @@ export function loadConfig(env: Env = process.env): AppConfig {
     }
   }
 
+  // The service password guards every billing figure: refuse one that can be guessed.
+  const apiPassword = str(env, 'API_PASSWORD');
+  if (apiPassword.length < MIN_API_PASSWORD_LENGTH) {
+    throw new ConfigError(`API_PASSWORD must be at least ${MIN_API_PASSWORD_LENGTH} characters long (e.g. \`openssl rand -hex 24\`)`);
+  }
+
+  // Metrics have their own port, so the API port (public through the ingress) does not serve them.
+  const port = int(env, 'PORT', 8000, 1, 65535);
+  const metricsPort = int(env, 'METRICS_PORT', 9464, 0, 65535);
+  if (metricsPort === port) throw new ConfigError(`METRICS_PORT must differ from PORT (${port}); 0 turns the metrics listener off`);
+
+  // Slow clients: a request must arrive quickly, while answering may take long (a 30-day report: ~45 s).
+  const http = {
+    receiveTimeoutMs: durationSeconds(env, 'HTTP_RECEIVE_TIMEOUT', 10) * 1000,
+    idleTimeoutMs: durationSeconds(env, 'HTTP_IDLE_TIMEOUT', 120) * 1000,
+    keepAliveTimeoutMs: durationSeconds(env, 'HTTP_KEEP_ALIVE_TIMEOUT', 72) * 1000,
+    maxConnections: int(env, 'HTTP_MAX_CONNECTIONS', 1024, 1, 1_000_000),
+  };
+
   return {
     nodeEnv,
     trustProxy,
     loginGlobalFailuresPerMinute: int(env, 'LOGIN_GLOBAL_FAILURES_PER_MINUTE', 20, 1, 100_000),
-    port: int(env, 'PORT', 8000, 1, 65535),
+    metricsPort,
+    http,
+    port,
     host: env['HOST'] || '0.0.0.0',
     influx: {
       host: str(env, 'INFLUXDB_HOST', 'localhost'),
@@ -163,7 +199,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       timeoutMs: int(env, 'INFLUXDB_TIMEOUT_MS', 10000, 100, 600000),
     },
     apiUsername: str(env, 'API_USERNAME'),
-    apiPassword: str(env, 'API_PASSWORD'),
+    apiPassword,
     databaseUrl,
     sqlitePath: env['SQLITE_PATH'] || 'data/kube-monitoring.sqlite',
     jwtSecret: jwtSecretRaw || randomBytes(32).toString('hex'),

@@ -36,3 +36,24 @@ export function isConnectionError(err: unknown, depth = 0): boolean {
   if (Array.isArray(e.errors) && e.errors.some((inner) => isConnectionError(inner, depth + 1))) return true;
   return isConnectionError(e.driverError, depth + 1) || isConnectionError(e.cause, depth + 1);
 }
+
+/**
+ * A copy of a database error that keeps what explains it (type, message, code, stack, and the same for
+ * the errors it wraps) and drops what the driver attached: TypeORM's `query` and `parameters` (a new
+ * password's hash), pg's `detail` (the row's values). Exceptions carry this as their cause, so nothing
+ * that logs or inspects them later can reach those values.
+ */
+export function withoutQueryDetails(err: unknown, depth = 0): Error | undefined {
+  if (err === undefined || err === null) return undefined;
+  if (!(err instanceof Error)) return new Error(typeof err === 'string' ? err : 'database error');
+  const e = err as Error & { code?: unknown; driverError?: unknown; errors?: unknown };
+  const inner = depth < 4 ? withoutQueryDetails(e.driverError ?? e.cause, depth + 1) : undefined;
+  const copy = new Error(e.message, inner ? { cause: inner } : undefined);
+  copy.name = e.constructor?.name && e.constructor.name !== 'Error' ? e.constructor.name : e.name;
+  if (e.stack) copy.stack = e.stack;
+  if (typeof e.code === 'string' || typeof e.code === 'number') Object.assign(copy, { code: e.code });
+  if (Array.isArray(e.errors) && depth < 4) {
+    Object.assign(copy, { errors: e.errors.map((x) => withoutQueryDetails(x, depth + 1)).filter(Boolean) });
+  }
+  return copy;
+}

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from '../config/app-config';
 import { databaseConfigFromEnv, describeDatabase } from './database-config';
 
 describe('databaseConfigFromEnv', () => {
-  const serviceCreds = { API_USERNAME: 'billing', API_PASSWORD: 'secret' };
+  const serviceCreds = { API_USERNAME: 'billing', API_PASSWORD: 'unit-test-service-password' };
 
   it.each([
     {},

@@ -1,10 +1,11 @@
 import type { ReadinessCheck } from '../health/readiness-check';
 import type { UserDatabase } from './user-database';
 
-/** `GET /api/health/ready` entry for the user store: a round trip, with the reason when it fails. */
+/** `GET /api/health/ready` entry for the user store: a round trip, with the reason (logged) when it fails. */
 export function userDatabaseReadiness(database: UserDatabase): ReadinessCheck {
   return {
     name: 'userdb',
+    downMessage: 'user database unreachable',
     check: async () =>
       (await database.ping())
         ? { up: true }

@@ -1,14 +1,14 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
-import { isConnectionError } from './connection-errors';
+import { isConnectionError, withoutQueryDetails } from './connection-errors';
 import { buildDataSourceOptions, prepareSqliteDirectory } from './data-source-options';
 import { DatabaseConfig, describeDatabase } from './database-config';
 
 /** What the API answers while the user store cannot be reached (SPEC §5.2; login, /me, /api/users). */
 export class UserDatabaseUnavailableException extends ServiceUnavailableException {
   constructor(cause?: unknown) {
-    super('User database unavailable', { cause });
+    super('User database unavailable', { cause: withoutQueryDetails(cause) });
   }
 }
 

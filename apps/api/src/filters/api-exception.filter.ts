@@ -4,6 +4,7 @@ import { Logger } from 'pino';
 
 import { InfluxQueryError, InfluxTimeoutError, InfluxUnreachableError } from '@kube-monitoring/influx';
 
+import { pathForLog, withoutQueryStrings } from '../logging/log-url';
 import { ROOT_LOGGER } from '../logging/logging.module';
 
 /**
@@ -19,9 +20,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const request = ctx.getRequest<FastifyRequest>();
     const { status, message, headers } = this.describe(exception);
-    const log = { reqId: request.id, method: request.method, url: request.url, status };
-    if (status >= 500) this.logger.error({ ...log, err: exception }, message);
-    else this.logger.info(log, message);
+    const log = { reqId: request.id, method: request.method, url: pathForLog(request.url), status };
+    if (status >= 500) this.logger.error({ ...log, err: exception }, withoutQueryStrings(message));
+    else this.logger.info(log, withoutQueryStrings(message));
     for (const [k, v] of Object.entries(headers)) reply.header(k, v);
     reply.status(status).type('application/json; charset=utf-8').send({ code: status, message });
   }

@@ -1,8 +1,9 @@
-import { Controller, Get, HttpCode, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Logger, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 
 import { HealthResponse } from '@kube-monitoring/contract';
 
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { InfluxConnection } from '../influx/influx-connection';
 import { ApiErrorDto } from '../openapi/api-error.dto';
 import { HealthResponseDto } from './health.dto';
@@ -11,8 +12,11 @@ import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('readiness');
+
   constructor(
     private readonly influx: InfluxConnection,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[] = [],
   ) {}
 
@@ -24,21 +28,32 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: InfluxDB and the user database answer. 503 with the failing checks otherwise. */
+  /**
+   * Readiness: InfluxDB and the user database answer. 503 with the failing checks otherwise. Anyone
+   * may ask, so the answer names what is down, never its address; the reason goes to the log.
+   */
   @Get('ready')
   @HttpCode(200)
   @ApiOperation({ summary: 'Readiness: InfluxDB and the user database reachable' })
   @ApiOkResponse({ type: HealthResponseDto })
-  @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'A dependency is down; the message names it' })
+  @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'A dependency is down; the message names it (`InfluxDB unreachable`, `user database unreachable`), not its address' })
   async ready(): Promise<HealthResponse> {
     const checks: NonNullable<HealthResponse['checks']> = {};
-    checks['influxdb'] = (await this.influx.client.ping()) ? { status: 'up' } : { status: 'down', message: "Can't connect to influxdb" };
+    const { host, port, database } = this.config.influx;
+    checks['influxdb'] = (await this.influx.client.ping())
+      ? { status: 'up' }
+      : this.down('influxdb', 'InfluxDB unreachable', `no answer to a ping from ${host}:${port} (database ${database})`);
     for (const c of this.checks ?? []) {
       const r = await c.check().catch((e: unknown) => ({ up: false, message: e instanceof Error ? e.message : String(e) }));
-      checks[c.name] = r.up ? { status: 'up' } : { status: 'down', message: r.message };
+      checks[c.name] = r.up ? { status: 'up' } : this.down(c.name, c.downMessage, r.message);
     }
     const down = Object.entries(checks).filter(([, v]) => v.status === 'down');
     if (down.length) throw new ServiceUnavailableException(`not ready: ${down.map(([k, v]) => `${k} (${v.message ?? 'down'})`).join(', ')}`);
     return { status: 'ok', checks };
+  }
+
+  private down(name: string, message: string, detail: string | undefined): { status: 'down'; message: string } {
+    this.logger.warn(`not ready: ${name}: ${detail ?? message}`);
+    return { status: 'down', message };
   }
 }

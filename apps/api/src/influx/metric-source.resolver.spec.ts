@@ -35,7 +35,7 @@ class FakeInflux {
 }
 
 function resolver(schema: string, db: ConstructorParameters<typeof FakeInflux>[0]): { sources: MetricSourceResolver; influx: FakeInflux } {
-  const config: AppConfig = loadConfig({ API_USERNAME: 'u', API_PASSWORD: 'p', METRICS_SCHEMA: schema });
+  const config: AppConfig = loadConfig({ API_USERNAME: 'u', API_PASSWORD: 'unit-test-service-password', METRICS_SCHEMA: schema });
   const influx = new FakeInflux(db);
   return { sources: new MetricSourceResolver(influx as unknown as InfluxConnection, config), influx };
 }

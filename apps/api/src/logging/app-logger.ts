@@ -6,6 +6,7 @@ import pino, { Logger } from 'pino';
 import { createStream } from 'rotating-file-stream';
 
 import { AppConfig } from '../config/app-config';
+import { serializeError } from './error-serializer';
 
 /** Paths that must never reach a log line (SPEC §7: never a password or token). */
 export const REDACTED_PATHS = [
@@ -19,6 +20,13 @@ export const REDACTED_PATHS = [
   'accessToken',
   '*.accessToken',
   'token',
+  // A database error's bound parameters (a password hash) and driver details, under whatever key an
+  // error object is logged; `err` itself goes through serializeError, which keeps none of them.
+  'parameters',
+  '*.parameters',
+  '*.*.parameters',
+  'driverError',
+  '*.driverError',
 ];
 
 /**
@@ -40,6 +48,7 @@ export function createRootLogger(config: Pick<AppConfig, 'logDir' | 'logLevel'>,
       base: { service: 'kube-monitoring-api' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: serializeError, error: serializeError, cause: serializeError },
       formatters: { level: (label) => ({ level: label }) },
     },
     pino.multistream(streams),

@@ -2,13 +2,17 @@ import { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 import { QueryMetrics } from '../influx/query-metrics';
+import { MetricsListener } from './metrics-listener';
+
+const listeners = new WeakMap<FastifyInstance, MetricsListener>();
 
 /**
- * `GET /metrics` in Prometheus text format: requests by route and status, their latency,
- * InfluxDB call latency, and the process metrics of prom-client. One registry per app instance,
- * so test suites can run several apps in one process.
+ * Prometheus metrics of the API: requests by route and status, their latency, InfluxDB call latency,
+ * and the process metrics of prom-client, served in text format by a `MetricsListener` on its own
+ * port (never on the API's). One registry per app instance, so test suites can run several apps in
+ * one process.
  */
-export function registerPrometheusMetrics(fastify: FastifyInstance, queryMetrics: QueryMetrics): Registry {
+export function registerPrometheusMetrics(fastify: FastifyInstance, queryMetrics: QueryMetrics, listen: { host: string; port: number }): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'kube_monitoring_' });
 
@@ -37,16 +41,19 @@ export function registerPrometheusMetrics(fastify: FastifyInstance, queryMetrics
   fastify.addHook('onResponse', (req, reply, done) => {
     // The route pattern, not the URL, keeps label cardinality bounded.
     const route = req.routeOptions?.url ?? 'unmatched';
-    if (route !== '/metrics') {
-      const labels = { method: req.method, route, status: String(reply.statusCode) };
-      requests.inc(labels);
-      latency.observe(labels, reply.elapsedTime / 1000);
-    }
+    const labels = { method: req.method, route, status: String(reply.statusCode) };
+    requests.inc(labels);
+    latency.observe(labels, reply.elapsedTime / 1000);
     done();
   });
-  fastify.get('/metrics', async (_req, reply) => {
-    reply.header('content-type', registry.contentType);
-    return registry.metrics();
-  });
+
+  const listener = new MetricsListener(registry, listen.host, listen.port);
+  listeners.set(fastify, listener);
+  fastify.addHook('onClose', async () => listener.stop());
   return registry;
+}
+
+/** The metrics listener of an app; whoever makes the app listen starts it (tests that inject do not). */
+export function metricsListenerOf(fastify: FastifyInstance): MetricsListener | undefined {
+  return listeners.get(fastify);
 }

@@ -20,7 +20,7 @@ describe('OpenAPI document', () => {
     const dir = mkdtempSync(join(tmpdir(), 'km-openapi-'));
     const config = loadConfig({
       API_USERNAME: 'u',
-      API_PASSWORD: 'p',
+      API_PASSWORD: 'unit-test-service-password',
       INFLUXDB_HOST: '127.0.0.1',
       INFLUXDB_PORT: '9',
       LOG_DIR: '',

@@ -21,6 +21,7 @@ import { UsageReport } from '@kube-monitoring/contract';
 import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
 import { UserAuth } from '../auth/user-auth.decorator';
+import { appendVary } from '../bootstrap/vary';
 import { ServiceAuth } from '../decorators/service-auth.decorator';
 import { HEAVY_REQUEST_LIMIT_DOC } from '../limits/heavy-request-limiter';
 import { ApiErrorDto } from '../openapi/api-error.dto';
@@ -110,7 +111,7 @@ export abstract class UsageEndpoints {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UsageReport | string> {
     const report = await this.usage.report(body, scope);
-    reply.header('vary', 'Accept');
+    appendVary(reply, 'Accept');
     if (reportFormatFor(req.headers.accept) === 'json') return report;
     reply.header('content-type', 'text/csv; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="${usageCsvFileName(report)}"`);

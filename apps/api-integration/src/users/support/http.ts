@@ -1,6 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LoginResponse } from '@kube-monitoring/contract';
 
+import { noteSecret } from '../../../../../tools/test/log-secrets';
+
 export interface Answer<T = unknown> {
   status: number;
   body: T;
@@ -21,6 +23,9 @@ export async function call<T = unknown>(
   options: { body?: unknown; token?: string; headers?: Record<string, string>; address?: string } = {},
 ): Promise<Answer<T>> {
   const headers: Record<string, string> = { ...options.headers };
+  // Every password a suite sends must stay out of the logs (checked after each suite).
+  noteSecret((options.body as { password?: unknown } | undefined)?.password);
+  noteSecret(headers['x-password']);
   if (options.token) headers['authorization'] = `Bearer ${options.token}`;
   const res = await app.inject({
     method,

@@ -2,10 +2,14 @@
  * A Fastify Nest app made of the users, auth and database modules (plus probe controllers), with the
  * API's own validation pipe and error filter, so answers have the real `{code, message}` shape.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+
 import { DynamicModule, LoggerService, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import pino from 'pino';
 
 import { AuthModule } from '../../../../api/src/auth/auth.module';
 import { createValidationPipe } from '../../../../api/src/bootstrap/validation';
@@ -14,8 +18,10 @@ import { AppConfigModule } from '../../../../api/src/config/config.module';
 import { DatabaseModule } from '../../../../api/src/database/database.module';
 import { UserDatabase } from '../../../../api/src/database/user-database';
 import { ApiExceptionFilter } from '../../../../api/src/filters/api-exception.filter';
+import { createRootLogger } from '../../../../api/src/logging/app-logger';
 import { UsersModule } from '../../../../api/src/users/users.module';
 import { UsersService } from '../../../../api/src/users/users.service';
+import { noteSecret, watchLog, watchLogDir } from '../../../../../tools/test/log-secrets';
 import { ServiceProbeController, UiProbeController } from './probe.controllers';
 
 export const SERVICE_HEADERS = { 'x-username': 'billing', 'x-password': 'billing-secret-1' };
@@ -58,6 +64,9 @@ export interface TestApp {
   logs: CapturingLogger;
   users: UsersService;
   database: UserDatabase;
+  /** Everything the API's root logger wrote: its stdout stream (info.log and errors.log are in `logDir`). */
+  stdout(): string;
+  logDir: string;
   close(): Promise<void>;
 }
 
@@ -76,6 +85,17 @@ export async function createTestApp(storeEnv: Record<string, string>, options: T
     ...options.env,
   });
   const logs = new CapturingLogger();
+  // The API's own root logger (stdout, info.log, errors.log), so suites see what production would log;
+  // every suite's logs are scanned for secrets after it (apps/api-integration/src/log-scan.setup.ts).
+  const logDir = mkdtempSync(join(tmpdir(), 'km-users-logs-'));
+  let stdout = '';
+  const stdoutStream = new PassThrough();
+  stdoutStream.on('data', (d: Buffer) => (stdout += d.toString()));
+  const rootLogger = createRootLogger({ logDir, logLevel: 'info' }, stdoutStream);
+  watchLogDir(logDir);
+  watchLog(`${logDir} (stdout)`, () => stdout);
+  watchLog(`${logDir} (Nest logger)`, () => logs.lines.join('\n'));
+  noteSecret(config.apiPassword);
   // As the API's own adapter: which proxies' X-Forwarded-For is believed decides the client address.
   const app = await NestFactory.create<NestFastifyApplication>(UsersTestAppModule.forRoot(config), new FastifyAdapter({ trustProxy: config.trustProxy }), {
     logger: logs,
@@ -83,7 +103,7 @@ export async function createTestApp(storeEnv: Record<string, string>, options: T
   });
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ApiExceptionFilter(pino({ level: 'silent' })));
+  app.useGlobalFilters(new ApiExceptionFilter(rootLogger));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return {
@@ -92,6 +112,11 @@ export async function createTestApp(storeEnv: Record<string, string>, options: T
     logs,
     users: app.get(UsersService),
     database: app.get(UserDatabase),
-    close: () => app.close(),
+    stdout: () => stdout,
+    logDir,
+    close: async () => {
+      await app.close();
+      rootLogger.flush();
+    },
   };
 }

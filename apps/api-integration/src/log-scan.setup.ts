@@ -1,0 +1,6 @@
+/** After every suite: the logs of every API it ran hold no JWT, password hash or password it sent. */
+import { assertNoSecretsInLogs } from '../../../tools/test/log-secrets';
+
+afterAll(() => {
+  assertNoSecretsInLogs();
+});
