@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 
-import { averageOf, PodFigures, rollupNamespaces, SeriesFigures } from '@kube-monitoring/accounting';
+import { averageOf, NamespaceFilter, rollupNamespaces, roundFigure, SeriesFigures } from '@kube-monitoring/accounting';
 import { AggregationKind, AggregationRow, MetricDefinition, usageUnit } from '@kube-monitoring/contract';
-import { MetricSource, NamespaceFilter } from '@kube-monitoring/influx';
+import { MetricSource } from '@kube-monitoring/influx';
 
 import { AccessScope, allowedNamespaces, assertNamespaceAllowed } from '../access/access-scope';
 import { Period } from '../metrics/period';
@@ -28,8 +28,8 @@ export function namespaceFilterFor(scope: AccessScope, opts: { namespace?: strin
 }
 
 /**
- * The original system's aggregations (`agg`), with the seed's `sum` kept and the usage figures of
- * SPEC §4 added; the `usage` field comes from the same computation as the billing report.
+ * The original system's aggregations (`agg`), with the seed's `sum` kept and the usage figures
+ * added; the `usage` field comes from the same computation as the billing report.
  */
 @Injectable()
 export class AggregationService {
@@ -49,31 +49,22 @@ export class AggregationService {
     if (kind !== 'all-namespace') {
       return usage.pods.map((p) => ({ namespace_name: p.namespace, pod_name: p.pod, ...this.figuresRow(definition, p.figures) }));
     }
-    return rollupNamespaces(usage.pods).map((ns) => {
-      // Coverage and peak of the namespace come from its total per step (all pods at once).
-      const group = usage.namespaces.get(ns.namespace);
-      const figures = group ? { ...ns.figures, coveredMs: group.coveredMs, max: group.max } : ns.figures;
-      return { namespace_name: ns.namespace, ...this.figuresRow(definition, figures) };
-    });
+    // The seed's rows are the namespaces of the pods counted.
+    return rollupNamespaces(usage.pods, usage.namespaces)
+      .filter((ns) => ns.pods > 0)
+      .map((ns) => ({ namespace_name: ns.namespace, ...this.figuresRow(definition, ns.figures) }));
   }
 
   private figuresRow(def: MetricDefinition, f: SeriesFigures): Omit<AggregationRow, 'namespace_name' | 'pod_name'> {
     const usage = def.kind === 'counter' ? f.increase : f.integral / 3600;
     return {
-      sum: round(f.sum),
-      usage: round(usage),
+      sum: roundFigure(f.sum),
+      usage: roundFigure(usage),
       usage_unit: usageUnit(def.unit, def.kind),
-      average: round(averageOf(f)),
-      max: f.samples > 0 ? round(f.max) : 0,
+      average: roundFigure(averageOf(f)),
+      max: f.samples > 0 ? roundFigure(f.max) : 0,
       samples: f.samples,
       unit: def.unit,
     };
   }
 }
-
-/** Six significant decimals are plenty for billing and keep the JSON readable. */
-export function round(v: number): number {
-  return Number.isFinite(v) ? Math.round(v * 1e6) / 1e6 : 0;
-}
-
-export type { PodFigures };

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 
 import { HealthResponse } from '@kube-monitoring/contract';
 
-import { InfluxConnection } from '../influx/influx-connection';
+import { STORE_PING, StorePing } from '../influx/reader-tokens';
 import { ApiErrorDto } from '../openapi/api-error.dto';
 import { HealthResponseDto } from './health.dto';
 import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
@@ -12,7 +12,7 @@ import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly influx: InfluxConnection,
+    @Inject(STORE_PING) private readonly influx: StorePing,
     @Optional() @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[] = [],
   ) {}
 
@@ -32,7 +32,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'A dependency is down; the message names it' })
   async ready(): Promise<HealthResponse> {
     const checks: NonNullable<HealthResponse['checks']> = {};
-    checks['influxdb'] = (await this.influx.client.ping()) ? { status: 'up' } : { status: 'down', message: "Can't connect to influxdb" };
+    checks['influxdb'] = (await this.influx.ping()) ? { status: 'up' } : { status: 'down', message: "Can't connect to influxdb" };
     for (const c of this.checks ?? []) {
       const r = await c.check().catch((e: unknown) => ({ up: false, message: e instanceof Error ? e.message : String(e) }));
       checks[c.name] = r.up ? { status: 'up' } : { status: 'down', message: r.message };
