@@ -4,28 +4,8 @@ import { averageOf, NamespaceFilter, rollupNamespaces, roundFigure, SeriesFigure
 import { AggregationKind, AggregationRow, MetricDefinition, usageUnit } from '@kube-monitoring/contract';
 import { MetricSource } from '@kube-monitoring/influx';
 
-import { AccessScope, allowedNamespaces, assertNamespaceAllowed } from '../access/access-scope';
 import { Period } from '../metrics/period';
 import { PodUsageService } from './pod-usage.service';
-
-/** Namespace left out of cluster-wide aggregations unless asked for (SPEC §4). */
-export const SYSTEM_NAMESPACE = 'kube-system';
-
-/** Namespace filter for a caller: one namespace, or cluster-wide minus kube-system, within their scope. */
-export function namespaceFilterFor(scope: AccessScope, opts: { namespace?: string; namespaces?: readonly string[]; includeSystem?: boolean }): NamespaceFilter {
-  const allowed = allowedNamespaces(scope);
-  if (opts.namespace !== undefined) {
-    assertNamespaceAllowed(scope, opts.namespace);
-    return { only: [opts.namespace] };
-  }
-  if (opts.namespaces && opts.namespaces.length > 0) {
-    for (const ns of opts.namespaces) assertNamespaceAllowed(scope, ns, 'namespaces');
-    return { only: opts.namespaces };
-  }
-  const exclude = opts.includeSystem ? [] : [SYSTEM_NAMESPACE];
-  if (allowed === 'all') return { exclude };
-  return { only: allowed.filter((ns) => !exclude.includes(ns)) };
-}
 
 /**
  * The original system's aggregations (`agg`), with the seed's `sum` kept and the usage figures
@@ -35,15 +15,8 @@ export function namespaceFilterFor(scope: AccessScope, opts: { namespace?: strin
 export class AggregationService {
   constructor(private readonly podUsage: PodUsageService) {}
 
-  async aggregate(
-    kind: AggregationKind,
-    definition: MetricDefinition,
-    source: MetricSource,
-    period: Period,
-    scope: AccessScope,
-    namespace: string,
-  ): Promise<AggregationRow[]> {
-    const filter = kind === 'pod-by-namespace' ? namespaceFilterFor(scope, { namespace }) : namespaceFilterFor(scope, {});
+  /** Rows of the namespaces in `filter` (the caller's access already applied). */
+  async aggregate(kind: AggregationKind, definition: MetricDefinition, source: MetricSource, period: Period, filter: NamespaceFilter): Promise<AggregationRow[]> {
     const stepMs = await this.podUsage.stepMs(source, period);
     const usage = await this.podUsage.usage(source, period, filter, stepMs, { namespaces: kind === 'all-namespace' });
     if (kind !== 'all-namespace') {

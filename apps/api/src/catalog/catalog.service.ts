@@ -4,7 +4,8 @@ import { compareNames } from '@kube-monitoring/accounting';
 import { HEAPSTER_GPU_METRIC, METRIC_CATALOG, MetricInfo, NamespacesResponse } from '@kube-monitoring/contract';
 import { HEAPSTER_TAGS, MetricSource, NamespacesReader } from '@kube-monitoring/influx';
 
-import { AccessScope, allowedNamespaces, filterNamespaces } from '../access/access-scope';
+import { AccessScope } from '../access/access-scope';
+import { namespaceFilterFor, visibleNamespaces } from '../access/namespace-policy';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { NAMESPACES_READER } from '../influx/reader-tokens';
 
@@ -42,13 +43,14 @@ export class CatalogService {
       byTag.set(tag, (byTag.get(tag) ?? new Set()).add(measurement));
     }
     if (byTag.size === 0) return { namespaces: [] };
-    const allowed = allowedNamespaces(scope);
+    // Every namespace the caller may see, kube-system included.
+    const { only } = namespaceFilterFor(scope, { includeSystem: true });
     const names = new Set<string>();
     // One index lookup per namespace tag name (a single one in either schema).
     for (const [tag, measurements] of byTag) {
-      for (const name of await this.namespacesReader.namespaces([...measurements], tag, allowed === 'all' ? undefined : allowed)) names.add(name);
+      for (const name of await this.namespacesReader.namespaces([...measurements], tag, only)) names.add(name);
     }
-    return { namespaces: filterNamespaces(scope, [...names], (n) => n).sort(compareNames) };
+    return { namespaces: visibleNamespaces(scope, [...names]).sort(compareNames) };
   }
 
   /** Measurements of the metrics stored per pod, and their namespace tag (Heapster's GPU bytes too). */

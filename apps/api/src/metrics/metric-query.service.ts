@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 
 import { AGGREGATIONS, AggregationKind, MetricQueryResponse } from '@kube-monitoring/contract';
 
-import { AccessScope, assertNamespaceAllowed } from '../access/access-scope';
+import { AccessScope } from '../access/access-scope';
+import { namespaceFilterFor } from '../access/namespace-policy';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { MetricQueryDto } from './metric-query.dto';
@@ -26,12 +27,13 @@ export class MetricQueryService {
     const period = resolvePeriod(body.timeBeginInterval, body.timeEndInterval, DEFAULT_SPAN_MS);
     const namespace = body.namespace ?? 'default';
     const agg = (AGGREGATIONS as readonly string[]).includes(body.agg ?? '') ? (body.agg as AggregationKind) : undefined;
+    // Raw points and `pod-by-namespace` read the one namespace asked for; the other aggregations, cluster-wide.
+    const filter = namespaceFilterFor(scope, !agg || agg === 'pod-by-namespace' ? { namespace } : {});
     if (!agg) {
-      assertNamespaceAllowed(scope, namespace);
-      const points = await this.raw.query(source, namespace, period, body.limit ?? 100);
+      const points = await this.raw.query(source, filter, period, body.limit ?? 100);
       return points.length ? points : EMPTY_SET;
     }
-    const rows = await this.aggregation.aggregate(agg, definition, source, period, scope, namespace);
+    const rows = await this.aggregation.aggregate(agg, definition, source, period, filter);
     return rows.length ? rows : EMPTY_SET;
   }
 }

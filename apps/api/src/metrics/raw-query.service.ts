@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 
+import { NamespaceFilter } from '@kube-monitoring/accounting';
 import { RawPoint } from '@kube-monitoring/contract';
 import { MetricSource, RawPointsReader } from '@kube-monitoring/influx';
 
@@ -11,7 +12,7 @@ import { Period } from './period';
 /** Cached raw answers hold at most this many points in all (~50 MB), whatever their count. */
 const MAX_CACHED_POINTS = 100_000;
 
-/** The newest samples of a metric in one namespace, with every tag (the seed's query without `agg`). */
+/** The newest samples of a metric in the namespaces of a filter, with every tag (the seed's query without `agg`). */
 @Injectable()
 export class RawQueryService {
   private readonly settled: SettledPeriodCache<RawPoint[]>;
@@ -24,8 +25,8 @@ export class RawQueryService {
   }
 
   /** Samples of a period that is over and settled do not change: such answers are kept for a while. */
-  query(source: MetricSource, namespace: string, period: Period, limit: number): Promise<RawPoint[]> {
-    const key = JSON.stringify([source, namespace, period.from.getTime(), period.to.getTime(), limit]);
-    return this.settled.get(key, period.to.getTime(), () => this.reader.points(source, { only: [namespace] }, period.from, period.to, limit), (points) => points.length);
+  query(source: MetricSource, ns: NamespaceFilter, period: Period, limit: number): Promise<RawPoint[]> {
+    const key = JSON.stringify([source, ns, period.from.getTime(), period.to.getTime(), limit]);
+    return this.settled.get(key, period.to.getTime(), () => this.reader.points(source, ns, period.from, period.to, limit), (points) => points.length);
   }
 }

@@ -4,8 +4,8 @@ import { compareNames, NamespaceFilter, roundFigure } from '@kube-monitoring/acc
 import { MetricDefinition, SeriesGroupBy, SeriesLine, SeriesResponse } from '@kube-monitoring/contract';
 import { ChartLevel, ChartSeriesReader, MetricSource } from '@kube-monitoring/influx';
 
-import { AccessScope, allowedNamespaces } from '../access/access-scope';
-import { namespaceFilterFor } from '../aggregation/aggregation.service';
+import { AccessScope } from '../access/access-scope';
+import { namespaceFilterFor, seesEveryNamespace } from '../access/namespace-policy';
 import { PodUsageService } from '../aggregation/pod-usage.service';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { CHART_SERIES_READER } from '../influx/reader-tokens';
@@ -104,7 +104,7 @@ function levelFor(definition: MetricDefinition, source: MetricSource, groupBy: S
   if (groupBy === 'container') return levels.includes('pod_container') && source.containerLevel ? 'container' : undefined;
   if (hasPods) return 'counted';
   // A node's own series mixes every namespace: only for callers who may see them all.
-  if (groupBy === 'node' && levels.includes('node') && source.nodeLevel && allowedNamespaces(scope) === 'all') return 'node';
+  if (groupBy === 'node' && levels.includes('node') && source.nodeLevel && seesEveryNamespace(scope)) return 'node';
   return undefined;
 }
 

@@ -4,7 +4,7 @@ import { compareNames, comparePods, MetricUsage, podId, rollupNamespaces, rollup
 import { BYTES_PER_GIB, UsageFigures, UsageGroupBy, UsageReport, UsageReportRow } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
-import { namespaceFilterFor } from '../aggregation/aggregation.service';
+import { namespaceFilterFor } from '../access/namespace-policy';
 import { PodUsageService } from '../aggregation/pod-usage.service';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { Period, resolvePeriod } from '../metrics/period';
