@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
@@ -14,7 +14,6 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { FastifyRequest } from 'fastify';
 
 import { MetricQueryResponse } from '@kube-monitoring/contract';
 
@@ -23,7 +22,7 @@ import { RequestScope } from '../access/request-scope.decorator';
 import { UserAuth } from '../auth/user-auth.decorator';
 import { ServiceAuth } from '../decorators/service-auth.decorator';
 import { ApiErrorDto, EmptySetDto } from '../openapi/api-error.dto';
-import { metricFromPath } from './metric-path';
+import { MetricParam } from './metric-param.decorator';
 import { AggregationRowDto, MetricQueryDto, RawPointDto } from './metric-query.dto';
 import { MetricQueryService } from './metric-query.service';
 
@@ -34,8 +33,6 @@ import { MetricQueryService } from './metric-query.service';
 @ApiTags('metrics')
 @ApiExtraModels(RawPointDto, AggregationRowDto, EmptySetDto)
 export abstract class MetricQueryEndpoints {
-  protected abstract readonly mount: string;
-
   constructor(private readonly metricQuery: MetricQueryService) {}
 
   /**
@@ -63,20 +60,16 @@ export abstract class MetricQueryEndpoints {
   @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
   @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
   @ApiGatewayTimeoutResponse({ description: 'InfluxDB did not answer within the timeout', type: ApiErrorDto })
-  queryMetric(@Req() req: FastifyRequest, @Body() body: MetricQueryDto, @RequestScope() scope: AccessScope): Promise<MetricQueryResponse> {
-    return this.metricQuery.run(metricFromPath(req, this.mount), body, scope);
+  queryMetric(@MetricParam() metric: string, @Body() body: MetricQueryDto, @RequestScope() scope: AccessScope): Promise<MetricQueryResponse> {
+    return this.metricQuery.run(metric, body, scope);
   }
 }
 
 @Controller()
 @ServiceAuth()
-export class MetricsController extends MetricQueryEndpoints {
-  protected readonly mount = '';
-}
+export class MetricsController extends MetricQueryEndpoints {}
 
 /** The same handlers for people: JWT, limited to the namespaces of their account. */
 @Controller('ui')
 @UserAuth()
-export class UiMetricsController extends MetricQueryEndpoints {
-  protected readonly mount = 'ui';
-}
+export class UiMetricsController extends MetricQueryEndpoints {}

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
@@ -13,7 +13,6 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { FastifyRequest } from 'fastify';
 
 import { SeriesResponse } from '@kube-monitoring/contract';
 
@@ -21,7 +20,7 @@ import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
 import { UserAuth } from '../auth/user-auth.decorator';
 import { ServiceAuth } from '../decorators/service-auth.decorator';
-import { metricFromPath } from '../metrics/metric-path';
+import { MetricParam } from '../metrics/metric-param.decorator';
 import { ApiErrorDto } from '../openapi/api-error.dto';
 import { SeriesRequestDto, SeriesResponseDto } from './series.dto';
 import { SeriesService } from './series.service';
@@ -32,9 +31,6 @@ import { SeriesService } from './series.service';
  */
 @ApiTags('series')
 export abstract class SeriesEndpoints {
-  /** `''` for the service API, `'ui'` for the dashboard mount. */
-  protected abstract readonly mount: string;
-
   constructor(private readonly seriesService: SeriesService) {}
 
   @Post('series/*')
@@ -61,20 +57,16 @@ export abstract class SeriesEndpoints {
   @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
   @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
   @ApiGatewayTimeoutResponse({ description: 'InfluxDB did not answer within the timeout', type: ApiErrorDto })
-  metricSeries(@Req() req: FastifyRequest, @Body() body: SeriesRequestDto, @RequestScope() scope: AccessScope): Promise<SeriesResponse> {
-    return this.seriesService.series(metricFromPath(req, this.mount ? `${this.mount}/series` : 'series'), body, scope);
+  metricSeries(@MetricParam() metric: string, @Body() body: SeriesRequestDto, @RequestScope() scope: AccessScope): Promise<SeriesResponse> {
+    return this.seriesService.series(metric, body, scope);
   }
 }
 
 @Controller()
 @ServiceAuth()
-export class SeriesController extends SeriesEndpoints {
-  protected readonly mount = '';
-}
+export class SeriesController extends SeriesEndpoints {}
 
 /** The same handlers for people: JWT, limited to the namespaces of their account. */
 @Controller('ui')
 @UserAuth()
-export class UiSeriesController extends SeriesEndpoints {
-  protected readonly mount = 'ui';
-}
+export class UiSeriesController extends SeriesEndpoints {}
