@@ -11,11 +11,10 @@ import { JwtStrategy } from './jwt.strategy';
 import { LoginFailureLimiter } from './login-failure-limiter';
 import { DEFAULT_LOGIN_LIMITS, LOGIN_LIMITS, LoginLimits } from './login-limits';
 import { LoginThrottlerStorage } from './login-throttler.guard';
-import { NamespaceScope } from './namespace-scope';
 
 /**
- * People's authentication: login, JWT verification, namespace scoping helpers. Import it once in the
- * app (it registers the passport strategy) and in any module whose controllers use `NamespaceScope`.
+ * People's authentication: login and JWT verification. Import it once in the app (it registers the
+ * passport strategy) and in any module whose controllers are behind the JWT guard.
  */
 @Module({
   imports: [
@@ -35,7 +34,6 @@ import { NamespaceScope } from './namespace-scope';
     AuthService,
     JwtStrategy,
     JwtAuthGuard,
-    NamespaceScope,
     LoginThrottlerStorage,
     { provide: LOGIN_LIMITS, useValue: DEFAULT_LOGIN_LIMITS },
     {
@@ -44,7 +42,7 @@ import { NamespaceScope } from './namespace-scope';
       useFactory: (limits: LoginLimits) => new LoginFailureLimiter(limits.perUsername.failures, limits.perUsername.windowMs),
     },
   ],
-  exports: [NamespaceScope, JwtAuthGuard],
+  exports: [JwtAuthGuard],
 })
 export class AuthModule implements OnModuleInit {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}

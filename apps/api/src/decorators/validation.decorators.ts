@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidationOptions } from 'class-validator';
+import { IsInt, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidationOptions } from 'class-validator';
 
 /** DNS-1123 label, the shape of a Kubernetes namespace name. */
 export const NAMESPACE_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -65,5 +65,3 @@ export function IsIntInRange(min: number, max: number): PropertyDecorator {
     Max(max, { message: `$property: must be an integer between ${min} and ${max}` }),
   ) as PropertyDecorator;
 }
-
-export { IsOptional };
