@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
-import { averageOf, NamespaceFilter, rollupNamespaces, roundFigure, SeriesFigures } from '@kube-monitoring/accounting';
+import { averageOf, NamespaceFilter, rollupNamespaces, roundFigure, SeriesFigures, UsagePeriod } from '@kube-monitoring/accounting';
 import { AggregationKind, AggregationRow, MetricDefinition, usageUnit } from '@kube-monitoring/contract';
 import { MetricSource } from '@kube-monitoring/influx';
 
-import { Period } from '../metrics/period';
 import { PodUsageService } from './pod-usage.service';
 
 /**
@@ -16,7 +15,7 @@ export class AggregationService {
   constructor(private readonly podUsage: PodUsageService) {}
 
   /** Rows of the namespaces in `filter` (the caller's access already applied). */
-  async aggregate(kind: AggregationKind, definition: MetricDefinition, source: MetricSource, period: Period, filter: NamespaceFilter): Promise<AggregationRow[]> {
+  async aggregate(kind: AggregationKind, definition: MetricDefinition, source: MetricSource, period: UsagePeriod, filter: NamespaceFilter): Promise<AggregationRow[]> {
     const stepMs = await this.podUsage.stepMs(source, period);
     const usage = await this.podUsage.usage(source, period, filter, stepMs, { namespaces: kind === 'all-namespace' });
     if (kind !== 'all-namespace') {

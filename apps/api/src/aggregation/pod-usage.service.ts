@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { ContainerPodSelection, MetricUsage, NamespaceFilter, UsageEngine, UsageOptions } from '@kube-monitoring/accounting';
+import { ContainerPodSelection, MetricUsage, NamespaceFilter, UsageEngine, UsageOptions, UsagePeriod } from '@kube-monitoring/accounting';
 import { MetricSource } from '@kube-monitoring/influx';
 
 import { SettledPeriodCache } from '../cache/settled-period-cache';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SourceSampleStore, USAGE_SAMPLES } from '../influx/reader-tokens';
-import { Period } from '../metrics/period';
 
 /** Cached usage answers hold at most this many pods in all (~100 MB at most), whatever their count. */
 const MAX_CACHED_PODS = 200_000;
@@ -30,12 +29,12 @@ export class PodUsageService {
   }
 
   /** The sample resolution: configured, or detected from the data around the period. */
-  stepMs(source: MetricSource, period: Period): Promise<number> {
+  stepMs(source: MetricSource, period: UsagePeriod): Promise<number> {
     return this.engine.stepMs(this.samples.forSource(source), period);
   }
 
   /** Each pod's usage of one metric over a period, each pod once; group totals when asked for. */
-  usage(source: MetricSource, period: Period, ns: NamespaceFilter, stepMs: number, options: UsageOptions = {}): Promise<MetricUsage> {
+  usage(source: MetricSource, period: UsagePeriod, ns: NamespaceFilter, stepMs: number, options: UsageOptions = {}): Promise<MetricUsage> {
     return this.engine.usage(this.samples.forSource(source), period, ns, stepMs, options);
   }
 
