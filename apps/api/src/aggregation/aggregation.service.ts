@@ -1,81 +1,43 @@
 import { Injectable } from '@nestjs/common';
 
-import { averageOf, PodFigures, rollupNamespaces, SeriesFigures } from '@kube-monitoring/accounting';
+import { averageOf, NamespaceFilter, rollupNamespaces, roundFigure, SeriesFigures, UsagePeriod } from '@kube-monitoring/accounting';
 import { AggregationKind, AggregationRow, MetricDefinition, usageUnit } from '@kube-monitoring/contract';
-import { MetricSource, NamespaceFilter } from '@kube-monitoring/influx';
+import { MetricSource } from '@kube-monitoring/influx';
 
-import { AccessScope, allowedNamespaces, assertNamespaceAllowed } from '../access/access-scope';
 import { Admit } from '../limits/heavy-request-limiter';
-import { Period } from '../metrics/period';
 import { PodUsageService } from './pod-usage.service';
 
-/** Namespace left out of cluster-wide aggregations unless asked for (SPEC §4). */
-export const SYSTEM_NAMESPACE = 'kube-system';
-
-/** Namespace filter for a caller: one namespace, or cluster-wide minus kube-system, within their scope. */
-export function namespaceFilterFor(scope: AccessScope, opts: { namespace?: string; namespaces?: readonly string[]; includeSystem?: boolean }): NamespaceFilter {
-  const allowed = allowedNamespaces(scope);
-  if (opts.namespace !== undefined) {
-    assertNamespaceAllowed(scope, opts.namespace);
-    return { only: [opts.namespace] };
-  }
-  if (opts.namespaces && opts.namespaces.length > 0) {
-    for (const ns of opts.namespaces) assertNamespaceAllowed(scope, ns, 'namespaces');
-    return { only: opts.namespaces };
-  }
-  const exclude = opts.includeSystem ? [] : [SYSTEM_NAMESPACE];
-  if (allowed === 'all') return { exclude };
-  return { only: allowed.filter((ns) => !exclude.includes(ns)) };
-}
-
 /**
- * The original system's aggregations (`agg`), with the seed's `sum` kept and the usage figures of
- * SPEC §4 added; the `usage` field comes from the same computation as the billing report.
+ * The original system's aggregations (`agg`), with the seed's `sum` kept and the usage figures
+ * added; the `usage` field comes from the same computation as the billing report.
  */
 @Injectable()
 export class AggregationService {
   constructor(private readonly podUsage: PodUsageService) {}
 
-  async aggregate(
-    kind: AggregationKind,
-    definition: MetricDefinition,
-    source: MetricSource,
-    period: Period,
-    scope: AccessScope,
-    namespace: string,
-    admit?: Admit,
-  ): Promise<AggregationRow[]> {
-    const filter = kind === 'pod-by-namespace' ? namespaceFilterFor(scope, { namespace }) : namespaceFilterFor(scope, {});
+  /** Rows of the namespaces in `filter` (the caller's access already applied); `admit` before InfluxDB is read. */
+  async aggregate(kind: AggregationKind, definition: MetricDefinition, source: MetricSource, period: UsagePeriod, filter: NamespaceFilter, admit?: Admit): Promise<AggregationRow[]> {
     const stepMs = await this.podUsage.stepMs(source, period);
     const usage = await this.podUsage.usage(source, period, filter, stepMs, { namespaces: kind === 'all-namespace', admit });
     if (kind !== 'all-namespace') {
       return usage.pods.map((p) => ({ namespace_name: p.namespace, pod_name: p.pod, ...this.figuresRow(definition, p.figures) }));
     }
-    return rollupNamespaces(usage.pods).map((ns) => {
-      // Coverage and peak of the namespace come from its total per step (all pods at once).
-      const group = usage.namespaces.get(ns.namespace);
-      const figures = group ? { ...ns.figures, coveredMs: group.coveredMs, max: group.max } : ns.figures;
-      return { namespace_name: ns.namespace, ...this.figuresRow(definition, figures) };
-    });
+    // The seed's rows are the namespaces of the pods counted.
+    return rollupNamespaces(usage.pods, usage.namespaces)
+      .filter((ns) => ns.pods > 0)
+      .map((ns) => ({ namespace_name: ns.namespace, ...this.figuresRow(definition, ns.figures) }));
   }
 
   private figuresRow(def: MetricDefinition, f: SeriesFigures): Omit<AggregationRow, 'namespace_name' | 'pod_name'> {
     const usage = def.kind === 'counter' ? f.increase : f.integral / 3600;
     return {
-      sum: round(f.sum),
-      usage: round(usage),
+      sum: roundFigure(f.sum),
+      usage: roundFigure(usage),
       usage_unit: usageUnit(def.unit, def.kind),
-      average: round(averageOf(f)),
-      max: f.samples > 0 ? round(f.max) : 0,
+      average: roundFigure(averageOf(f)),
+      max: f.samples > 0 ? roundFigure(f.max) : 0,
       samples: f.samples,
       unit: def.unit,
     };
   }
 }
-
-/** Six significant decimals are plenty for billing and keep the JSON readable. */
-export function round(v: number): number {
-  return Number.isFinite(v) ? Math.round(v * 1e6) / 1e6 : 0;
-}
-
-export type { PodFigures };

@@ -1,7 +1,8 @@
-import { heapsterSource, InfluxQuery, InfluxSeries, InfluxUnreachableError } from '@kube-monitoring/influx';
+import { heapsterSource, InfluxCatalogReader, InfluxQuery, InfluxSeries, InfluxUnreachableError, InfluxUsageSamples } from '@kube-monitoring/influx';
 
 import { loadConfig } from '../config/app-config';
 import { InfluxConnection } from '../influx/influx-connection';
+import { presentSource } from '../influx/reader-providers';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { PodUsageService } from './pod-usage.service';
 
@@ -42,7 +43,9 @@ function failingInflux(plan: Plan) {
 
 function service(connection: InfluxConnection): PodUsageService {
   const config = loadConfig({ API_USERNAME: 'billing', API_PASSWORD: 'a-long-enough-service-password', METRICS_RESOLUTION_SECONDS: '60', CACHE_MAX_ENTRIES: '0' });
-  return new PodUsageService(connection, new MetricSourceResolver(connection, config), config);
+  // The production wiring of the readers (reader-providers.ts) over a failing client.
+  const sources = new MetricSourceResolver(new InfluxCatalogReader(connection.client), config);
+  return new PodUsageService(new InfluxUsageSamples(connection.client, (metric) => presentSource(sources, metric)), config);
 }
 
 const fieldsWithCounter = () => Promise.resolve<InfluxSeries[]>([{ name: 'cpu/usage', columns: ['fieldKey', 'fieldType'], values: [['value', 'integer']] }]);

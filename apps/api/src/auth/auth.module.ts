@@ -12,11 +12,10 @@ import { LoginFailureLimiter } from './login-failure-limiter';
 import { KnownBrowserCookies } from './known-browser-cookie';
 import { LOGIN_LIMITS, LoginLimits, loginLimitsFor } from './login-limits';
 import { LoginThrottlerStorage } from './login-throttler.guard';
-import { NamespaceScope } from './namespace-scope';
 
 /**
- * People's authentication: login, JWT verification, namespace scoping helpers. Import it once in the
- * app (it registers the passport strategy) and in any module whose controllers use `NamespaceScope`.
+ * People's authentication: login and JWT verification. Import it once in the app (it registers the
+ * passport strategy) and in any module whose controllers are behind the JWT guard.
  */
 @Module({
   imports: [
@@ -36,7 +35,6 @@ import { NamespaceScope } from './namespace-scope';
     AuthService,
     JwtStrategy,
     JwtAuthGuard,
-    NamespaceScope,
     LoginThrottlerStorage,
     { provide: LOGIN_LIMITS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loginLimitsFor(config.loginGlobalFailuresPerMinute) },
     {
@@ -58,7 +56,7 @@ import { NamespaceScope } from './namespace-scope';
       useFactory: (config: AppConfig, limits: LoginLimits) => new KnownBrowserCookies(config.jwtSecret, limits.knownBrowserMs),
     },
   ],
-  exports: [NamespaceScope, JwtAuthGuard],
+  exports: [JwtAuthGuard],
 })
 export class AuthModule implements OnModuleInit {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}

@@ -17,9 +17,6 @@ import { CatalogService } from './catalog.service';
  */
 @ApiTags('catalog')
 export abstract class CatalogEndpoints {
-  /** `''` for the service API, `'ui'` for the dashboard mount. */
-  protected abstract readonly mount: string;
-
   constructor(private readonly catalog: CatalogService) {}
 
   @Get('metrics')
@@ -43,13 +40,9 @@ export abstract class CatalogEndpoints {
 
 @Controller()
 @ServiceAuth()
-export class CatalogController extends CatalogEndpoints {
-  protected readonly mount = '';
-}
+export class CatalogController extends CatalogEndpoints {}
 
 /** The same handlers for people: JWT, limited to the namespaces of their account. */
 @Controller('ui')
 @UserAuth()
-export class UiCatalogController extends CatalogEndpoints {
-  protected readonly mount = 'ui';
-}
+export class UiCatalogController extends CatalogEndpoints {}

@@ -1,18 +1,20 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
+import { compareNames } from '@kube-monitoring/accounting';
 import { HEAPSTER_GPU_METRIC, METRIC_CATALOG, MetricInfo, NamespacesResponse } from '@kube-monitoring/contract';
-import { HEAPSTER_TAGS, MetricSource, namespaceTagValuesQuery } from '@kube-monitoring/influx';
+import { HEAPSTER_TAGS, MetricSource, NamespacesReader } from '@kube-monitoring/influx';
 
-import { AccessScope, allowedNamespaces, filterNamespaces } from '../access/access-scope';
-import { InfluxConnection } from '../influx/influx-connection';
+import { AccessScope } from '../access/access-scope';
+import { namespaceFilterFor, visibleNamespaces } from '../access/namespace-policy';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
+import { NAMESPACES_READER } from '../influx/reader-tokens';
 
 /** `GET /api/metrics` and `GET /api/namespaces`. */
 @Injectable()
 export class CatalogService {
   constructor(
     private readonly sources: MetricSourceResolver,
-    private readonly influx: InfluxConnection,
+    @Inject(NAMESPACES_READER) private readonly namespacesReader: NamespacesReader,
   ) {}
 
   /**
@@ -41,20 +43,14 @@ export class CatalogService {
       byTag.set(tag, (byTag.get(tag) ?? new Set()).add(measurement));
     }
     if (byTag.size === 0) return { namespaces: [] };
-    const allowed = allowedNamespaces(scope);
+    // Every namespace the caller may see, kube-system included.
+    const { only } = namespaceFilterFor(scope, { includeSystem: true });
     const names = new Set<string>();
     // One index lookup per namespace tag name (a single one in either schema).
     for (const [tag, measurements] of byTag) {
-      const series = await this.influx.client.query(namespaceTagValuesQuery([...measurements], tag, allowed === 'all' ? undefined : allowed));
-      for (const s of series) {
-        const valueIdx = s.columns.indexOf('value');
-        for (const row of s.values) {
-          const v = row[valueIdx];
-          if (typeof v === 'string' && v !== '') names.add(v);
-        }
-      }
+      for (const name of await this.namespacesReader.namespaces([...measurements], tag, only)) names.add(name);
     }
-    return { namespaces: filterNamespaces(scope, [...names], (n) => n).sort() };
+    return { namespaces: visibleNamespaces(scope, [...names]).sort(compareNames) };
   }
 
   /** Measurements of the metrics stored per pod, and their namespace tag (Heapster's GPU bytes too). */

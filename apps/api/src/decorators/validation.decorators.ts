@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidationOptions } from 'class-validator';
+import { IsInt, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidationOptions } from 'class-validator';
 
 import { checkIsoTime, ISO_TIME_FORMATS } from '../metrics/iso-time';
 
@@ -49,5 +49,3 @@ export function IsIntInRange(min: number, max: number): PropertyDecorator {
     Max(max, { message: `$property: must be an integer between ${min} and ${max}` }),
   ) as PropertyDecorator;
 }
-
-export { IsOptional };

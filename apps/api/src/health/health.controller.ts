@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { HealthResponse } from '@kube-monitoring/contract';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { InfluxConnection } from '../influx/influx-connection';
+import { STORE_PING, StorePing } from '../influx/reader-tokens';
 import { ApiErrorDto } from '../openapi/api-error.dto';
 import { HealthResponseDto } from './health.dto';
 import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
@@ -15,7 +15,7 @@ export class HealthController {
   private readonly logger = new Logger('readiness');
 
   constructor(
-    private readonly influx: InfluxConnection,
+    @Inject(STORE_PING) private readonly influx: StorePing,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[] = [],
   ) {}
@@ -40,7 +40,7 @@ export class HealthController {
   async ready(): Promise<HealthResponse> {
     const checks: NonNullable<HealthResponse['checks']> = {};
     const { host, port, database } = this.config.influx;
-    checks['influxdb'] = (await this.influx.client.ping())
+    checks['influxdb'] = (await this.influx.ping())
       ? { status: 'up' }
       : this.down('influxdb', 'InfluxDB unreachable', `no answer to a ping from ${host}:${port} (database ${database})`);
     for (const c of this.checks ?? []) {

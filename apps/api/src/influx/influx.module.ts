@@ -3,10 +3,13 @@ import { Global, Module } from '@nestjs/common';
 import { InfluxConnection } from './influx-connection';
 import { MetricSourceResolver } from './metric-source.resolver';
 import { QueryMetrics } from './query-metrics';
+import { READER_PROVIDERS } from './reader-providers';
+import { CATALOG_READER, CHART_SERIES_READER, NAMESPACES_READER, RAW_POINTS_READER, STORE_PING, USAGE_SAMPLES } from './reader-tokens';
 
+/** The metrics database: one connection, and the readers the services read it through. */
 @Global()
 @Module({
-  providers: [QueryMetrics, InfluxConnection, MetricSourceResolver],
-  exports: [QueryMetrics, InfluxConnection, MetricSourceResolver],
+  providers: [QueryMetrics, InfluxConnection, MetricSourceResolver, ...READER_PROVIDERS],
+  exports: [QueryMetrics, MetricSourceResolver, RAW_POINTS_READER, CATALOG_READER, NAMESPACES_READER, CHART_SERIES_READER, USAGE_SAMPLES, STORE_PING],
 })
 export class InfluxModule {}

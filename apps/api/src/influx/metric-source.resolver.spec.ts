@@ -1,43 +1,45 @@
 import { NotFoundException } from '@nestjs/common';
 
-import { heapsterSource, InfluxQuery, InfluxSeries, telegrafSource } from '@kube-monitoring/influx';
+import { CatalogReader, heapsterSource, telegrafSource } from '@kube-monitoring/influx';
 
 import { AppConfig, loadConfig } from '../config/app-config';
-import { InfluxConnection } from './influx-connection';
 import { MetricSourceResolver } from './metric-source.resolver';
 
-/** Answers InfluxDB's metadata queries from a fixed database description, counting the calls. */
-class FakeInflux {
+/** Answers the catalog reads from a fixed database description, recording the calls. */
+class FakeCatalog implements CatalogReader {
   readonly queries: string[] = [];
   failNext = false;
 
   constructor(private readonly db: { measurements: string[]; fields?: Record<string, string[]>; tags?: Record<string, string[]> }) {}
 
-  get client() {
-    return { query: (q: InfluxQuery) => this.answer(q) };
+  async measurements(): Promise<string[]> {
+    this.record('measurements');
+    return this.db.measurements;
   }
 
-  private async answer(q: InfluxQuery): Promise<InfluxSeries[]> {
-    this.queries.push(q.text);
+  async fieldKeys(): Promise<Map<string, Set<string>>> {
+    this.record('field keys');
+    return new Map(Object.entries(this.db.fields ?? {}).map(([name, fields]) => [name, new Set(fields)]));
+  }
+
+  async tagKeys(measurement: string): Promise<string[]> {
+    this.record(`tag keys of ${measurement}`);
+    return this.db.tags?.[measurement] ?? [];
+  }
+
+  private record(what: string): void {
+    this.queries.push(what);
     if (this.failNext) {
       this.failNext = false;
       throw new Error('influxdb unreachable');
     }
-    const rows = (values: string[]) => values.map((v) => [v]);
-    if (q.text.startsWith('SHOW MEASUREMENTS')) return [{ name: 'measurements', columns: ['name'], values: rows(this.db.measurements) }];
-    if (q.text === 'SHOW FIELD KEYS') {
-      return Object.entries(this.db.fields ?? {}).map(([name, fields]) => ({ name, columns: ['fieldKey', 'fieldType'], values: fields.map((f) => [f, 'integer']) }));
-    }
-    const tags = /^SHOW TAG KEYS FROM "(.+)"$/.exec(q.text);
-    if (tags) return [{ name: tags[1], columns: ['tagKey'], values: rows(this.db.tags?.[tags[1]] ?? []) }];
-    throw new Error(`unexpected query ${q.text}`);
   }
 }
 
-function resolver(schema: string, db: ConstructorParameters<typeof FakeInflux>[0]): { sources: MetricSourceResolver; influx: FakeInflux } {
+function resolver(schema: string, db: ConstructorParameters<typeof FakeCatalog>[0]): { sources: MetricSourceResolver; influx: FakeCatalog } {
   const config: AppConfig = loadConfig({ API_USERNAME: 'u', API_PASSWORD: 'unit-test-service-password', METRICS_SCHEMA: schema });
-  const influx = new FakeInflux(db);
-  return { sources: new MetricSourceResolver(influx as unknown as InfluxConnection, config), influx };
+  const influx = new FakeCatalog(db);
+  return { sources: new MetricSourceResolver(influx, config), influx };
 }
 
 const TELEGRAF_DB = {
@@ -73,7 +75,7 @@ describe(MetricSourceResolver.name, () => {
     const telegraf = resolver('auto', TELEGRAF_DB);
     expect(await telegraf.sources.schema()).toBe('telegraf');
     expect((await telegraf.sources.resolve('memory/usage')).source.measurement).toBe('kubernetes_pod_container');
-    expect(telegraf.influx.queries.filter((q) => q.startsWith('SHOW MEASUREMENTS'))).toHaveLength(1);
+    expect(telegraf.influx.queries.filter((q) => q === 'measurements')).toHaveLength(1);
     const heapster = resolver('auto', { measurements: ['cpu/usage_rate', 'memory/usage'] });
     expect((await heapster.sources.resolve('memory/usage')).source).toEqual(heapsterSource('memory/usage'));
   });

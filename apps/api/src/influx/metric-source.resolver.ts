@@ -2,22 +2,19 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 
 import { findMetric, MetricDefinition } from '@kube-monitoring/contract';
 import {
+  CatalogReader,
   detectStorageSchema,
   detectTelegrafGpu,
-  fieldKeysQuery,
-  InfluxSeries,
-  measurementsQuery,
   metricSourceFor,
   MetricSource,
   SchemaContext,
   StorageSchema,
   TELEGRAF_ABSENT_REASONS,
   TELEGRAF_MEASUREMENTS,
-  tagKeysQuery,
 } from '@kube-monitoring/influx';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { InfluxConnection } from './influx-connection';
+import { CATALOG_READER } from './reader-tokens';
 
 /** How long what the database holds (measurements, fields, dcgm's tags) is trusted. */
 const SHAPE_TTL_MS = 60_000;
@@ -53,7 +50,7 @@ export class MetricSourceResolver {
   private readonly dcgmTags = new Cached(() => this.loadTagKeys(TELEGRAF_MEASUREMENTS.dcgmMemoryUsed));
 
   constructor(
-    private readonly influx: InfluxConnection,
+    @Inject(CATALOG_READER) private readonly catalog: CatalogReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -110,20 +107,14 @@ export class MetricSourceResolver {
   }
 
   private async loadMeasurements(): Promise<Set<string>> {
-    return new Set(firstColumn(await this.influx.client.query(measurementsQuery())));
+    return new Set(await this.catalog.measurements());
   }
 
-  private async loadFields(): Promise<Map<string, Set<string>>> {
-    const out = new Map<string, Set<string>>();
-    for (const s of await this.influx.client.query(fieldKeysQuery())) out.set(s.name, new Set(s.values.map((row) => String(row[0]))));
-    return out;
+  private loadFields(): Promise<Map<string, Set<string>>> {
+    return this.catalog.fieldKeys();
   }
 
   private async loadTagKeys(measurement: string): Promise<Set<string>> {
-    return new Set(firstColumn(await this.influx.client.query(tagKeysQuery(measurement))));
+    return new Set(await this.catalog.tagKeys(measurement));
   }
-}
-
-function firstColumn(series: InfluxSeries[]): string[] {
-  return series.flatMap((s) => s.values.map((row) => String(row[0])));
 }

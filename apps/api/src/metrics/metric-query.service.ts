@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 
 import { AGGREGATIONS, AggregationKind, MetricQueryResponse } from '@kube-monitoring/contract';
 
-import { AccessScope, assertNamespaceAllowed } from '../access/access-scope';
+import { AccessScope } from '../access/access-scope';
+import { namespaceFilterFor } from '../access/namespace-policy';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
@@ -27,15 +28,16 @@ export class MetricQueryService {
     const { definition, source } = await this.sources.resolve(metric);
     const agg = (AGGREGATIONS as readonly string[]).includes(body.agg ?? '') ? (body.agg as AggregationKind) : undefined;
     const namespace = body.namespace ?? 'default';
-    // A namespace the caller may not read is refused whatever the period.
-    if (!agg || agg === 'pod-by-namespace') assertNamespaceAllowed(scope, namespace);
+    // Raw points and `pod-by-namespace` read the one namespace asked for; the other aggregations,
+    // cluster-wide. A namespace the caller may not read is refused whatever the period.
+    const filter = namespaceFilterFor(scope, !agg || agg === 'pod-by-namespace' ? { namespace } : {});
     // Raw points are bounded by `limit`; an aggregation reads every sample of its period.
     const period = resolvePeriod(body.timeBeginInterval, body.timeEndInterval, { defaultSpanMs: DEFAULT_SPAN_MS, maxDays: agg ? MAX_PERIOD_DAYS : undefined });
     if (!agg) {
-      const points = await this.raw.query(source, namespace, period, body.limit ?? 100);
+      const points = await this.raw.query(source, filter, period, body.limit ?? 100);
       return points.length ? points : EMPTY_SET;
     }
-    const rows = await this.limiter.run(scope, (admit) => this.aggregation.aggregate(agg, definition, source, period, scope, namespace, admit));
+    const rows = await this.limiter.run(scope, (admit) => this.aggregation.aggregate(agg, definition, source, period, filter, admit));
     return rows.length ? rows : EMPTY_SET;
   }
 }

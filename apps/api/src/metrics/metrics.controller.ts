@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
@@ -15,7 +15,6 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { FastifyRequest } from 'fastify';
 
 import { MetricQueryResponse } from '@kube-monitoring/contract';
 
@@ -25,7 +24,7 @@ import { UserAuth } from '../auth/user-auth.decorator';
 import { ServiceAuth } from '../decorators/service-auth.decorator';
 import { HEAVY_REQUEST_LIMIT_DOC } from '../limits/heavy-request-limiter';
 import { ApiErrorDto, EmptySetDto } from '../openapi/api-error.dto';
-import { metricFromPath } from './metric-path';
+import { MetricParam } from './metric-param.decorator';
 import { AggregationRowDto, MetricQueryDto, RawPointDto } from './metric-query.dto';
 import { MetricQueryService } from './metric-query.service';
 
@@ -36,8 +35,6 @@ import { MetricQueryService } from './metric-query.service';
 @ApiTags('metrics')
 @ApiExtraModels(RawPointDto, AggregationRowDto, EmptySetDto)
 export abstract class MetricQueryEndpoints {
-  protected abstract readonly mount: string;
-
   constructor(private readonly metricQuery: MetricQueryService) {}
 
   /**
@@ -66,20 +63,16 @@ export abstract class MetricQueryEndpoints {
   @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
   @ApiTooManyRequestsResponse({ description: HEAVY_REQUEST_LIMIT_DOC, type: ApiErrorDto })
   @ApiGatewayTimeoutResponse({ description: 'InfluxDB did not answer within the timeout', type: ApiErrorDto })
-  queryMetric(@Req() req: FastifyRequest, @Body() body: MetricQueryDto, @RequestScope() scope: AccessScope): Promise<MetricQueryResponse> {
-    return this.metricQuery.run(metricFromPath(req, this.mount), body, scope);
+  queryMetric(@MetricParam() metric: string, @Body() body: MetricQueryDto, @RequestScope() scope: AccessScope): Promise<MetricQueryResponse> {
+    return this.metricQuery.run(metric, body, scope);
   }
 }
 
 @Controller()
 @ServiceAuth()
-export class MetricsController extends MetricQueryEndpoints {
-  protected readonly mount = '';
-}
+export class MetricsController extends MetricQueryEndpoints {}
 
 /** The same handlers for people: JWT, limited to the namespaces of their account. */
 @Controller('ui')
 @UserAuth()
-export class UiMetricsController extends MetricQueryEndpoints {
-  protected readonly mount = 'ui';
-}
+export class UiMetricsController extends MetricQueryEndpoints {}

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
@@ -14,7 +14,6 @@ import {
   ApiTooManyRequestsResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { FastifyRequest } from 'fastify';
 
 import { SeriesResponse } from '@kube-monitoring/contract';
 
@@ -23,7 +22,7 @@ import { RequestScope } from '../access/request-scope.decorator';
 import { UserAuth } from '../auth/user-auth.decorator';
 import { ServiceAuth } from '../decorators/service-auth.decorator';
 import { HEAVY_REQUEST_LIMIT_DOC } from '../limits/heavy-request-limiter';
-import { metricFromPath } from '../metrics/metric-path';
+import { MetricParam } from '../metrics/metric-param.decorator';
 import { ApiErrorDto } from '../openapi/api-error.dto';
 import { SeriesRequestDto, SeriesResponseDto } from './series.dto';
 import { SeriesService } from './series.service';
@@ -34,9 +33,6 @@ import { SeriesService } from './series.service';
  */
 @ApiTags('series')
 export abstract class SeriesEndpoints {
-  /** `''` for the service API, `'ui'` for the dashboard mount. */
-  protected abstract readonly mount: string;
-
   constructor(private readonly seriesService: SeriesService) {}
 
   @Post('series/*')
@@ -64,20 +60,16 @@ export abstract class SeriesEndpoints {
   @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
   @ApiTooManyRequestsResponse({ description: HEAVY_REQUEST_LIMIT_DOC, type: ApiErrorDto })
   @ApiGatewayTimeoutResponse({ description: 'InfluxDB did not answer within the timeout', type: ApiErrorDto })
-  metricSeries(@Req() req: FastifyRequest, @Body() body: SeriesRequestDto, @RequestScope() scope: AccessScope): Promise<SeriesResponse> {
-    return this.seriesService.series(metricFromPath(req, this.mount ? `${this.mount}/series` : 'series'), body, scope);
+  metricSeries(@MetricParam() metric: string, @Body() body: SeriesRequestDto, @RequestScope() scope: AccessScope): Promise<SeriesResponse> {
+    return this.seriesService.series(metric, body, scope);
   }
 }
 
 @Controller()
 @ServiceAuth()
-export class SeriesController extends SeriesEndpoints {
-  protected readonly mount = '';
-}
+export class SeriesController extends SeriesEndpoints {}
 
 /** The same handlers for people: JWT, limited to the namespaces of their account. */
 @Controller('ui')
 @UserAuth()
-export class UiSeriesController extends SeriesEndpoints {
-  protected readonly mount = 'ui';
-}
+export class UiSeriesController extends SeriesEndpoints {}

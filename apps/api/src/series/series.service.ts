@@ -1,21 +1,14 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 
+import { compareNames, NamespaceFilter, roundFigure } from '@kube-monitoring/accounting';
 import { MetricDefinition, SeriesGroupBy, SeriesLine, SeriesResponse } from '@kube-monitoring/contract';
-import {
-  chartBucketLayout,
-  chartGroupTags,
-  ChartLevel,
-  chartSeriesQuery,
-  HEAPSTER_TAGS,
-  MetricSource,
-  NamespaceFilter,
-} from '@kube-monitoring/influx';
+import { ChartLevel, ChartSeriesReader, MetricSource } from '@kube-monitoring/influx';
 
-import { AccessScope, allowedNamespaces } from '../access/access-scope';
-import { namespaceFilterFor } from '../aggregation/aggregation.service';
+import { AccessScope } from '../access/access-scope';
+import { namespaceFilterFor, seesEveryNamespace } from '../access/namespace-policy';
 import { PodUsageService } from '../aggregation/pod-usage.service';
-import { InfluxConnection } from '../influx/influx-connection';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
+import { CHART_SERIES_READER } from '../influx/reader-tokens';
 import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
 import { MAX_PERIOD_DAYS, Period, resolvePeriod } from '../metrics/period';
 import { chooseChartStepSeconds, MAX_REQUESTED_POINTS, pointsFor } from './chart-step';
@@ -34,7 +27,7 @@ export class SeriesService {
   constructor(
     private readonly sources: MetricSourceResolver,
     private readonly podUsage: PodUsageService,
-    private readonly influx: InfluxConnection,
+    @Inject(CHART_SERIES_READER) private readonly charts: ChartSeriesReader,
     private readonly limiter: HeavyRequestLimiter,
   ) {}
 
@@ -68,7 +61,8 @@ export class SeriesService {
       const selection = level === 'counted' ? await this.podUsage.containerSelectionFromIndex(source, filter, period.from, period.to) : undefined;
       // The nodes' own series carry no namespace: a namespace filter would select nothing.
       const ns: NamespaceFilter = level === 'node' ? {} : filter;
-      const query = chartSeriesQuery({
+      const lines: SeriesLine[] = [];
+      const stream = this.charts.lines({
         source,
         ns,
         from: period.from,
@@ -81,27 +75,24 @@ export class SeriesService {
         kind: definition.kind,
         maxSeries: MAX_SERIES + 1,
       });
-      const lines: SeriesLine[] = [];
-      const layout = chartBucketLayout(period.from, period.to, stepS, sampleStepMs);
-      for await (const piece of this.influx.client.stream(query)) {
-        const key = keyOf(piece.tags ?? {}, source, groupBy);
+      for await (const piece of stream) {
+        const key = piece.key;
         const id = JSON.stringify(key);
         let line = lines[lines.length - 1];
         if (!line || JSON.stringify(line.key) !== id) {
           line = { key, label: Object.values(key).join('/'), points: emptyPoints(period, stepS, points) };
           lines.push(line);
         }
-        for (const row of piece.values) {
-          const v = row[1];
-          if (v === null || v === undefined) continue;
-          const i = Math.round((Number(row[0]) - period.from.getTime() - layout.halfMs) / (stepS * 1000));
+        const { times, values } = piece;
+        for (let j = 0; j < times.length; j++) {
+          const i = Math.round(((times[j] as number) - period.from.getTime()) / (stepS * 1000));
           const point = line.points[i];
           if (!point) continue;
-          point[1] = valueOf(Number(v) * source.scale, definition, i, period, stepS, sampleStepMs);
+          point[1] = valueOf(values[j] as number, definition, i, period, stepS, sampleStepMs);
         }
       }
       const truncated = lines.length > MAX_SERIES;
-      const series = lines.slice(0, MAX_SERIES).sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+      const series = lines.slice(0, MAX_SERIES).sort((a, b) => compareNames(a.label, b.label));
       return truncated ? { ...base, series, truncated } : { ...base, series };
     });
   }
@@ -117,17 +108,8 @@ function levelFor(definition: MetricDefinition, source: MetricSource, groupBy: S
   if (groupBy === 'container') return levels.includes('pod_container') && source.containerLevel ? 'container' : undefined;
   if (hasPods) return 'counted';
   // A node's own series mixes every namespace: only for callers who may see them all.
-  if (groupBy === 'node' && levels.includes('node') && source.nodeLevel && allowedNamespaces(scope) === 'all') return 'node';
+  if (groupBy === 'node' && levels.includes('node') && source.nodeLevel && seesEveryNamespace(scope)) return 'node';
   return undefined;
-}
-
-/** The line's key under the seed's tag names, whatever the storage schema calls them. */
-function keyOf(tags: Record<string, string>, source: MetricSource, groupBy: SeriesGroupBy): Record<string, string> {
-  const names = chartGroupTags(source, groupBy);
-  const seedNames = chartGroupTags({ ...source, tags: HEAPSTER_TAGS }, groupBy);
-  const key: Record<string, string> = {};
-  names.forEach((tag, i) => (key[seedNames[i] ?? tag] = tags[tag] ?? ''));
-  return key;
 }
 
 function emptyPoints(period: Period, stepS: number, count: number): [number, number | null][] {
@@ -142,14 +124,10 @@ function emptyPoints(period: Period, stepS: number, count: number): [number, num
  * Counters: their (summed) last value.
  */
 function valueOf(raw: number, definition: MetricDefinition, i: number, period: Period, stepS: number, sampleStepMs: number): number {
-  if (definition.kind === 'counter') return round(raw);
+  if (definition.kind === 'counter') return roundFigure(raw);
   const startMs = period.from.getTime() + i * stepS * 1000;
   const lengthMs = Math.min(stepS * 1000, period.to.getTime() - startMs);
   // A step finer than the samples holds at most one sample per series: that sample is the average.
   const sampleMs = Math.max(1000, Math.round(sampleStepMs / 1000) * 1000);
-  return round((raw * Math.min(sampleMs, lengthMs)) / lengthMs);
-}
-
-function round(v: number): number {
-  return Number.isFinite(v) ? Math.round(v * 1e6) / 1e6 : 0;
+  return roundFigure((raw * Math.min(sampleMs, lengthMs)) / lengthMs);
 }

@@ -1,6 +1,5 @@
-import { emptyFigures, PodFigures, SeriesFigures } from '@kube-monitoring/accounting';
+import { emptyFigures, MetricUsage, PodFigures, SeriesFigures } from '@kube-monitoring/accounting';
 
-import { MetricUsage } from '../aggregation/pod-usage.service';
 import { buildUsageReport } from './usage-report.service';
 
 const HOUR = 3_600_000;

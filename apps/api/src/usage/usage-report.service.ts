@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 
-import { SeriesFigures } from '@kube-monitoring/accounting';
+import { compareNames, comparePods, MetricUsage, podId, rollupNamespaces, rollupTotal, roundFigure, SeriesFigures } from '@kube-monitoring/accounting';
 import { BYTES_PER_GIB, UsageFigures, UsageGroupBy, UsageReport, UsageReportRow } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
-import { namespaceFilterFor, round } from '../aggregation/aggregation.service';
-import { MetricUsage, PodUsageService } from '../aggregation/pod-usage.service';
+import { namespaceFilterFor } from '../access/namespace-policy';
+import { PodUsageService } from '../aggregation/pod-usage.service';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
 import { MAX_PERIOD_DAYS, Period, resolvePeriod } from '../metrics/period';
@@ -72,11 +72,7 @@ export function buildUsageReport(period: Period, groupBy: UsageGroupBy, usages: 
   const periodMs = period.to.getTime() - period.from.getTime();
   const rows = groupBy === 'pod' ? podRows(usages, periodMs) : namespaceRows(usages, periodMs);
   const totals = figures(
-    usages.map((u) => ({
-      integral: u.pods.reduce((s, p) => s + p.figures.integral, 0),
-      coveredMs: u.total?.coveredMs ?? 0,
-      peak: u.total && Number.isFinite(u.total.max) ? u.total.max : -Infinity,
-    })),
+    usages.map((u) => measureOf(rollupTotal(u.pods, u.total))),
     periodMs,
   );
   return {
@@ -94,7 +90,7 @@ function podRows(usages: readonly MetricUsage[], periodMs: number): UsageReportR
   const byPod = new Map<string, { namespace: string; pod: string; measures: GroupMeasure[] }>();
   usages.forEach((u, i) => {
     for (const p of u.pods) {
-      const id = `${p.namespace}\u0000${p.pod}`;
+      const id = podId(p);
       let entry = byPod.get(id);
       if (!entry) {
         entry = { namespace: p.namespace, pod: p.pod, measures: usages.map(emptyMeasure) };
@@ -103,38 +99,26 @@ function podRows(usages: readonly MetricUsage[], periodMs: number): UsageReportR
       entry.measures[i] = measureOf(p.figures);
     }
   });
-  return [...byPod.values()]
-    .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.pod, b.pod))
-    .map((e) => ({ namespace_name: e.namespace, pod_name: e.pod, ...figures(e.measures, periodMs) }));
+  return [...byPod.values()].sort(comparePods).map((e) => ({ namespace_name: e.namespace, pod_name: e.pod, ...figures(e.measures, periodMs) }));
 }
 
+/** Per namespace, each metric's rollup (its pods summed, coverage and peak from its total); pods counted in any metric. */
 function namespaceRows(usages: readonly MetricUsage[], periodMs: number): UsageReportRow[] {
   const byNs = new Map<string, { measures: GroupMeasure[]; pods: Set<string> }>();
+  const entryOf = (namespace: string) => {
+    let entry = byNs.get(namespace);
+    if (!entry) {
+      entry = { measures: usages.map(emptyMeasure), pods: new Set() };
+      byNs.set(namespace, entry);
+    }
+    return entry;
+  };
   usages.forEach((u, i) => {
-    const entryOf = (namespace: string) => {
-      let entry = byNs.get(namespace);
-      if (!entry) {
-        entry = { measures: usages.map(emptyMeasure), pods: new Set() };
-        byNs.set(namespace, entry);
-      }
-      return entry;
-    };
-    for (const p of u.pods) {
-      const entry = entryOf(p.namespace);
-      entry.measures[i].integral += p.figures.integral;
-      // Without a namespace total (never expected), the pods' own coverage and peaks bound it from below.
-      entry.measures[i].coveredMs = Math.max(entry.measures[i].coveredMs, p.figures.coveredMs);
-      entry.measures[i].peak = Math.max(entry.measures[i].peak, p.figures.max);
-      entry.pods.add(p.pod);
-    }
-    for (const [namespace, total] of u.namespaces) {
-      const m = entryOf(namespace).measures[i];
-      m.coveredMs = total.coveredMs;
-      m.peak = Number.isFinite(total.max) ? total.max : m.peak;
-    }
+    for (const ns of rollupNamespaces(u.pods, u.namespaces)) entryOf(ns.namespace).measures[i] = measureOf(ns.figures);
+    for (const p of u.pods) entryOf(p.namespace).pods.add(p.pod);
   });
   return [...byNs.entries()]
-    .sort(([a], [b]) => compare(a, b))
+    .sort(([a], [b]) => compareNames(a, b))
     .map(([namespace, e]) => ({ namespace_name: namespace, pods: e.pods.size, ...figures(e.measures, periodMs) }));
 }
 
@@ -144,23 +128,19 @@ function figures(measures: readonly GroupMeasure[], periodMs: number): UsageFigu
   let coveredMs = 0;
   REPORT_METRICS.forEach((m: ReportMetric, i) => {
     const g = measures[i] ?? emptyMeasure();
-    out[m.hours] = round(g.integral / m.perUnit / 3600);
-    out[m.average] = round(g.coveredMs > 0 ? g.integral / (g.coveredMs / 1000) / m.perUnit : 0);
-    out[m.peak] = round(Number.isFinite(g.peak) ? g.peak / m.perUnit : 0);
+    out[m.hours] = roundFigure(g.integral / m.perUnit / 3600);
+    out[m.average] = roundFigure(g.coveredMs > 0 ? g.integral / (g.coveredMs / 1000) / m.perUnit : 0);
+    out[m.peak] = roundFigure(Number.isFinite(g.peak) ? g.peak / m.perUnit : 0);
     coveredMs = Math.max(coveredMs, g.coveredMs);
   });
-  out.coverage = round(periodMs > 0 ? Math.min(1, coveredMs / periodMs) : 0);
+  out.coverage = roundFigure(periodMs > 0 ? Math.min(1, coveredMs / periodMs) : 0);
   return out;
 }
 
 function measureOf(f: SeriesFigures): GroupMeasure {
-  return { integral: f.integral, coveredMs: f.coveredMs, peak: f.samples > 0 ? f.max : -Infinity };
+  return { integral: f.integral, coveredMs: f.coveredMs, peak: f.max };
 }
 
 function emptyMeasure(): GroupMeasure {
   return { integral: 0, coveredMs: 0, peak: -Infinity };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -66,8 +66,6 @@ const CSV_EXAMPLE =
 @ApiTags('usage')
 @ApiExtraModels(UsageReportDto)
 export abstract class UsageEndpoints {
-  protected abstract readonly mount: string;
-
   constructor(private readonly usage: UsageReportService) {}
 
   /**
@@ -121,13 +119,9 @@ export abstract class UsageEndpoints {
 
 @Controller()
 @ServiceAuth()
-export class UsageController extends UsageEndpoints {
-  protected readonly mount = '';
-}
+export class UsageController extends UsageEndpoints {}
 
 /** The same handlers for people: JWT, limited to the namespaces of their account. */
 @Controller('ui')
 @UserAuth()
-export class UiUsageController extends UsageEndpoints {
-  protected readonly mount = 'ui';
-}
+export class UiUsageController extends UsageEndpoints {}

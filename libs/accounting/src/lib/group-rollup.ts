@@ -1,11 +1,7 @@
-import { SeriesAccumulator, SeriesFigures, emptyFigures } from './series-accumulator';
+import { addConcurrentFigures, emptyFigures, SeriesFigures, touchesPeriod, withGroupTotal } from './figures';
+import { comparePods, compareNames, PodKey, podId } from './pod-key';
+import { SeriesAccumulator } from './series-accumulator';
 import { UsageWindow } from './usage-window';
-
-/** Identity of a pod: the same name may exist in two namespaces (SPEC §4). */
-export interface PodKey {
-  namespace: string;
-  pod: string;
-}
 
 export interface PodFigures extends PodKey {
   figures: SeriesFigures;
@@ -14,12 +10,8 @@ export interface PodFigures extends PodKey {
 export interface NamespaceFigures {
   namespace: string;
   figures: SeriesFigures;
+  /** Pods counted in the namespace (0 for a namespace known from its total only). */
   pods: number;
-}
-
-function podId(k: PodKey): string {
-  // A NUL byte cannot occur in Kubernetes names, so the join is unambiguous.
-  return `${k.namespace}\u0000${k.pod}`;
 }
 
 /**
@@ -36,49 +28,53 @@ export class PodUsageCollector {
     const id = podId(key);
     let entry = this.pods.get(id);
     if (!entry) {
-      entry = { key: { ...key }, acc: new SeriesAccumulator(this.window) };
+      entry = { key: { namespace: key.namespace, pod: key.pod }, acc: new SeriesAccumulator(this.window) };
       this.pods.set(id, entry);
     }
     return entry.acc;
   }
 
-  has(key: PodKey): boolean {
-    return this.pods.has(podId(key));
-  }
-
-  /** Pods with at least some coverage or a sample in the period. */
+  /** Pods with at least some coverage or a sample in the period, in pod order. */
   podFigures(): PodFigures[] {
     const out: PodFigures[] = [];
     for (const { key, acc } of this.pods.values()) {
       const figures = acc.result();
-      if (figures.coveredMs > 0 || figures.samples > 0) out.push({ ...key, figures });
+      if (touchesPeriod(figures)) out.push({ ...key, figures });
     }
-    return out.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.pod.localeCompare(b.pod));
+    return out.sort(comparePods);
   }
 }
 
-/** Sums pods into namespaces: usage adds up; `max` is the largest pod peak; coverage the longest. */
-export function rollupNamespaces(pods: readonly PodFigures[]): NamespaceFigures[] {
+/**
+ * The namespace rollup: a namespace is the sum of its pods, with the coverage and the peak of its
+ * own total per step where one is given (`totals`). A namespace with a total but no pod counted
+ * gets a row too (`pods: 0`). In namespace order.
+ */
+export function rollupNamespaces(pods: readonly PodFigures[], totals: ReadonlyMap<string, SeriesFigures> = new Map()): NamespaceFigures[] {
   const byNs = new Map<string, NamespaceFigures>();
-  for (const p of pods) {
-    let ns = byNs.get(p.namespace);
+  const entryOf = (namespace: string) => {
+    let ns = byNs.get(namespace);
     if (!ns) {
-      ns = { namespace: p.namespace, figures: emptyFigures(), pods: 0 };
-      byNs.set(p.namespace, ns);
+      ns = { namespace, figures: emptyFigures(), pods: 0 };
+      byNs.set(namespace, ns);
     }
-    const f = ns.figures;
-    f.integral += p.figures.integral;
-    f.increase += p.figures.increase;
-    f.samples += p.figures.samples;
-    f.sum += p.figures.sum;
-    f.max = Math.max(f.max, p.figures.max);
-    f.coveredMs = Math.max(f.coveredMs, p.figures.coveredMs);
+    return ns;
+  };
+  for (const p of pods) {
+    const ns = entryOf(p.namespace);
+    ns.figures = addConcurrentFigures(ns.figures, p.figures);
     ns.pods++;
   }
-  return [...byNs.values()].sort((a, b) => a.namespace.localeCompare(b.namespace));
+  for (const [namespace, total] of totals) {
+    const ns = entryOf(namespace);
+    ns.figures = withGroupTotal(ns.figures, total);
+  }
+  return [...byNs.values()].sort((a, b) => compareNames(a.namespace, b.namespace));
 }
 
-/** Time-weighted mean over the covered time, in the metric's unit. */
-export function averageOf(f: SeriesFigures): number {
-  return f.coveredMs > 0 ? f.integral / (f.coveredMs / 1000) : 0;
+/** Every pod together: their sum, with the coverage and peak of the total per step where given. */
+export function rollupTotal(pods: readonly PodFigures[], total: SeriesFigures | undefined): SeriesFigures {
+  let sum = emptyFigures();
+  for (const p of pods) sum = addConcurrentFigures(sum, p.figures);
+  return total ? withGroupTotal(sum, total) : sum;
 }

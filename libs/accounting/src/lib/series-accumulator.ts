@@ -1,3 +1,4 @@
+import { emptyFigures, SeriesFigures } from './figures';
 import { hasLostScrapes, isBridged, UsageWindow } from './usage-window';
 
 /**
@@ -5,26 +6,6 @@ import { hasLostScrapes, isBridged, UsageWindow } from './usage-window';
  * this many steps' worth of the counter's next gain; larger, it is a counter that ran before.
  */
 export const FROM_ZERO_STEPS = 20;
-
-/** What one series contributes to a period. */
-export interface SeriesFigures {
-  /** ∫ value dt over the period, in unit·seconds (gauges). */
-  integral: number;
-  /** Increase of a cumulative counter over the period, resets handled. */
-  increase: number;
-  /** Milliseconds of the period covered by samples. */
-  coveredMs: number;
-  /** Samples whose timestamp lies inside the period. */
-  samples: number;
-  /** Plain sum of the samples inside the period (the original system's `sum`). */
-  sum: number;
-  /** Largest sample inside the period; -Infinity when none. */
-  max: number;
-}
-
-export function emptyFigures(): SeriesFigures {
-  return { integral: 0, increase: 0, coveredMs: 0, samples: 0, sum: 0, max: -Infinity };
-}
 
 /**
  * Accumulates one series' samples, fed in ascending time order, with O(1) memory.
@@ -122,16 +103,4 @@ export class SeriesAccumulator {
     const overlap = Math.min(end, this.window.toMs) - Math.max(start, this.window.fromMs);
     return gain > 0 && overlap > 0 ? (gain * overlap) / (end - start) : 0;
   }
-}
-
-/** Adds `b` into `a` (for summing a pod's containers or a namespace's pods). */
-export function addFigures(a: SeriesFigures, b: SeriesFigures): SeriesFigures {
-  return {
-    integral: a.integral + b.integral,
-    increase: a.increase + b.increase,
-    coveredMs: Math.max(a.coveredMs, b.coveredMs),
-    samples: a.samples + b.samples,
-    sum: a.sum + b.sum,
-    max: Math.max(a.max, b.max),
-  };
 }

@@ -18,9 +18,3 @@ export class InfluxQueryError extends Error {
     super(message);
   }
 }
-
-export type InfluxError = InfluxUnreachableError | InfluxTimeoutError | InfluxQueryError;
-
-export function isInfluxError(e: unknown): e is InfluxError {
-  return e instanceof InfluxUnreachableError || e instanceof InfluxTimeoutError || e instanceof InfluxQueryError;
-}

@@ -6,7 +6,3 @@ export function toEpochSeconds(value: TimeInput, name = 'time'): number {
   if (!Number.isFinite(ms)) throw new RangeError(`${name} is not a valid date: ${String(value)}`);
   return Math.floor(ms / 1000);
 }
-
-export function fromEpochSeconds(seconds: number): Date {
-  return new Date(seconds * 1000);
-}

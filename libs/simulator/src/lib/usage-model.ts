@@ -40,11 +40,6 @@ export function dayShape(timeSeconds: number): number {
   return 2 * diurnal * (weekday === 0 || weekday === 6 ? 0.6 : 1);
 }
 
-/** Load multiplier for a swing of `daily` (0 = flat, 1 = fully day-driven). */
-export function loadFactor(timeSeconds: number, daily: number): number {
-  return 1 - daily + daily * dayShape(timeSeconds);
-}
-
 function shaped(shape: UsageShape, seed: number, entity: number, salt: number, window: number, factor: number): number {
   const noise = 1 + shape.noise * (2 * hashUnit(seed, entity, salt, window) - 1);
   return shape.base * factor * noise;

@@ -1,15 +1,13 @@
 /**
  * Stand-ins for the API's read endpoints, to test the pieces the /api/ui mount is built from: the
- * JWT guard, `@CurrentUser()`, `NamespaceScope`, the `@RequestScope()` the guard fills, and the service
- * header guard next to them.
+ * JWT guard, the `@RequestScope()` it fills, the namespace access policy, and the service header
+ * guard next to them.
  */
 import { Controller, Get, Param } from '@nestjs/common';
 
 import type { AccessScope } from '../../../../api/src/access/access-scope';
+import { namespaceFilterFor, visibleNamespaces } from '../../../../api/src/access/namespace-policy';
 import { RequestScope } from '../../../../api/src/access/request-scope.decorator';
-import type { AuthUser } from '../../../../api/src/auth/auth-user';
-import { CurrentUser } from '../../../../api/src/auth/current-user.decorator';
-import { NamespaceScope } from '../../../../api/src/auth/namespace-scope';
 import { UserAuth } from '../../../../api/src/auth/user-auth.decorator';
 import { ServiceAuth } from '../../../../api/src/decorators/service-auth.decorator';
 
@@ -18,16 +16,14 @@ export const CLUSTER_NAMESPACES = ['default', 'kube-system', 'lab-a', 'lab-b', '
 @UserAuth()
 @Controller('ui/probe')
 export class UiProbeController {
-  constructor(private readonly scope: NamespaceScope) {}
-
   @Get('namespaces')
-  probeNamespaces(@CurrentUser() user: AuthUser): string[] {
-    return this.scope.filterNamespaces(user, CLUSTER_NAMESPACES);
+  probeNamespaces(@RequestScope() scope: AccessScope): string[] {
+    return visibleNamespaces(scope, CLUSTER_NAMESPACES);
   }
 
   @Get('namespaces/:namespace')
-  probeNamespace(@CurrentUser() user: AuthUser, @Param('namespace') namespace: string): { namespace: string } {
-    this.scope.assertAllowed(user, namespace);
+  probeNamespace(@RequestScope() scope: AccessScope, @Param('namespace') namespace: string): { namespace: string } {
+    namespaceFilterFor(scope, { namespace });
     return { namespace };
   }
 

@@ -1,7 +1,9 @@
+import type { NamespaceFilter } from '@kube-monitoring/accounting';
+
 import { quoteIdentifier } from '../identifiers';
 import { InfluxQuery, ParamBag } from '../influx-query';
 import { MetricSource } from '../metric-source';
-import { NamespaceFilter, levelCondition, namespaceCondition, timeRange, where } from './query-filters';
+import { levelCondition, namespaceCondition, timeRange, where } from './query-filters';
 
 /**
  * Every pod-level sample of the period, one series per (namespace, pod), for streaming

@@ -1,22 +1,9 @@
+import type { ContainerPodSelection, NamespaceFilter } from '@kube-monitoring/accounting';
+
 import { quoteIdentifier } from '../identifiers';
 import { InfluxQuery, ParamBag } from '../influx-query';
 import { MetricSource } from '../metric-source';
-import { NamespaceFilter, levelCondition, namespaceCondition, timeRange, where } from './query-filters';
-
-/** A pod's identity: the same name may exist in two namespaces. */
-export interface PodRef {
-  namespace: string;
-  pod: string;
-}
-
-/**
- * Which pods are counted from their containers: the listed ones, or every pod but the listed ones.
- * The caller picks the shorter list (pods with a pod-level series are excluded, pods without one included).
- */
-export interface ContainerPodSelection {
-  mode: 'include' | 'exclude';
-  pods: readonly PodRef[];
-}
+import { levelCondition, namespaceCondition, timeRange, where } from './query-filters';
 
 /** Tag condition selecting the pods of a selection (an index lookup in InfluxDB, not a data scan). */
 export function podSelectionCondition(bag: ParamBag, source: MetricSource, selection: ContainerPodSelection): string | undefined {

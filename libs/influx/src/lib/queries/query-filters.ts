@@ -1,12 +1,8 @@
+import type { NamespaceFilter } from '@kube-monitoring/accounting';
+
 import { quoteIdentifier } from '../identifiers';
 import { ParamBag, timeParam } from '../influx-query';
 import { LevelSelector, MetricSource } from '../metric-source';
-
-/** Namespace selection of a query: one namespace, a list, or all but some. */
-export interface NamespaceFilter {
-  only?: readonly string[];
-  exclude?: readonly string[];
-}
 
 export function timeRange(bag: ParamBag, from: Date, to: Date): string {
   return `time >= ${bag.bind('from', timeParam(from))} AND time < ${bag.bind('to', timeParam(to))}`;

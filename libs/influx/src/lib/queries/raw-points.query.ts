@@ -1,7 +1,9 @@
+import type { NamespaceFilter } from '@kube-monitoring/accounting';
+
 import { quoteIdentifier } from '../identifiers';
 import { InfluxQuery, ParamBag } from '../influx-query';
 import { MetricSource } from '../metric-source';
-import { NamespaceFilter, levelCondition, namespaceCondition, timeRange, where } from './query-filters';
+import { levelCondition, namespaceCondition, timeRange, where } from './query-filters';
 
 /**
  * The newest `limit` samples of a metric in a namespace, with every tag (the seed's raw query). In a

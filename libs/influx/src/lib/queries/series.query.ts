@@ -1,8 +1,10 @@
+import type { ContainerPodSelection, NamespaceFilter } from '@kube-monitoring/accounting';
+
 import { quoteIdentifier } from '../identifiers';
 import { InfluxQuery, ParamBag, timeParam } from '../influx-query';
 import { MetricSource } from '../metric-source';
-import { ContainerPodSelection, countedSeriesCondition } from './pod-selection';
-import { NamespaceFilter, levelCondition, namespaceCondition, where } from './query-filters';
+import { countedSeriesCondition } from './pod-selection';
+import { levelCondition, namespaceCondition, where } from './query-filters';
 import { stepBuckets, timeBucketClause } from './step-buckets';
 
 export type ChartGrouping = 'namespace' | 'pod' | 'container' | 'node';

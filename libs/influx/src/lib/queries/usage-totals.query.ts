@@ -1,12 +1,11 @@
+import type { ContainerPodSelection, NamespaceFilter, TotalsGrouping } from '@kube-monitoring/accounting';
+
 import { quoteIdentifier } from '../identifiers';
 import { InfluxQuery, ParamBag } from '../influx-query';
 import { MetricSource } from '../metric-source';
-import { ContainerPodSelection, countedSeriesCondition, podSelectionCondition } from './pod-selection';
-import { NamespaceFilter, levelCondition, namespaceCondition, timeRange, where } from './query-filters';
+import { countedSeriesCondition, podSelectionCondition } from './pod-selection';
+import { levelCondition, namespaceCondition, timeRange, where } from './query-filters';
 import { stepBuckets, timeBucketClause } from './step-buckets';
-
-/** How per-step totals are grouped: one series per namespace, or one for everything selected. */
-export type TotalsGrouping = 'namespace' | 'none';
 
 /**
  * Container samples of the pods counted from their containers, one series per pod in which InfluxDB

@@ -1,4 +1,4 @@
-import { isBridged } from '@kube-monitoring/accounting';
+import { isBridged } from './usage-window';
 
 /**
  * Where each pod's own (pod-level) series has data: runs of samples with no gap a pod could stop in,

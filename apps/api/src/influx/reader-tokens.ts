@@ -1,0 +1,20 @@
+import { MetricSamples, UsageSampleStore } from '@kube-monitoring/accounting';
+import { MetricSource } from '@kube-monitoring/influx';
+
+/** Injection tokens of the readers the services read the metrics database through. */
+export const RAW_POINTS_READER = Symbol('RAW_POINTS_READER');
+export const CATALOG_READER = Symbol('CATALOG_READER');
+export const NAMESPACES_READER = Symbol('NAMESPACES_READER');
+export const CHART_SERIES_READER = Symbol('CHART_SERIES_READER');
+export const USAGE_SAMPLES = Symbol('USAGE_SAMPLES');
+export const STORE_PING = Symbol('STORE_PING');
+
+/** The usage computation's samples: by catalog name, or for a metric already resolved. */
+export interface SourceSampleStore extends UsageSampleStore {
+  forSource(source: MetricSource): MetricSamples;
+}
+
+/** Whether the metrics database answers. */
+export interface StorePing {
+  ping(): Promise<boolean>;
+}
