@@ -120,11 +120,12 @@ export async function startInfluxDb(options: StartInfluxOptions = {}): Promise<I
     async kill() {
       await terminate(child, 'SIGKILL');
     },
+    // A process that has already exited (killed or stopped by the test) has nothing to pause or resume.
     pause() {
-      if (child.pid) process.kill(child.pid, 'SIGSTOP');
+      if (isRunning(child)) process.kill(child.pid as number, 'SIGSTOP');
     },
     resume() {
-      if (child.pid) process.kill(child.pid, 'SIGCONT');
+      if (isRunning(child)) process.kill(child.pid as number, 'SIGCONT');
     },
     async restart() {
       if (isRunning(child)) await terminate(child, 'SIGTERM');

@@ -87,7 +87,10 @@ function allowedStatuses(op: Operation, category: Category, path: string): Set<n
 }
 
 /** What the answer to one generated request must look like; returns the problem, if any. */
-function problemWith(op: Operation, category: Category, sent: Sent, answer: Answer, fieldNames: readonly string[]): string | undefined {
+function problemWith(op: Operation, category: Category, sent: Sent, answer: Answer, fieldNames: readonly string[], oversized = false): string | undefined {
+  // Over the body limit the API answers 413 with `Connection: close` without reading the rest: a
+  // client still uploading may see the connection go (EPIPE, ECONNRESET) before it reads the 413.
+  if (answer.error && oversized && /EPIPE|ECONNRESET/.test(answer.error)) return undefined;
   if (answer.error) return `no answer: ${answer.error}`;
   if (answer.status >= 500) return `server error ${answer.status}: ${answer.text.slice(0, 300)}`;
   if (STACK_TRACE.test(answer.text)) return `stack trace or internal path in the answer: ${answer.text.slice(0, 300)}`;
@@ -182,10 +185,10 @@ describe('property-based bad input on every endpoint', () => {
     return '{}';
   }
 
-  async function check(op: Operation, category: Category, sent: Sent, fieldNames: readonly string[]): Promise<void> {
+  async function check(op: Operation, category: Category, sent: Sent, fieldNames: readonly string[], oversized = false): Promise<void> {
     cases[category]++;
     const answer = await send(api.url, sent, DEADLINE_MS);
-    const problem = problemWith(op, category, sent, answer, fieldNames);
+    const problem = problemWith(op, category, sent, answer, fieldNames, oversized);
     if (problem) throw new Error(`${op.method} ${op.route} [${category}] ${sent.method} ${sent.path.slice(0, 200)}: ${problem}`);
   }
 
@@ -200,7 +203,7 @@ describe('property-based bad input on every endpoint', () => {
           const body = b as GeneratedBody;
           const headers: Record<string, string> = { ...authHeaders(op) };
           if (body.contentType) headers['content-type'] = body.contentType;
-          await check(op, category, { method: op.method, path: concretePath(op), headers, body: body.text }, [...body.fieldNames, ...params]);
+          await check(op, category, { method: op.method, path: concretePath(op), headers, body: body.text }, [...body.fieldNames, ...params], body.oversized);
         });
       }
       case 'headers': {

@@ -78,6 +78,24 @@ describe('InfluxClient timeouts and failures', () => {
     }
   });
 
+  it.each([
+    ['in a 200 answer', 200, '{"results":[{"statement_id":0,"error":"query engine shutdown"}]}'],
+    ['as an error status', 500, '{"error":"query engine shutdown"}'],
+  ])('should take "query engine shutdown" %s for an unreachable InfluxDB (503), not a bad query', async (_how, status, body) => {
+    const influx = await fakeInflux((_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(`${body}\n`);
+    });
+    const client = new InfluxClient({ url: influx.url, database: 'k8s', timeoutMs: 300 });
+    try {
+      await expect(client.query(QUERY)).rejects.toBeInstanceOf(InfluxUnreachableError);
+      await expect(drain(client.stream(QUERY))).rejects.toBeInstanceOf(InfluxUnreachableError);
+    } finally {
+      client.close();
+      await influx.close();
+    }
+  });
+
   it('should wait for a busy InfluxDB that still answers /ping, past the timeout', async () => {
     // The query takes four timeouts before its first byte; /ping answers at once all along.
     const influx = await fakeInflux((req, res) => {

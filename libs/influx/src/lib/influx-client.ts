@@ -51,6 +51,17 @@ const NETWORK_ERROR_CODES = new Set([
  * InfluxDB 1.x, 2.x (v1 compatibility) and 3.x all serve. Transport: `@influxdata/influxdb-client`,
  * with keep-alive connections. Every value travels as a bound parameter (`params=`).
  */
+/**
+ * An error InfluxDB put in its answer. One that says it is going away (a graceful shutdown aborts
+ * running queries with "query engine shutdown") means it is unavailable, like a refused connection:
+ * retrying soon helps, so it is not reported as a bad query.
+ */
+const SHUTTING_DOWN = /query engine shutdown|server is shutting down/i;
+
+function answeredError(message: string): Error {
+  return SHUTTING_DOWN.test(message) ? new InfluxUnreachableError(`InfluxDB is shutting down (${message})`) : new InfluxQueryError(message);
+}
+
 export class InfluxClient {
   private readonly influx: InfluxDB;
   private readonly database: string;
@@ -209,10 +220,10 @@ export class InfluxClient {
 
   private seriesOf(doc: QueryResultDocument | undefined): InfluxSeries[] {
     if (!doc) return [];
-    if (doc.error) throw new InfluxQueryError(doc.error);
+    if (doc.error) throw answeredError(doc.error);
     const out: InfluxSeries[] = [];
     for (const r of doc.results ?? []) {
-      if (r.error) throw new InfluxQueryError(r.error);
+      if (r.error) throw answeredError(r.error);
       if (r.series) out.push(...r.series);
     }
     return out;
@@ -284,6 +295,7 @@ export class InfluxClient {
     if (e instanceof RequestTimedOutError) return timeoutError();
     if (e instanceof HttpError) {
       const detail = extractError(e.body) ?? e.statusMessage ?? `HTTP ${e.statusCode}`;
+      if (SHUTTING_DOWN.test(detail)) return answeredError(detail);
       return new InfluxQueryError(`InfluxDB answered ${e.statusCode}: ${detail}`, e.statusCode);
     }
     const code = (e as { code?: string } | null)?.code;
