@@ -14,12 +14,11 @@ import { Command } from 'commander';
 import { BYTES_PER_GIB, UsageReport } from '@kube-monitoring/contract';
 import { heapsterSource, InfluxClient, InfluxQuery, podLevelSumByNamespaceQuery, seedSumByNamespaceQuery } from '@kube-monitoring/influx';
 import { NamespaceTruth } from '@kube-monitoring/simulator';
+import { SCENARIOS, loadScenario } from '@kube-monitoring/scenarios';
+import { startInfluxDb } from '@kube-monitoring/testing';
 
-import { loadScenario } from '../apps/api-integration/src/accuracy/support/dataset-loader';
-import { SCENARIOS } from '../apps/api-integration/src/accuracy/support/scenarios';
 import { startBenchApi, throwawayApiEnv } from './bench/lib/api-process';
 import { prepareApiBuild, ROOT } from './bench/lib/build';
-import { startInfluxDb } from './services/influxdb';
 
 const SERVICE = { 'x-username': 'comparison', 'x-password': 'comparison-secret' };
 const TMP = join(ROOT, 'tmp/accounting-comparison');

@@ -12,12 +12,11 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 
 import { CLUSTER_PROFILES } from '@kube-monitoring/simulator';
+import { Scenario, loadScenario } from '@kube-monitoring/scenarios';
+import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
 
-import { loadScenario } from '../apps/api-integration/src/accuracy/support/dataset-loader';
-import { Scenario } from '../apps/api-integration/src/accuracy/support/scenarios';
 import { startBenchApi, throwawayApiEnv } from './bench/lib/api-process';
 import { prepareApiBuild, ROOT } from './bench/lib/build';
-import { InfluxHandle, startInfluxDb } from './services/influxdb';
 
 const DAY = 86_400_000;
 const SERVICE = { 'x-username': 'memory-check', 'x-password': 'memory-check-secret' };

@@ -9,7 +9,7 @@ module.exports = {
   testEnvironment: 'node',
   globalSetup: '<rootDir>/src/support/global-setup.ts',
   globalTeardown: '<rootDir>/src/support/global-teardown.ts',
-  // Fails a suite whose API processes logged a secret (tools/test/log-secrets.ts).
+  // Fails a suite whose API processes logged a secret (log-secrets.ts of @kube-monitoring/testing).
   setupFilesAfterEnv: ['<rootDir>/src/support/log-scan.setup.ts'],
   testTimeout: 60000,
   transform: {

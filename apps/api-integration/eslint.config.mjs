@@ -1,11 +1,10 @@
 import baseConfig from "../../eslint.config.mjs";
 
 /*
- * Integration suites exercise the API's own modules against real databases, and start those databases
- * with the scripts in tools/services: both are imported by relative path, which the module-boundary
- * rule otherwise forbids between projects.
+ * Integration suites exercise the API's own modules against real databases: they import them by
+ * relative path, which the module-boundary rule otherwise forbids between projects.
  */
-const INTERNALS = ["^(\\.\\./)+api/src/", "^(\\.\\./)+tools/services/"];
+const INTERNALS = ["^(\\.\\./)+api/src/"];
 
 export default baseConfig.map((entry) => {
     const rule = entry.rules?.["@nx/enforce-module-boundaries"];

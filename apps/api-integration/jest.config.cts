@@ -8,7 +8,7 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'html'],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
-  // Fails a suite whose API logged a secret (tools/test/log-secrets.ts).
+  // Fails a suite whose API logged a secret (log-secrets.ts of @kube-monitoring/testing).
   setupFilesAfterEnv: ['<rootDir>/src/log-scan.setup.ts'],
   // Starting a database cluster and spawning CLI processes takes seconds, not milliseconds.
   testTimeout: 60_000,

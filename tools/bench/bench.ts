@@ -22,7 +22,8 @@ import { join, resolve } from 'node:path';
 
 import { Command } from 'commander';
 
-import { InfluxHandle, startInfluxDb } from '../services/influxdb';
+import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
+
 import { AdapterResult, adapterEndpoints, behaviourProbes, compareBehaviour, compareThroughput } from './lib/adapters';
 import { BenchApi, startBenchApi, throwawayApiEnv } from './lib/api-process';
 import { BENCH_TMP, prepareApiBuild, prepareExpressBuild } from './lib/build';

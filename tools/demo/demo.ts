@@ -12,8 +12,8 @@ import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 
-import { InfluxHandle, startInfluxDb } from '../services/influxdb';
-import { isPortFree, waitUntil } from '../services/service-utils';
+import { InfluxHandle, isPortFree, startInfluxDb, waitUntil } from '@kube-monitoring/testing';
+
 import { seedDemo, startLiveWriter, SUPPORTED_SCHEMAS, SchemaName } from '../seed-demo';
 
 const ROOT = resolve(__dirname, '../..');

@@ -23,15 +23,14 @@ const jest = (name: string, configs: string[], extra = ''): Step => ({
   command: `npx jest ${configs.map((c) => `--projects ${c}`).join(' ')} --ci --json --outputFile=${join(results, `${name}.json`)} ${extra}`,
 });
 
-const unitProjects = ['apps/api', 'apps/web', 'libs/contract', 'libs/influx', 'libs/accounting', 'libs/simulator']
+const unitProjects = ['apps/api', 'apps/web', 'libs/contract', 'libs/influx', 'libs/accounting', 'libs/simulator', 'libs/testing', 'tools']
   .map((p) => `${p}/jest.config.cts`)
   .filter((p) => existsSync(join(root, p)));
 
 const steps: Step[] = [
   { name: 'typecheck', command: 'bash tools/test/typecheck.sh' },
+  // Every Nx project, tools/ included (the project "tools").
   { name: 'lint', command: 'npx nx run-many -t lint --outputStyle=static' },
-  // tools/ (bench, demo, services, this runner) belongs to no Nx project: linted on its own.
-  { name: 'lint-tools', command: 'npx eslint tools' },
   { name: 'openapi-lint', command: 'npx redocly lint docs/openapi.json --format=stylish' },
   ...(existsSync(join(root, 'tools/lint-deploy.ts')) ? [{ name: 'deploy-lint', command: 'npm run --silent lint:deploy' }] : []),
   jest('unit', unitProjects),

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 status=0
-for cfg in apps/*/tsconfig.app.json apps/*/tsconfig.spec.json libs/*/tsconfig.lib.json libs/*/tsconfig.spec.json tools/tsconfig.json; do
+for cfg in apps/*/tsconfig.app.json apps/*/tsconfig.spec.json apps/api/bench/express/tsconfig.json libs/*/tsconfig.lib.json libs/*/tsconfig.spec.json tools/tsconfig.json tools/tsconfig.spec.json; do
   [ -f "$cfg" ] || continue
   # Angular 21 packages resolve only through package exports, which the CommonJS jest config of the
   # web specs cannot express; the web app is type-checked here and by its strict-template build.

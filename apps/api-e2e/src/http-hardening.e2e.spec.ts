@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { getFreePort } from '../../../tools/services/service-utils';
+import { getFreePort } from '@kube-monitoring/testing';
+
 import { ROOT, startApi } from './support/api-process';
 import { e2eEnv, serviceHeaders } from './support/e2e-env';
 import { login, OwnApi, send, startOwnApi, VIEWER } from './support/resilience';

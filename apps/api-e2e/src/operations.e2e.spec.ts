@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { InfluxHandle, startInfluxDb } from '../../../tools/services/influxdb';
-import { getFreePort } from '../../../tools/services/service-utils';
+import { getFreePort, InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
+
 import { fixtureLines } from './fixtures/cluster-fixture';
 import { ApiProcess, startApi } from './support/api-process';
 import { e2eEnv, serviceHeaders } from './support/e2e-env';

@@ -8,12 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
 import type { SeriesResponse } from '@kube-monitoring/contract';
+import { type NginxHandle, startNginx } from '@kube-monitoring/testing';
 
 import { expectStyled, screenshot, visible, waitForChartPainted, waitForUrl } from './support/browser';
 import { e2e, service, users } from './support/e2e-env';
 import { submitLogin } from './support/login-form';
 import { nextResponse } from './support/network';
-import { type NginxHandle, startNginx } from './support/nginx';
 import { useSuiteBrowser } from './support/suite-browser';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -23,7 +23,7 @@ describe('the SPA behind nginx (the web image configuration)', () => {
 
   // Hooks run in the order declared: nginx starts before the browser and stops after it.
   beforeAll(async () => {
-    nginx = await startNginx(e2e.apiUrl);
+    nginx = await startNginx({ api: e2e.apiUrl, spa: join(ROOT, 'dist/apps/web/browser') });
   });
   const browser = useSuiteBrowser();
   afterAll(async () => {

@@ -1,6 +1,6 @@
 /**
  * Fastify (the API as shipped) vs NestJS's default Express adapter (the bench-only baseline in
- * tools/bench/express): first the same requests to both, answers compared (status and body), then
+ * apps/api/bench/express): first the same requests to both, answers compared (status and body), then
  * requests/s under autocannon for the same endpoints, alternating adapters.
  */
 import autocannon from 'autocannon';

@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { getFreePort, tailFile, waitUntil } from '../../services/service-utils';
+import { getFreePort, tailFile, waitUntil } from '@kube-monitoring/testing';
+
 import { ROOT } from './build';
 import { killOnExit, stopChild } from './children';
 

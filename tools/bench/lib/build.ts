@@ -71,10 +71,10 @@ export function prepareApiBuild(dest: string, log: (m: string) => void): string 
 /** Builds the Express baseline when its output is missing or older than its sources. */
 export function prepareExpressBuild(log: (m: string) => void): string {
   const main = join(EXPRESS_OUT, 'main.js');
-  const stale = isStale(main, [...API_INPUTS, 'tools/bench/express']);
+  const stale = isStale(main, [...API_INPUTS, 'apps/api/bench/express']);
   if (stale) {
     log(`Express baseline build out of date (${stale})`);
-    run('npx', ['webpack', '--config', 'tools/bench/express/webpack.config.js'], 'the Express baseline', log);
+    run('npx', ['webpack', '--config', 'apps/api/bench/express/webpack.config.js'], 'the Express baseline', log);
   } else {
     log('Express baseline build is up to date');
   }

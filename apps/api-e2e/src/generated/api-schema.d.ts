@@ -1837,6 +1837,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description InfluxDB did not answer within the timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
         };
     };
     listNamespaces: {
@@ -1876,6 +1885,15 @@ export interface operations {
             };
             /** @description InfluxDB unreachable (`Can't connect to influxdb`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB did not answer within the timeout */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1929,6 +1947,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description InfluxDB did not answer within the timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
         };
     };
     uiListNamespaces: {
@@ -1968,6 +1995,15 @@ export interface operations {
             };
             /** @description InfluxDB unreachable (`Can't connect to influxdb`) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description InfluxDB did not answer within the timeout */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,7 +12,8 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import fc from 'fast-check';
 
-import { InfluxHandle, startInfluxDb } from '../../../../tools/services/influxdb';
+import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
+
 import { e2eEnv, serviceHeaders } from '../support/e2e-env';
 import {
   FORMULA_START,
@@ -297,7 +298,6 @@ describe('property-based bad input on every endpoint', () => {
     expect(api.child.exitCode).toBeNull();
   });
 });
-
 
 /** A tag value in line protocol: comma, equals sign and space escaped; tab and CR written as they are. */
 function tagValue(v: string): string {

@@ -3,8 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { getFreePort, waitUntil } from '../../../../tools/services/service-utils';
-import { noteSecret, watchLog, watchLogDir } from '../../../../tools/test/log-secrets';
+import { getFreePort, noteSecret, waitUntil, watchLog, watchLogDir } from '@kube-monitoring/testing';
 
 export const ROOT = resolve(__dirname, '../../../..');
 export const API_MAIN = join(ROOT, 'dist/apps/api/main.js');

@@ -1,9 +1,13 @@
+// First: the imports below use the workspace path aliases.
+import './workspace-aliases';
+
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startInfluxDb } from '../../../../tools/services/influxdb';
+import { startInfluxDb } from '@kube-monitoring/testing';
+
 import { fixtureLines } from '../fixtures/cluster-fixture';
 import { API_MAIN, ROOT, startApi } from './api-process';
 import { e2eEnv } from './e2e-env';
@@ -21,7 +25,7 @@ function assertClientFresh(): void {
   if (!fresh) throw new Error('apps/api-e2e/src/generated/api-schema.d.ts is stale: run `npm run openapi`');
 }
 
-/** Plain HTTP here: jest loads global setup outside its module resolver, so no path aliases. */
+/** Creates the database and writes the fixture's lines in requests of 5000. */
 async function seed(url: string, lines: string[]): Promise<void> {
   const create = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q: `CREATE DATABASE "${e2eEnv.database}"` }) });
   if (!create.ok) throw new Error(`CREATE DATABASE failed: ${create.status} ${await create.text()}`);

@@ -1,5 +1,8 @@
-import type { InfluxHandle } from '../../../../tools/services/influxdb';
-import { assertNoSecretsInLogs, logDir, memoryLog } from '../../../../tools/test/log-secrets';
+// First: the imports below use the workspace path aliases.
+import './workspace-aliases';
+
+import { type InfluxHandle, assertNoSecretsInLogs, logDir, memoryLog } from '@kube-monitoring/testing';
+
 import type { ApiProcess } from './api-process';
 import { e2eEnv } from './e2e-env';
 

@@ -2,7 +2,8 @@
  * After every suite: the logs of every API it started (support/api-process.ts registers them) and of
  * the shared API of the global setup hold no JWT, password hash or password the suites use.
  */
-import { assertNoSecretsInLogs, logDir } from '../../../../tools/test/log-secrets';
+import { assertNoSecretsInLogs, logDir } from '@kube-monitoring/testing';
+
 import { e2eEnv } from './e2e-env';
 
 afterAll(() => {

@@ -10,8 +10,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { InfluxHandle, startInfluxDb } from '../../../../tools/services/influxdb';
-import { noteSecret } from '../../../../tools/test/log-secrets';
+import { InfluxHandle, noteSecret, startInfluxDb } from '@kube-monitoring/testing';
+
 import { FIXTURE_START, fixtureLines } from '../fixtures/cluster-fixture';
 import { ApiProcess, ROOT, startApi } from './api-process';
 import { e2eEnv, serviceHeaders } from './e2e-env';

@@ -5,8 +5,8 @@
  */
 import { AggregationRow, UsageReport } from '@kube-monitoring/contract';
 import { InfluxClient } from '@kube-monitoring/influx';
+import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
 
-import { InfluxHandle, startInfluxDb } from '../../../../tools/services/influxdb';
 import { ApiUnderTest, startApi } from './support/api-under-test';
 
 jest.setTimeout(120_000);

@@ -6,14 +6,13 @@
 import { parse } from 'csv-parse/sync';
 
 import { MetricInfo, NamespacesResponse, SeriesResponse, UsageReport } from '@kube-monitoring/contract';
+import { LoadedScenario, SCENARIOS, loadScenario } from '@kube-monitoring/scenarios';
+import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
 
 import { SERVICE_SCOPE } from '../../../api/src/access/access-scope';
 import { CatalogService } from '../../../api/src/catalog/catalog.service';
 import { UsageReportService } from '../../../api/src/usage/usage-report.service';
-import { InfluxHandle, startInfluxDb } from '../../../../tools/services/influxdb';
 import { ApiUnderTest, startApi } from './support/api-under-test';
-import { loadScenario, LoadedScenario } from './support/dataset-loader';
-import { SCENARIOS } from './support/scenarios';
 
 jest.setTimeout(180_000);
 
@@ -108,11 +107,13 @@ describe('Usage, series and catalog endpoints', () => {
     it("should show a restricted caller only their namespaces, totals included, and refuse others (403)", async () => {
       const service = api.app.get(UsageReportService);
       const scope = { kind: 'user' as const, username: 'alice', namespaces: ['lab-vision'] };
-      const own = await service.report({ ...period }, scope);
+      // The service takes the body as validation left it: instants, not text.
+      const instants = { from: new Date(period.from), to: new Date(period.to) };
+      const own = await service.report(instants, scope);
       expect(own.rows.map((r) => r.namespace_name)).toEqual(['lab-vision']);
       const labVision = report.rows.find((r) => r.namespace_name === 'lab-vision');
       expect(own.totals.cpu_core_hours).toBeCloseTo(labVision?.cpu_core_hours ?? Number.NaN, 6);
-      await expect(service.report({ ...period, namespaces: ['team-web'] }, scope)).rejects.toMatchObject({ status: 403 });
+      await expect(service.report({ ...instants, namespaces: ['team-web'] }, scope)).rejects.toMatchObject({ status: 403 });
     });
   });
 

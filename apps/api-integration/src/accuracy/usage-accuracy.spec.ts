@@ -5,10 +5,10 @@
  */
 import { AggregationRow, UsageReport } from '@kube-monitoring/contract';
 import { GroundTruth } from '@kube-monitoring/simulator';
+import { LoadedScenario, SCENARIOS, loadScenario, schemasOf } from '@kube-monitoring/scenarios';
+import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
 
-import { InfluxHandle, startInfluxDb } from '../../../../tools/services/influxdb';
 import { ApiUnderTest, startApi } from './support/api-under-test';
-import { loadScenario, LoadedScenario } from './support/dataset-loader';
 import { LostUsage, lostEdgeUsage } from './support/lost-edges';
 import { unseenPeaks } from './support/unseen-peaks';
 import {
@@ -22,7 +22,6 @@ import {
   relativeError,
   withinTolerance,
 } from './support/ground-truth-compare';
-import { SCENARIOS, schemasOf } from './support/scenarios';
 
 /** Max relative error per figure, per scenario and level: printed at the end (the evidence). */
 const summary: { scenario: string; level: string; groups: number; lostEdges: number; maxError: Record<string, number>; maxErrorComplete: Record<string, number> }[] = [];

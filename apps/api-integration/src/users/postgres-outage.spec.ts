@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 
-import { userDatabaseReadiness } from '../../../api/src/database/user-database.readiness';
+import { userDatabaseReadiness } from '../../../api/src/health/user-database.readiness';
 import { Backend, startBackend, Store } from './support/backends';
 import { call, login } from './support/http';
 import { createTestApp, JWT_SECRET, SERVICE_HEADERS, TestApp } from './support/test-app';

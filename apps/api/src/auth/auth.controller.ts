@@ -12,16 +12,16 @@ import {
 import type { LoginResponse, UserView } from '@kube-monitoring/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { ApiErrorDto } from '../openapi/api-error.dto';
+import { ApiErrorDto } from '../common/api-error.dto';
+import type { AuthUser } from '../guards/auth-user';
+import { UserAuth } from '../guards/user-auth.decorator';
 import { UserViewDto } from '../users/users.dto';
 import { LoginDto, LoginResponseDto } from './auth.dto';
 import { AuthService } from './auth.service';
-import type { AuthUser } from './auth-user';
 import { CurrentUser } from './current-user.decorator';
 import { KnownBrowserCookies } from './known-browser-cookie';
 import { DEFAULT_LOGIN_LIMITS as LIMITS } from './login-limits';
 import { LoginThrottlerGuard } from './login-throttler.guard';
-import { UserAuth } from './user-auth.decorator';
 
 @ApiTags('auth')
 @Controller('auth')

@@ -1,14 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { LoginRequest, LoginResponse } from '@kube-monitoring/contract';
+import { type LoginRequest, type LoginResponse, PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '@kube-monitoring/contract';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
 import { UserViewDto } from '../users/users.dto';
-import { PASSWORD_MAX_LENGTH } from '../users/user-rules';
 
 // class-validator checks the decorator nearest the field first and stops there: type checks go last.
 export class LoginDto implements LoginRequest {
-  @ApiProperty({ description: 'Login name.', example: 'alice', maxLength: 64 })
-  @MaxLength(64, { message: 'username must be at most 64 characters' })
+  @ApiProperty({ description: 'Login name.', example: 'alice', maxLength: USERNAME_MAX_LENGTH })
+  @MaxLength(USERNAME_MAX_LENGTH, { message: `username must be at most ${USERNAME_MAX_LENGTH} characters` })
   @IsNotEmpty({ message: 'username is required' })
   @IsString({ message: 'username must be a string' })
   username!: string;

@@ -3,13 +3,13 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { JwtAuthGuard } from '../guards/jwt-auth.guard';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
-import { LoginFailureLimiter } from './login-failure-limiter';
 import { KnownBrowserCookies } from './known-browser-cookie';
+import { LoginFailureLimiter } from './login-failure-limiter';
 import { LOGIN_LIMITS, LoginLimits, loginLimitsFor } from './login-limits';
 import { LoginThrottlerStorage } from './login-throttler.guard';
 

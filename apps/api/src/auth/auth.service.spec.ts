@@ -2,7 +2,7 @@ import { HttpException, Logger, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 
 import type { AppConfig } from '../config/app-config';
-import type { UserEntity } from '../users/user.entity';
+import type { UserEntity } from '../database/user.entity';
 import type { UsersService } from '../users/users.service';
 import { AuthService, INVALID_CREDENTIALS } from './auth.service';
 import { LoginFailureLimiter } from './login-failure-limiter';

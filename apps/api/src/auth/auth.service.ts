@@ -3,9 +3,10 @@ import { JwtService } from '@nestjs/jwt';
 import type { LoginResponse, UserView } from '@kube-monitoring/contract';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AuthUser } from '../guards/auth-user';
 import { toUserView } from '../users/user-view';
 import { UsersService } from '../users/users.service';
-import type { AuthUser, JwtPayload } from './auth-user';
+import type { JwtPayload } from './jwt-payload';
 import { LoginFailureLimiter } from './login-failure-limiter';
 
 export const INVALID_CREDENTIALS = 'Invalid username or password';

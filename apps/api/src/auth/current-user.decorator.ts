@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext, InternalServerErrorException } from '@nestjs/common';
 
-import type { AuthUser } from './auth-user';
+import type { AuthUser } from '../guards/auth-user';
 
 /** The authenticated person of a `@UserAuth()` route. */
 export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): AuthUser => {

@@ -3,8 +3,9 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { AuthUser, JWT_STRATEGY } from '../guards/auth-user';
 import { UsersService } from '../users/users.service';
-import { AuthUser, JWT_STRATEGY, JwtPayload } from './auth-user';
+import { JwtPayload } from './jwt-payload';
 import { TOKEN_REVOKED, tokenSubject } from './token-subject';
 
 /**

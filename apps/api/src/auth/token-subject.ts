@@ -1,6 +1,6 @@
 import { UnauthorizedException } from '@nestjs/common';
 
-import type { JwtPayload } from './auth-user';
+import type { JwtPayload } from './jwt-payload';
 
 export const TOKEN_REVOKED = 'Token revoked (logout, or a password, role or namespace change): log in again';
 

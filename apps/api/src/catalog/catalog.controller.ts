@@ -1,13 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBadGatewayResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { MetricInfo, NamespacesResponse } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
-import { UserAuth } from '../auth/user-auth.decorator';
-import { ServiceAuth } from '../decorators/service-auth.decorator';
-import { ApiErrorDto } from '../openapi/api-error.dto';
+import { ApiMetricsStoreErrors } from '../common/api-responses.decorators';
+import { ServiceAuth } from '../guards/service-auth.decorator';
+import { UserAuth } from '../guards/user-auth.decorator';
 import { MetricInfoDto, NamespacesResponseDto } from './catalog.dto';
 import { CatalogService } from './catalog.service';
 
@@ -22,8 +22,7 @@ export abstract class CatalogEndpoints {
   @Get('metrics')
   @ApiOperation({ summary: 'The metric catalog: name, description, unit, kind, main, and whether the database holds it' })
   @ApiOkResponse({ type: [MetricInfoDto] })
-  @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
-  @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
+  @ApiMetricsStoreErrors()
   listMetrics(): Promise<MetricInfo[]> {
     return this.catalog.metrics();
   }
@@ -31,8 +30,7 @@ export abstract class CatalogEndpoints {
   @Get('namespaces')
   @ApiOperation({ summary: 'Namespaces with data that the caller may see' })
   @ApiOkResponse({ type: NamespacesResponseDto })
-  @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
-  @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
+  @ApiMetricsStoreErrors()
   listNamespaces(@RequestScope() scope: AccessScope): Promise<NamespacesResponse> {
     return this.catalog.namespaces(scope);
   }

@@ -10,7 +10,7 @@
 import 'reflect-metadata';
 
 import { HttpException } from '@nestjs/common';
-import type { UserRole } from '@kube-monitoring/contract';
+import { grantsAllNamespaces, passwordWeakness, USER_ROLES, type UserRole } from '@kube-monitoring/contract';
 import { Command, CommanderError, Option } from 'commander';
 import type { Writable } from 'node:stream';
 
@@ -18,15 +18,7 @@ import { ConfigError } from '../config/app-config';
 import { databaseConfigFromEnv } from '../database/database-config';
 import { UserDatabase } from '../database/user-database';
 import { UserLookupCache } from '../users/user-lookup-cache';
-import {
-  assertValidEmail,
-  assertValidRole,
-  assertValidUsername,
-  grantsAllNamespaces,
-  parseNamespaceList,
-  passwordWeakness,
-  USER_ROLES,
-} from '../users/user-rules';
+import { assertValidEmail, assertValidRole, assertValidUsername, parseNamespaceList } from '../users/user-rules';
 import { UsersService } from '../users/users.service';
 import { PasswordInputError, promptNewPassword, readPasswordFromStdin, TerminalInput } from './password-input';
 

@@ -3,9 +3,9 @@ import { dirname, resolve } from 'node:path';
 
 import type { DataSourceOptions } from 'typeorm';
 
-import { UserEntity } from '../users/user.entity';
 import type { DatabaseConfig } from './database-config';
 import { MIGRATIONS } from './migrations';
+import { UserEntity } from './user.entity';
 
 export const ENTITIES = [UserEntity];
 export const MIGRATIONS_TABLE = 'typeorm_migrations';

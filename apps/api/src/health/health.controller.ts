@@ -3,9 +3,9 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 
 import { HealthResponse } from '@kube-monitoring/contract';
 
+import { ApiErrorDto } from '../common/api-error.dto';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { STORE_PING, StorePing } from '../influx/reader-tokens';
-import { ApiErrorDto } from '../openapi/api-error.dto';
 import { HealthResponseDto } from './health.dto';
 import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
 

@@ -2,9 +2,9 @@ import { Module } from '@nestjs/common';
 
 import { DatabaseModule } from '../database/database.module';
 import { UserDatabase } from '../database/user-database';
-import { userDatabaseReadiness } from '../database/user-database.readiness';
 import { HealthController } from './health.controller';
 import { READINESS_CHECKS } from './readiness-check';
+import { userDatabaseReadiness } from './user-database.readiness';
 
 @Module({
   imports: [DatabaseModule],

@@ -12,10 +12,6 @@ export type Admit = () => Promise<void>;
 const BUSY_RETRY_AFTER_S = 2;
 const MINUTE_MS = 60_000;
 
-/** The 429 of heavy endpoints, for their OpenAPI description. */
-export const HEAVY_REQUEST_LIMIT_DOC =
-  'The caller already runs HEAVY_REQUESTS_PER_CALLER heavy requests (aggregations, usage reports, charts) at once, or started HEAVY_REQUESTS_PER_MINUTE in the last minute; `Retry-After` says when to try again. Answers over settled periods served from memory do not count.';
-
 /** 429 with `Retry-After` (the exception filter sends `headers`). */
 export class TooManyHeavyRequestsException extends HttpException {
   readonly headers: Record<string, string>;

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, Patch, Put } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 
-import { ApiErrorDto } from '../openapi/api-error.dto';
+import { ApiErrorDto } from '../common/api-error.dto';
 import { MethodNotAllowedError } from './method-not-allowed';
 
 /**

@@ -3,20 +3,20 @@ import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 import { AGGREGATIONS } from '@kube-monitoring/contract';
 
-import { IsIntInRange, IsIsoTime, IsNamespace } from '../decorators/validation.decorators';
+import { IsInstant, IsIntInRange, IsNamespace } from '../common/validation.decorators';
 
 /** Body of `POST /api/{metric}`: the original system's fields and defaults. */
 export class MetricQueryDto {
   /** Kubernetes namespace to read (ignored by `all-namespace` and `all-pod`). */
-  @ApiPropertyOptional({ default: 'default', example: 'cluster-3', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 })
-  @IsOptional()
   @IsNamespace()
+  @ApiPropertyOptional({ default: 'default', example: 'cluster-3' })
+  @IsOptional()
   namespace?: string;
 
   /** Number of data points returned without aggregation; numeric strings are accepted. Ignored by aggregations. */
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 10000, example: 100, oneOf: [{ type: 'integer' }, { type: 'string', pattern: '^\\d+$' }] })
-  @IsOptional()
   @IsIntInRange(1, 10000)
+  @ApiPropertyOptional({ default: 100, example: 100, oneOf: [{ type: 'integer' }, { type: 'string', pattern: '^\\d+$' }] })
+  @IsOptional()
   limit?: number;
 
   /**
@@ -32,14 +32,14 @@ export class MetricQueryDto {
   /** Inclusive start: ISO-8601 date (00:00 UTC) or date-time (UTC unless an offset is given). Default: 60 minutes before now. */
   @ApiPropertyOptional({ example: '2017-12-01', description: 'Inclusive start (ISO-8601 date or date-time, UTC), from 1970-01-01 to 2262-01-01. Default: now − 60 min.' })
   @IsOptional()
-  @IsIsoTime()
-  timeBeginInterval?: string;
+  @IsInstant()
+  timeBeginInterval?: Date;
 
   /** Exclusive end. Default: now. */
   @ApiPropertyOptional({ example: '2017-12-31', description: 'Exclusive end (ISO-8601 date or date-time, UTC), up to 2262-01-01. Default: now. An aggregation covers at most 366 days.' })
   @IsOptional()
-  @IsIsoTime()
-  timeEndInterval?: string;
+  @IsInstant()
+  timeEndInterval?: Date;
 }
 
 /** One raw sample with every tag of its series. */

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 
-import { AGGREGATIONS, AggregationKind, MetricQueryResponse } from '@kube-monitoring/contract';
+import { AGGREGATIONS, AggregationKind, MAX_PERIOD_DAYS, MetricQueryResponse } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
 import { namespaceFilterFor } from '../access/namespace-policy';
 import { AggregationService } from '../aggregation/aggregation.service';
+import { resolvePeriod } from '../common/period';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
 import { MetricQueryDto } from './metric-query.dto';
-import { MAX_PERIOD_DAYS, resolvePeriod } from './period';
 import { RawQueryService } from './raw-query.service';
 
 export const EMPTY_SET = { code: 200 as const, message: 'Query returns empty set' as const };

@@ -1,17 +1,13 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
-  ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiExtraModels,
   ApiForbiddenResponse,
-  ApiGatewayTimeoutResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiResponse,
-  ApiServiceUnavailableResponse,
-  ApiTooManyRequestsResponse,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -20,11 +16,12 @@ import { MetricQueryResponse } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
-import { UserAuth } from '../auth/user-auth.decorator';
-import { ServiceAuth } from '../decorators/service-auth.decorator';
-import { HEAVY_REQUEST_LIMIT_DOC } from '../limits/heavy-request-limiter';
-import { ApiErrorDto, EmptySetDto } from '../openapi/api-error.dto';
-import { MetricParam } from './metric-param.decorator';
+import { ApiErrorDto, EmptySetDto } from '../common/api-error.dto';
+import { ApiMetricsStoreErrors } from '../common/api-responses.decorators';
+import { MetricParam } from '../common/metric-param.decorator';
+import { ServiceAuth } from '../guards/service-auth.decorator';
+import { UserAuth } from '../guards/user-auth.decorator';
+import { ApiHeavyRequestLimit } from '../limits/heavy-request.docs';
 import { AggregationRowDto, MetricQueryDto, RawPointDto } from './metric-query.dto';
 import { MetricQueryService } from './metric-query.service';
 
@@ -59,10 +56,8 @@ export abstract class MetricQueryEndpoints {
   @ApiForbiddenResponse({ description: 'Namespace outside the caller\'s scope (/api/ui only)', type: ApiErrorDto })
   @ApiNotFoundResponse({ description: 'Unknown metric', type: ApiErrorDto })
   @ApiResponse({ status: 405, description: 'Any method but POST (`Allow: POST`)', type: ApiErrorDto })
-  @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
-  @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
-  @ApiTooManyRequestsResponse({ description: HEAVY_REQUEST_LIMIT_DOC, type: ApiErrorDto })
-  @ApiGatewayTimeoutResponse({ description: 'InfluxDB did not answer within the timeout', type: ApiErrorDto })
+  @ApiHeavyRequestLimit()
+  @ApiMetricsStoreErrors()
   queryMetric(@MetricParam() metric: string, @Body() body: MetricQueryDto, @RequestScope() scope: AccessScope): Promise<MetricQueryResponse> {
     return this.metricQuery.run(metric, body, scope);
   }

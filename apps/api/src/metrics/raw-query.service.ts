@@ -5,9 +5,9 @@ import { RawPoint } from '@kube-monitoring/contract';
 import { MetricSource, RawPointsReader } from '@kube-monitoring/influx';
 
 import { SettledPeriodCache } from '../cache/settled-period-cache';
+import { Period } from '../common/period';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RAW_POINTS_READER } from '../influx/reader-tokens';
-import { Period } from './period';
 
 /** Cached raw answers hold at most this many points in all (~50 MB), whatever their count. */
 const MAX_CACHED_POINTS = 100_000;

@@ -1,10 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
-import { SERVICE_PASSWORD_SCHEME, SERVICE_USERNAME_SCHEME } from '../decorators/service-auth.decorator';
-
-/** Name of the bearer scheme used by the `/api/ui` mount and the user endpoints. */
-export const JWT_SCHEME = 'jwt';
+import { JWT_SCHEME, SERVICE_PASSWORD_SCHEME, SERVICE_USERNAME_SCHEME } from '../common/security-schemes';
 
 /**
  * Operation ids are the handler names; the `/api/ui` mount gets a `ui` prefix so both mounts

@@ -1,17 +1,13 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
-  ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiBody,
   ApiForbiddenResponse,
-  ApiGatewayTimeoutResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiResponse,
-  ApiServiceUnavailableResponse,
-  ApiTooManyRequestsResponse,
   ApiTags,
 } from '@nestjs/swagger';
 
@@ -19,11 +15,12 @@ import { SeriesResponse } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
-import { UserAuth } from '../auth/user-auth.decorator';
-import { ServiceAuth } from '../decorators/service-auth.decorator';
-import { HEAVY_REQUEST_LIMIT_DOC } from '../limits/heavy-request-limiter';
-import { MetricParam } from '../metrics/metric-param.decorator';
-import { ApiErrorDto } from '../openapi/api-error.dto';
+import { ApiErrorDto } from '../common/api-error.dto';
+import { ApiMetricsStoreErrors } from '../common/api-responses.decorators';
+import { MetricParam } from '../common/metric-param.decorator';
+import { ServiceAuth } from '../guards/service-auth.decorator';
+import { UserAuth } from '../guards/user-auth.decorator';
+import { ApiHeavyRequestLimit } from '../limits/heavy-request.docs';
 import { SeriesRequestDto, SeriesResponseDto } from './series.dto';
 import { SeriesService } from './series.service';
 
@@ -56,10 +53,8 @@ export abstract class SeriesEndpoints {
   @ApiForbiddenResponse({ description: "Namespace outside the caller's scope (/api/ui only)", type: ApiErrorDto })
   @ApiNotFoundResponse({ description: 'Unknown metric', type: ApiErrorDto })
   @ApiResponse({ status: 405, description: 'Any method but POST (`Allow: POST`)', type: ApiErrorDto })
-  @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
-  @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
-  @ApiTooManyRequestsResponse({ description: HEAVY_REQUEST_LIMIT_DOC, type: ApiErrorDto })
-  @ApiGatewayTimeoutResponse({ description: 'InfluxDB did not answer within the timeout', type: ApiErrorDto })
+  @ApiHeavyRequestLimit()
+  @ApiMetricsStoreErrors()
   metricSeries(@MetricParam() metric: string, @Body() body: SeriesRequestDto, @RequestScope() scope: AccessScope): Promise<SeriesResponse> {
     return this.seriesService.series(metric, body, scope);
   }

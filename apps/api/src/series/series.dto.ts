@@ -1,11 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 
 import { SeriesGroupBy, SeriesLine, SeriesRequest, SeriesResponse } from '@kube-monitoring/contract';
 
-import { IsIntInRange, IsIsoTime, IsNamespace } from '../decorators/validation.decorators';
-import { toBoolean } from '../usage/usage.dto';
+import { IsFlag, IsInstant, IsIntInRange, IsNamespace } from '../common/validation.decorators';
 import { MAX_CHART_POINTS, MAX_REQUESTED_POINTS } from './chart-step';
 
 export const SERIES_GROUP_BY: readonly SeriesGroupBy[] = ['namespace', 'pod', 'container', 'node'];
@@ -13,16 +11,16 @@ export const SERIES_GROUP_BY: readonly SeriesGroupBy[] = ['namespace', 'pod', 'c
 export const MAX_STEP_SECONDS = 366 * 86_400;
 
 /** Body of `POST /api/series/{metric}`; every field optional. */
-export class SeriesRequestDto implements SeriesRequest {
+export class SeriesRequestDto implements Omit<SeriesRequest, 'from' | 'to'> {
   @ApiPropertyOptional({ example: '2017-12-01T00:00:00Z', description: 'Inclusive start (ISO-8601 date or date-time, UTC), from 1970-01-01 to 2262-01-01. Default: 60 minutes before `to`.' })
   @IsOptional()
-  @IsIsoTime()
-  from?: string;
+  @IsInstant()
+  from?: Date;
 
   @ApiPropertyOptional({ example: '2017-12-02T00:00:00Z', description: 'Exclusive end, up to 2262-01-01, at most 366 days after `from`. Default: now.' })
   @IsOptional()
-  @IsIsoTime()
-  to?: string;
+  @IsInstant()
+  to?: Date;
 
   @ApiPropertyOptional({
     enum: SERIES_GROUP_BY,
@@ -35,25 +33,22 @@ export class SeriesRequestDto implements SeriesRequest {
   @IsIn(SERIES_GROUP_BY, { message: `groupBy: must be one of ${SERIES_GROUP_BY.join(', ')}` })
   groupBy?: SeriesGroupBy;
 
-  @ApiPropertyOptional({ example: 'lab-vision', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63, description: 'Only this namespace (default: every namespace the caller may see).' })
-  @IsOptional()
   @IsNamespace()
+  @ApiPropertyOptional({ example: 'lab-vision', description: 'Only this namespace (default: every namespace the caller may see).' })
+  @IsOptional()
   namespace?: string;
 
+  @IsIntInRange(1, MAX_STEP_SECONDS)
   @ApiPropertyOptional({
     example: 300,
-    minimum: 1,
-    maximum: MAX_STEP_SECONDS,
     description: `Step in seconds. Default: a readable step giving at most ${MAX_CHART_POINTS} points; a requested step may give at most ${MAX_REQUESTED_POINTS}.`,
   })
   @IsOptional()
-  @IsIntInRange(1, MAX_STEP_SECONDS)
   step?: number;
 
   @ApiPropertyOptional({ default: false, description: 'Include `kube-system` when no `namespace` is given.' })
   @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'includeSystem: must be true or false' })
+  @IsFlag()
   includeSystem?: boolean;
 }
 

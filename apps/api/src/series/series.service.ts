@@ -1,16 +1,16 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 
 import { compareNames, NamespaceFilter, roundFigure } from '@kube-monitoring/accounting';
-import { MetricDefinition, SeriesGroupBy, SeriesLine, SeriesResponse } from '@kube-monitoring/contract';
+import { MAX_PERIOD_DAYS, MetricDefinition, SeriesGroupBy, SeriesLine, SeriesResponse } from '@kube-monitoring/contract';
 import { ChartLevel, ChartSeriesReader, MetricSource } from '@kube-monitoring/influx';
 
 import { AccessScope } from '../access/access-scope';
 import { namespaceFilterFor, seesEveryNamespace } from '../access/namespace-policy';
 import { PodUsageService } from '../aggregation/pod-usage.service';
+import { Period, resolvePeriod } from '../common/period';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { CHART_SERIES_READER } from '../influx/reader-tokens';
 import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
-import { MAX_PERIOD_DAYS, Period, resolvePeriod } from '../metrics/period';
 import { chooseChartStepSeconds, MAX_REQUESTED_POINTS, pointsFor } from './chart-step';
 import { SeriesRequestDto } from './series.dto';
 

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 
 import { compareNames, comparePods, MetricUsage, podId, rollupNamespaces, rollupTotal, roundFigure, SeriesFigures } from '@kube-monitoring/accounting';
-import { BYTES_PER_GIB, UsageFigures, UsageGroupBy, UsageReport, UsageReportRow } from '@kube-monitoring/contract';
+import { BYTES_PER_GIB, MAX_PERIOD_DAYS, UsageFigures, UsageGroupBy, UsageReport, UsageReportRow } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
 import { namespaceFilterFor } from '../access/namespace-policy';
 import { PodUsageService } from '../aggregation/pod-usage.service';
+import { Period, resolvePeriod } from '../common/period';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
-import { MAX_PERIOD_DAYS, Period, resolvePeriod } from '../metrics/period';
 import { UsageReportRequestDto } from './usage.dto';
 
 /** The three billed quantities: where they are read and how a stored value becomes the billed unit. */
@@ -39,8 +39,9 @@ interface GroupMeasure {
 }
 
 /**
- * `POST /api/usage`: the billing report of SPEC §4 over a period, per namespace or per pod, from the
- * same computation as the seed's aggregations (`PodUsageService`). The three metrics run concurrently.
+ * `POST /api/usage`: the billing report (CPU core-hours, memory GiB-hours, GPU-memory GB-hours) over
+ * a period, per namespace or per pod, from the same computation as the seed's aggregations
+ * (`PodUsageService`). The three metrics run concurrently.
  */
 @Injectable()
 export class UsageReportService {

@@ -1,16 +1,12 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
-  ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiBody,
   ApiExtraModels,
   ApiForbiddenResponse,
-  ApiGatewayTimeoutResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
-  ApiServiceUnavailableResponse,
-  ApiTooManyRequestsResponse,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -20,15 +16,16 @@ import { UsageReport } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
-import { UserAuth } from '../auth/user-auth.decorator';
-import { appendVary } from '../bootstrap/vary';
-import { ServiceAuth } from '../decorators/service-auth.decorator';
-import { HEAVY_REQUEST_LIMIT_DOC } from '../limits/heavy-request-limiter';
-import { ApiErrorDto } from '../openapi/api-error.dto';
+import { ApiErrorDto } from '../common/api-error.dto';
+import { ApiMetricsStoreErrors } from '../common/api-responses.decorators';
+import { appendVary } from '../common/vary';
+import { ServiceAuth } from '../guards/service-auth.decorator';
+import { UserAuth } from '../guards/user-auth.decorator';
+import { ApiHeavyRequestLimit } from '../limits/heavy-request.docs';
 import { reportFormatFor } from './response-format';
 import { usageCsvFileName, usageReportCsv } from './usage-csv';
-import { UsageReportDto, UsageReportRequestDto } from './usage.dto';
 import { UsageReportService } from './usage-report.service';
+import { UsageReportDto, UsageReportRequestDto } from './usage.dto';
 
 /** One namespace's figures; with one namespace in the example, they are the totals too. */
 const EXAMPLE_FIGURES = {
@@ -98,10 +95,8 @@ export abstract class UsageEndpoints {
   })
   @ApiBadRequestResponse({ description: 'Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, `to` not after `from`, or a period over 366 days', type: ApiErrorDto })
   @ApiForbiddenResponse({ description: "A namespace outside the caller's scope (/api/ui only)", type: ApiErrorDto })
-  @ApiBadGatewayResponse({ description: 'InfluxDB answered an error', type: ApiErrorDto })
-  @ApiServiceUnavailableResponse({ description: "InfluxDB unreachable (`Can't connect to influxdb`)", type: ApiErrorDto })
-  @ApiTooManyRequestsResponse({ description: HEAVY_REQUEST_LIMIT_DOC, type: ApiErrorDto })
-  @ApiGatewayTimeoutResponse({ description: 'InfluxDB did not answer within the timeout', type: ApiErrorDto })
+  @ApiHeavyRequestLimit()
+  @ApiMetricsStoreErrors()
   async usageReport(
     @Body() body: UsageReportRequestDto,
     @RequestScope() scope: AccessScope,

@@ -21,7 +21,7 @@ async function messageOf(body: unknown): Promise<string> {
 
 describe(UsageReportRequestDto.name, () => {
   it('should accept a minimal body and the optional fields', async () => {
-    await expect(validate({ from: '2017-12-01', to: '2018-01-01' })).resolves.toMatchObject({ from: '2017-12-01' });
+    await expect(validate({ from: '2017-12-01', to: '2018-01-01' })).resolves.toMatchObject({ from: new Date('2017-12-01T00:00:00Z'), to: new Date('2018-01-01T00:00:00Z') });
     const dto = await validate({ from: '2017-12-01T00:00:00Z', to: '2018-01-01', groupBy: 'pod', namespaces: ['lab-vision'], includeSystem: 'true' });
     expect(dto).toMatchObject({ groupBy: 'pod', namespaces: ['lab-vision'], includeSystem: true });
   });
@@ -39,6 +39,9 @@ describe(UsageReportRequestDto.name, () => {
     [{ from: '2017-12-01', to: '2018-01-01', namespaces: 'lab-vision' }, /^namespaces: must be an array/],
     [{ from: '2017-12-01', to: '2018-01-01', namespaces: ['Lab Vision'] }, /^namespaces: each entry must be a Kubernetes namespace name/],
     [{ from: '2017-12-01', to: '2018-01-01', namespaces: [7] }, /^namespaces: each entry must be a string/],
+    [{ from: '2017-12-01', to: '2018-01-01', namespaces: ['a'.repeat(64)] }, /^namespaces: each entry must be at most 63 characters$/],
+    [{ from: null, to: '2018-01-01' }, /^from: is required/],
+    [{ from: ['2017-12-01'], to: '2018-01-01' }, /^from: must be an ISO-8601 date \(2017-12-01\) or date-time \(2017-12-01T12:00:00Z\) string$/],
     [{ from: '2017-12-01', to: '2018-01-01', namespaces: Array.from({ length: 1001 }, (_, i) => `ns-${i}`) }, /^namespaces: at most 1000/],
     [{ from: '2017-12-01', to: '2018-01-01', includeSystem: 1 }, /^includeSystem: must be true or false/],
     [{ from: '2017-12-01', to: '2018-01-01', format: 'csv' }, /format/],

@@ -1,61 +1,51 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsOptional } from 'class-validator';
 
 import { UsageFigures, UsageGroupBy, UsageReport, UsageReportRequest, UsageReportRow } from '@kube-monitoring/contract';
 
-import { IsIsoTime, NAMESPACE_PATTERN } from '../decorators/validation.decorators';
+import { IsFlag, IsInstant, IsNamespace } from '../common/validation.decorators';
 
 export const USAGE_GROUP_BY: readonly UsageGroupBy[] = ['namespace', 'pod'];
 /** More namespaces than this in one request is a mistake, not a report. */
 export const MAX_REPORT_NAMESPACES = 1000;
 
-/** `"true"`/`"false"` arrive as strings from form-encoded clients (the seed's curl example). */
-export function toBoolean({ value }: { value: unknown }): unknown {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  return value;
-}
-
 /** Body of `POST /api/usage`. */
-export class UsageReportRequestDto implements UsageReportRequest {
+export class UsageReportRequestDto implements Omit<UsageReportRequest, 'from' | 'to'> {
   @ApiProperty({
     example: '2017-12-01',
     description: 'Inclusive start of the period: ISO-8601 date (00:00 UTC that day) or date-time (UTC unless an offset is given), from 1970-01-01 to 2262-01-01.',
   })
   @IsDefined({ message: 'from: is required (inclusive start, e.g. 2017-12-01)' })
-  @IsIsoTime()
-  from!: string;
+  @IsInstant()
+  from!: Date;
 
   @ApiProperty({ example: '2018-01-01', description: 'Exclusive end of the period, same formats as `from`. At most 366 days after `from`.' })
   @IsDefined({ message: 'to: is required (exclusive end, e.g. 2018-01-01)' })
-  @IsIsoTime()
-  to!: string;
+  @IsInstant()
+  to!: Date;
 
   @ApiPropertyOptional({ enum: USAGE_GROUP_BY, default: 'namespace', description: 'One row per namespace, or one row per pod.' })
   @IsOptional()
   @IsIn(USAGE_GROUP_BY, { message: 'groupBy: must be "namespace" or "pod"' })
   groupBy?: UsageGroupBy;
 
+  @IsNamespace({ each: true })
   @ApiPropertyOptional({
     type: [String],
     example: ['lab-vision', 'course-ml'],
     maxItems: MAX_REPORT_NAMESPACES,
     description: 'Limit the report to these namespaces (default: every namespace the caller may see, `kube-system` left out).',
   })
-  // class-validator runs these bottom-up; with stopAtFirstError the first failure is the message.
+  // class-validator runs these bottom-up (the list checks, then each entry's); with stopAtFirstError
+  // the first failure is the message.
   @IsOptional()
-  @Matches(NAMESPACE_PATTERN, { each: true, message: 'namespaces: each entry must be a Kubernetes namespace name (lower-case letters, digits and "-")' })
-  @MaxLength(63, { each: true, message: 'namespaces: each entry must be at most 63 characters' })
-  @IsString({ each: true, message: 'namespaces: each entry must be a string' })
   @ArrayMaxSize(MAX_REPORT_NAMESPACES, { message: `namespaces: at most ${MAX_REPORT_NAMESPACES} names` })
   @IsArray({ message: 'namespaces: must be an array of namespace names' })
   namespaces?: string[];
 
   @ApiPropertyOptional({ default: false, description: 'Include `kube-system` when `namespaces` is not given.' })
   @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'includeSystem: must be true or false' })
+  @IsFlag()
   includeSystem?: boolean;
 }
 

@@ -1,4 +1,4 @@
-import type { UserIdentity } from './user-view';
+import type { AuthUser } from '../guards/auth-user';
 
 /**
  * How long a lookup is reused. It is also how long a revocation made elsewhere (another API replica
@@ -16,7 +16,7 @@ const MAX_ENTRIES = 10_000;
  * Writes through `UsersService` evict at once.
  */
 export class UserLookupCache {
-  private readonly entries = new Map<number, { identity: UserIdentity | null; expiresAt: number }>();
+  private readonly entries = new Map<number, { identity: AuthUser | null; expiresAt: number }>();
 
   constructor(private readonly ttlMs = DEFAULT_USER_CACHE_TTL_MS) {
     if (!(ttlMs >= 0 && ttlMs <= MAX_USER_CACHE_TTL_MS)) {
@@ -25,7 +25,7 @@ export class UserLookupCache {
   }
 
   /** The cached answer (null = known not to exist), or undefined when it must be read again. */
-  get(id: number, now = Date.now()): UserIdentity | null | undefined {
+  get(id: number, now = Date.now()): AuthUser | null | undefined {
     const entry = this.entries.get(id);
     if (!entry) return undefined;
     if (entry.expiresAt <= now) {
@@ -35,7 +35,7 @@ export class UserLookupCache {
     return entry.identity;
   }
 
-  set(id: number, identity: UserIdentity | null, now = Date.now()): void {
+  set(id: number, identity: AuthUser | null, now = Date.now()): void {
     if (this.ttlMs <= 0) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(id, { identity, expiresAt: now + this.ttlMs });

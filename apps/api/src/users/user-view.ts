@@ -1,18 +1,7 @@
-import type { UserRole, UserView } from '@kube-monitoring/contract';
+import type { UserView } from '@kube-monitoring/contract';
 
-import type { UserEntity } from './user.entity';
-
-/** Who a request runs as: what access checks need, re-read from the store (never from the token alone). */
-export interface UserIdentity {
-  /** The account's key: tokens name it, so a re-created account of the same name is another user. */
-  id: number;
-  username: string;
-  role: UserRole;
-  /** Namespaces the user may see: `["*"]` = all, `[]` = none. */
-  namespaces: string[];
-  /** Tokens carrying another version were revoked. */
-  tokenVersion: number;
-}
+import type { UserEntity } from '../database/user.entity';
+import type { AuthUser } from '../guards/auth-user';
 
 export function toUserView(user: UserEntity): UserView {
   return {
@@ -25,6 +14,7 @@ export function toUserView(user: UserEntity): UserView {
   };
 }
 
-export function toIdentity(user: UserEntity): UserIdentity {
+/** The identity a request of this user runs as. */
+export function toIdentity(user: UserEntity): AuthUser {
   return { id: user.id, username: user.username, role: user.role, namespaces: [...user.namespaces], tokenVersion: user.tokenVersion };
 }

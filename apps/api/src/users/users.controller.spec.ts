@@ -2,8 +2,8 @@ import { GUARDS_METADATA } from '@nestjs/common/constants';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 
-import { REQUIRED_ROLE_KEY } from '../auth/auth-user';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { REQUIRED_ROLE_KEY } from '../guards/auth-user';
+import { JwtAuthGuard } from '../guards/jwt-auth.guard';
 import { UsersController } from './users.controller';
 import { CreateUserDto, UpdateUserDto } from './users.dto';
 

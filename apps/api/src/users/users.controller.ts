@@ -12,14 +12,14 @@ import {
 } from '@nestjs/swagger';
 import type { UserView } from '@kube-monitoring/contract';
 
-import { UserAuth } from '../auth/user-auth.decorator';
-import { ApiErrorDto } from '../openapi/api-error.dto';
+import { ApiErrorDto } from '../common/api-error.dto';
+import { UserAuth } from '../guards/user-auth.decorator';
 import { CreateUserDto, UpdateUserDto, UserViewDto } from './users.dto';
 import { UsersService } from './users.service';
 
 const USERNAME_PARAM = { name: 'username', description: 'Login name of the user.', example: 'alice' };
 
-/** Admin-only user management (SPEC §5.2). */
+/** User management: list, create, change and delete accounts; admins only. */
 @ApiTags('users')
 @UserAuth({ role: 'admin' })
 @Controller('users')

@@ -1,8 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import type { CreateUserRequest, UpdateUserRequest, UserRole, UserView } from '@kube-monitoring/contract';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-
 import {
+  type CreateUserRequest,
   EMAIL_MAX_LENGTH,
   MAX_NAMESPACES,
   NAMESPACE_GRANT_PATTERN,
@@ -10,10 +8,15 @@ import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   PASSWORD_RULE,
+  type UpdateUserRequest,
   USER_ROLES,
+  USERNAME_MAX_LENGTH,
   USERNAME_PATTERN,
   USERNAME_RULE,
-} from './user-rules';
+  type UserRole,
+  type UserView,
+} from '@kube-monitoring/contract';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 
 export class UserViewDto implements UserView {
   @ApiProperty({ description: 'Login name (unique).', example: 'alice' })
@@ -37,7 +40,7 @@ export class UserViewDto implements UserView {
 
 // class-validator checks the decorator nearest the field first and stops there: type checks go last.
 export class CreateUserDto implements CreateUserRequest {
-  @ApiProperty({ description: USERNAME_RULE, example: 'alice', pattern: USERNAME_PATTERN.source, maxLength: 64 })
+  @ApiProperty({ description: USERNAME_RULE, example: 'alice', pattern: USERNAME_PATTERN.source, maxLength: USERNAME_MAX_LENGTH })
   @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
   @IsString({ message: 'username must be a string' })
   username!: string;

@@ -1,21 +1,20 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import type { CreateUserRequest, UpdateUserRequest, UserView } from '@kube-monitoring/contract';
+import { type CreateUserRequest, defaultNamespaces, type UpdateUserRequest, USERNAME_PATTERN, type UserView } from '@kube-monitoring/contract';
 import { EntityManager, QueryFailedError } from 'typeorm';
 
 import { UserDatabase } from '../database/user-database';
+import { UserEntity } from '../database/user.entity';
+import type { AuthUser } from '../guards/auth-user';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password-hasher';
-import { UserEntity } from './user.entity';
 import { UserLookupCache } from './user-lookup-cache';
 import {
   assertStrongPassword,
   assertValidEmail,
   assertValidRole,
   assertValidUsername,
-  defaultNamespaces,
   normalizeNamespaces,
-  USERNAME_PATTERN,
 } from './user-rules';
-import { toIdentity, toUserView, UserIdentity } from './user-view';
+import { toIdentity, toUserView } from './user-view';
 
 /**
  * The user store's use cases, shared by the HTTP API and the CLI. Every input is validated here
@@ -158,7 +157,7 @@ export class UsersService {
    * or null if gone. Ids are never reused (PostgreSQL sequences, SQLite AUTOINCREMENT), so a deleted
    * account's tokens never name a later one.
    */
-  async findIdentity(id: number): Promise<UserIdentity | null> {
+  async findIdentity(id: number): Promise<AuthUser | null> {
     const cached = this.cache.get(id);
     if (cached !== undefined) return cached;
     const user = await this.db.run((ds) => ds.getRepository(UserEntity).findOneBy({ id }));

@@ -5,12 +5,16 @@
  * suites put into the browser's localStorage (login is throttled per client: only the login suites
  * sign in through the form).
  */
+// First: the imports below use the workspace path aliases.
+import './workspace-aliases';
+
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type InfluxHandle, startInfluxDb } from '../../../../tools/services/influxdb';
+import { type InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
+
 import { DATABASE, ENV, SESSION_STORAGE_KEY, type StoredSession, service, users } from './e2e-env';
 import { API_MAIN, type ApiProcess, ROOT, USERS_CLI, WEB_DIR, createUser, startApi } from './processes';
 import type { SeedInfo } from './seed-info';
@@ -49,7 +53,7 @@ function buildIfMissing(): void {
   if (r.status !== 0) throw new Error(`building ${missing.join(', ')} failed`);
 }
 
-/** The simulator needs the workspace path aliases, so seeding runs in a tsx child process. */
+/** Seeds in a tsx child process (seed-cluster.ts), which prints its SeedInfo as its last line. */
 function seed(influxUrl: string): SeedInfo {
   const r = spawnSync(
     join(ROOT, 'node_modules/.bin/tsx'),

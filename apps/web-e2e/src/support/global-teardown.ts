@@ -1,3 +1,6 @@
+// First: the imports below use the workspace path aliases.
+import './workspace-aliases';
+
 import { SERVICES_KEY, type WebE2eServices, stopServices } from './global-setup';
 
 export default async function globalTeardown(): Promise<void> {

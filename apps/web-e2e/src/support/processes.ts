@@ -1,12 +1,11 @@
 /**
  * The built API as a child process (`node dist/apps/api/main.js`, loopback, free port) and the built
- * users CLI, for the global setup. No path aliases here: jest loads the global setup outside its resolver.
+ * users CLI, for the global setup.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-
-import { getFreePort, waitUntil } from '../../../../tools/services/service-utils';
+import { getFreePort, settlesWithin, waitUntil } from '@kube-monitoring/testing';
 
 export const ROOT = resolve(__dirname, '../../../..');
 export const API_MAIN = join(ROOT, 'dist/apps/api/main.js');
@@ -93,15 +92,4 @@ export function createUser(
     );
     child.stdin.end(`${user.password}\n`);
   });
-}
-
-/** Whether `promise` settles within `ms`; the timer never outlives the wait (it would keep jest alive). */
-export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((done) => (timer = setTimeout(() => done(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

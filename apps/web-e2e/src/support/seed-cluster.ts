@@ -8,12 +8,8 @@
  *
  *   tsx --tsconfig apps/web-e2e/tsconfig.json apps/web-e2e/src/support/seed-cluster.ts --url http://127.0.0.1:PORT --db k8s [--days 2]
  *
- * Prints one JSON line (SeedInfo) on stdout. Run as a child process: jest's global setup cannot
- * resolve the workspace path aliases.
+ * Prints one JSON line (SeedInfo) on stdout; the global setup runs it as a child process.
  */
-// The simulator is test tooling shared by every suite that needs realistic data (it is tagged with
-// the API's scope because the API's suites were its first users).
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { ClusterSimulator, HeapsterWriter, type PodLife } from '@kube-monitoring/simulator';
 
 import type { SeedInfo } from './seed-info';

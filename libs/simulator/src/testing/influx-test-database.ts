@@ -1,7 +1,8 @@
 /** A throwaway InfluxDB for the simulator's integration specs: start it, query it, fill it from a simulation. */
 import { InfluxDB } from '@influxdata/influxdb-client';
 
-import { type InfluxHandle, startInfluxDb } from '../../../../tools/services/influxdb';
+import { type InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
+
 import type { ClusterSimulator } from '../lib/cluster-simulator';
 import type { SchemaWriter } from '../lib/schema-writer';
 import { at } from './spec-helpers';

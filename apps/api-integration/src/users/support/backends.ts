@@ -1,13 +1,14 @@
 /**
  * The two user stores every suite runs against: a SQLite file (the default) and a real PostgreSQL
- * cluster started from Debian's binaries for the suite (tools/services/postgres.ts).
+ * cluster started from Debian's binaries for the suite (startPostgres of @kube-monitoring/testing).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { PostgresHandle, startPostgres } from '@kube-monitoring/testing';
+
 import type { DatabaseConfig } from '../../../../api/src/database/database-config';
-import { PostgresHandle, startPostgres } from '../../../../../tools/services/postgres';
 
 export type BackendKind = 'sqlite' | 'postgres';
 export const BACKENDS: BackendKind[] = ['sqlite', 'postgres'];

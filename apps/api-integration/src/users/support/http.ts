@@ -1,7 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LoginResponse } from '@kube-monitoring/contract';
-
-import { noteSecret } from '../../../../../tools/test/log-secrets';
+import { noteSecret } from '@kube-monitoring/testing';
 
 export interface Answer<T = unknown> {
   status: number;

@@ -8,8 +8,8 @@ import { Controller, Get, Param } from '@nestjs/common';
 import type { AccessScope } from '../../../../api/src/access/access-scope';
 import { namespaceFilterFor, visibleNamespaces } from '../../../../api/src/access/namespace-policy';
 import { RequestScope } from '../../../../api/src/access/request-scope.decorator';
-import { UserAuth } from '../../../../api/src/auth/user-auth.decorator';
-import { ServiceAuth } from '../../../../api/src/decorators/service-auth.decorator';
+import { ServiceAuth } from '../../../../api/src/guards/service-auth.decorator';
+import { UserAuth } from '../../../../api/src/guards/user-auth.decorator';
 
 export const CLUSTER_NAMESPACES = ['default', 'kube-system', 'lab-a', 'lab-b', 'lab-c'];
 

@@ -11,6 +11,8 @@ import { DynamicModule, LoggerService, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 
+import { noteSecret, watchLog, watchLogDir } from '@kube-monitoring/testing';
+
 import { AuthModule } from '../../../../api/src/auth/auth.module';
 import { createValidationPipe } from '../../../../api/src/bootstrap/validation';
 import { AppConfig, loadConfig } from '../../../../api/src/config/app-config';
@@ -21,7 +23,6 @@ import { ApiExceptionFilter } from '../../../../api/src/filters/api-exception.fi
 import { createRootLogger } from '../../../../api/src/logging/app-logger';
 import { UsersModule } from '../../../../api/src/users/users.module';
 import { UsersService } from '../../../../api/src/users/users.service';
-import { noteSecret, watchLog, watchLogDir } from '../../../../../tools/test/log-secrets';
 import { ServiceProbeController, UiProbeController } from './probe.controllers';
 
 export const SERVICE_HEADERS = { 'x-username': 'billing', 'x-password': 'billing-secret-1' };

@@ -116,6 +116,16 @@ describe(UsersPage.name, () => {
     expect(fixture.nativeElement.textContent).toContain('Not valid namespace names: Team_A');
   });
 
+  it.each(['Carol', 'carol-', 'car ol'])("should refuse the username %j by the API's rule before calling the API", async (username) => {
+    type('user-create-username', username);
+    type('user-create-email', 'carol@example.org');
+    type('user-create-password', 'long-enough');
+    (byTestId('user-create-submit') as HTMLButtonElement).click();
+    await fixture.whenStable();
+    backend.expectNone({ method: 'POST', url: '/api/users' });
+    expect(fixture.nativeElement.textContent).toContain('username must be 1-64 characters: lower-case letters');
+  });
+
   it("should refuse a password shorter than the API's minimum before calling the API", async () => {
     type('user-create-username', 'carol');
     type('user-create-email', 'carol@example.org');

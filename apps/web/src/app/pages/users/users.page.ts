@@ -10,17 +10,24 @@ import {
 } from '@angular/forms';
 import type { Observable } from 'rxjs';
 
-import { ALL_NAMESPACES, type CreateUserRequest, type UpdateUserRequest, type UserRole, type UserView } from '@kube-monitoring/contract';
+import {
+  ALL_NAMESPACES,
+  type CreateUserRequest,
+  grantsAllNamespaces,
+  isNamespaceName,
+  PASSWORD_MIN_LENGTH,
+  type UpdateUserRequest,
+  USERNAME_PATTERN,
+  USERNAME_RULE,
+  type UserRole,
+  type UserView,
+} from '@kube-monitoring/contract';
 
 import { StateMessageComponent } from '../../components/state-message/state-message.component';
 import { describeApiError, toApiError } from '../../core/api/api-error';
 import { ApiService } from '../../core/api/api.service';
 import { injectNamespaceList } from '../../core/api/namespace-list';
 import { AuthService } from '../../core/auth/auth.service';
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-/** The API's minimum (apps/api users/user-rules.ts PASSWORD_MIN_LENGTH): shorter ones are refused before sending. */
-export const MIN_PASSWORD_LENGTH = 10;
 
 /** `"a, b ,c"` → `['a', 'b', 'c']` (empty = no namespace). */
 export function parseNamespaceList(text: string): string[] {
@@ -32,11 +39,6 @@ export function parseNamespaceList(text: string): string[] {
         .filter((s) => s !== ''),
     ),
   ];
-}
-
-/** True when the account may see every namespace (exactly `["*"]`, as the API reads it). */
-export function grantsAllNamespaces(namespaces: readonly string[]): boolean {
-  return namespaces.length === 1 && namespaces[0] === ALL_NAMESPACES;
 }
 
 /** What the users table shows for an account's namespaces. */
@@ -51,11 +53,14 @@ function namespacesToSend(value: { allNamespaces: boolean; namespaces: string })
 }
 
 function namespaceListValidator(control: AbstractControl<string>): ValidationErrors | null {
-  const invalid = parseNamespaceList(control.value ?? '').filter((ns) => !DNS_LABEL.test(ns));
+  const invalid = parseNamespaceList(control.value ?? '').filter((ns) => !isNamespaceName(ns));
   return invalid.length ? { namespaces: invalid.join(', ') } : null;
 }
 
-/** Admin page: list users, create, edit role / namespaces / email / password, delete. */
+/**
+ * Admin page: list users, create, edit role / namespaces / email / password, delete. The forms apply
+ * the API's own username, namespace and password-length rules (from the contract) before sending.
+ */
 @Component({
   selector: 'km-users-page',
   imports: [DatePipe, ReactiveFormsModule, StateMessageComponent],
@@ -68,7 +73,8 @@ export class UsersPage {
   private readonly fb = inject(NonNullableFormBuilder);
   protected readonly auth = inject(AuthService);
 
-  protected readonly minPassword = MIN_PASSWORD_LENGTH;
+  protected readonly minPassword = PASSWORD_MIN_LENGTH;
+  protected readonly usernameRule = USERNAME_RULE;
   protected readonly users = rxResource({ stream: () => this.api.listUsers() });
   protected readonly usersError = computed(() => (this.users.error() ? toApiError(this.users.error()) : null));
   protected readonly userRows = computed(() =>
@@ -84,9 +90,9 @@ export class UsersPage {
   protected readonly createSubmitted = signal(false);
 
   protected readonly createForm = this.fb.group({
-    username: ['', [Validators.required, Validators.pattern(/^[A-Za-z0-9._@-]{1,64}$/)]],
+    username: ['', [Validators.required, Validators.pattern(USERNAME_PATTERN)]],
     email: ['', [Validators.required, Validators.email]],
-    password: ['', [Validators.required, Validators.minLength(MIN_PASSWORD_LENGTH)]],
+    password: ['', [Validators.required, Validators.minLength(PASSWORD_MIN_LENGTH)]],
     role: ['viewer' as UserRole],
     allNamespaces: [false],
     namespaces: ['', namespaceListValidator],
@@ -97,7 +103,7 @@ export class UsersPage {
     role: ['viewer' as UserRole],
     allNamespaces: [false],
     namespaces: ['', namespaceListValidator],
-    password: ['', Validators.minLength(MIN_PASSWORD_LENGTH)],
+    password: ['', Validators.minLength(PASSWORD_MIN_LENGTH)],
   });
 
   protected describe = describeApiError;
