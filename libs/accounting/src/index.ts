@@ -6,3 +6,4 @@ export * from './lib/group-rollup';
 export * from './lib/step-detection';
 export * from './lib/sample-reader';
 export * from './lib/usage-engine';
+export * from './lib/ledger';

@@ -31,6 +31,30 @@ export interface UsageOptions {
    * (a per-caller limit on heavy reads) may refuse by rejecting.
    */
   admit?: () => Promise<void>;
+  /**
+   * Also answer the per-step series behind each namespace's figures (`namespaceSteps`), as the
+   * ledger stores them so that a total over any set of namespaces can be computed later. Only with
+   * `namespaces`; never cached.
+   */
+  stepSeries?: boolean;
+}
+
+/** Per-step sums of one group in the stored unit, ascending times (epoch ms, grid-stamped). */
+export interface StepSeries {
+  times: number[];
+  values: number[];
+}
+
+/** The per-step series of a namespace, as read for its coverage and peak (see `UsageOptions.stepSeries`). */
+export interface NamespaceSteps {
+  /** Where its total per step comes from: the collector's own namespace series, or its counted pods summed. */
+  source: 'collector' | 'pods';
+  steps: StepSeries;
+  /**
+   * Its counted pods summed per step, when its total comes from the collector and another namespace
+   * of the same read has pods but no collector total: a total over both is then the pods' sum.
+   */
+  podSteps?: StepSeries;
 }
 
 /** One metric's usage over a period. */
@@ -42,6 +66,8 @@ export interface MetricUsage {
   namespaces: Map<string, SeriesFigures>;
   /** Figures of the total over every selected namespace (when asked for). */
   total: SeriesFigures | undefined;
+  /** With `stepSeries`: per namespace, the per-step series its figures were computed from, read with margins. */
+  namespaceSteps?: Map<string, NamespaceSteps>;
 }
 
 /**
@@ -122,7 +148,7 @@ export class UsageEngine {
    */
   async usage(samples: MetricSamples, period: UsagePeriod, ns: NamespaceFilter, stepMs: number, options: UsageOptions = {}): Promise<MetricUsage> {
     const compute = () => this.computeUsage(samples, period, ns, stepMs, options);
-    const cache = this.options.cache;
+    const cache = options.stepSeries ? undefined : this.options.cache;
     if (!cache) {
       await options.admit?.();
       return compute();
@@ -249,9 +275,10 @@ export class UsageEngine {
       allFromContainers: !samples.hasPodSeries,
     };
     const namespaces = new Map<string, SeriesFigures>();
+    const namespaceSteps = options.namespaces && options.stepSeries ? new Map<string, NamespaceSteps>() : undefined;
     let total: SeriesFigures | undefined;
     if (options.namespaces) {
-      tasks.push(this.groupTotals(groups, 'namespace').then((m) => m.forEach((f, k) => namespaces.set(k, f))));
+      tasks.push(this.groupTotals(groups, 'namespace', namespaceSteps).then((m) => m.forEach((f, k) => namespaces.set(k, f))));
     }
     if (options.total) {
       tasks.push(this.groupTotals(groups, 'none').then((m) => void (total = m.get('') ?? emptyFigures())));
@@ -259,7 +286,7 @@ export class UsageEngine {
     // Every task was started just above, with nothing awaited in between: one `Promise.all` observes them all.
     await Promise.all(tasks);
     const pods = combineParts(podPart.podFigures(), [...containerPart.podFigures(), ...sumContainers(containerCounters.values())]);
-    return { stepMs, pods, namespaces, total };
+    return { stepMs, pods, namespaces, total, ...(namespaceSteps ? { namespaceSteps } : {}) };
   }
 
   /**
@@ -282,20 +309,31 @@ export class UsageEngine {
    * (Heapster's `type=ns` for CPU and memory) those are read: a few series, and the sum the collector
    * saw even when one pod's scrape was lost. Otherwise the counted pods are summed per step.
    */
-  private async groupTotals(g: GroupContext, grouping: TotalsGrouping): Promise<Map<string, SeriesFigures>> {
+  private async groupTotals(g: GroupContext, grouping: TotalsGrouping, steps?: Map<string, NamespaceSteps>): Promise<Map<string, SeriesFigures>> {
     const { samples, window, ns, selection } = g;
     const margin = readMarginMs(window);
     const readFrom = new Date(window.fromMs - margin);
     const readTo = new Date(window.toMs + margin);
-    const fromPods = (filter: NamespaceFilter) =>
-      accumulateGroups(samples.countedTotalsPerStep(filter, readFrom, readTo, window.stepMs, selection, grouping), samples.scale, window);
+    type Capture = ((key: string, series: StepSeries) => void) | undefined;
+    const capture = (source: NamespaceSteps['source']): Capture =>
+      steps ? (key, series) => void steps.set(key, { source, steps: series }) : undefined;
+    const fromPods = (filter: NamespaceFilter, sink: Capture = capture('pods')) =>
+      accumulateGroups(samples.countedTotalsPerStep(filter, readFrom, readTo, window.stepMs, selection, grouping), samples.scale, window, sink);
 
     if (g.allFromContainers || !samples.hasNamespaceSeries) return fromPods(ns);
     const withSeries = new Set(await this.namespacesWithTotals(samples, ns, readFrom, readTo));
     const missing = [...g.podNamespaces].filter((n) => !withSeries.has(n));
     if (grouping === 'none' && missing.length > 0) return fromPods(ns);
-    const out = await accumulateGroups(samples.namespaceTotalsPerStep(ns, readFrom, readTo, window.stepMs, grouping), samples.scale, window);
+    const out = await accumulateGroups(samples.namespaceTotalsPerStep(ns, readFrom, readTo, window.stepMs, grouping), samples.scale, window, capture('collector'));
     if (missing.length > 0) (await fromPods({ only: missing })).forEach((f, k) => out.set(k, f));
+    const mixed = [...g.podNamespaces].filter((n) => withSeries.has(n));
+    if (steps && missing.length > 0 && mixed.length > 0) {
+      // A later total over a collector namespace and a pods-only one needs the former's pods too.
+      await fromPods({ only: mixed }, (key, series) => {
+        const entry = steps.get(key);
+        if (entry) entry.podSteps = series;
+      });
+    }
     return out;
   }
 
@@ -367,21 +405,47 @@ function emitter(sink: SampleSink | undefined, scale: number): (timeMs: number, 
   };
 }
 
-/** Streams per-step totals into one accumulator per group; groups with nothing in the period are left out. */
-async function accumulateGroups(stream: SampleStream<string>, scale: number, window: UsageWindow): Promise<Map<string, SeriesFigures>> {
+/**
+ * Streams per-step totals into one accumulator per group; groups with nothing in the period are left
+ * out. `capture` also gets each kept group's series as read (stored unit, margins included).
+ */
+async function accumulateGroups(
+  stream: SampleStream<string>,
+  scale: number,
+  window: UsageWindow,
+  capture?: (key: string, series: StepSeries) => void,
+): Promise<Map<string, SeriesFigures>> {
   const accs = new Map<string, SeriesAccumulator>();
-  await consume(stream, scale, (key) => {
+  const seen = new Map<string, StepSeries>();
+  for await (const piece of stream) {
+    const key = piece.series;
     let acc = accs.get(key);
     if (!acc) {
       acc = new SeriesAccumulator(window);
       accs.set(key, acc);
     }
-    return { acc };
-  });
+    let series = seen.get(key);
+    if (capture && !series) {
+      series = { times: [], values: [] };
+      seen.set(key, series);
+    }
+    const { times, values } = piece;
+    for (let i = 0; i < times.length; i++) {
+      const v = values[i] as number;
+      acc.add(times[i] as number, v * scale);
+      if (series && Number.isFinite(v)) {
+        series.times.push(times[i] as number);
+        series.values.push(v);
+      }
+    }
+  }
   const out = new Map<string, SeriesFigures>();
   for (const [key, acc] of accs) {
     const f = acc.result();
-    if (touchesPeriod(f)) out.set(key, f);
+    if (!touchesPeriod(f)) continue;
+    out.set(key, f);
+    const series = seen.get(key);
+    if (capture && series) capture(key, series);
   }
   return out;
 }

@@ -1,0 +1,5 @@
+export * from './ledger-records';
+export * from './ledger-reader';
+export * from './hour-roller';
+export * from './hour-totals';
+export * from './stitched-usage';

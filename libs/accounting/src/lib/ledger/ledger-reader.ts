@@ -1,0 +1,20 @@
+import { PodFigures } from '../group-rollup';
+import { NamespaceFilter } from '../sample-reader';
+import { StoredNamespaceHour } from './ledger-records';
+
+/** What a report reads from the ledger. Times are epoch ms, hour-aligned, `from` inclusive, `to` exclusive. */
+export interface LedgerReader {
+  /** Catalog names of the metrics the ledger rolls. */
+  readonly metrics: readonly string[];
+  /** Starts of the rolled hours in [fromMs, toMs), ascending. */
+  rolledHours(fromMs: number, toMs: number): Promise<number[]>;
+  /**
+   * Per pod of the selected namespaces, its figures over the rolled hours in [fromMs, toMs): the sum
+   * of its hours (coverage too: hours are disjoint), the largest peak. In pod order.
+   */
+  podFigures(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter): Promise<PodFigures[]>;
+  /** The selected namespaces' hours in [fromMs, toMs), with their per-step series when `withSteps`. */
+  namespaceHours(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter, withSteps: boolean): Promise<StoredNamespaceHour[]>;
+  /** The most common sample step of the metric's rolled hours in [fromMs, toMs), or undefined when none. */
+  stepMs(metric: string, fromMs: number, toMs: number): Promise<number | undefined>;
+}

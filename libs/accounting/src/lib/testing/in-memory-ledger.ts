@@ -1,0 +1,56 @@
+import { addDisjointFigures } from '../figures';
+import { PodFigures } from '../group-rollup';
+import { LedgerReader } from '../ledger/ledger-reader';
+import { MetricHour, StoredNamespaceHour } from '../ledger/ledger-records';
+import { comparePods, podId } from '../pod-key';
+import { NamespaceFilter } from '../sample-reader';
+
+/** The ledger kept in memory, for the accounting's own specs (the SQL store has its own suite). */
+export class InMemoryLedger implements LedgerReader {
+  private readonly hours = new Map<string, MetricHour>();
+
+  constructor(readonly metrics: readonly string[]) {}
+
+  write(hour: MetricHour): void {
+    this.hours.set(`${hour.metric}@${hour.hourMs}`, hour);
+  }
+
+  async rolledHours(fromMs: number, toMs: number): Promise<number[]> {
+    const starts = new Set<number>();
+    for (const h of this.hours.values()) if (h.hourMs >= fromMs && h.hourMs < toMs) starts.add(h.hourMs);
+    return [...starts].sort((a, b) => a - b);
+  }
+
+  async podFigures(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter): Promise<PodFigures[]> {
+    const out = new Map<string, PodFigures>();
+    for (const h of this.select(metric, fromMs, toMs)) {
+      for (const p of h.pods) {
+        if (!inFilter(ns, p.namespace)) continue;
+        const known = out.get(podId(p));
+        out.set(podId(p), known ? { ...known, figures: addDisjointFigures(known.figures, p.figures) } : p);
+      }
+    }
+    return [...out.values()].sort(comparePods);
+  }
+
+  async namespaceHours(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter, withSteps: boolean): Promise<StoredNamespaceHour[]> {
+    return this.select(metric, fromMs, toMs).flatMap((h) =>
+      h.namespaces
+        .filter((n) => inFilter(ns, n.namespace))
+        .map((n) => ({ hourMs: h.hourMs, stepMs: h.stepMs, scale: h.scale, namespace: n.namespace, pods: n.pods, figures: n.figures, ...(withSteps ? { steps: n.steps } : {}) })),
+    );
+  }
+
+  async stepMs(metric: string, fromMs: number, toMs: number): Promise<number | undefined> {
+    return this.select(metric, fromMs, toMs)[0]?.stepMs;
+  }
+
+  private select(metric: string, fromMs: number, toMs: number): MetricHour[] {
+    return [...this.hours.values()].filter((h) => h.metric === metric && h.hourMs >= fromMs && h.hourMs < toMs).sort((a, b) => a.hourMs - b.hourMs);
+  }
+}
+
+function inFilter(ns: NamespaceFilter, namespace: string): boolean {
+  if (ns.only && !ns.only.includes(namespace)) return false;
+  return !(ns.exclude ?? []).includes(namespace);
+}
