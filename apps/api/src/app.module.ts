@@ -7,6 +7,7 @@ import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
 import { InfluxModule } from './influx/influx.module';
+import { LedgerModule } from './ledger/ledger.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SeriesModule } from './series/series.module';
@@ -17,7 +18,7 @@ export class AppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(logger), InfluxModule, AuthModule, HealthModule, MetricsModule, UsageModule, SeriesModule, CatalogModule],
+      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(logger), InfluxModule, AuthModule, HealthModule, MetricsModule, UsageModule, SeriesModule, CatalogModule, LedgerModule],
     };
   }
 }

@@ -48,6 +48,8 @@ export function throwawayApiEnv(influxUrl: string, database: string, service: Se
     HEAVY_REQUESTS_PER_MINUTE: '0',
     // Nothing scrapes a throwaway run; several run side by side.
     METRICS_PORT: '0',
+    // The live measurements must read InfluxDB; the ledger lines turn it on themselves.
+    LEDGER_ENABLED: 'false',
     ...extra,
   };
 }

@@ -29,7 +29,7 @@ export async function startApi(env: Record<string, string>, options: { waitForHe
   const logDir = env['LOG_DIR'] ?? mkdtempSync(join(tmpdir(), 'km-e2e-logs-'));
   const child = spawn(process.execPath, [API_MAIN], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: metricsPort, LOG_DIR: logDir, LOG_LEVEL: 'info', WEB_DIR: '', ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: metricsPort, LOG_DIR: logDir, LOG_LEVEL: 'info', WEB_DIR: '', LEDGER_ENABLED: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

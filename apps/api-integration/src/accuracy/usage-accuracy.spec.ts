@@ -1,6 +1,7 @@
 /**
  * Billing-grade accuracy, proven: adversarial clusters from the simulator are written to a real
- * InfluxDB, the whole API reports on them, and every pod and namespace figure is compared with the
+ * InfluxDB, the whole API reports on them — live from the samples, and again from the usage ledger
+ * once it has rolled the data — and every pod and namespace figure is compared with the
  * simulator's exact ground truth (SPEC §4: within 0.5 %).
  */
 import { AggregationRow, UsageReport } from '@kube-monitoring/contract';
@@ -8,7 +9,7 @@ import { GroundTruth } from '@kube-monitoring/simulator';
 import { LoadedScenario, SCENARIOS, loadScenario, schemasOf } from '@kube-monitoring/scenarios';
 import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
 
-import { ApiUnderTest, startApi } from './support/api-under-test';
+import { ApiUnderTest, startApi, waitForLedger } from './support/api-under-test';
 import { LostUsage, lostEdgeUsage } from './support/lost-edges';
 import { unseenPeaks } from './support/unseen-peaks';
 import {
@@ -87,6 +88,54 @@ describe('Usage accounting against the ground truth', () => {
 
     afterAll(async () => {
       await api?.close();
+    });
+
+    describe('from the usage ledger', () => {
+      let ledgerApi: ApiUnderTest;
+      let ledgerPods: UsageReport;
+      let ledgerNamespaces: UsageReport;
+
+      beforeAll(async () => {
+        // The same database, a second API with the ledger on, its rolls started at the period's first hour.
+        ledgerApi = await startApi(influx.url, loaded.database, {
+          METRICS_SCHEMA: schema,
+          LEDGER_ENABLED: 'true',
+          LEDGER_POLL_INTERVAL: '1s',
+          LEDGER_BACKFILL_FROM: new Date(Math.floor(Date.parse(scenario.from) / 3_600_000) * 3_600_000).toISOString(),
+        });
+        await waitForLedger(ledgerApi);
+        const period = { from: scenario.from, to: scenario.to, includeSystem: true };
+        const [pods, namespaces] = await Promise.all([
+          ledgerApi.post<UsageReport>('/api/usage', { ...period, groupBy: 'pod' }),
+          ledgerApi.post<UsageReport>('/api/usage', { ...period, groupBy: 'namespace' }),
+        ]);
+        expect(pods.status).toBe(200);
+        expect(namespaces.status).toBe(200);
+        ledgerPods = pods.body;
+        ledgerNamespaces = namespaces.body;
+      });
+
+      afterAll(async () => {
+        await ledgerApi?.close();
+      });
+
+      it('should read every whole hour of the period from the ledger', () => {
+        const whole = ledgerPods.sources.filter((s) => s.source === 'ledger');
+        expect(whole).toHaveLength(1);
+        expect(Date.parse(whole[0]?.from ?? '')).toBe(Math.ceil(Date.parse(scenario.from) / 3_600_000) * 3_600_000);
+        expect(Date.parse(whole[0]?.to ?? '')).toBe(Math.floor(Date.parse(scenario.to) / 3_600_000) * 3_600_000);
+        expect(byPod.sources).toEqual([{ from: byPod.from, to: byPod.to, source: 'live' }]);
+      });
+
+      it('should give the live figures, every pod and namespace', () => {
+        expect(sameFigures(ledgerPods, byPod)).toEqual([]);
+        expect(sameFigures(ledgerNamespaces, byNamespace)).toEqual([]);
+      });
+
+      it('should find every pod and namespace figure within 0.5 % of the truth', () => {
+        expect(compareRows(ledgerPods.rows, truth.pods, podKeyOfRow, podKeyOfTruth, lostPods).mismatches).toEqual([]);
+        expect(compareRows(ledgerNamespaces.rows, truth.namespaces, nsKeyOfRow, nsKeyOfTruth, lostNamespaces).mismatches).toEqual([]);
+      });
     });
 
     it('should report exactly the pods and namespaces of the truth', () => {
@@ -177,6 +226,32 @@ describe('Usage accounting against the ground truth', () => {
     });
   });
 });
+
+/**
+ * Figures of two reports that differ: none may. Usage within 1e-9 relative (then rounded to six
+ * decimals, so one millionth of slack), counts, peaks and coverage equal once rounded.
+ */
+function sameFigures(actual: UsageReport, expected: UsageReport): string[] {
+  const key = (r: UsageReport['rows'][number]) => `${r.namespace_name}/${r.pod_name ?? ''}`;
+  const want = new Map(expected.rows.map((r) => [key(r), r]));
+  const out: string[] = [];
+  if (actual.rows.length !== expected.rows.length) out.push(`rows: ${actual.rows.length} vs ${expected.rows.length}`);
+  const compare = (what: string, a: Record<string, unknown>, b: Record<string, unknown> | undefined) => {
+    if (!b) return void out.push(`${what}: not in the live report`);
+    for (const [field, value] of Object.entries(a)) {
+      const other = b[field];
+      if (typeof value !== 'number' || typeof other !== 'number') {
+        if (value !== other) out.push(`${what} ${field}: ${String(value)} vs ${String(other)}`);
+        continue;
+      }
+      const usage = field.endsWith('_hours') || field.endsWith('_average');
+      if (usage ? Math.abs(value - other) > 1e-6 + 1e-9 * Math.abs(other) : value !== other) out.push(`${what} ${field}: ${value} vs ${other}`);
+    }
+  };
+  for (const r of actual.rows) compare(key(r), r as unknown as Record<string, unknown>, want.get(key(r)) as unknown as Record<string, unknown> | undefined);
+  compare('totals', actual.totals as unknown as Record<string, unknown>, expected.totals as unknown as Record<string, unknown>);
+  return out;
+}
 
 function record(label: string, level: string, result: Comparison): void {
   summary.push({

@@ -10,6 +10,7 @@ import { AppModule } from '../app.module';
 import { AppConfig } from '../config/app-config';
 import { ApiExceptionFilter } from '../filters/api-exception.filter';
 import { QueryMetrics } from '../influx/query-metrics';
+import { LedgerWorker } from '../ledger/ledger-worker';
 import { PinoNestLogger } from '../logging/app-logger';
 import { pathForLog } from '../logging/log-url';
 import { registerPrometheusMetrics } from '../observability/prometheus-metrics';
@@ -90,7 +91,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     done();
   });
 
-  registerPrometheusMetrics(fastify, app.get(QueryMetrics), { host: config.host, port: config.metricsPort });
+  registerPrometheusMetrics(fastify, app.get(QueryMetrics), { host: config.host, port: config.metricsPort }, app.get(LedgerWorker));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(logger));

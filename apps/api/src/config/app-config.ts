@@ -66,6 +66,19 @@ export interface AppConfig {
     /** Answers kept per cache; 0 turns caching off. */
     maxEntries: number;
   };
+  /** The usage ledger: hourly rollups in the users' database, rolled by a worker inside the API. */
+  ledger: {
+    /** `LEDGER_ENABLED=false` turns the worker and the reads off. */
+    enabled: boolean;
+    /** An hour is rolled this long after it ends (late samples and collector retries have landed). */
+    settleMs: number;
+    /** Where the first backfill starts (epoch ms); none: at the oldest sample. */
+    backfillFromMs: number | undefined;
+    /** Rolled hours this far back are checked for samples that landed after they were rolled. */
+    recheckMs: number;
+    /** How often the worker looks for work when it has none. */
+    pollMs: number;
+  };
   /** Per-caller limits on requests that read InfluxDB at length (aggregations, usage reports, charts); in memory, per replica. */
   heavyRequests: {
     /** At most this many of one caller's run at once. */
@@ -109,6 +122,35 @@ function durationSeconds(env: Env, name: string, fallback: number): number {
   const v = Number(m[1]) * mult;
   if (v <= 0) throw new ConfigError(`${name} must be positive`);
   return v;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+/** An instant like `2026-01-01` or `2026-01-01T00:00:00Z`, as epoch ms; unset: undefined. */
+function instantMs(env: Env, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const m = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?(Z|[+-]\d{2}:\d{2})?$/.exec(raw);
+  // A date-time without an offset is UTC, as everywhere in the API.
+  const ms = m ? Date.parse(m[1] && !m[4] ? `${raw}Z` : raw) : NaN;
+  if (!Number.isFinite(ms) || ms < 0) throw new ConfigError(`${name} must be a date or date-time like 2026-01-01 or 2026-01-01T00:00:00Z, got "${raw}"`);
+  return ms;
+}
+
+function ledgerSettings(env: Env): AppConfig['ledger'] {
+  return {
+    enabled: bool(env, 'LEDGER_ENABLED', true),
+    settleMs: durationSeconds(env, 'LEDGER_SETTLE_AFTER', 3600) * 1000,
+    backfillFromMs: instantMs(env, 'LEDGER_BACKFILL_FROM'),
+    recheckMs: durationSeconds(env, 'LEDGER_RECHECK', 24 * 3600) * 1000,
+    pollMs: durationSeconds(env, 'LEDGER_POLL_INTERVAL', 60) * 1000,
+  };
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -217,6 +259,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxEntries: int(env, 'CACHE_MAX_ENTRIES', 256, 0, 100_000),
     },
     heavyRequests: heavyRequestLimits(env),
+    ledger: ledgerSettings(env),
   };
 }
 

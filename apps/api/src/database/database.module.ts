@@ -1,6 +1,8 @@
 import { Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { LEDGER_METRICS } from './ledger/ledger-metrics';
+import { LedgerStore } from './ledger/ledger-store';
 import { UserDatabase } from './user-database';
 
 /** The API's `UserDatabase`: connects at boot without ever failing the boot, closes at shutdown. */
@@ -19,8 +21,8 @@ export class UserDatabaseLifecycle implements OnModuleInit, OnApplicationShutdow
 }
 
 /**
- * The user store (SQLite file or PostgreSQL). Import it where `UserDatabase` is needed, e.g. by the
- * readiness check (`UserDatabase.ping()`).
+ * The user store (SQLite file or PostgreSQL) and the usage ledger kept in it. Import it where
+ * `UserDatabase` or `LedgerStore` is needed, e.g. by the readiness check (`UserDatabase.ping()`).
  */
 @Module({
   providers: [
@@ -34,7 +36,13 @@ export class UserDatabaseLifecycle implements OnModuleInit, OnApplicationShutdow
         ),
     },
     UserDatabaseLifecycle,
+    {
+      // The usage ledger lives in the same database.
+      provide: LedgerStore,
+      inject: [UserDatabase],
+      useFactory: (database: UserDatabase) => new LedgerStore(database, LEDGER_METRICS.map((m) => m.metric)),
+    },
   ],
-  exports: [UserDatabase],
+  exports: [UserDatabase, LedgerStore],
 })
 export class DatabaseModule {}

@@ -1,5 +1,5 @@
 import { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 import { QueryMetrics } from '../influx/query-metrics';
 import { MetricsListener } from './metrics-listener';
@@ -12,7 +12,17 @@ const listeners = new WeakMap<FastifyInstance, MetricsListener>();
  * port (never on the API's). One registry per app instance, so test suites can run several apps in
  * one process.
  */
-export function registerPrometheusMetrics(fastify: FastifyInstance, queryMetrics: QueryMetrics, listen: { host: string; port: number }): Registry {
+/** What the ledger's gauges show (`GET /api/ledger`'s figures). */
+export interface LedgerGaugeSource {
+  status(): Promise<{ rolledThrough: string | null; backfill: { hours: number; hoursDone: number }; lagSeconds: number; podHours: number; lastError: string | null }>;
+}
+
+export function registerPrometheusMetrics(
+  fastify: FastifyInstance,
+  queryMetrics: QueryMetrics,
+  listen: { host: string; port: number },
+  ledger?: LedgerGaugeSource,
+): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'kube_monitoring_' });
 
@@ -38,6 +48,8 @@ export function registerPrometheusMetrics(fastify: FastifyInstance, queryMetrics
   });
   queryMetrics.subscribe((kind, seconds, ok) => influx.observe({ kind, outcome: ok ? 'ok' : 'error' }, seconds));
 
+  if (ledger) registerLedgerGauges(registry, ledger);
+
   fastify.addHook('onResponse', (req, reply, done) => {
     // The route pattern, not the URL, keeps label cardinality bounded.
     const route = req.routeOptions?.url ?? 'unmatched';
@@ -51,6 +63,35 @@ export function registerPrometheusMetrics(fastify: FastifyInstance, queryMetrics
   listeners.set(fastify, listener);
   fastify.addHook('onClose', async () => listener.stop());
   return registry;
+}
+
+/** The ledger's state as gauges, read once per scrape (the gauges of one scrape share one status read). */
+function registerLedgerGauges(registry: Registry, ledger: LedgerGaugeSource): void {
+  let shared: { at: number; status: ReturnType<LedgerGaugeSource['status']> } | undefined;
+  const status = () => {
+    if (!shared || Date.now() - shared.at > 1000) shared = { at: Date.now(), status: ledger.status() };
+    return shared.status;
+  };
+  type Status = Awaited<ReturnType<LedgerGaugeSource['status']>>;
+  const gauge = (name: string, help: string, value: (s: Status) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        // A status that cannot be read (users' database down) leaves the previous value.
+        const s = await status().catch(() => undefined);
+        if (s) this.set(value(s));
+      },
+    });
+  gauge('kube_monitoring_ledger_rolled_through_seconds', 'End of the last contiguous rolled hour, Unix seconds (0 before the first roll)', (s) =>
+    s.rolledThrough ? Date.parse(s.rolledThrough) / 1000 : 0,
+  );
+  gauge('kube_monitoring_ledger_lag_seconds', 'Seconds from the last rolled hour to the end of the newest settled hour', (s) => s.lagSeconds);
+  gauge('kube_monitoring_ledger_pod_hours', 'Pod-hours stored in the ledger', (s) => s.podHours);
+  gauge('kube_monitoring_ledger_backfill_hours', 'Settled hours since the ledger starts', (s) => s.backfill.hours);
+  gauge('kube_monitoring_ledger_backfill_hours_done', 'Settled hours rolled', (s) => s.backfill.hoursDone);
+  gauge('kube_monitoring_ledger_last_round_failed', '1 when the last rolling round failed (GET /api/ledger says why)', (s) => (s.lastError ? 1 : 0));
 }
 
 /** The metrics listener of an app; whoever makes the app listen starts it (tests that inject do not). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
-import { compareNames, comparePods, MetricUsage, podId, rollupNamespaces, rollupTotal, roundFigure, SeriesFigures } from '@kube-monitoring/accounting';
-import { BYTES_PER_GIB, MAX_PERIOD_DAYS, UsageFigures, UsageGroupBy, UsageReport, UsageReportRow } from '@kube-monitoring/contract';
+import { compareNames, comparePods, MetricUsage, podId, rollupNamespaces, rollupTotal, roundFigure, SeriesFigures, UsageSpan } from '@kube-monitoring/accounting';
+import { BYTES_PER_GIB, MAX_PERIOD_DAYS, UsageFigures, UsageGroupBy, UsageReport, UsageReportRow, UsageSource } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
 import { namespaceFilterFor } from '../access/namespace-policy';
@@ -69,7 +69,7 @@ export class UsageReportService {
 }
 
 /** Assembles rows and totals from the three metrics' usage (pure; unit-tested with known figures). */
-export function buildUsageReport(period: Period, groupBy: UsageGroupBy, usages: readonly MetricUsage[], now: Date): UsageReport {
+export function buildUsageReport(period: Period, groupBy: UsageGroupBy, usages: readonly (MetricUsage & { spans?: UsageSpan[] })[], now: Date): UsageReport {
   const periodMs = period.to.getTime() - period.from.getTime();
   const rows = groupBy === 'pod' ? podRows(usages, periodMs) : namespaceRows(usages, periodMs);
   const totals = figures(
@@ -83,8 +83,32 @@ export function buildUsageReport(period: Period, groupBy: UsageGroupBy, usages: 
     step_seconds: Math.round((usages[0]?.stepMs ?? 60_000) / 1000),
     rows,
     totals,
+    sources: reportSources(period, usages.map((u) => u.spans ?? [])),
     generated_at: now.toISOString(),
   };
+}
+
+/**
+ * The parts of the period and where they came from: `ledger` where every metric read the ledger,
+ * `live` elsewhere; adjacent parts of one source joined.
+ */
+export function reportSources(period: Period, spansPerMetric: readonly (readonly UsageSpan[])[]): UsageSource[] {
+  const fromMs = period.from.getTime();
+  const toMs = period.to.getTime();
+  const cuts = new Set<number>([fromMs, toMs]);
+  for (const spans of spansPerMetric) for (const s of spans) cuts.add(s.fromMs).add(s.toMs);
+  const points = [...cuts].filter((t) => t >= fromMs && t <= toMs).sort((a, b) => a - b);
+  const out: UsageSource[] = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const a = points[i] as number;
+    const b = points[i + 1] as number;
+    const ledger = spansPerMetric.length > 0 && spansPerMetric.every((spans) => spans.some((s) => s.source === 'ledger' && s.fromMs <= a && s.toMs >= b));
+    const source = ledger ? 'ledger' : 'live';
+    const last = out[out.length - 1];
+    if (last && last.source === source) last.to = new Date(b).toISOString();
+    else out.push({ from: new Date(a).toISOString(), to: new Date(b).toISOString(), source });
+  }
+  return out;
 }
 
 function podRows(usages: readonly MetricUsage[], periodMs: number): UsageReportRow[] {

@@ -48,6 +48,10 @@ const JSON_EXAMPLE: UsageReport = {
   step_seconds: 60,
   rows: [{ namespace_name: 'lab-vision', pods: 14, ...EXAMPLE_FIGURES }],
   totals: EXAMPLE_FIGURES,
+  sources: [
+    { from: '2017-12-01T00:00:00.000Z', to: '2017-12-31T23:00:00.000Z', source: 'ledger' },
+    { from: '2017-12-31T23:00:00.000Z', to: '2018-01-01T00:00:00.000Z', source: 'live' },
+  ],
   generated_at: '2018-01-01T06:00:00.000Z',
 };
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsOptional } from 'class-validator';
 
-import { UsageFigures, UsageGroupBy, UsageReport, UsageReportRequest, UsageReportRow } from '@kube-monitoring/contract';
+import { UsageFigures, UsageGroupBy, UsageReport, UsageReportRequest, UsageReportRow, UsageSource } from '@kube-monitoring/contract';
 
 import { IsFlag, IsInstant, IsNamespace } from '../common/validation.decorators';
 
@@ -92,6 +92,21 @@ export class UsageReportRowDto extends UsageFiguresDto implements UsageReportRow
   pods?: number;
 }
 
+export class UsageSourceDto implements UsageSource {
+  @ApiProperty({ example: '2017-12-01T00:00:00.000Z', description: 'Inclusive start of the part (UTC)' })
+  from!: string;
+
+  @ApiProperty({ example: '2017-12-31T00:00:00.000Z', description: 'Exclusive end of the part (UTC)' })
+  to!: string;
+
+  @ApiProperty({
+    enum: ['ledger', 'live'],
+    example: 'ledger',
+    description: '`ledger`: rolled hours of the usage ledger (every metric); `live`: computed from the samples in the metrics database now.',
+  })
+  source!: 'ledger' | 'live';
+}
+
 export class UsageReportDto implements UsageReport {
   @ApiProperty({ example: '2017-12-01T00:00:00.000Z', description: 'Inclusive start (UTC)' })
   from!: string;
@@ -110,6 +125,9 @@ export class UsageReportDto implements UsageReport {
 
   @ApiProperty({ type: UsageFiguresDto, description: 'Sums over the rows; averages, peaks and coverage of the rows taken together' })
   totals!: UsageFiguresDto;
+
+  @ApiProperty({ type: [UsageSourceDto], description: 'Where the figures of each part of the period came from, tiling [from, to)' })
+  sources!: UsageSourceDto[];
 
   @ApiProperty({ example: '2018-01-01T06:00:00.000Z' })
   generated_at!: string;

@@ -110,6 +110,8 @@ export default async function globalSetup(): Promise<void> {
       JWT_SECRET: 'web-e2e-jwt-secret-0123456789abcdef0123456789',
       LOG_DIR: join(services.workDir as string, 'logs'),
       WEB_DIR,
+      // Figures on the pages must not depend on how far a background backfill got.
+      LEDGER_ENABLED: 'false',
     });
     const adminSession = await login(services.api.url, users.admin.username, users.admin.password);
     const viewerSession = await login(services.api.url, users.viewer.username, users.viewer.password);

@@ -100,7 +100,16 @@ export interface UsageReport {
   step_seconds: number;
   rows: UsageReportRow[];
   totals: UsageFigures;
+  /** Where the figures of each part of the period came from, in time order, tiling [from, to). */
+  sources: UsageSource[];
   generated_at: string;
+}
+
+/** A part of a report's period and where its figures came from: the usage ledger's rolled hours, or the samples themselves. */
+export interface UsageSource {
+  from: string;
+  to: string;
+  source: 'ledger' | 'live';
 }
 
 export type SeriesGroupBy = 'namespace' | 'pod' | 'container' | 'node';

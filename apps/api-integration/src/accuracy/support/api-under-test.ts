@@ -36,6 +36,8 @@ export async function startApi(influxUrl: string, database: string, env: Record<
     SQLITE_PATH: join(dir, 'users.sqlite'),
     LOG_DIR: dir,
     WEB_DIR: '',
+    // Suites about the ledger turn it on; elsewhere its background rolls would race the assertions.
+    LEDGER_ENABLED: 'false',
     ...env,
   });
   const app: NestFastifyApplication = await createApp(config, pino({ level: 'silent' }));
@@ -62,4 +64,17 @@ export async function startApi(influxUrl: string, database: string, env: Record<
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Waits until the API's ledger has rolled every settled hour since it starts (`GET /api/ledger`). */
+export async function waitForLedger(api: ApiUnderTest, timeoutMs = 240_000): Promise<{ podHours: number; backfill: { hours: number } }> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    const res = await api.get<{ backfill: { done: boolean; hours: number }; podHours: number; lastError: string | null }>('/api/ledger');
+    last = res.body;
+    if (res.status === 200 && res.body.backfill.done) return res.body;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the ledger did not finish its backfill in ${timeoutMs} ms: ${JSON.stringify(last)}`);
 }

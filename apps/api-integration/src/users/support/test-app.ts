@@ -82,6 +82,8 @@ export async function createTestApp(storeEnv: Record<string, string>, options: T
     API_USERNAME: SERVICE_HEADERS['x-username'],
     API_PASSWORD: SERVICE_HEADERS['x-password'],
     JWT_SECRET,
+    // These suites are about people and their store; the ledger has its own.
+    LEDGER_ENABLED: 'false',
     ...storeEnv,
     ...options.env,
   });

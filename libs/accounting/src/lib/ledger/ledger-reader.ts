@@ -18,3 +18,14 @@ export interface LedgerReader {
   /** The most common sample step of the metric's rolled hours in [fromMs, toMs), or undefined when none. */
   stepMs(metric: string, fromMs: number, toMs: number): Promise<number | undefined>;
 }
+
+/**
+ * Counts of every stored sample of a metric per time bucket, whatever its series: compared with the
+ * counts seen when an hour was rolled, it shows samples that landed later (a collector backlog).
+ */
+export interface SampleCounts {
+  /** Per bucket start (epoch ms, aligned on the epoch), the samples stored in [from, to). */
+  samplesPerBucket(from: Date, to: Date, bucketMs: number): Promise<Map<number, number>>;
+  /** Time of the oldest stored sample (epoch ms), undefined when none: where a first backfill starts. */
+  firstSampleMs(): Promise<number | undefined>;
+}

@@ -1,4 +1,5 @@
 import { compareNames, ContainerKey, PodKey, podId } from '../pod-key';
+import { SampleCounts } from '../ledger/ledger-reader';
 import { ContainerPodSelection, ContainerRowsPiece, MetricSamples, NamespaceFilter, SamplePiece, SeriesLevel, TotalsGrouping, UsageSampleStore } from '../sample-reader';
 
 /** One stored series: a pod's own, one of its containers', or a namespace total written by the collector. */
@@ -29,7 +30,7 @@ export interface InMemoryOptions {
  * schema: series in tag order, per-step sums in buckets offset by half a step and stamped at the grid
  * time, counts per epoch-aligned bucket. For the usage engine's specs, where the truth is known.
  */
-export class InMemorySamples implements MetricSamples {
+export class InMemorySamples implements MetricSamples, SampleCounts {
   readonly cacheKey: string;
   readonly resolutionKey: string;
   readonly scale: number;
@@ -92,6 +93,23 @@ export class InMemorySamples implements MetricSamples {
       for (const [t] of s.samples) counts.set(Math.floor(t / bucketMs) * bucketMs, (counts.get(Math.floor(t / bucketMs) * bucketMs) ?? 0) + 1);
       return { series: { namespace: s.namespace, pod: s.pod ?? '' }, times: [...counts.keys()], values: [...counts.values()] };
     });
+  }
+
+  async samplesPerBucket(from: Date, to: Date, bucketMs: number): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const s of this.series) {
+      for (const [t] of s.samples) {
+        if (t < from.getTime() || t >= to.getTime()) continue;
+        const bucket = Math.floor(t / bucketMs) * bucketMs;
+        out.set(bucket, (out.get(bucket) ?? 0) + 1);
+      }
+    }
+    return out;
+  }
+
+  async firstSampleMs(): Promise<number | undefined> {
+    const times = this.series.flatMap((s) => s.samples.map(([t]) => t));
+    return times.length ? Math.min(...times) : undefined;
   }
 
   async *countedTotalsPerStep(

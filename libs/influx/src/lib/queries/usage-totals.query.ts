@@ -108,3 +108,22 @@ export function containerSamplesQuery(source: MetricSource, ns: NamespaceFilter,
     `GROUP BY ${[t.namespace, t.pod, t.container].map(quoteIdentifier).join(', ')}`;
   return bag.toQuery(text);
 }
+
+/**
+ * Every sample of a measurement counted per time bucket, all series together: one row per bucket,
+ * for the ledger's check of samples that landed after their hour was rolled.
+ */
+export function sampleCountsQuery(source: MetricSource, from: Date, to: Date, widthS: number): InfluxQuery {
+  const bag = new ParamBag();
+  const text =
+    `SELECT count(${quoteIdentifier(source.field)}) AS n FROM ${quoteIdentifier(source.measurement)} ` +
+    `${where(timeRange(bag, from, to))} GROUP BY ${timeBucketClause(widthS, 0)} fill(none)`;
+  return bag.toQuery(text);
+}
+
+/** The oldest sample of a measurement (InfluxDB answers its time with the value). */
+export function firstSampleQuery(source: MetricSource): InfluxQuery {
+  const bag = new ParamBag();
+  const text = `SELECT first(${quoteIdentifier(source.field)}) AS v FROM ${quoteIdentifier(source.measurement)} ${where(timeRange(bag, new Date(0), new Date(Date.UTC(2262, 0, 1))))}`;
+  return bag.toQuery(text);
+}

@@ -5,6 +5,7 @@ import type {
   MetricSamples,
   NamespaceFilter,
   PodKey,
+  SampleCounts,
   SamplePiece,
   SampleStream,
   SeriesLevel,
@@ -18,7 +19,15 @@ import { LevelSelector, MetricSource } from '../metric-source';
 import { podSamplesQuery, sampleGapsQuery } from '../queries/pod-samples.query';
 import { levelSeriesKeysQuery } from '../queries/pod-selection';
 import { stepBuckets } from '../queries/step-buckets';
-import { containerCountsQuery, containerRowsByPodQuery, containerSamplesQuery, namespaceSeriesPerStepQuery, podTotalsPerStepQuery } from '../queries/usage-totals.query';
+import {
+  containerCountsQuery,
+  containerRowsByPodQuery,
+  containerSamplesQuery,
+  namespaceSeriesPerStepQuery,
+  podTotalsPerStepQuery,
+  firstSampleQuery,
+  sampleCountsQuery,
+} from '../queries/usage-totals.query';
 import { InfluxReads, samplePiece } from './influx-reads';
 import { parseSeriesKey } from './series-keys';
 
@@ -38,7 +47,7 @@ export function namespaceLevelOf(source: MetricSource): LevelSelector | undefine
  * it describes is one InfluxQL statement, streamed where it is long (chunked answers, memory bounded
  * by one chunk).
  */
-export class InfluxMetricSamples implements MetricSamples {
+export class InfluxMetricSamples implements MetricSamples, SampleCounts {
   readonly metric: string;
   readonly cacheKey: string;
   /** A measurement's series are written together: one resolution per measurement. */
@@ -101,6 +110,21 @@ export class InfluxMetricSamples implements MetricSamples {
     return series.map((s) => samplePiece(this.podOf(s.tags ?? {}), s.values));
   }
 
+  async samplesPerBucket(from: Date, to: Date, bucketMs: number): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const s of await this.influx.query(sampleCountsQuery(this.source, from, to, Math.round(bucketMs / 1000)))) {
+      const piece = samplePiece('', s.values);
+      for (let i = 0; i < piece.times.length; i++) out.set(piece.times[i] as number, (out.get(piece.times[i] as number) ?? 0) + (piece.values[i] as number));
+    }
+    return out;
+  }
+
+  async firstSampleMs(): Promise<number | undefined> {
+    const [series] = await this.influx.query(firstSampleQuery(this.source));
+    const piece = samplePiece('', series?.values ?? []);
+    return piece.times.length > 0 ? (piece.times[0] as number) : undefined;
+  }
+
   countedTotalsPerStep(
     ns: NamespaceFilter,
     from: Date,
@@ -159,7 +183,7 @@ export class InfluxUsageSamples implements UsageSampleStore {
     private readonly locate: (metric: string) => Promise<MetricSource | undefined>,
   ) {}
 
-  forSource(source: MetricSource): MetricSamples {
+  forSource(source: MetricSource): InfluxMetricSamples {
     return new InfluxMetricSamples(this.influx, source);
   }
 

@@ -1,0 +1,19 @@
+import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+
+import { ApiErrorDto } from '../common/api-error.dto';
+import { JWT_SCHEME, SERVICE_PASSWORD_SCHEME, SERVICE_USERNAME_SCHEME } from '../common/security-schemes';
+import { REQUIRED_ROLE_KEY } from './auth-user';
+import { ServiceOrAdminGuard } from './service-or-admin.guard';
+
+/** The service credentials headers, or an administrator's bearer token: guard and OpenAPI security (either scheme) together. */
+export function ServiceOrAdminAuth(): ClassDecorator & MethodDecorator {
+  return applyDecorators(
+    UseGuards(ServiceOrAdminGuard),
+    SetMetadata(REQUIRED_ROLE_KEY, 'admin'),
+    ApiSecurity({ [SERVICE_USERNAME_SCHEME]: [], [SERVICE_PASSWORD_SCHEME]: [] }),
+    ApiBearerAuth(JWT_SCHEME),
+    ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'Neither valid service credentials nor a valid bearer token.' }),
+    ApiForbiddenResponse({ type: ApiErrorDto, description: 'A bearer token of a user without the admin role.' }),
+  );
+}

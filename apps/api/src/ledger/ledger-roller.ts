@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+
+import { HOUR_MS, MetricHour, rollMetricHour, UsageEngine } from '@kube-monitoring/accounting';
+
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { LEDGER_METRICS } from '../database/ledger/ledger-metrics';
+import { LedgerStore } from '../database/ledger/ledger-store';
+import { MetricSourceResolver } from '../influx/metric-source.resolver';
+import { SourceSampleStore, USAGE_SAMPLES } from '../influx/reader-tokens';
+
+/** What rolling one hour read: per metric the samples stored in it, compared later to notice late ones. */
+export type RawSampleCounts = Record<string, number>;
+
+/**
+ * Rolls hours into the ledger: every ledger metric of the hour through the one usage computation
+ * (no cache: each roll reads what is stored now), written in one transaction that replaces the hour.
+ */
+@Injectable()
+export class LedgerRoller {
+  private readonly engine: UsageEngine;
+
+  constructor(
+    @Inject(USAGE_SAMPLES) private readonly samples: SourceSampleStore,
+    private readonly sources: MetricSourceResolver,
+    private readonly store: LedgerStore,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.engine = new UsageEngine(samples, { fixedStepMs: config.metricsResolutionSeconds * 1000 });
+  }
+
+  /** Rolls one hour and stores it; answers the pods rolled. */
+  async roll(hourMs: number): Promise<number> {
+    const rolls: MetricHour[] = [];
+    const rawSamples: RawSampleCounts = {};
+    // Metrics one after the other: a backfill must leave InfluxDB room for the reports being served.
+    for (const m of LEDGER_METRICS) {
+      const source = await this.sources.sourceOf(m.metric);
+      if (!source) continue;
+      const samples = this.samples.forSource(source);
+      const [roll, counts] = await Promise.all([
+        rollMetricHour(this.engine, samples, hourMs),
+        samples.samplesPerBucket(new Date(hourMs), new Date(hourMs + HOUR_MS), HOUR_MS),
+      ]);
+      rolls.push(roll);
+      rawSamples[m.key] = counts.get(hourMs) ?? 0;
+    }
+    await this.store.writeHour(hourMs, rolls, { rawSamples });
+    return new Set(rolls.flatMap((r) => r.pods.map((p) => `${p.namespace}\u0000${p.pod}`))).size;
+  }
+
+  /** Per hour start in [fromMs, toMs), the samples stored now of every ledger metric (for the late-sample check). */
+  async rawCounts(fromMs: number, toMs: number): Promise<Map<number, RawSampleCounts>> {
+    const out = new Map<number, RawSampleCounts>();
+    for (const m of LEDGER_METRICS) {
+      const source = await this.sources.sourceOf(m.metric);
+      if (!source) continue;
+      const counts = await this.samples.forSource(source).samplesPerBucket(new Date(fromMs), new Date(toMs), HOUR_MS);
+      for (let h = fromMs; h < toMs; h += HOUR_MS) {
+        const entry = out.get(h) ?? {};
+        entry[m.key] = counts.get(h) ?? 0;
+        out.set(h, entry);
+      }
+    }
+    return out;
+  }
+
+  /** The oldest sample of any ledger metric (epoch ms), undefined when InfluxDB holds none. */
+  async oldestSampleMs(): Promise<number | undefined> {
+    let oldest: number | undefined;
+    for (const m of LEDGER_METRICS) {
+      const source = await this.sources.sourceOf(m.metric);
+      if (!source) continue;
+      const first = await this.samples.forSource(source).firstSampleMs();
+      if (first !== undefined && (oldest === undefined || first < oldest)) oldest = first;
+    }
+    return oldest;
+  }
+}
