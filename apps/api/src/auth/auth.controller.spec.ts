@@ -1,12 +1,10 @@
-import { BadRequestException, ExecutionContext, InternalServerErrorException, RequestMethod, Type, UnauthorizedException } from '@nestjs/common';
-import { GUARDS_METADATA, HTTP_CODE_METADATA, METHOD_METADATA, MODULE_METADATA, PARAMTYPES_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import { Reflector } from '@nestjs/core';
+import { InternalServerErrorException, UnauthorizedException } from '@nestjs/common';
+import { MODULE_METADATA } from '@nestjs/common/constants';
 
 import { LoginResponse, PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH, UserView } from '@kube-monitoring/contract';
 
-import { createValidationPipe } from '../bootstrap/validation';
-import { AuthUser, REQUIRED_ROLE_KEY } from '../guards/auth-user';
+import { argumentsFor, bodyTypeOf, bodyValidator, Handler, refusal, routeOf } from '../../jest/controller-metadata';
+import { AuthUser } from '../guards/auth-user';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard';
 import { AuthController } from './auth.controller';
 import { LoginDto } from './auth.dto';
@@ -15,62 +13,7 @@ import { AuthService } from './auth.service';
 import { KNOWN_BROWSER_COOKIE, KnownBrowserCookies } from './known-browser-cookie';
 import { LoginThrottlerGuard } from './login-throttler.guard';
 
-type Handler = (...args: unknown[]) => unknown;
-
-/** What Nest reads to route and guard a handler: full path, method, status, guards (class then method), required role. */
-function routeOf(cls: Type, name: string) {
-  const handler = (cls.prototype as Record<string, Handler>)[name];
-  const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
-  const segments = [Reflect.getMetadata(PATH_METADATA, cls) as string, Reflect.getMetadata(PATH_METADATA, handler) as string];
-  return {
-    path: `/api/${segments.map((s) => s.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`,
-    method: RequestMethod[method],
-    status: (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === RequestMethod.POST ? 201 : 200),
-    guards: [...((Reflect.getMetadata(GUARDS_METADATA, cls) as unknown[]) ?? []), ...((Reflect.getMetadata(GUARDS_METADATA, handler) as unknown[]) ?? [])],
-    role: new Reflector().getAllAndOverride<string | undefined>(REQUIRED_ROLE_KEY, [handler, cls]),
-  };
-}
-
-type ArgMeta = Record<string, { index: number; data?: unknown; factory?: (data: unknown, ctx: ExecutionContext) => unknown }>;
-
-/**
- * The handler's arguments as Nest binds them: param decorators run on `request`, `@Body()` gets
- * `body`, `@Req()` and `@Res()` the request and `reply`.
- */
-function argumentsFor(cls: Type, name: string, request: object, body: unknown, reply?: object): unknown[] {
-  const meta = (Reflect.getMetadata(ROUTE_ARGS_METADATA, cls, name) as ArgMeta | undefined) ?? {};
-  const ctx = { switchToHttp: () => ({ getRequest: () => request }) } as ExecutionContext;
-  const bound: Partial<Record<RouteParamtypes, unknown>> = { [RouteParamtypes.BODY]: body, [RouteParamtypes.REQUEST]: request, [RouteParamtypes.RESPONSE]: reply };
-  const args: unknown[] = [];
-  for (const [key, p] of Object.entries(meta)) {
-    const type = Number(key.split(':')[0]) as RouteParamtypes;
-    if (p.factory) args[p.index] = p.factory(p.data, ctx);
-    else if (type in bound) args[p.index] = bound[type];
-    else throw new Error(`unexpected parameter ${key}`);
-  }
-  return args;
-}
-
-/** The class of the handler's `@Body()`: what the global pipe validates against. */
-function bodyTypeOf(cls: Type, name: string): unknown {
-  const meta = Reflect.getMetadata(ROUTE_ARGS_METADATA, cls, name) as ArgMeta;
-  const body = Object.entries(meta).find(([key]) => Number(key.split(':')[0]) === RouteParamtypes.BODY)?.[1];
-  return body && (Reflect.getMetadata(PARAMTYPES_METADATA, cls.prototype, name) as unknown[])[body.index];
-}
-
-const pipe = createValidationPipe();
-const BODY = { type: 'body' as const, metatype: LoginDto, data: undefined };
-
-function validated(body: unknown): Promise<LoginDto> {
-  return pipe.transform(body, BODY) as Promise<LoginDto>;
-}
-
-/** The 400 message the app sends for `run`, or a failure when it does not refuse with a 400. */
-async function refusal(run: () => Promise<unknown>): Promise<string> {
-  const error = await run().then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof BadRequestException)) throw new Error(`expected a 400, got ${String(error)}`);
-  return String((error.getResponse() as { message: unknown }).message);
-}
+const validated = bodyValidator(LoginDto);
 
 const ALICE: AuthUser = { id: 7, username: 'alice', role: 'viewer', namespaces: ['lab-vision'], tokenVersion: 3 };
 const VIEW = { username: 'alice', email: 'alice@example.org', role: 'viewer', namespaces: ['lab-vision'], createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z' } as UserView;

@@ -1,56 +1,17 @@
-import { ExecutionContext, RequestMethod, Type } from '@nestjs/common';
-import { GUARDS_METADATA, HTTP_CODE_METADATA, METHOD_METADATA, MODULE_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import { Reflector } from '@nestjs/core';
+import { MODULE_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 
 import { MetricInfo, NamespacesResponse } from '@kube-monitoring/contract';
 import { NamespacesReader } from '@kube-monitoring/influx';
 
+import { argumentsFor, Handler, routeOf } from '../../jest/controller-metadata';
 import { AccessScope, SERVICE_SCOPE } from '../access/access-scope';
 import { SCOPE_PROPERTY } from '../access/request-scope.decorator';
 import { ApiCredentialsGuard } from '../guards/api-credentials.guard';
-import { REQUIRED_ROLE_KEY } from '../guards/auth-user';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { CatalogController, UiCatalogController } from './catalog.controller';
 import { CatalogModule } from './catalog.module';
 import { CatalogService } from './catalog.service';
-
-type Handler = (...args: unknown[]) => unknown;
-
-/** What Nest reads to route and guard a handler: full path, method, status, guards (class then method), required role. */
-function routeOf(cls: Type, name: string) {
-  const handler = (cls.prototype as Record<string, Handler>)[name];
-  const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
-  const segments = [Reflect.getMetadata(PATH_METADATA, cls) as string, Reflect.getMetadata(PATH_METADATA, handler) as string];
-  return {
-    path: `/api/${segments.map((s) => s.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`,
-    method: RequestMethod[method],
-    status: (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === RequestMethod.POST ? 201 : 200),
-    guards: [...((Reflect.getMetadata(GUARDS_METADATA, cls) as unknown[]) ?? []), ...((Reflect.getMetadata(GUARDS_METADATA, handler) as unknown[]) ?? [])],
-    role: new Reflector().getAllAndOverride<string | undefined>(REQUIRED_ROLE_KEY, [handler, cls]),
-  };
-}
-
-type ArgMeta = Record<string, { index: number; data?: unknown; factory?: (data: unknown, ctx: ExecutionContext) => unknown }>;
-
-/**
- * The handler's arguments as Nest binds them: param decorators run on `request`, `@Body()` gets
- * `body`, `@Req()` and `@Res()` the request and `reply`.
- */
-function argumentsFor(cls: Type, name: string, request: object, body: unknown, reply?: object): unknown[] {
-  const meta = (Reflect.getMetadata(ROUTE_ARGS_METADATA, cls, name) as ArgMeta | undefined) ?? {};
-  const ctx = { switchToHttp: () => ({ getRequest: () => request }) } as ExecutionContext;
-  const bound: Partial<Record<RouteParamtypes, unknown>> = { [RouteParamtypes.BODY]: body, [RouteParamtypes.REQUEST]: request, [RouteParamtypes.RESPONSE]: reply };
-  const args: unknown[] = [];
-  for (const [key, p] of Object.entries(meta)) {
-    const type = Number(key.split(':')[0]) as RouteParamtypes;
-    if (p.factory) args[p.index] = p.factory(p.data, ctx);
-    else if (type in bound) args[p.index] = bound[type];
-    else throw new Error(`unexpected parameter ${key}`);
-  }
-  return args;
-}
 
 describe(CatalogController.name, () => {
   describe('auth and routes', () => {

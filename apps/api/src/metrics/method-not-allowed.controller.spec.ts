@@ -1,30 +1,13 @@
-import { ArgumentsHost, RequestMethod, Type } from '@nestjs/common';
-import { GUARDS_METADATA, HTTP_CODE_METADATA, METHOD_METADATA, MODULE_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { Reflector } from '@nestjs/core';
+import { ArgumentsHost, RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, MODULE_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { Logger } from 'pino';
 
+import { Handler, routeOf } from '../../jest/controller-metadata';
 import { ApiExceptionFilter } from '../filters/api-exception.filter';
-import { REQUIRED_ROLE_KEY } from '../guards/auth-user';
 import { MethodNotAllowedController } from './method-not-allowed.controller';
 import { MethodNotAllowedError } from './method-not-allowed';
 import { MetricsController } from './metrics.controller';
 import { MetricsModule } from './metrics.module';
-
-type Handler = (...args: unknown[]) => unknown;
-
-/** What Nest reads to route and guard a handler: full path, method, status, guards (class then method), required role. */
-function routeOf(cls: Type, name: string) {
-  const handler = (cls.prototype as Record<string, Handler>)[name];
-  const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
-  const segments = [Reflect.getMetadata(PATH_METADATA, cls) as string, Reflect.getMetadata(PATH_METADATA, handler) as string];
-  return {
-    path: `/api/${segments.map((s) => s.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`,
-    method: RequestMethod[method],
-    status: (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === RequestMethod.POST ? 201 : 200),
-    guards: [...((Reflect.getMetadata(GUARDS_METADATA, cls) as unknown[]) ?? []), ...((Reflect.getMetadata(GUARDS_METADATA, handler) as unknown[]) ?? [])],
-    role: new Reflector().getAllAndOverride<string | undefined>(REQUIRED_ROLE_KEY, [handler, cls]),
-  };
-}
 
 const HANDLERS = [
   ['get', 'GET'],

@@ -1,17 +1,14 @@
-import { BadRequestException, ExecutionContext, ForbiddenException, RequestMethod, Type } from '@nestjs/common';
-import { GUARDS_METADATA, HTTP_CODE_METADATA, METHOD_METADATA, MODULE_METADATA, PARAMTYPES_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import { Reflector } from '@nestjs/core';
+import { ForbiddenException } from '@nestjs/common';
+import { MODULE_METADATA } from '@nestjs/common/constants';
 
 import { METRIC_CATALOG, SeriesResponse } from '@kube-monitoring/contract';
 import { ChartSeriesReader } from '@kube-monitoring/influx';
 
+import { argumentsFor, bodyTypeOf, bodyValidator, Handler, refusal, routeOf } from '../../jest/controller-metadata';
 import { AccessScope, SERVICE_SCOPE } from '../access/access-scope';
 import { SCOPE_PROPERTY } from '../access/request-scope.decorator';
 import { PodUsageService } from '../aggregation/pod-usage.service';
-import { createValidationPipe } from '../bootstrap/validation';
 import { ApiCredentialsGuard } from '../guards/api-credentials.guard';
-import { REQUIRED_ROLE_KEY } from '../guards/auth-user';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
@@ -20,62 +17,7 @@ import { MAX_STEP_SECONDS, SeriesRequestDto } from './series.dto';
 import { SeriesModule } from './series.module';
 import { SeriesService } from './series.service';
 
-type Handler = (...args: unknown[]) => unknown;
-
-/** What Nest reads to route and guard a handler: full path, method, status, guards (class then method), required role. */
-function routeOf(cls: Type, name: string) {
-  const handler = (cls.prototype as Record<string, Handler>)[name];
-  const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
-  const segments = [Reflect.getMetadata(PATH_METADATA, cls) as string, Reflect.getMetadata(PATH_METADATA, handler) as string];
-  return {
-    path: `/api/${segments.map((s) => s.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`,
-    method: RequestMethod[method],
-    status: (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === RequestMethod.POST ? 201 : 200),
-    guards: [...((Reflect.getMetadata(GUARDS_METADATA, cls) as unknown[]) ?? []), ...((Reflect.getMetadata(GUARDS_METADATA, handler) as unknown[]) ?? [])],
-    role: new Reflector().getAllAndOverride<string | undefined>(REQUIRED_ROLE_KEY, [handler, cls]),
-  };
-}
-
-type ArgMeta = Record<string, { index: number; data?: unknown; factory?: (data: unknown, ctx: ExecutionContext) => unknown }>;
-
-/**
- * The handler's arguments as Nest binds them: param decorators run on `request`, `@Body()` gets
- * `body`, `@Req()` and `@Res()` the request and `reply`.
- */
-function argumentsFor(cls: Type, name: string, request: object, body: unknown, reply?: object): unknown[] {
-  const meta = (Reflect.getMetadata(ROUTE_ARGS_METADATA, cls, name) as ArgMeta | undefined) ?? {};
-  const ctx = { switchToHttp: () => ({ getRequest: () => request }) } as ExecutionContext;
-  const bound: Partial<Record<RouteParamtypes, unknown>> = { [RouteParamtypes.BODY]: body, [RouteParamtypes.REQUEST]: request, [RouteParamtypes.RESPONSE]: reply };
-  const args: unknown[] = [];
-  for (const [key, p] of Object.entries(meta)) {
-    const type = Number(key.split(':')[0]) as RouteParamtypes;
-    if (p.factory) args[p.index] = p.factory(p.data, ctx);
-    else if (type in bound) args[p.index] = bound[type];
-    else throw new Error(`unexpected parameter ${key}`);
-  }
-  return args;
-}
-
-/** The class of the handler's `@Body()`: what the global pipe validates against. */
-function bodyTypeOf(cls: Type, name: string): unknown {
-  const meta = Reflect.getMetadata(ROUTE_ARGS_METADATA, cls, name) as ArgMeta;
-  const body = Object.entries(meta).find(([key]) => Number(key.split(':')[0]) === RouteParamtypes.BODY)?.[1];
-  return body && (Reflect.getMetadata(PARAMTYPES_METADATA, cls.prototype, name) as unknown[])[body.index];
-}
-
-const pipe = createValidationPipe();
-const BODY = { type: 'body' as const, metatype: SeriesRequestDto, data: undefined };
-
-function validated(body: unknown): Promise<SeriesRequestDto> {
-  return pipe.transform(body, BODY) as Promise<SeriesRequestDto>;
-}
-
-/** The 400 message the app sends for `run`, or a failure when it does not refuse with a 400. */
-async function refusal(run: () => Promise<unknown>): Promise<string> {
-  const error = await run().then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof BadRequestException)) throw new Error(`expected a 400, got ${String(error)}`);
-  return String((error.getResponse() as { message: unknown }).message);
-}
+const validated = bodyValidator(SeriesRequestDto);
 
 const RANGE = 'must be between 1970-01-01T00:00:00Z and 2262-01-01T00:00:00Z';
 
