@@ -1,7 +1,7 @@
 /**
  * Billing-grade accuracy, proven: adversarial clusters from the simulator are written to a real
  * InfluxDB, the whole API reports on them, and every pod and namespace figure is compared with the
- * simulator's exact ground truth (SPEC §4: within 0.5 %).
+ * simulator's exact ground truth: each must lie within 0.5 % of it (docs/accounting.md §6).
  */
 import { AggregationRow, UsageReport } from '@kube-monitoring/contract';
 import { GroundTruth } from '@kube-monitoring/simulator';
