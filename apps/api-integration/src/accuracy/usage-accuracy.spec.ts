@@ -2,7 +2,7 @@
  * Billing-grade accuracy, proven: adversarial clusters from the simulator are written to a real
  * InfluxDB, the whole API reports on them — live from the samples, and again from the usage ledger
  * once it has rolled the data — and every pod and namespace figure is compared with the
- * simulator's exact ground truth (SPEC §4: within 0.5 %).
+ * simulator's exact ground truth: each must lie within 0.5 % of it (docs/accounting.md §6).
  */
 import { AggregationRow, UsageReport } from '@kube-monitoring/contract';
 import { GroundTruth } from '@kube-monitoring/simulator';

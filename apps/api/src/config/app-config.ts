@@ -57,7 +57,7 @@ export interface AppConfig {
     /** Connections beyond this many are refused. */
     maxConnections: number;
   };
-  /** Answers over settled periods kept in memory (SPEC §8): see `SettledPeriodCache`. */
+  /** Answers over settled periods kept in memory; recent periods are always read afresh (`SettledPeriodCache`). */
   settledCache: {
     /** A period whose newest sample read is older than this is final (late samples have landed). */
     settleMs: number;

@@ -5,7 +5,7 @@ import { isConnectionError, withoutQueryDetails } from './connection-errors';
 import { buildDataSourceOptions, prepareSqliteDirectory } from './data-source-options';
 import { DatabaseConfig, describeDatabase } from './database-config';
 
-/** What the API answers while the user store cannot be reached (SPEC §5.2; login, /me, /api/users). */
+/** 503 for login, /me and /api/users while the user store cannot be reached; the service API keeps working. */
 export class UserDatabaseUnavailableException extends ServiceUnavailableException {
   constructor(cause?: unknown) {
     super('User database unavailable', { cause: withoutQueryDetails(cause) });

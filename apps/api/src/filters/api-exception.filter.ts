@@ -8,7 +8,7 @@ import { pathForLog, withoutQueryStrings } from '../logging/log-url';
 import { ROOT_LOGGER } from '../logging/logging.module';
 
 /**
- * Every error leaves as `{"code": <status>, "message": "..."}` (SPEC §5), never a stack trace.
+ * Every error leaves as `{"code": <status>, "message": "..."}`, never a stack trace.
  * InfluxDB failures map to 503 (unreachable), 504 (too slow) and 502 (it answered an error).
  */
 @Catch()

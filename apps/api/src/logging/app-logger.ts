@@ -8,7 +8,7 @@ import { createStream } from 'rotating-file-stream';
 import { AppConfig } from '../config/app-config';
 import { serializeError } from './error-serializer';
 
-/** Paths that must never reach a log line (SPEC §7: never a password or token). */
+/** Paths that must never reach a log line: no password, token or hash is ever logged (docs/security.md). */
 export const REDACTED_PATHS = [
   'req.headers["x-password"]',
   'req.headers.authorization',

@@ -25,8 +25,9 @@ export class MetricQueryDto {
    */
   @ApiPropertyOptional({ example: 'pod-by-namespace', description: `One of ${AGGREGATIONS.join(', ')}; anything else returns raw points.`, maxLength: 64 })
   @IsOptional()
-  @IsString({ message: 'agg: must be a string' })
+  // class-validator checks the decorator nearest the field first and stops there: the type check goes last.
   @MaxLength(64, { message: 'agg: must be at most 64 characters' })
+  @IsString({ message: 'agg: must be a string' })
   agg?: string;
 
   /** Inclusive start: ISO-8601 date (00:00 UTC) or date-time (UTC unless an offset is given). Default: 60 minutes before now. */

@@ -1,42 +1,92 @@
-import { GUARDS_METADATA } from '@nestjs/common/constants';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { MODULE_METADATA } from '@nestjs/common/constants';
 
-import { REQUIRED_ROLE_KEY } from '../guards/auth-user';
+import { NAMESPACE_RULE, PASSWORD_RULE, USERNAME_RULE, UserView } from '@kube-monitoring/contract';
+
+import { argumentsFor, bodyTypeOf, bodyValidator, Handler, refusal, routeOf } from '../../jest/controller-metadata';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard';
 import { UsersController } from './users.controller';
 import { CreateUserDto, UpdateUserDto } from './users.dto';
+import { UsersModule } from './users.module';
+import { UsersService } from './users.service';
 
-async function problems(cls: typeof CreateUserDto | typeof UpdateUserDto, body: object): Promise<string[]> {
-  const errors = await validate(plainToInstance(cls, body), { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
-  return errors.flatMap((e) => Object.values(e.constraints ?? {}));
-}
+const validCreation = bodyValidator(CreateUserDto);
+const validUpdate = bodyValidator(UpdateUserDto);
+
+const ALICE = { username: 'alice', email: 'alice@example.org', password: 'tulip-Orbit-93' };
 
 describe(UsersController.name, () => {
-  it('should require a JWT and the admin role on every operation', () => {
-    expect(Reflect.getMetadata(GUARDS_METADATA, UsersController)).toEqual([JwtAuthGuard]);
-    expect(Reflect.getMetadata(REQUIRED_ROLE_KEY, UsersController)).toBe('admin');
+  describe('auth and routes', () => {
+    it.each([
+      ['listUsers', '/api/users', 'GET', 200],
+      ['createUser', '/api/users', 'POST', 201],
+      ['updateUser', '/api/users/:username', 'PATCH', 200],
+      ['deleteUser', '/api/users/:username', 'DELETE', 204],
+    ])('should mount %s at %s (%s, %d) behind the JWT guard and the admin role', (handler, path, method, status) => {
+      expect(routeOf(UsersController, handler)).toEqual({ path, method, status, guards: [JwtAuthGuard], role: 'admin' });
+    });
+
+    it('should register the controller in its module', () => {
+      expect(Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, UsersModule)).toContain(UsersController);
+    });
   });
 
-  it('should accept a complete creation request', async () => {
-    await expect(
-      problems(CreateUserDto, { username: 'alice', email: 'alice@example.org', password: 'tulip-Orbit-93', role: 'viewer', namespaces: ['lab-a'] }),
-    ).resolves.toEqual([]);
+  describe('the request bodies', () => {
+    it('should validate creation and change against their DTOs', () => {
+      expect(bodyTypeOf(UsersController, 'createUser')).toBe(CreateUserDto);
+      expect(bodyTypeOf(UsersController, 'updateUser')).toBe(UpdateUserDto);
+    });
+
+    it('should accept a complete creation request', async () => {
+      const body = { ...ALICE, role: 'viewer', namespaces: ['lab-a'] };
+      await expect(validCreation(body)).resolves.toEqual(body);
+      await expect(validCreation({ ...ALICE, namespaces: ['*'] })).resolves.toMatchObject({ namespaces: ['*'] });
+    });
+
+    it.each([
+      [{ email: 'a@example.org', password: 'tulip-Orbit-93' }, 'username must be a string'],
+      [{ ...ALICE, username: 'Alice' }, USERNAME_RULE],
+      [{ ...ALICE, email: 42 }, 'email must be a string'],
+      [{ ...ALICE, email: 'alice' }, 'email must be a valid e-mail address like name@example.org'],
+      [{ ...ALICE, password: 'short' }, PASSWORD_RULE],
+      [{ ...ALICE, role: 'root' }, 'role must be one of admin, viewer'],
+      [{ ...ALICE, namespaces: 'lab-a' }, 'namespaces must be a list of namespace names'],
+      [{ ...ALICE, namespaces: ['lab_a'] }, `namespaces: each entry of namespaces ${NAMESPACE_RULE}, or "*" alone for all namespaces`],
+      [{ ...ALICE, admin: true }, 'admin: property admin should not exist'],
+      [[ALICE], 'body: must be a JSON object, got an array'],
+    ])('should refuse %j with a 400 naming the field', async (body, message) => {
+      expect(await refusal(() => validCreation(body))).toBe(message);
+    });
+
+    it('should allow partial changes but not a new username', async () => {
+      await expect(validUpdate({ role: 'admin' })).resolves.toEqual({ role: 'admin' });
+      await expect(validUpdate({})).resolves.toEqual({});
+      expect(await refusal(() => validUpdate({ username: 'other' }))).toBe('username: property username should not exist');
+      expect(await refusal(() => validUpdate({ password: 'short' }))).toBe(PASSWORD_RULE);
+    });
   });
 
-  it.each([
-    [{ email: 'a@example.org', password: 'tulip-Orbit-93' }, 'username must be a string'],
-    [{ username: 'alice', email: 42, password: 'tulip-Orbit-93' }, 'email must be a string'],
-    [{ username: 'alice', email: 'a@example.org', password: 'short' }, 'password must be 10-1024 characters'],
-    [{ username: 'alice', email: 'a@example.org', password: 'tulip-Orbit-93', role: 'root' }, 'role must be one of admin, viewer'],
-    [{ username: 'alice', email: 'a@example.org', password: 'tulip-Orbit-93', namespaces: 'lab-a' }, 'namespaces must be a list of namespace names'],
-    [{ username: 'alice', email: 'a@example.org', password: 'tulip-Orbit-93', namespaces: ['lab_a'] }, 'each entry of namespaces must be a Kubernetes namespace name'],
-  ])('should refuse %j naming the field', async (body, message) => {
-    expect((await problems(CreateUserDto, body)).join('; ')).toContain(message);
-  });
+  describe('the handlers', () => {
+    const VIEW = { username: 'alice', role: 'viewer' } as UserView;
+    const calls: unknown[][] = [];
+    const service = {
+      list: () => (calls.push(['list']), Promise.resolve([VIEW])),
+      create: (...args: unknown[]) => (calls.push(['create', ...args]), Promise.resolve(VIEW)),
+      update: (...args: unknown[]) => (calls.push(['update', ...args]), Promise.resolve(VIEW)),
+      delete: (...args: unknown[]) => (calls.push(['delete', ...args]), Promise.resolve()),
+    };
+    const controller = new UsersController(service as unknown as UsersService);
+    const call = (name: keyof UsersController, request: object, body?: unknown) =>
+      (controller[name] as Handler)(...argumentsFor(UsersController, name, request, body));
+    beforeEach(() => (calls.length = 0));
 
-  it('should allow partial updates but not a new username', async () => {
-    await expect(problems(UpdateUserDto, { role: 'admin' })).resolves.toEqual([]);
-    expect((await problems(UpdateUserDto, { username: 'other' })).join()).toContain('property username should not exist');
+    it('should hand the validated body and the username of the path to the service', async () => {
+      const created = await validCreation(ALICE);
+      const change = await validUpdate({ role: 'admin' });
+      await expect(call('listUsers', {})).resolves.toEqual([VIEW]);
+      await expect(call('createUser', {}, created)).resolves.toBe(VIEW);
+      await expect(call('updateUser', { params: { username: 'bob' } }, change)).resolves.toBe(VIEW);
+      await expect(call('deleteUser', { params: { username: 'carol' } })).resolves.toBeUndefined();
+      expect(calls).toEqual([['list'], ['create', created], ['update', 'bob', change], ['delete', 'carol']]);
+    });
   });
 });

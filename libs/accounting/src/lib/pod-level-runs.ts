@@ -3,8 +3,8 @@ import { isBridged } from './usage-window';
 /**
  * Where each pod's own (pod-level) series has data: runs of samples with no gap a pod could stop in,
  * and the number of samples per coarse time bucket. Memory follows pods × (runs + buckets), never
- * samples. Used to count a pod's containers exactly where its pod series is absent (SPEC §4: a pod
- * is counted from its pod series where it exists, else from the sum of its containers).
+ * samples. Used to count a pod's containers exactly where its pod series is absent (a pod is
+ * counted from its pod series where it has data, else from the sum of its containers; never both).
  */
 export class PodLevelRuns {
   /** Per pod: flat [start0, end0, start1, end1, …], a sample at t covering (t - step, t]. */

@@ -10,7 +10,7 @@ export interface UsageWindow {
 
 /**
  * A gap in the data longer than this many steps is time with no usage (a stopped pod), never
- * interpolated across (SPEC §4). The gap is the time no sample accounts for: between the previous
+ * interpolated across (docs/accounting.md §4). The gap is the time no sample accounts for: between the previous
  * sample and the start of the next sample's own step. One or two lost scrapes leave a gap of one or
  * two steps and are bridged; a pod stopped for longer is not.
  */

@@ -3,7 +3,7 @@
  * Field names follow the original system (`namespace_name`, `pod_name`, …) whatever the storage schema.
  */
 
-/** Every error answer: `{"code": <http status>, "message": "..."}` (SPEC §5). */
+/** Every error answer, whatever the status: `{"code": <http status>, "message": "..."}`. */
 export interface ApiError {
   code: number;
   message: string;
@@ -40,7 +40,7 @@ export interface AggregationRow {
   pod_name?: string;
   /** The seed's figure: plain sum of the samples (kept for compatibility; not a usage figure). */
   sum: number;
-  /** Time integral of a gauge in unit·hours, or the increase of a counter in its unit (SPEC §4). */
+  /** Time integral of a gauge in unit·hours, or the increase of a counter in its unit (docs/accounting.md §4). */
   usage: number;
   /** Unit of `usage`, e.g. `millicore-hours`, `byte-hours`, `nanoseconds`. */
   usage_unit: string;

@@ -2,7 +2,7 @@
  * The metric catalog: every metric of the original system's table (37 names),
  * with its unit, its kind and whether it counts for accounting ("main").
  *
- * `kind` drives the accounting semantics (SPEC §4): gauges and rates are
+ * `kind` drives the accounting (docs/accounting.md §4): gauges and rates are
  * integrated over time, cumulative counters are reported as their increase.
  */
 export type MetricKind = 'gauge' | 'counter';

@@ -151,7 +151,7 @@ describe(ClusterSimulator.name, () => {
       }
     });
 
-    it('should give the billing units of SPEC §4', () => {
+    it('should give core-hours, GiB-hours and GPU GB-hours', () => {
       const pod = truth.pods[0];
       expect(pod.cpuCoreHours).toBeCloseTo(pod.cpuMillicoreSeconds / 1000 / 3600, 12);
       expect(pod.memoryGibHours).toBeCloseTo(pod.memoryByteSeconds / 2 ** 30 / 3600, 12);

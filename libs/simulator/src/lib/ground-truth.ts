@@ -1,7 +1,7 @@
 /**
- * The exact answer an accounting over [from, to) must find (SPEC §4): per (namespace, pod) and per
- * namespace, the time integrals of true usage, the counter increases, and the peaks and counts of the
- * samples that reach the database.
+ * The exact answer an accounting over [from, to) must find (the rules of docs/accounting.md §3–4): per
+ * (namespace, pod) and per namespace, the time integrals of true usage, the counter increases, and the
+ * peaks and counts of the samples that reach the database.
  */
 import type { ClusterModel } from './cluster-model';
 import { livesBetween } from './cluster-model';
@@ -21,7 +21,7 @@ export interface UsageIntegrals {
   cpuMillicoreSeconds: number;
   memoryByteSeconds: number;
   gpuMegabyteSeconds: number;
-  /** The same in the SPEC's billing units. */
+  /** The same in billing units: core-hours, GiB-hours (2^30 bytes), GB-hours (10^9 bytes). */
   cpuCoreHours: number;
   memoryGibHours: number;
   gpuMemoryGbHours: number;

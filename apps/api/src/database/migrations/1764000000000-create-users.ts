@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 
-/** The `users` table (SPEC §5.2). Written by hand, portable between SQLite and PostgreSQL. */
+/** The `users` table of the dashboard's accounts. Written by hand, portable between SQLite and PostgreSQL. */
 export class CreateUsers1764000000000 implements MigrationInterface {
   name = 'CreateUsers1764000000000';
 

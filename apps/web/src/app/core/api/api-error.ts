@@ -4,7 +4,7 @@ import { HttpErrorResponse } from '@angular/common/http';
 export interface ApiErrorInfo {
   /** HTTP status; 0 when the server could not be reached. */
   status: number;
-  /** The API's `message` (SPEC §5: every error is `{code, message}`), or a fallback. */
+  /** The API's `message` (every API error is `{code, message}`), or a fallback. */
   message: string;
 }
 

@@ -20,7 +20,7 @@ import {
 const hours = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 3 });
 const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
 
-/** The billing report (SPEC §4): core-hours, GiB-hours and GPU GB-hours per namespace, pods on demand, CSV. */
+/** The billing report: core-hours, GiB-hours and GPU GB-hours per namespace, pods on demand, CSV. */
 @Component({
   selector: 'km-usage-page',
   imports: [StateMessageComponent],
