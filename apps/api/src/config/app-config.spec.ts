@@ -81,3 +81,27 @@ describe('loadConfig: heavy-request limits', () => {
     expect(() => loadConfig({ ...REQUIRED, HEAVY_REQUESTS_PER_MINUTE: '-5' })).toThrow('HEAVY_REQUESTS_PER_MINUTE must be an integer between 0 and 1000000, got "-5"');
   });
 });
+
+describe('loadConfig: the usage ledger', () => {
+  const base = REQUIRED;
+
+  it('should roll hours an hour after they end, from the oldest sample, by default', () => {
+    expect(loadConfig(base).ledger).toEqual({ enabled: true, settleMs: 3_600_000, backfillFromMs: undefined, recheckMs: 86_400_000, pollMs: 60_000 });
+  });
+
+  it('should read the switch, the durations and the backfill start (UTC unless an offset is given)', () => {
+    const ledger = loadConfig({ ...base, LEDGER_ENABLED: 'false', LEDGER_SETTLE_AFTER: '30m', LEDGER_RECHECK: '2d', LEDGER_POLL_INTERVAL: '5s', LEDGER_BACKFILL_FROM: '2026-01-01T06:00' }).ledger;
+    expect(ledger).toEqual({ enabled: false, settleMs: 1_800_000, backfillFromMs: Date.UTC(2026, 0, 1, 6), recheckMs: 172_800_000, pollMs: 5000 });
+    expect(loadConfig({ ...base, LEDGER_BACKFILL_FROM: '2026-01-01' }).ledger.backfillFromMs).toBe(Date.UTC(2026, 0, 1));
+    expect(loadConfig({ ...base, LEDGER_BACKFILL_FROM: '2026-01-01T01:00:00+01:00' }).ledger.backfillFromMs).toBe(Date.UTC(2026, 0, 1));
+  });
+
+  it.each([
+    ['LEDGER_ENABLED', 'maybe', 'LEDGER_ENABLED must be true or false'],
+    ['LEDGER_SETTLE_AFTER', 'soon', 'LEDGER_SETTLE_AFTER must be a duration'],
+    ['LEDGER_BACKFILL_FROM', 'last year', 'LEDGER_BACKFILL_FROM must be a date or date-time'],
+    ['LEDGER_BACKFILL_FROM', '2026-13-45', 'LEDGER_BACKFILL_FROM must be a date or date-time'],
+  ])('should refuse %s=%s naming the variable', (name, value, message) => {
+    expect(() => loadConfig({ ...base, [name]: value })).toThrow(message);
+  });
+});
