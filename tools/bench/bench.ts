@@ -32,6 +32,7 @@ import { FloorProcess, floorRequest, startFloor } from './lib/floor-process';
 import { HttpRequest, HttpTarget } from './lib/http';
 import { runLoop } from './lib/load-loop';
 import { RecordingProxy } from './lib/recorder';
+import { ledgerBench } from './lib/ledger-bench';
 import { LoopPlan, Recording, SERVICE_PASSWORD, SERVICE_USER, SideBySide, TimedRuns, apiPost, medianOf, record, sideBySide, timedRuns } from './lib/side-by-side';
 import { mib, ms, ratio, table } from './lib/stats';
 
@@ -98,6 +99,8 @@ interface SummaryLine {
   /** The pass-through floor's median, where the scenario has one. */
   floorP50?: number;
   extra?: string;
+  /** Printed as `scenario  extra` only (the ledger lines carry their own figures). */
+  plain?: boolean;
 }
 
 interface LatencyScenario {
@@ -175,10 +178,17 @@ class Bench {
       await this.adapters(results, api, expressMain, main);
     }
 
+    section('5. the usage ledger: backfill, size, reports from it vs live');
+    await this.ledger(results, apiMain, main);
+
     results.machine['loadavg_end'] = loadavg()[0]?.toFixed(2) ?? '-';
     this.printTables(results);
     section('summary');
     for (const s of results.summary) {
+      if (s.plain) {
+        console.log(`${s.scenario}  ${s.extra ?? ''}`);
+        continue;
+      }
       const floor = s.floorP50 === undefined ? '' : `  floor_p50_ms=${ms(s.floorP50)}  floor_ratio=${ratio(s.floorP50, s.directP50)}`;
       console.log(`${s.scenario}  api_p50_ms=${ms(s.apiP50)}  direct_p50_ms=${ms(s.directP50)}  ratio=${ratio(s.apiP50, s.directP50)}${floor}${s.extra ? `  ${s.extra}` : ''}`);
     }
@@ -383,6 +393,38 @@ class Bench {
     results.report = { scenario: `usage report ${p.label} ${data.pods} pods`, endpoint: '/api/usage', statements: recording.statements, runs, cachedMs: again.ms };
     results.summary.push({ scenario: `usage report ${p.label.replace(' ', '')} ${data.pods} pods`, apiP50: apiMs, directP50: directMs, extra: `api_peak_rss_mib=${(peak / 2 ** 20).toFixed(0)}  repeat_ms=${ms(again.ms)}` });
     results.scaling.push({ dimension: 'period', label: p.label, pods: data.pods, podNames: data.podNames, runs });
+  }
+
+  private async ledger(results: Results, apiMain: string, data: SeededDataset): Promise<void> {
+    const influx = this.influx as InfluxHandle;
+    const dataFromMs = Date.parse(data.from);
+    const dataHours = Math.round((Date.parse(data.to) - dataFromMs) / HOUR);
+    // Whole hours inside the data; the year-long report reaches past it (empty rolled hours and a live tail).
+    const periods =
+      this.mode.name === 'quick'
+        ? [{ label: '1d', fromMs: T0, toMs: T0 + DAY, live: true }]
+        : [
+            { label: '1d', fromMs: T0, toMs: T0 + DAY, live: true },
+            { label: '30d', fromMs: T0, toMs: T0 + 30 * DAY, live: true },
+            { label: '366d', fromMs: T0, toMs: T0 + 366 * DAY, live: false },
+          ];
+    const lines = await ledgerBench({
+      log,
+      startApi: async (name, extra) => {
+        const a = await startBenchApi({ name, main: apiMain, env: { ...this.env(data.db, influx.port), ...extra }, logDir: join(this.runDir, 'logs') });
+        this.apis.push(a);
+        return a;
+      },
+      stopApi: (a) => this.stopApi(a),
+      target: (url) => this.target(url, 4),
+      sqlitePath: join(this.runDir, `${data.db}-ledger.sqlite`),
+      dataFromMs,
+      dataHours,
+      pods: data.pods,
+      runs: this.mode.name === 'quick' ? 2 : 3,
+      periods,
+    });
+    for (const l of lines) results.summary.push({ scenario: l.scenario, apiP50: Number.NaN, directP50: Number.NaN, extra: l.text, plain: true });
   }
 
   private async scaling(

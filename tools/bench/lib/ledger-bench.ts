@@ -1,0 +1,125 @@
+/**
+ * The usage ledger, measured side by side with the live computation: how fast an API rolls a seeded
+ * cluster into the ledger, how big it gets, and how fast reports come from it compared with the same
+ * reports computed live from InfluxDB, each API restarted first so no in-memory cache answers.
+ */
+import { existsSync, statSync } from 'node:fs';
+
+import { BenchApi } from './api-process';
+import { HttpTarget } from './http';
+import { apiPost, medianOf, serviceHeaders } from './side-by-side';
+
+const HOUR = 3_600_000;
+
+export interface LedgerPeriod {
+  label: string;
+  fromMs: number;
+  toMs: number;
+  /** Measure the live side too (it may not finish in the bench's time). */
+  live: boolean;
+}
+
+export interface LedgerBenchContext {
+  log: (line: string) => void;
+  /** Starts an API process on the bench's dataset with extra environment. */
+  startApi: (name: string, env: Record<string, string>) => Promise<BenchApi>;
+  stopApi: (api: BenchApi) => Promise<void>;
+  target: (url: string) => HttpTarget;
+  sqlitePath: string;
+  /** Where the data starts, and the hours of cluster time it holds. */
+  dataFromMs: number;
+  dataHours: number;
+  pods: number;
+  runs: number;
+  periods: LedgerPeriod[];
+}
+
+export interface LedgerBenchLine {
+  scenario: string;
+  text: string;
+}
+
+interface Status {
+  backfill: { done: boolean; hours: number; hoursDone: number };
+  podHours: number;
+  lastError: string | null;
+}
+
+/** Rolls the dataset, then times the reports; answers the summary lines. */
+export async function ledgerBench(ctx: LedgerBenchContext): Promise<LedgerBenchLine[]> {
+  const env = {
+    LEDGER_ENABLED: 'true',
+    LEDGER_POLL_INTERVAL: '1s',
+    LEDGER_BACKFILL_FROM: new Date(ctx.dataFromMs).toISOString(),
+    SQLITE_PATH: ctx.sqlitePath,
+  };
+  const started = Date.now();
+  let api = await ctx.startApi('api-ledger', env);
+  const status = await waitForBackfill(ctx, api);
+  const seconds = (Date.now() - started) / 1000;
+  const bytes = ['', '-wal'].map((s) => `${ctx.sqlitePath}${s}`).filter(existsSync).reduce((n, f) => n + statSync(f).size, 0);
+  ctx.log(`backfill: ${status.backfill.hoursDone} hours (${ctx.dataHours} with data), ${status.podHours} pod-hours in ${seconds.toFixed(1)} s; SQLite ${(bytes / 2 ** 20).toFixed(1)} MiB`);
+  const lines: LedgerBenchLine[] = [
+    {
+      scenario: 'ledger backfill',
+      text: `pod_hours_per_s=${(status.podHours / seconds).toFixed(0)}  cluster_hours_per_s=${(ctx.dataHours / seconds).toFixed(2)}  realtime_x=${((ctx.dataHours * 3600) / seconds).toFixed(0)}`,
+    },
+    { scenario: 'ledger size sqlite', text: `bytes_per_pod_hour=${(bytes / Math.max(1, status.podHours)).toFixed(0)}  pod_hours=${status.podHours}` },
+  ];
+
+  // Restarted: the answers below come from the ledger, not from any cache of the process.
+  await ctx.stopApi(api);
+  api = await ctx.startApi('api-ledger', env);
+  const live = await ctx.startApi('api-live', { LEDGER_ENABLED: 'false' });
+  try {
+    const ledgerTarget = ctx.target(api.url);
+    const liveTarget = ctx.target(live.url);
+    for (const p of ctx.periods) {
+      const ledgerMs: number[] = [];
+      const liveMs: number[] = [];
+      const peak = api.trackPeakRss();
+      for (let i = 0; i < ctx.runs; i++) {
+        // A distinct period per run (whole hours later), so no run repeats another.
+        const request = apiPost('/api/usage', { from: new Date(p.fromMs + i * HOUR).toISOString(), to: new Date(p.toMs + i * HOUR).toISOString() });
+        const a = await ledgerTarget.send(request, { timeoutMs: 900_000 });
+        if (a.status !== 200) throw new Error(`ledger report ${p.label}: status ${a.status}`);
+        ledgerMs.push(a.ms);
+        if (p.live) {
+          const b = await liveTarget.send(request, { timeoutMs: 900_000 });
+          if (b.status !== 200) throw new Error(`live report ${p.label}: status ${b.status}`);
+          liveMs.push(b.ms);
+        }
+      }
+      const rss = peak();
+      const a = medianOf(ledgerMs);
+      const b = p.live ? medianOf(liveMs) : undefined;
+      ctx.log(`ledger report ${p.label}: ledger ${ledgerMs.map((m) => m.toFixed(0)).join(' / ')} ms, live ${p.live ? liveMs.map((m) => m.toFixed(0)).join(' / ') + ' ms' : 'skipped'}`);
+      lines.push({
+        scenario: `ledger report ${p.label} ${ctx.pods} pods`,
+        text:
+          `api_p50_ms=${a.toFixed(1)}  ` +
+          (b === undefined ? 'live_p50_ms=skipped (longer than the bench waits)  speedup=-' : `live_p50_ms=${b.toFixed(0)}  speedup=${(b / a).toFixed(0)}`) +
+          `  api_peak_rss_mib=${(rss / 2 ** 20).toFixed(0)}`,
+      });
+    }
+  } finally {
+    await ctx.stopApi(live);
+    await ctx.stopApi(api);
+  }
+  return lines;
+}
+
+async function waitForBackfill(ctx: LedgerBenchContext, api: BenchApi): Promise<Status> {
+  const target = ctx.target(api.url);
+  let lastLog = 0;
+  for (;;) {
+    const res = await target.send({ method: 'GET', path: '/api/ledger', headers: serviceHeaders() }, { keepText: true });
+    const status = JSON.parse(res.text ?? '{}') as Status;
+    if (res.status === 200 && status.backfill.done) return status;
+    if (Date.now() - lastLog > 5000) {
+      lastLog = Date.now();
+      ctx.log(`  ledger: ${status.backfill?.hoursDone ?? 0}/${status.backfill?.hours ?? '?'} hours${status.lastError ? `, last error: ${status.lastError}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
