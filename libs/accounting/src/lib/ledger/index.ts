@@ -3,3 +3,4 @@ export * from './ledger-reader';
 export * from './hour-roller';
 export * from './hour-totals';
 export * from './stitched-usage';
+export * from './step-codec';

@@ -15,7 +15,10 @@ export interface LedgerReader {
   podFigures(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter): Promise<PodFigures[]>;
   /** The selected namespaces' hours in [fromMs, toMs), with their per-step series when `withSteps`. */
   namespaceHours(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter, withSteps: boolean): Promise<StoredNamespaceHour[]>;
-  /** The most common sample step of the metric's rolled hours in [fromMs, toMs), or undefined when none. */
+  /**
+   * The most common sample step of the metric's rolled hours in [fromMs, toMs) that hold data (ties:
+   * the earliest hour's), or undefined when none.
+   */
   stepMs(metric: string, fromMs: number, toMs: number): Promise<number | undefined>;
 }
 

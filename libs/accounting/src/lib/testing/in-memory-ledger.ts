@@ -42,7 +42,12 @@ export class InMemoryLedger implements LedgerReader {
   }
 
   async stepMs(metric: string, fromMs: number, toMs: number): Promise<number | undefined> {
-    return this.select(metric, fromMs, toMs)[0]?.stepMs;
+    const hours = new Map<number, number>();
+    for (const h of this.select(metric, fromMs, toMs)) if (h.namespaces.length > 0) hours.set(h.stepMs, (hours.get(h.stepMs) ?? 0) + 1);
+    let best: number | undefined;
+    // Hours come in time order and a Map keeps first insertion: on a tie the earliest hour's step stays.
+    for (const [step, n] of hours) if (best === undefined || n > (hours.get(best) as number)) best = step;
+    return best;
   }
 
   private select(metric: string, fromMs: number, toMs: number): MetricHour[] {

@@ -1,0 +1,336 @@
+import { compareNames, HOUR_MS, MetricHour, NamespaceFilter, PodFigures, podId, rollMetricHour, SeriesFigures, StoredNamespaceHour, UsageEngine } from '@kube-monitoring/accounting';
+import { InMemoryLedger, seededRandom, testCluster } from '@kube-monitoring/accounting/testing';
+import fc from 'fast-check';
+
+import { LEDGER_METRICS } from '../../../api/src/database/ledger/ledger-metrics';
+import { LedgerStore } from '../../../api/src/database/ledger/ledger-store';
+import { UserDatabase } from '../../../api/src/database/user-database';
+import { Backend, BACKENDS, startBackend, Store } from '../users/support/backends';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2024, 2, 20);
+const HOURS = 6;
+const METRICS = LEDGER_METRICS.map((m) => m.metric);
+const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+const hour = (n: number) => T0 + n * HOUR_MS;
+
+/** Every metric of every hour from -1 to HOURS, rolled with the one usage computation; hours 3 and 4 with a 2-minute step. */
+async function rollCluster(seed: number): Promise<Map<number, MetricHour[]>> {
+  const c = testCluster(seed, { startMs: T0, hours: HOURS });
+  const engines = { [MIN]: new UsageEngine(c.store, { fixedStepMs: MIN }), [2 * MIN]: new UsageEngine(c.store, { fixedStepMs: 2 * MIN }) };
+  const out = new Map<number, MetricHour[]>();
+  for (let h = -1; h <= HOURS; h++) {
+    const engine = engines[h === 3 || h === 4 ? 2 * MIN : MIN];
+    out.set(hour(h), await Promise.all([c.rate, c.gauge, c.gpu].map((s) => rollMetricHour(engine, s, hour(h)))));
+  }
+  return out;
+}
+
+function rawSamplesOf(rolls: readonly MetricHour[]): Record<string, number> {
+  return Object.fromEntries(rolls.map((r) => [r.metric, r.pods.reduce((n, p) => n + p.figures.samples, 0)]));
+}
+
+/**
+ * Counts, coverage and peaks exactly; usage within 1e-12 relative, since the database sums the
+ * hours in an order (and, for SQLite, with a compensated sum) of its own.
+ */
+function expectSamePods(actual: PodFigures[], expected: PodFigures[]): void {
+  expect(actual.map(podId)).toEqual(expected.map(podId));
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
+  actual.forEach((p, i) => {
+    const e = expected[i]?.figures as SeriesFigures;
+    const f = p.figures;
+    const ok = close(f.integral, e.integral) && close(f.increase, e.increase) && close(f.sum, e.sum) && f.coveredMs === e.coveredMs && f.samples === e.samples && f.max === e.max;
+    if (!ok) throw new Error(`pod ${podId(p)}: store ${JSON.stringify(f)} in memory ${JSON.stringify(e)}`);
+  });
+}
+
+/** The store orders an hour's namespaces by name; the in-memory ledger keeps the roll's order. */
+function byHourAndName(hours: StoredNamespaceHour[]): StoredNamespaceHour[] {
+  return [...hours].sort((a, b) => a.hourMs - b.hourMs || compareNames(a.namespace, b.namespace));
+}
+
+const FILTERS: NamespaceFilter[] = [
+  {},
+  { exclude: ['kube-system'] },
+  { only: ['beta'] },
+  { only: ['alpha', 'beta'] },
+  { only: [] },
+  { only: ['nowhere'] },
+  { exclude: ['alpha', 'beta'] },
+  { only: ['alpha', 'kube-system'], exclude: ['alpha'] },
+];
+
+describe.each(BACKENDS)('ledger store on %s', (kind) => {
+  let backend: Backend;
+  let store: Store;
+  let database: UserDatabase;
+  let ledger: LedgerStore;
+  let clock: number;
+  let cluster: Map<number, MetricHour[]>;
+
+  const rollsOf = (h: number) => cluster.get(hour(h)) as MetricHour[];
+  const write = async (target: LedgerStore, memory: InMemoryLedger | undefined, h: number, rolls = rollsOf(h)) => {
+    await target.writeHour(hour(h), rolls, { rawSamples: rawSamplesOf(rolls) });
+    rolls.forEach((r) => memory?.write(r));
+  };
+
+  beforeAll(async () => {
+    [backend, cluster] = await Promise.all([startBackend(kind), rollCluster(20_251)]);
+  });
+  afterAll(async () => {
+    await backend.dispose();
+  });
+
+  beforeEach(async () => {
+    store = await backend.freshStore();
+    database = new UserDatabase(store.config, { logger: quiet });
+    await database.connect();
+    clock = Date.UTC(2025, 0, 1, 12);
+    ledger = new LedgerStore(database, { now: () => clock });
+  });
+  afterEach(async () => {
+    await database.close();
+  });
+
+  it('should answer what the in-memory ledger answers for the same writes, on any range and filter', async () => {
+    const memory = new InMemoryLedger(METRICS);
+    // Every hour but 1, so that ranges have a hole in them.
+    for (let h = -1; h <= HOURS; h++) if (h !== 1) await write(ledger, memory, h);
+    const ranges = fc.oneof(
+      fc.tuple(fc.integer({ min: -3, max: HOURS + 2 }), fc.integer({ min: 0, max: HOURS + 3 })).map(([from, length]) => [hour(from), hour(from + length)]),
+      fc.tuple(fc.integer({ min: hour(-3), max: hour(HOURS + 2) }), fc.integer({ min: 0, max: (HOURS + 3) * HOUR_MS })).map(([from, length]) => [from, from + length]),
+    );
+    await fc.assert(
+      fc.asyncProperty(ranges, fc.constantFrom(...FILTERS), fc.constantFrom(...METRICS, 'uptime'), async ([fromMs, toMs], filter, metric) => {
+        expect(await ledger.rolledHours(fromMs, toMs)).toEqual(await memory.rolledHours(fromMs, toMs));
+        expect(await ledger.stepMs(metric, fromMs, toMs)).toBe(await memory.stepMs(metric, fromMs, toMs));
+        expectSamePods(await ledger.podFigures(metric, fromMs, toMs, filter), await memory.podFigures(metric, fromMs, toMs, filter));
+        for (const withSteps of [false, true]) {
+          const stored = await ledger.namespaceHours(metric, fromMs, toMs, filter, withSteps);
+          expect(stored).toEqual(byHourAndName(await memory.namespaceHours(metric, fromMs, toMs, filter, withSteps)));
+          if (!withSteps) expect(stored.every((n) => !('steps' in n))).toBe(true);
+        }
+      }),
+      { numRuns: 120 },
+    );
+    // The property above is not vacuous: the data holds pods, collector and pod sources, and both steps.
+    const all = await ledger.namespaceHours('memory/usage', hour(-1), hour(HOURS + 1), {}, true);
+    expect(new Set(all.map((n) => n.steps?.source))).toEqual(new Set(['collector', 'pods']));
+    expect(all.some((n) => n.steps?.podSteps)).toBe(true);
+    expect(new Set(all.map((n) => n.stepMs))).toEqual(new Set([MIN, 2 * MIN]));
+    expect((await ledger.podFigures('cpu/usage_rate', hour(0), hour(HOURS), {})).length).toBeGreaterThan(5);
+    expect(await ledger.stepMs('gpu/usage', hour(3), hour(5))).toBe(2 * MIN);
+    expect(await ledger.stepMs('gpu/usage', hour(2), hour(5))).toBe(2 * MIN);
+    expect(await ledger.stepMs('gpu/usage', hour(2), hour(6))).toBe(MIN);
+  });
+
+  it('should give an hour’s figures back exactly, the peak of an hour without samples as -Infinity', async () => {
+    const memory = new InMemoryLedger(METRICS);
+    await write(ledger, memory, 2);
+    for (const metric of METRICS) {
+      expect(await ledger.podFigures(metric, hour(2), hour(3), {})).toEqual(await memory.podFigures(metric, hour(2), hour(3), {}));
+    }
+    const peakless = { integral: 12.5, increase: 0, coveredMs: 30_000, samples: 0, sum: 0, max: -Infinity };
+    const roll: MetricHour = {
+      metric: 'gpu/usage',
+      hourMs: hour(7),
+      stepMs: MIN,
+      scale: 1e-3,
+      pods: [{ namespace: 'alpha', pod: 'late', figures: peakless }],
+      namespaces: [{ namespace: 'alpha', pods: 1, figures: peakless, steps: { source: 'pods', steps: { times: [hour(7) - MIN], values: [1500] } } }],
+    };
+    await ledger.writeHour(hour(7), [roll], { rawSamples: {} });
+    expect(await ledger.podFigures('gpu/usage', hour(7), hour(8), {})).toEqual(roll.pods);
+    expect(await ledger.namespaceHours('gpu/usage', hour(7), hour(8), {}, true)).toEqual([
+      { hourMs: hour(7), stepMs: MIN, scale: 1e-3, namespace: 'alpha', pods: 1, figures: peakless, steps: roll.namespaces[0]?.steps },
+    ]);
+    // The pod has no CPU or memory that hour: it is no row of theirs.
+    expect(await ledger.podFigures('cpu/usage_rate', hour(7), hour(8), {})).toEqual([]);
+  });
+
+  it('should replace an hour written again, never count it twice', async () => {
+    const other = await rollCluster(777);
+    await write(ledger, undefined, 2);
+    await write(ledger, undefined, 3);
+    const memory = new InMemoryLedger(METRICS);
+    const newer = other.get(hour(2)) as MetricHour[];
+    await write(ledger, memory, 2, newer);
+    await write(ledger, memory, 3);
+    for (const metric of METRICS) {
+      expectSamePods(await ledger.podFigures(metric, hour(2), hour(4), {}), await memory.podFigures(metric, hour(2), hour(4), {}));
+      expect(await ledger.namespaceHours(metric, hour(2), hour(4), {}, true)).toEqual(byHourAndName(await memory.namespaceHours(metric, hour(2), hour(4), {}, true)));
+    }
+    // Written again with CPU only, the hour has no memory or GPU left.
+    const cpuOnly = newer.filter((r) => r.metric === 'cpu/usage_rate');
+    await ledger.writeHour(hour(2), cpuOnly, { rawSamples: rawSamplesOf(cpuOnly) });
+    expect(await ledger.podFigures('memory/usage', hour(2), hour(3), {})).toEqual([]);
+    expect(await ledger.namespaceHours('memory/usage', hour(2), hour(3), {}, false)).toEqual([]);
+    expect((await ledger.podFigures('cpu/usage_rate', hour(2), hour(3), {})).length).toBe(cpuOnly[0]?.pods.length);
+    expect((await ledger.summary()).podHours).toBe((cpuOnly[0]?.pods.length ?? 0) + distinctPods(rollsOf(3)));
+  });
+
+  it('should leave the hour as it was when a write fails half-way', async () => {
+    await write(ledger, undefined, 2);
+    const before = await ledger.namespaceHours('memory/usage', hour(2), hour(3), {}, true);
+    const [first, ...rest] = rollsOf(2);
+    // A source the table refuses: the statement fails inside the transaction, after the deletes.
+    const broken = rest.map((r) => ({ ...r, namespaces: r.namespaces.map((n) => ({ ...n, steps: { ...n.steps, source: 'bogus' as 'pods' } })) }));
+    await expect(ledger.writeHour(hour(2), [first as MetricHour, ...broken], { rawSamples: {} })).rejects.toThrow();
+    expect(await ledger.namespaceHours('memory/usage', hour(2), hour(3), {}, true)).toEqual(before);
+    expect((await ledger.podFigures('memory/usage', hour(2), hour(3), {})).length).toBeGreaterThan(0);
+  });
+
+  it('should refuse what it could not store exactly', async () => {
+    const [roll] = rollsOf(2) as [MetricHour];
+    const attempt = (h: number, rolls: MetricHour[], rawSamples: Record<string, number> = {}) => ledger.writeHour(h, rolls, { rawSamples });
+    await expect(attempt(hour(2) + 1, [])).rejects.toThrow(/not the start of an hour/);
+    await expect(attempt(hour(3), [roll])).rejects.toThrow(/written as hour/);
+    await expect(attempt(hour(2), [{ ...roll, metric: 'uptime' }])).rejects.toThrow(/not rolled by the ledger/);
+    await expect(attempt(hour(2), [roll, roll])).rejects.toThrow(/given twice/);
+    const pod = roll.pods[0] as PodFigures;
+    await expect(attempt(hour(2), [{ ...roll, pods: [{ ...pod, figures: { ...pod.figures, coveredMs: 1.5 } }] }])).rejects.toThrow(/cannot be stored exactly/);
+    await expect(attempt(hour(2), [{ ...roll, pods: [{ ...pod, figures: { ...pod.figures, integral: NaN } }] }])).rejects.toThrow(/cannot be stored exactly/);
+    await expect(attempt(hour(2), [], { 'cpu/usage_rate': -1 })).rejects.toThrow(/raw sample count/);
+    expect(await ledger.rolledHours(hour(-10), hour(10))).toEqual([]);
+  });
+
+  it('should throw on a corrupt step series rather than answer with it', async () => {
+    await write(ledger, undefined, 2);
+    await database.run((ds) => ds.query(`UPDATE "ledger_namespace_hours" SET "steps" = ${kind === 'postgres' ? `'\\x0102'::bytea` : `x'0102'`}`));
+    await expect(ledger.namespaceHours('memory/usage', hour(2), hour(3), {}, true)).rejects.toThrow(/corrupt step series/);
+    // Without the series, the figures still answer.
+    expect((await ledger.namespaceHours('memory/usage', hour(2), hour(3), {}, false)).length).toBeGreaterThan(0);
+  });
+
+  it('should write an hour of thousands of pods and namespaces in statements under the parameter limits', async () => {
+    // 4000 pod rows (20 parameters each) and 4500 namespace rows (15 each) take several statements on either store.
+    const rnd = seededRandom(99);
+    const figures = (): SeriesFigures => ({ integral: rnd() * 1e6, increase: rnd(), coveredMs: 1 + Math.floor(rnd() * HOUR_MS), samples: Math.floor(rnd() * 60), sum: rnd() * 1e4, max: rnd() * 900 });
+    const pods = Array.from({ length: 4000 }, (_, i) => ({ namespace: `ns-${String(i % 1500).padStart(4, '0')}`, pod: `pod-${i}`, figures: figures() }));
+    const namespaces = Array.from({ length: 4500 }, (_, i) => ({
+      namespace: `ns-${String(i).padStart(4, '0')}`,
+      pods: i < 1000 ? 3 : i < 1500 ? 2 : 0,
+      figures: figures(),
+      steps: { source: 'pods' as const, steps: { times: [hour(5), hour(5) + MIN], values: [rnd(), rnd()] } },
+    }));
+    const roll: MetricHour = { metric: 'memory/usage', hourMs: hour(5), stepMs: MIN, scale: 1, pods, namespaces };
+    const memory = new InMemoryLedger(METRICS);
+    await write(ledger, memory, 5, [roll]);
+    await write(ledger, memory, 5, [roll]);
+    expect(await ledger.podFigures('memory/usage', hour(5), hour(6), {})).toEqual(await memory.podFigures('memory/usage', hour(5), hour(6), {}));
+    expect(await ledger.namespaceHours('memory/usage', hour(5), hour(6), {}, true)).toEqual(byHourAndName(await memory.namespaceHours('memory/usage', hour(5), hour(6), {}, true)));
+    expect((await ledger.summary()).podHours).toBe(4000);
+    // Long namespace lists are bound parameters too.
+    const picked = namespaces.slice(200, 900).map((n) => n.namespace);
+    for (const filter of [{ only: picked }, { exclude: picked }]) {
+      const expected = await memory.podFigures('memory/usage', hour(5), hour(6), filter);
+      expect(expected.length).toBeGreaterThan(1000);
+      expect(await ledger.podFigures('memory/usage', hour(5), hour(6), filter)).toEqual(expected);
+    }
+  });
+
+  it('should record an hour with no pods at all', async () => {
+    const empty = METRICS.map((metric): MetricHour => ({ metric, hourMs: hour(4), stepMs: MIN, scale: 1, pods: [], namespaces: [] }));
+    await ledger.writeHour(hour(4), empty, { rawSamples: { 'cpu/usage_rate': 0 } });
+    await ledger.writeHour(hour(5), [], { rawSamples: {} });
+    expect(await ledger.rolledHours(hour(0), hour(10))).toEqual([hour(4), hour(5)]);
+    expect(await ledger.podFigures('cpu/usage_rate', hour(0), hour(10), {})).toEqual([]);
+    expect(await ledger.stepMs('cpu/usage_rate', hour(0), hour(10))).toBeUndefined();
+    expect(await ledger.summary()).toEqual({ firstHourMs: hour(4), rolledThroughMs: hour(6), podHours: 0 });
+  });
+
+  it('should keep when each hour was rolled, its raw sample counts, and the re-roll queue', async () => {
+    for (const h of [0, 1, 2, 4]) {
+      clock = Date.UTC(2025, 0, 1, 12, h, 30, 250);
+      await write(ledger, undefined, h);
+    }
+    const records = await ledger.hourRecords(hour(0), hour(4));
+    expect(records.map((r) => r.hourMs)).toEqual([hour(0), hour(1), hour(2)]);
+    expect(records.map((r) => r.rolledAt.toISOString())).toEqual(['2025-01-01T12:00:30.250Z', '2025-01-01T12:01:30.250Z', '2025-01-01T12:02:30.250Z']);
+    expect(records.map((r) => r.rawSamples)).toEqual([0, 1, 2].map((h) => rawSamplesOf(rollsOf(h))));
+    expect(records.every((r) => r.stale === false)).toBe(true);
+
+    expect(await ledger.markStale(hour(1), hour(10))).toBe(3);
+    expect(await ledger.markStale(hour(5), hour(10))).toBe(0);
+    expect(await ledger.staleHours(2)).toEqual([hour(1), hour(2)]);
+    expect(await ledger.staleHours(10)).toEqual([hour(1), hour(2), hour(4)]);
+    expect((await ledger.hourRecords(hour(0), hour(5))).map((r) => r.stale)).toEqual([false, true, true, true]);
+    // Stale hours still answer until they are rolled again, which clears the flag.
+    expect(await ledger.rolledHours(hour(0), hour(5))).toEqual([hour(0), hour(1), hour(2), hour(4)]);
+    clock = Date.UTC(2025, 0, 2);
+    await write(ledger, undefined, 2);
+    expect(await ledger.staleHours(10)).toEqual([hour(1), hour(4)]);
+    expect((await ledger.hourRecords(hour(2), hour(3)))[0]).toMatchObject({ stale: false, rolledAt: new Date(clock) });
+  });
+
+  it('should sum up the ledger: first hour, the unbroken run from it, pod-hours', async () => {
+    expect(await ledger.summary()).toEqual({ firstHourMs: null, rolledThroughMs: null, podHours: 0 });
+    for (const h of [0, 1, 2, 5]) await write(ledger, undefined, h);
+    expect(await ledger.summary()).toEqual({
+      firstHourMs: hour(0),
+      rolledThroughMs: hour(3),
+      podHours: [0, 1, 2, 5].reduce((n, h) => n + distinctPods(rollsOf(h)), 0),
+    });
+    await write(ledger, undefined, 3);
+    await write(ledger, undefined, 4);
+    expect((await ledger.summary()).rolledThroughMs).toBe(hour(6));
+    await write(ledger, undefined, -1);
+    expect(await ledger.summary()).toMatchObject({ firstHourMs: hour(-1), rolledThroughMs: hour(6) });
+  });
+
+  it('should list the hours not rolled yet, oldest first, up to a limit, over any length of range', async () => {
+    for (const h of [0, 1, 3]) await write(ledger, undefined, h);
+    expect(await ledger.unrolledHours(hour(0), hour(6), 10)).toEqual([hour(2), hour(4), hour(5)]);
+    expect(await ledger.unrolledHours(hour(0), hour(6), 2)).toEqual([hour(2), hour(4)]);
+    expect(await ledger.unrolledHours(hour(0), hour(6), 0)).toEqual([]);
+    // An unaligned start begins at the next whole hour; the end is exclusive.
+    expect(await ledger.unrolledHours(hour(-1) + 1, hour(3), 10)).toEqual([hour(2)]);
+    // Ranges longer than one lookup window: 60 days with two rolled hours far apart.
+    await ledger.writeHour(hour(24 * 40), [], { rawSamples: {} });
+    const sixtyDays = await ledger.unrolledHours(hour(0), hour(24 * 60), 10_000);
+    expect(sixtyDays).toHaveLength(24 * 60 - 4);
+    expect(sixtyDays).not.toContain(hour(24 * 40));
+    expect(sixtyDays.slice(0, 3)).toEqual([hour(2), hour(4), hour(5)]);
+    expect(await ledger.unrolledHours(hour(24 * 40) - 2 * HOUR_MS, hour(24 * 60), 2)).toEqual([hour(24 * 40 - 2), hour(24 * 40 - 1)]);
+    expect(await ledger.unrolledHours(hour(24 * 40), hour(24 * 60), 1)).toEqual([hour(24 * 40 + 1)]);
+  });
+
+  it('should run the roll under a lock only one store holds at a time', async () => {
+    const second = new UserDatabase(store.config, { logger: quiet });
+    await second.connect();
+    try {
+      const other = new LedgerStore(second);
+      const blocked = jest.fn(async () => 'ran');
+      const inside = await ledger.withRollLock(async () => {
+        // SQLite: one process, no lock to take; PostgreSQL: the other replica is turned away.
+        const result = await other.withRollLock(blocked);
+        if (kind === 'postgres') {
+          expect(result).toBeUndefined();
+          expect(blocked).not.toHaveBeenCalled();
+          // The migration lock is another key: a replica starting meanwhile still migrates.
+          const third = new UserDatabase(store.config, { logger: quiet });
+          await expect(third.start()).resolves.toBe(true);
+          await third.close();
+        } else {
+          expect(result).toBe('ran');
+        }
+        return 'held';
+      });
+      expect(inside).toBe('held');
+      // Released once the work is done, and when it fails.
+      await expect(ledger.withRollLock(async () => Promise.reject(new Error('roll failed')))).rejects.toThrow('roll failed');
+      await expect(other.withRollLock(async () => 'after')).resolves.toBe('after');
+      if (kind === 'postgres') {
+        const held = await database.run((ds) => ds.query(`SELECT COUNT(*) AS "n" FROM pg_locks WHERE locktype = 'advisory'`));
+        expect(Number(held[0].n)).toBe(0);
+      }
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+function distinctPods(rolls: readonly MetricHour[]): number {
+  return new Set(rolls.flatMap((r) => r.pods.map(podId))).size;
+}
