@@ -275,6 +275,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * State of the usage ledger: rolled through, backfill progress, lag, size, last error
+         * @description Hourly rollups of every pod's usage, rolled once an hour is settled (`LEDGER_SETTLE_AFTER`). Reports read rolled hours from it. See docs/ledger.md.
+         */
+        get: operations["status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/reroll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll a range of hours again (after a bulk backfill of samples)
+         * @description Queues every rolled hour touching [from, to) to be rolled again from the samples stored now; reports keep the old figures until each hour is replaced.
+         */
+        post: operations["reroll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -632,6 +672,24 @@ export interface components {
              */
             coverage: number;
         };
+        UsageSourceDto: {
+            /**
+             * @description Inclusive start of the part (UTC)
+             * @example 2017-12-01T00:00:00.000Z
+             */
+            from: string;
+            /**
+             * @description Exclusive end of the part (UTC)
+             * @example 2017-12-31T00:00:00.000Z
+             */
+            to: string;
+            /**
+             * @description `ledger`: rolled hours of the usage ledger (every metric); `live`: computed from the samples in the metrics database now.
+             * @example ledger
+             * @enum {string}
+             */
+            source: "ledger" | "live";
+        };
         UsageReportDto: {
             /**
              * @description Inclusive start (UTC)
@@ -656,6 +714,8 @@ export interface components {
             rows: components["schemas"]["UsageReportRowDto"][];
             /** @description Sums over the rows; averages, peaks and coverage of the rows taken together */
             totals: components["schemas"]["UsageFiguresDto"];
+            /** @description Where the figures of each part of the period came from, tiling [from, to) */
+            sources: components["schemas"]["UsageSourceDto"][];
             /** @example 2018-01-01T06:00:00.000Z */
             generated_at: string;
         };
@@ -816,6 +876,56 @@ export interface components {
              *     ]
              */
             namespaces: string[];
+        };
+        LedgerBackfillDto: {
+            /**
+             * @description First hour the ledger fills from (`LEDGER_BACKFILL_FROM`, else the oldest sample), ISO-8601; null before any data.
+             * @example 2026-10-01T00:00:00.000Z
+             */
+            from: string | null;
+            /** @description Every settled hour since `from` is rolled. */
+            done: boolean;
+            /** @description Settled hours since `from`. */
+            hours: number;
+            /** @description Of those, the hours rolled. */
+            hoursDone: number;
+        };
+        LedgerStatusDto: {
+            /**
+             * @description End of the last hour of the contiguous rolled run from the first rolled hour, ISO-8601; null before the first roll.
+             * @example 2026-12-04T17:00:00.000Z
+             */
+            rolledThrough: string | null;
+            /**
+             * @description Why the last round failed (the worker retries with backoff), null after a good one.
+             * @example null
+             */
+            lastError: string | null;
+            backfill: components["schemas"]["LedgerBackfillDto"];
+            /** @description Seconds from `rolledThrough` to the end of the newest settled hour: 0 when the ledger is up to date. */
+            lagSeconds: number;
+            /** @description Pod-hours stored (one pod during one hour). */
+            podHours: number;
+        };
+        LedgerRerollRequestDto: {
+            /**
+             * @description Start of the range to roll again: the hour holding it is the first re-rolled.
+             * @example 2026-11-01
+             */
+            from: string;
+            /**
+             * @description Exclusive end of the range; every hour touching [from, to) is rolled again. Settled hours only.
+             * @example 2026-11-02
+             */
+            to: string;
+        };
+        LedgerRerollResponseDto: {
+            /** @description Rolled hours in the range, now queued to be rolled again (hours never rolled are rolled by the backfill anyway). */
+            hours: number;
+            /** @description First hour of the range, ISO-8601. */
+            from: string;
+            /** @description End of the last hour of the range, ISO-8601. */
+            to: string;
         };
         CreateUserDto: {
             /**
@@ -1362,6 +1472,18 @@ export interface operations {
                      *         "gpu_memory_gb_peak": 63.2,
                      *         "coverage": 1
                      *       },
+                     *       "sources": [
+                     *         {
+                     *           "from": "2017-12-01T00:00:00.000Z",
+                     *           "to": "2017-12-31T23:00:00.000Z",
+                     *           "source": "ledger"
+                     *         },
+                     *         {
+                     *           "from": "2017-12-31T23:00:00.000Z",
+                     *           "to": "2018-01-01T00:00:00.000Z",
+                     *           "source": "live"
+                     *         }
+                     *       ],
                      *       "generated_at": "2018-01-01T06:00:00.000Z"
                      *     }
                      */
@@ -1497,6 +1619,18 @@ export interface operations {
                      *         "gpu_memory_gb_peak": 63.2,
                      *         "coverage": 1
                      *       },
+                     *       "sources": [
+                     *         {
+                     *           "from": "2017-12-01T00:00:00.000Z",
+                     *           "to": "2017-12-31T23:00:00.000Z",
+                     *           "source": "ledger"
+                     *         },
+                     *         {
+                     *           "from": "2017-12-31T23:00:00.000Z",
+                     *           "to": "2018-01-01T00:00:00.000Z",
+                     *           "source": "live"
+                     *         }
+                     *       ],
                      *       "generated_at": "2018-01-01T06:00:00.000Z"
                      *     }
                      */
@@ -2004,6 +2138,120 @@ export interface operations {
             };
             /** @description InfluxDB did not answer within the timeout */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerStatusDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A bearer token of a user without the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description `User database unavailable` (the ledger lives there). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    reroll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LedgerRerollRequestDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerRerollResponseDto"];
+                };
+            };
+            /** @description A bad instant, `to` not after `from`, over 366 days, or hours not settled yet (the message names the field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A bearer token of a user without the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The ledger is off (`LEDGER_ENABLED=false`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description `User database unavailable`. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

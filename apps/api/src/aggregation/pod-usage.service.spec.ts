@@ -4,6 +4,7 @@ import { loadConfig } from '../config/app-config';
 import { InfluxConnection } from '../influx/influx-connection';
 import { presentSource } from '../influx/reader-providers';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
+import { LedgerStore } from '../database/ledger/ledger-store';
 import { PodUsageService } from './pod-usage.service';
 
 const PERIOD = { from: new Date('2017-12-01T00:00:00Z'), to: new Date('2017-12-01T02:00:00Z') };
@@ -42,10 +43,11 @@ function failingInflux(plan: Plan) {
 }
 
 function service(connection: InfluxConnection): PodUsageService {
-  const config = loadConfig({ API_USERNAME: 'billing', API_PASSWORD: 'a-long-enough-service-password', METRICS_RESOLUTION_SECONDS: '60', CACHE_MAX_ENTRIES: '0' });
+  const config = loadConfig({ API_USERNAME: 'billing', API_PASSWORD: 'a-long-enough-service-password', METRICS_RESOLUTION_SECONDS: '60', CACHE_MAX_ENTRIES: '0', LEDGER_ENABLED: 'false' });
   // The production wiring of the readers (reader-providers.ts) over a failing client.
   const sources = new MetricSourceResolver(new InfluxCatalogReader(connection.client), config);
-  return new PodUsageService(new InfluxUsageSamples(connection.client, (metric) => presentSource(sources, metric)), config);
+  // The ledger is off: this is about InfluxDB failing, and no ledger is read.
+  return new PodUsageService(new InfluxUsageSamples(connection.client, (metric) => presentSource(sources, metric)), config, {} as LedgerStore);
 }
 
 const fieldsWithCounter = () => Promise.resolve<InfluxSeries[]>([{ name: 'cpu/usage', columns: ['fieldKey', 'fieldType'], values: [['value', 'integer']] }]);

@@ -1,7 +1,6 @@
 import { Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { LEDGER_METRICS } from './ledger/ledger-metrics';
 import { LedgerStore } from './ledger/ledger-store';
 import { UserDatabase } from './user-database';
 
@@ -40,7 +39,7 @@ export class UserDatabaseLifecycle implements OnModuleInit, OnApplicationShutdow
       // The usage ledger lives in the same database.
       provide: LedgerStore,
       inject: [UserDatabase],
-      useFactory: (database: UserDatabase) => new LedgerStore(database, LEDGER_METRICS.map((m) => m.metric)),
+      useFactory: (database: UserDatabase) => new LedgerStore(database),
     },
   ],
   exports: [UserDatabase, LedgerStore],

@@ -26,6 +26,7 @@ function report(overrides: Partial<UsageReport> = {}): UsageReport {
     to: '2018-01-01T00:00:00.000Z',
     groupBy: 'namespace',
     step_seconds: 60,
+    sources: [{ from: '2017-12-01T00:00:00.000Z', to: '2018-01-01T00:00:00.000Z', source: 'live' }],
     rows: [
       { namespace_name: 'lab-vision', pods: 3, ...figures() },
       { namespace_name: 'team-web', pods: 1, ...figures({ cpu_core_hours: 0.0000004, coverage: 0.25 }) },

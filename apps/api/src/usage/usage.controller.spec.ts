@@ -100,6 +100,7 @@ describe(UsageController.name, () => {
       to: '2018-01-01T00:00:00.000Z',
       groupBy: 'namespace',
       step_seconds: 60,
+      sources: [],
       rows: [],
       totals: {
         cpu_core_hours: 0,

@@ -195,6 +195,22 @@ export class LedgerStore implements LedgerReader {
     });
   }
 
+  /**
+   * Records hours that hold no sample (none in them or next to them): rolled, with no pod. One
+   * transaction for all of them, so a long stretch without data costs one write, not one per hour.
+   * An hour that was rolled meanwhile is left as it is.
+   */
+  async writeEmptyHours(hours: readonly number[]): Promise<void> {
+    if (hours.length === 0) return;
+    const rolledAt = instantToSql(this.dialect, this.now());
+    await this.database.transaction(async (manager) => {
+      const query = (sql: string, parameters: unknown[]) => manager.query(sql, parameters) as Promise<Row[]>;
+      // `stale` takes its default (false): booleans bind differently in the two stores.
+      const rows = hours.map((h) => [h, rolledAt, 0, '{}']);
+      await this.insertRows(query, 'ledger_hours', ['hour_start', 'rolled_at', 'pods', 'raw_samples'], rows, ' ON CONFLICT ("hour_start") DO NOTHING');
+    });
+  }
+
   /** The rolled hours in [fromMs, toMs), ascending. */
   async hourRecords(fromMs: number, toMs: number): Promise<LedgerHourRecord[]> {
     const p = this.params();
