@@ -31,6 +31,8 @@ const steps: Step[] = [
   { name: 'typecheck', command: 'bash tools/test/typecheck.sh' },
   // Every Nx project, tools/ included (the project "tools").
   { name: 'lint', command: 'npx nx run-many -t lint --outputStyle=static' },
+  // Every file Prettier formats (prettier.config.mjs, .prettierignore); `npm run format` fixes them.
+  { name: 'format', command: 'npm run --silent format:check' },
   { name: 'openapi-lint', command: 'npx redocly lint docs/openapi.json --format=stylish' },
   ...(existsSync(join(root, 'tools/lint-deploy.ts')) ? [{ name: 'deploy-lint', command: 'npm run --silent lint:deploy' }] : []),
   jest('unit', unitProjects),
