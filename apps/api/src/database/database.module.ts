@@ -2,6 +2,7 @@ import { Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from 
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { LedgerStore } from './ledger/ledger-store';
+import { LedgerNodeStore } from './ledger/node-hours-store';
 import { UserDatabase } from './user-database';
 
 /** The API's `UserDatabase`: connects at boot without ever failing the boot, closes at shutdown. */
@@ -41,7 +42,8 @@ export class UserDatabaseLifecycle implements OnModuleInit, OnApplicationShutdow
       inject: [UserDatabase],
       useFactory: (database: UserDatabase) => new LedgerStore(database),
     },
+    { provide: LedgerNodeStore, inject: [UserDatabase], useFactory: (database: UserDatabase) => new LedgerNodeStore(database) },
   ],
-  exports: [UserDatabase, LedgerStore],
+  exports: [UserDatabase, LedgerStore, LedgerNodeStore],
 })
 export class DatabaseModule {}

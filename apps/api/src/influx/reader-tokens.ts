@@ -1,4 +1,4 @@
-import { MetricSamples, SampleCounts, UsageSampleStore } from '@kube-monitoring/accounting';
+import { MetricSamples, NodeSamples, SampleCounts, UsageSampleStore } from '@kube-monitoring/accounting';
 import { MetricSource } from '@kube-monitoring/influx';
 
 /** Injection tokens of the readers the services read the metrics database through. */
@@ -11,7 +11,7 @@ export const STORE_PING = Symbol('STORE_PING');
 
 /** The usage computation's samples: by catalog name, or for a metric already resolved. */
 export interface SourceSampleStore extends UsageSampleStore {
-  forSource(source: MetricSource): MetricSamples & SampleCounts;
+  forSource(source: MetricSource): MetricSamples & SampleCounts & NodeSamples;
 }
 
 /** Whether the metrics database answers. */

@@ -1,12 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { HOUR_MS, MetricHour, rollMetricHour, UsageEngine } from '@kube-monitoring/accounting';
+import { HOUR_MS, MetricHour, NodeHour, rollMetricHour, rollNodeHour, UsageEngine } from '@kube-monitoring/accounting';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { LEDGER_METRICS } from '../database/ledger/ledger-metrics';
 import { LedgerStore } from '../database/ledger/ledger-store';
+import { LedgerNodeStore } from '../database/ledger/node-hours-store';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { SourceSampleStore, USAGE_SAMPLES } from '../influx/reader-tokens';
+
+/** What nodes offer, rolled per hour beside the pods' usage (idle capacity is what they offered and no pod used). */
+const NODE_METRICS = { cpu: 'cpu/node_allocatable', memory: 'memory/node_allocatable' } as const;
 
 /** What rolling one hour read: per metric the samples stored in it, compared later to notice late ones. */
 export type RawSampleCounts = Record<string, number>;
@@ -18,14 +22,18 @@ export type RawSampleCounts = Record<string, number>;
 @Injectable()
 export class LedgerRoller {
   private readonly engine: UsageEngine;
+  /** The step of node series when no pod metric was rolled (a cluster without pods that hour). */
+  private readonly fallbackStepMs: number;
 
   constructor(
     @Inject(USAGE_SAMPLES) private readonly samples: SourceSampleStore,
     private readonly sources: MetricSourceResolver,
     private readonly store: LedgerStore,
+    private readonly nodes: LedgerNodeStore,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.engine = new UsageEngine(samples, { fixedStepMs: config.metricsResolutionSeconds * 1000 });
+    this.fallbackStepMs = config.metricsResolutionSeconds > 0 ? config.metricsResolutionSeconds * 1000 : 60_000;
   }
 
   /** Rolls one hour and stores it; answers the pods rolled. */
@@ -44,8 +52,19 @@ export class LedgerRoller {
       rolls.push(roll);
       rawSamples[m.key] = counts.get(hourMs) ?? 0;
     }
+    const stepMs = rolls[0]?.stepMs ?? this.fallbackStepMs;
+    const [cpu, memory] = await Promise.all([this.rollNodes(NODE_METRICS.cpu, hourMs, stepMs), this.rollNodes(NODE_METRICS.memory, hourMs, stepMs)]);
+    // Nodes first: an hour is rolled once its own row is written, so a crash in between leaves it to be rolled again, whole.
+    await this.nodes.writeNodeHours(hourMs, cpu, memory);
     await this.store.writeHour(hourMs, rolls, { rawSamples });
     return new Set(rolls.flatMap((r) => r.pods.map((p) => `${p.namespace}\u0000${p.pod}`))).size;
+  }
+
+  /** A node metric's hour, where the schema stores node series (Heapster's `type=node`); none otherwise. */
+  private async rollNodes(metric: string, hourMs: number, stepMs: number): Promise<NodeHour[]> {
+    const source = await this.sources.sourceOf(metric);
+    if (!source?.nodeLevel) return [];
+    return rollNodeHour(this.samples.forSource(source), hourMs, stepMs);
   }
 
   /** Per hour start in [fromMs, toMs), the samples stored now of every ledger metric (for the late-sample check). */

@@ -4,3 +4,4 @@ export * from './hour-roller';
 export * from './hour-totals';
 export * from './stitched-usage';
 export * from './step-codec';
+export * from './node-hours';

@@ -2,7 +2,7 @@ import type { ContainerPodSelection, NamespaceFilter, TotalsGrouping } from '@ku
 
 import { quoteIdentifier } from '../identifiers';
 import { InfluxQuery, ParamBag } from '../influx-query';
-import { MetricSource } from '../metric-source';
+import { LevelSelector, MetricSource } from '../metric-source';
 import { countedSeriesCondition, podSelectionCondition } from './pod-selection';
 import { levelCondition, namespaceCondition, timeRange, where } from './query-filters';
 import { stepBuckets, timeBucketClause } from './step-buckets';
@@ -125,5 +125,14 @@ export function sampleCountsQuery(source: MetricSource, from: Date, to: Date, wi
 export function firstSampleQuery(source: MetricSource): InfluxQuery {
   const bag = new ParamBag();
   const text = `SELECT first(${quoteIdentifier(source.field)}) AS v FROM ${quoteIdentifier(source.measurement)} ${where(timeRange(bag, new Date(0), new Date(Date.UTC(2262, 0, 1))))}`;
+  return bag.toQuery(text);
+}
+
+/** Every node-level sample of a measurement in the period, one series per node. */
+export function nodeSamplesQuery(source: MetricSource, nodeLevel: LevelSelector, from: Date, to: Date): InfluxQuery {
+  const bag = new ParamBag();
+  const text =
+    `SELECT ${quoteIdentifier(source.field)} AS v FROM ${quoteIdentifier(source.measurement)} ` +
+    `${where(levelCondition(bag, nodeLevel), timeRange(bag, from, to))} GROUP BY ${quoteIdentifier(source.tags.node)}`;
   return bag.toQuery(text);
 }

@@ -4,6 +4,7 @@ import type {
   ContainerRowsPiece,
   MetricSamples,
   NamespaceFilter,
+  NodeSamples,
   PodKey,
   SampleCounts,
   SamplePiece,
@@ -24,6 +25,7 @@ import {
   containerRowsByPodQuery,
   containerSamplesQuery,
   namespaceSeriesPerStepQuery,
+  nodeSamplesQuery,
   podTotalsPerStepQuery,
   firstSampleQuery,
   sampleCountsQuery,
@@ -47,7 +49,7 @@ export function namespaceLevelOf(source: MetricSource): LevelSelector | undefine
  * it describes is one InfluxQL statement, streamed where it is long (chunked answers, memory bounded
  * by one chunk).
  */
-export class InfluxMetricSamples implements MetricSamples, SampleCounts {
+export class InfluxMetricSamples implements MetricSamples, SampleCounts, NodeSamples {
   readonly metric: string;
   readonly cacheKey: string;
   /** A measurement's series are written together: one resolution per measurement. */
@@ -117,6 +119,13 @@ export class InfluxMetricSamples implements MetricSamples, SampleCounts {
       for (let i = 0; i < piece.times.length; i++) out.set(piece.times[i] as number, (out.get(piece.times[i] as number) ?? 0) + (piece.values[i] as number));
     }
     return out;
+  }
+
+  /** Node-level samples (Heapster's `type=node`), one series per node; none where the schema writes no node series. */
+  async *nodeSamples(from: Date, to: Date): SampleStream<string> {
+    const level = this.source.nodeLevel;
+    if (!level) return;
+    yield* this.pieces(nodeSamplesQuery(this.source, level, from, to), (tags) => tags[this.source.tags.node] ?? '');
   }
 
   async firstSampleMs(): Promise<number | undefined> {
