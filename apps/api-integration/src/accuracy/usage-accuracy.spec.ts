@@ -75,15 +75,7 @@ describe('Usage accounting against the ground truth', () => {
       for (const [ns, lost] of unseenPeaks(loaded.simulator, scenario.from, scenario.to, schema)) {
         lostNamespaces.set(ns, { ...lostNamespaces.get(ns), ...lost });
       }
-      const period = { from: scenario.from, to: scenario.to, includeSystem: true };
-      const [pods, namespaces] = await Promise.all([
-        api.post<UsageReport>('/api/usage', { ...period, groupBy: 'pod' }),
-        api.post<UsageReport>('/api/usage', { ...period, groupBy: 'namespace' }),
-      ]);
-      expect(pods.status).toBe(200);
-      expect(namespaces.status).toBe(200);
-      byPod = pods.body;
-      byNamespace = namespaces.body;
+      [byPod, byNamespace] = await reportsOf(api, scenario);
     });
 
     afterAll(async () => {
@@ -104,15 +96,7 @@ describe('Usage accounting against the ground truth', () => {
           LEDGER_BACKFILL_FROM: new Date(Math.floor(Date.parse(scenario.from) / 3_600_000) * 3_600_000).toISOString(),
         });
         await waitForLedger(ledgerApi);
-        const period = { from: scenario.from, to: scenario.to, includeSystem: true };
-        const [pods, namespaces] = await Promise.all([
-          ledgerApi.post<UsageReport>('/api/usage', { ...period, groupBy: 'pod' }),
-          ledgerApi.post<UsageReport>('/api/usage', { ...period, groupBy: 'namespace' }),
-        ]);
-        expect(pods.status).toBe(200);
-        expect(namespaces.status).toBe(200);
-        ledgerPods = pods.body;
-        ledgerNamespaces = namespaces.body;
+        [ledgerPods, ledgerNamespaces] = await reportsOf(ledgerApi, scenario);
       });
 
       afterAll(async () => {
@@ -226,6 +210,18 @@ describe('Usage accounting against the ground truth', () => {
     });
   });
 });
+
+/** The scenario's period reported per pod and per namespace, `kube-system` included. */
+async function reportsOf(api: ApiUnderTest, scenario: { from: string; to: string }): Promise<[UsageReport, UsageReport]> {
+  const period = { from: scenario.from, to: scenario.to, includeSystem: true };
+  const [pods, namespaces] = await Promise.all([
+    api.post<UsageReport>('/api/usage', { ...period, groupBy: 'pod' }),
+    api.post<UsageReport>('/api/usage', { ...period, groupBy: 'namespace' }),
+  ]);
+  expect(pods.status).toBe(200);
+  expect(namespaces.status).toBe(200);
+  return [pods.body, namespaces.body];
+}
 
 /**
  * Figures of two reports that differ: none may. Usage within 1e-9 relative (then rounded to six
