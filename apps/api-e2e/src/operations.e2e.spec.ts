@@ -112,6 +112,17 @@ describe('operations', () => {
       expect(after.get('kube_monitoring_influxdb_request_duration_seconds_count{kind="stream",outcome="ok"}')).toBeGreaterThan(0);
       expect([...after.keys()].some((k) => k.startsWith('kube_monitoring_process_resident_memory_bytes'))).toBe(true);
     });
+
+    it('should show the usage ledger as gauges, the figures of GET /api/ledger', async () => {
+      const metrics = parsePrometheusText(await (await fetch(`${e2eEnv.metricsUrl}/metrics`)).text());
+      const status = (await (await fetch(`${e2eEnv.apiUrl}/api/ledger`, { headers: serviceHeaders() })).json()) as { podHours: number; lastError: string | null; backfill: { hours: number } };
+      expect(metrics.get('kube_monitoring_ledger_pod_hours')).toBe(status.podHours);
+      expect(metrics.get('kube_monitoring_ledger_backfill_hours')).toBe(status.backfill.hours);
+      // This API runs with LEDGER_ENABLED=false (the e2e default): the status says so; no round failed.
+      expect(status.lastError).toContain('LEDGER_ENABLED=false');
+      expect(metrics.get('kube_monitoring_ledger_last_round_failed')).toBe(0);
+      for (const gauge of ['rolled_through_seconds', 'lag_seconds', 'backfill_hours_done']) expect(metrics.has(`kube_monitoring_ledger_${gauge}`)).toBe(true);
+    });
   });
 
   describe('configuration', () => {

@@ -70,6 +70,10 @@ export class LedgerWorker implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.config.ledger.enabled) this.schedule(0);
   }
 
+  lastRoundFailed(): boolean {
+    return this.lastError !== null;
+  }
+
   /** The end of the newest settled hour: hours starting before it are rolled. */
   settledEndMs(now = Date.now()): number {
     return hourFloor(now - this.config.ledger.settleMs);
