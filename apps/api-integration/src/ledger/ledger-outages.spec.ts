@@ -6,7 +6,7 @@
  */
 import { UsageReport } from '@kube-monitoring/contract';
 import { GroundTruth } from '@kube-monitoring/simulator';
-import { loadScenario, LoadedScenario, Scenario, SCENARIOS } from '@kube-monitoring/scenarios';
+import { loadScenario, LoadedScenario, SHORT_CHURN } from '@kube-monitoring/scenarios';
 import { getFreePort, InfluxHandle, noteSecret, PostgresHandle, startInfluxDb, startPostgres } from '@kube-monitoring/testing';
 import { Client } from 'pg';
 
@@ -20,17 +20,8 @@ import { sameFigures } from '../accuracy/support/same-figures';
 jest.setTimeout(180_000);
 
 const HOUR = 3_600_000;
-const churn = SCENARIOS.find((s) => s.name === 'churn');
-if (!churn) throw new Error('no churn scenario');
-/** The churn cluster over 16 hours (a backfill of ~20 s here), the period's edges inside hours. */
-const scenario: Scenario = {
-  ...churn,
-  name: 'ledger-outages',
-  dataFrom: '2024-03-19T22:00:00Z',
-  dataTo: '2024-03-20T14:00:00Z',
-  from: '2024-03-19T23:17:23Z',
-  to: '2024-03-20T12:41:07Z',
-};
+/** 16 hours of the churn cluster: a backfill of ~15 s here. */
+const scenario = SHORT_CHURN;
 /** Hours with a sample in them or next to them: every one holds pods. */
 const DATA_HOURS = Array.from({ length: (Date.parse(scenario.dataTo) - Date.parse(scenario.dataFrom)) / HOUR }, (_, i) => Date.parse(scenario.dataFrom) + i * HOUR);
 /** The outage lasts this long before the server is started again: a few failed rounds. */
