@@ -70,8 +70,12 @@ export class LedgerWorker implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.config.ledger.enabled) this.schedule(0);
   }
 
-  lastRoundFailed(): boolean {
-    return this.lastError !== null;
+  /**
+   * Why the last round failed (null after a round that did not): held in memory, so it is known even
+   * while the users' database, and with it `status()`, is unreachable.
+   */
+  get lastRoundError(): string | null {
+    return this.config.ledger.enabled ? this.lastError : null;
   }
 
   /** The end of the newest settled hour: hours starting before it are rolled. */

@@ -112,3 +112,17 @@ export const SCENARIOS: readonly Scenario[] = [
     to: `${DAY1}T21:05:13Z`,
   },
 ];
+
+/**
+ * The churn cluster over 16 hours, the period's edges inside hours: for suites that roll the whole
+ * data several times (the usage ledger's outage and replica suites), at ~1 s an hour.
+ */
+export const SHORT_CHURN: Scenario = {
+  name: 'short-churn',
+  description: 'the churn cluster over 16 hours; period edges off the grid',
+  simulation: { seed: 105, profile: CHURN },
+  dataFrom: '2024-03-19T22:00:00Z',
+  dataTo: '2024-03-20T14:00:00Z',
+  from: '2024-03-19T23:17:23Z',
+  to: '2024-03-20T12:41:07Z',
+};

@@ -35,6 +35,8 @@ export interface PostgresHandle {
   kill(): Promise<void>;
   /** Stop the server but keep the cluster (outage tests); `resume()` starts it again on the same port. */
   pause(): Promise<void>;
+  /** SIGKILL the server but keep the cluster (a crash mid-transaction); `resume()` starts it again, with crash recovery. */
+  crash(): Promise<void>;
   resume(): Promise<void>;
   /** Another empty database owned by the same role (a fresh schema per suite); returns its URL. */
   createDatabase(name: string): Promise<string>;
@@ -136,6 +138,7 @@ export function postgresHandle(state: PostgresCluster): PostgresHandle {
     stop: () => destroy(state, 'fast'),
     kill: () => destroy(state, 'kill'),
     pause: () => pgCtlStop(state),
+    crash: () => forceStop(state.baseDir),
     resume: async () => {
       await pgCtlStart(state.binDir, state.runAs, state.baseDir, state.port);
     },

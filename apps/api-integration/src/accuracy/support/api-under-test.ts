@@ -5,12 +5,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 
+import { watchLog } from '@kube-monitoring/testing';
+
 import { createApp } from '../../../../api/src/bootstrap/create-app';
 import { loadConfig } from '../../../../api/src/config/app-config';
+import { createRootLogger } from '../../../../api/src/logging/app-logger';
 
 export const SERVICE_HEADERS = { 'x-username': 'billing', 'x-password': 'accuracy-secret-7' };
 
@@ -22,7 +26,12 @@ export interface ApiUnderTest {
   close(): Promise<void>;
 }
 
-export async function startApi(influxUrl: string, database: string, env: Record<string, string> = {}): Promise<ApiUnderTest> {
+export interface StartApiOptions {
+  /** Receives the API's log lines (JSON, info and above); silent without it. */
+  logs?: string[];
+}
+
+export async function startApi(influxUrl: string, database: string, env: Record<string, string> = {}, options: StartApiOptions = {}): Promise<ApiUnderTest> {
   const url = new URL(influxUrl);
   const dir = mkdtempSync(join(tmpdir(), 'km-accuracy-'));
   const config = loadConfig({
@@ -40,7 +49,12 @@ export async function startApi(influxUrl: string, database: string, env: Record<
     LEDGER_ENABLED: 'false',
     ...env,
   });
-  const app: NestFastifyApplication = await createApp(config, pino({ level: 'silent' }));
+  const logs = options.logs;
+  // The API's own logger (its redaction and serializers), writing to the array.
+  const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => done(void logs?.push(chunk.toString())) });
+  const logger = logs ? createRootLogger({ logDir: '', logLevel: 'info' }, sink) : pino({ level: 'silent' });
+  if (logs) watchLog(`log of the in-process API on ${database}`, () => logs.join(''));
+  const app: NestFastifyApplication = await createApp(config, logger);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return {
