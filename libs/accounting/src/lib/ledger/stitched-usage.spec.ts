@@ -90,7 +90,12 @@ describe(stitchedUsage.name, () => {
         expect(stitched.spans[0]?.fromMs).toBe(period.from.getTime());
         expect(stitched.spans[stitched.spans.length - 1]?.toMs).toBe(period.to.getTime());
       }),
-      { numRuns: 150 },
+      {
+        numRuns: 150,
+        // Found by this property: a pod counted from its containers in one hour while its own series,
+        // jittered, has a sample just before the hour: both were summed into the namespace's total.
+        examples: [[{ seed: 1391366685, fromS: 0, lengthS: 18000, rolledMask: 16, filter: {}, metric: 'gauge' }]],
+      },
     );
   });
 

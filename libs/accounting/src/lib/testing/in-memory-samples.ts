@@ -120,7 +120,8 @@ export class InMemorySamples implements MetricSamples, SampleCounts {
     containerPods: ContainerPodSelection | undefined,
     grouping: TotalsGrouping,
   ): AsyncIterable<SamplePiece<string>> {
-    const pods = this.hasPodSeries ? this.select('pod', ns, from, to) : [];
+    // A pod counted from its containers never has its own series summed too (as the InfluxDB reader does).
+    const pods = this.hasPodSeries ? this.select('pod', ns, from, to).filter((s) => !containerPods || !selects(containerPods, s)) : [];
     const containers = containerPods ? this.select('container', ns, from, to).filter((s) => selects(containerPods, s)) : [];
     yield* this.sumsPerStep([...pods, ...containers], stepMs, grouping);
   }

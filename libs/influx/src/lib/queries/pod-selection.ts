@@ -19,16 +19,19 @@ export function podSelectionCondition(bag: ParamBag, source: MetricSource, selec
 }
 
 /**
- * Series that count each pod once: its pod-level series, or (for the selected pods) its containers.
- * Summing `value` over these per time bucket gives the pods' total without double counting.
+ * Series that count each pod once: its pod-level series, or (for the selected pods) its containers
+ * and never its pod-level series too — a selected pod's own series may still have samples next to the
+ * period (it stopped just before), and summed with its containers they would count it twice at that step.
  */
 export function countedSeriesCondition(bag: ParamBag, source: MetricSource, selection: ContainerPodSelection | undefined): string | undefined {
-  const pod = levelCondition(bag, source.podLevel);
+  let pod = levelCondition(bag, source.podLevel);
   let containers: string | undefined;
   if (selection && source.containerLevel) {
     const level = levelCondition(bag, source.containerLevel);
     const pods = podSelectionCondition(bag, source, selection);
     containers = pods ? `(${level} AND ${pods})` : level;
+    const others = podSelectionCondition(bag, source, { mode: selection.mode === 'include' ? 'exclude' : 'include', pods: selection.pods });
+    if (pod && others) pod = `(${pod} AND ${others})`;
   }
   if (pod && containers) return `(${pod} OR ${containers})`;
   return pod ?? containers;

@@ -27,14 +27,18 @@ describe('usage queries', () => {
     expect(q.text).toContain('GROUP BY "namespace_name", "pod_name"');
   });
 
-  it('should count each pod once: pod-level series, or the containers of the selected pods', () => {
+  it('should count each pod once: pod-level series, or the containers of the selected pods (never their own series too)', () => {
     const bag = new ParamBag();
     expect(countedSeriesCondition(bag, cpu, { mode: 'include', pods: [{ namespace: 'a', pod: 'p' }] })).toBe(
-      '("type" = $level OR ("type" = $level_1 AND (("namespace_name" = $ins AND "pod_name" = $ipod))))',
+      '(("type" = $level AND ("namespace_name" != $xns OR "pod_name" != $xpod)) OR ("type" = $level_1 AND (("namespace_name" = $ins AND "pod_name" = $ipod))))',
     );
     expect(countedSeriesCondition(new ParamBag(), cpu, undefined)).toBe('"type" = $level');
     expect(countedSeriesCondition(new ParamBag(), cpu, { mode: 'exclude', pods: [{ namespace: 'a', pod: 'p' }] })).toBe(
-      '("type" = $level OR ("type" = $level_1 AND ("namespace_name" != $xns OR "pod_name" != $xpod)))',
+      '(("type" = $level AND (("namespace_name" = $ins AND "pod_name" = $ipod))) OR ("type" = $level_1 AND ("namespace_name" != $xns OR "pod_name" != $xpod)))',
+    );
+    // Every pod from its containers: no pod-level series in the sum at all.
+    expect(countedSeriesCondition(new ParamBag(), cpu, { mode: 'exclude', pods: [] })).toBe(
+      '(("type" = $level AND (("namespace_name" = $ins AND "pod_name" = $ipod))) OR "type" = $level_1)',
     );
   });
 
