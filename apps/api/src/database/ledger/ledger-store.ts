@@ -179,7 +179,9 @@ export class LedgerStore implements LedgerReader {
       const query = (sql: string, parameters: unknown[]) => manager.query(sql, parameters) as Promise<Row[]>;
       for (const table of ['ledger_pod_hours', 'ledger_namespace_hours']) {
         const p = this.params();
-        await query(`DELETE FROM "${table}" WHERE "hour_start" = ${p.add(hourMs)}`, p.values);
+        // The metric keys lead the key of the per-metric tables: named, the rows are found by key rather than by a scan.
+        const metrics = table === 'ledger_pod_hours' ? '' : `"metric" IN (${p.list(METRIC_KEYS)}) AND `;
+        await query(`DELETE FROM "${table}" WHERE ${metrics}"hour_start" = ${p.add(hourMs)}`, p.values);
       }
       const ids = await this.podIds(query, [...pods.values()].map((r) => r.key));
       await this.insertRows(query, 'ledger_pod_hours', podHourColumns(), [...pods.values()].map((r) => podHourValues(hourMs, ids, r)));
@@ -374,6 +376,8 @@ const NAMESPACE_HOUR_COLUMNS = [
   'steps',
   'pod_steps',
 ] as const;
+
+const METRIC_KEYS: readonly string[] = LEDGER_METRICS.map((m) => m.key);
 
 function podHourColumns(): string[] {
   return ['hour_start', 'pod_id', ...LEDGER_METRICS.flatMap((m) => FIGURE_COLUMNS.map((f) => `${m.key}_${f}`))];
