@@ -14,6 +14,7 @@ import {
   PodKey,
   SeriesFigures,
   StoredNamespaceHour,
+  totalOfHours,
 } from '@kube-monitoring/accounting';
 import { DataSource } from 'typeorm';
 
@@ -120,6 +121,26 @@ export class LedgerStore implements LedgerReader {
     );
     // Sorted here, so that the order never depends on the database's collation.
     return rows.map((r) => ({ namespace: String(r['namespace']), pod: String(r['pod']), figures: figuresFrom(r) })).sort(comparePods);
+  }
+
+  async namespaceFigures(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter): Promise<Map<string, SeriesFigures>> {
+    const key = ledgerMetricKey(metric);
+    if (!key || ns.only?.length === 0) return new Map();
+    const p = this.params();
+    const rows = await this.read(
+      `SELECT "namespace", SUM("integral") AS "integral", SUM("increase") AS "increase", SUM("covered_ms") AS "covered_ms",
+              SUM("samples") AS "samples", SUM("sum") AS "sum", MAX("max") AS "max"
+         FROM "ledger_namespace_hours"
+        WHERE "metric" = ${p.add(key)} AND "hour_start" >= ${p.add(fromMs)} AND "hour_start" < ${p.add(toMs)}${this.namespaceClause('"namespace"', ns, p)}
+        GROUP BY "namespace"`,
+      p,
+    );
+    return new Map(rows.map((r) => [String(r['namespace']), figuresFrom(r)] as const).sort(([a], [b]) => compareNames(a, b)));
+  }
+
+  /** Hour by hour from the selected namespaces' step series. */
+  async totalFigures(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter): Promise<SeriesFigures> {
+    return totalOfHours(await this.namespaceHours(metric, fromMs, toMs, ns, true));
   }
 
   async namespaceHours(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter, withSteps: boolean): Promise<StoredNamespaceHour[]> {
