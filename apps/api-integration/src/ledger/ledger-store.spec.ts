@@ -252,6 +252,22 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
     await expectSameAnswers(ledger, memory, hour(-2), hour(32), 60);
   });
 
+  it('should read the pods of the three metrics once when a report asks for them together, and again for a later report', async () => {
+    const memory = new InMemoryLedger(METRICS);
+    for (const h of [1, 2, 3]) await write(ledger, memory, h);
+    const run = jest.spyOn(database, 'run');
+    const together = await Promise.all(METRICS.map((m) => ledger.podFigures(m, hour(0), hour(6), { exclude: ['kube-system'] })));
+    // The rolled-up days of the range, then the pods.
+    expect(run).toHaveBeenCalledTimes(2);
+    for (const [i, m] of METRICS.entries()) expectSamePods(together[i] as PodFigures[], await memory.podFigures(m, hour(0), hour(6), { exclude: ['kube-system'] }));
+    run.mockClear();
+    await write(ledger, memory, 4);
+    run.mockClear();
+    expectSamePods(await ledger.podFigures('memory/usage', hour(0), hour(6), { exclude: ['kube-system'] }), await memory.podFigures('memory/usage', hour(0), hour(6), { exclude: ['kube-system'] }));
+    expect(run).toHaveBeenCalledTimes(2);
+    run.mockRestore();
+  });
+
   it('should undo the rollups migration, and apply it again to hours that then get their rollups from the worker', async () => {
     await write(ledger, undefined, 2);
     const tables = () => database.run(async (ds) => (await ds.createQueryRunner().getTables()).map((t) => t.name).filter((n) => n.startsWith('ledger_')).sort());
