@@ -26,6 +26,26 @@ async function rollCluster(seed: number): Promise<Map<number, MetricHour[]>> {
   return out;
 }
 
+/** Every metric of hours -1 to `hours` of a cluster running for `hours` hours, each rolled with a 1-minute step. */
+async function rollLongCluster(seed: number, hours: number): Promise<Map<number, MetricHour[]>> {
+  const c = testCluster(seed, { startMs: T0, hours });
+  const engine = new UsageEngine(c.store, { fixedStepMs: MIN });
+  const out = new Map<number, MetricHour[]>();
+  for (let h = -1; h <= hours; h++) out.set(hour(h), await Promise.all([c.rate, c.gauge, c.gpu].map((s) => rollMetricHour(engine, s, hour(h)))));
+  return out;
+}
+
+function rollsAt(rolls: Map<number, MetricHour[]>, h: number): MetricHour[] {
+  const found = rolls.get(hour(h));
+  if (!found) throw new Error(`hour ${h} was not rolled`);
+  return found;
+}
+
+/** Every metric of an hour recorded without data, as the in-memory ledger keeps it. */
+function emptyRolls(hourMs: number): MetricHour[] {
+  return METRICS.map((metric) => ({ metric, hourMs, stepMs: MIN, scale: 1, pods: [], namespaces: [] }));
+}
+
 function rawSamplesOf(rolls: readonly MetricHour[]): Record<string, number> {
   return Object.fromEntries(rolls.map((r) => [r.metric, r.pods.reduce((n, p) => n + p.figures.samples, 0)]));
 }
@@ -45,6 +65,28 @@ function expectSamePods(actual: PodFigures[], expected: PodFigures[]): void {
   });
 }
 
+/** Usage within 1e-12 relative (the database sums in an order of its own), counts, coverage and peaks exactly. */
+function expectSameFigures(actual: SeriesFigures, expected: SeriesFigures, what: string): void {
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
+  const ok =
+    close(actual.integral, expected.integral) &&
+    close(actual.increase, expected.increase) &&
+    close(actual.sum, expected.sum) &&
+    actual.coveredMs === expected.coveredMs &&
+    actual.samples === expected.samples &&
+    actual.max === expected.max;
+  if (!ok) throw new Error(`${what}: store ${JSON.stringify(actual)} in memory ${JSON.stringify(expected)}`);
+}
+
+/** The namespaces' figures and the total over them, as the store and the in-memory ledger answer them. */
+async function expectSameGroups(ledger: LedgerStore, memory: InMemoryLedger, metric: string, fromMs: number, toMs: number, filter: NamespaceFilter): Promise<void> {
+  const what = `${metric} [${new Date(fromMs).toISOString()}, ${new Date(toMs).toISOString()}) ${JSON.stringify(filter)}`;
+  const [stored, expected] = await Promise.all([ledger.namespaceFigures(metric, fromMs, toMs, filter), memory.namespaceFigures(metric, fromMs, toMs, filter)]);
+  expect([...stored.keys()]).toEqual([...expected.keys()]);
+  for (const [ns, f] of stored) expectSameFigures(f, expected.get(ns) as SeriesFigures, `namespace ${ns} of ${what}`);
+  expectSameFigures(await ledger.totalFigures(metric, fromMs, toMs, filter), await memory.totalFigures(metric, fromMs, toMs, filter), `total of ${what}`);
+}
+
 /** The store orders an hour's namespaces by name; the in-memory ledger keeps the roll's order. */
 function byHourAndName(hours: StoredNamespaceHour[]): StoredNamespaceHour[] {
   return [...hours].sort((a, b) => a.hourMs - b.hourMs || compareNames(a.namespace, b.namespace));
@@ -61,6 +103,32 @@ const FILTERS: NamespaceFilter[] = [
   { only: ['alpha', 'kube-system'], exclude: ['alpha'] },
 ];
 
+/**
+ * What the store answers for any range inside [lo, hi) (whole hours, or any ms), filter and metric
+ * is what the in-memory ledger answers for the same writes.
+ */
+async function expectSameAnswers(ledger: LedgerStore, memory: InMemoryLedger, lo: number, hi: number, numRuns: number): Promise<void> {
+  const hours = (hi - lo) / HOUR_MS;
+  const ranges = fc.oneof(
+    fc.tuple(fc.integer({ min: 0, max: hours }), fc.integer({ min: 0, max: hours })).map(([from, length]) => [lo + from * HOUR_MS, lo + (from + length) * HOUR_MS]),
+    fc.tuple(fc.integer({ min: lo, max: hi }), fc.integer({ min: 0, max: hi - lo })).map(([from, length]) => [from, from + length]),
+  );
+  await fc.assert(
+    fc.asyncProperty(ranges, fc.constantFrom(...FILTERS), fc.constantFrom(...METRICS, 'uptime'), async ([fromMs, toMs], filter, metric) => {
+      expect(await ledger.rolledHours(fromMs, toMs)).toEqual(await memory.rolledHours(fromMs, toMs));
+      expect(await ledger.stepMs(metric, fromMs, toMs)).toBe(await memory.stepMs(metric, fromMs, toMs));
+      expectSamePods(await ledger.podFigures(metric, fromMs, toMs, filter), await memory.podFigures(metric, fromMs, toMs, filter));
+      await expectSameGroups(ledger, memory, metric, fromMs, toMs, filter);
+      for (const withSteps of [false, true]) {
+        const stored = await ledger.namespaceHours(metric, fromMs, toMs, filter, withSteps);
+        expect(stored).toEqual(byHourAndName(await memory.namespaceHours(metric, fromMs, toMs, filter, withSteps)));
+        if (!withSteps) expect(stored.every((n) => !('steps' in n))).toBe(true);
+      }
+    }),
+    { numRuns },
+  );
+}
+
 describe.each(BACKENDS)('ledger store on %s', (kind) => {
   let backend: Backend;
   let store: Store;
@@ -70,7 +138,7 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
   let cluster: Map<number, MetricHour[]>;
 
   const rollsOf = (h: number) => cluster.get(hour(h)) as MetricHour[];
-  const write = async (target: LedgerStore, memory: InMemoryLedger | undefined, h: number, rolls = rollsOf(h)) => {
+  const write = async (target: LedgerStore, memory: InMemoryLedger | undefined, h: number, rolls: MetricHour[] = rollsOf(h)) => {
     await target.writeHour(hour(h), rolls, { rawSamples: rawSamplesOf(rolls) });
     rolls.forEach((r) => memory?.write(r));
   };
@@ -97,23 +165,7 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
     const memory = new InMemoryLedger(METRICS);
     // Every hour but 1, so that ranges have a hole in them.
     for (let h = -1; h <= HOURS; h++) if (h !== 1) await write(ledger, memory, h);
-    const ranges = fc.oneof(
-      fc.tuple(fc.integer({ min: -3, max: HOURS + 2 }), fc.integer({ min: 0, max: HOURS + 3 })).map(([from, length]) => [hour(from), hour(from + length)]),
-      fc.tuple(fc.integer({ min: hour(-3), max: hour(HOURS + 2) }), fc.integer({ min: 0, max: (HOURS + 3) * HOUR_MS })).map(([from, length]) => [from, from + length]),
-    );
-    await fc.assert(
-      fc.asyncProperty(ranges, fc.constantFrom(...FILTERS), fc.constantFrom(...METRICS, 'uptime'), async ([fromMs, toMs], filter, metric) => {
-        expect(await ledger.rolledHours(fromMs, toMs)).toEqual(await memory.rolledHours(fromMs, toMs));
-        expect(await ledger.stepMs(metric, fromMs, toMs)).toBe(await memory.stepMs(metric, fromMs, toMs));
-        expectSamePods(await ledger.podFigures(metric, fromMs, toMs, filter), await memory.podFigures(metric, fromMs, toMs, filter));
-        for (const withSteps of [false, true]) {
-          const stored = await ledger.namespaceHours(metric, fromMs, toMs, filter, withSteps);
-          expect(stored).toEqual(byHourAndName(await memory.namespaceHours(metric, fromMs, toMs, filter, withSteps)));
-          if (!withSteps) expect(stored.every((n) => !('steps' in n))).toBe(true);
-        }
-      }),
-      { numRuns: 120 },
-    );
+    await expectSameAnswers(ledger, memory, hour(-3), hour(HOURS + 3), 120);
     // The property above is not vacuous: the data holds pods, collector and pod sources, and both steps.
     const all = await ledger.namespaceHours('memory/usage', hour(-1), hour(HOURS + 1), {}, true);
     expect(new Set(all.map((n) => n.steps?.source))).toEqual(new Set(['collector', 'pods']));
@@ -123,6 +175,112 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
     expect(await ledger.stepMs('gpu/usage', hour(3), hour(5))).toBe(2 * MIN);
     expect(await ledger.stepMs('gpu/usage', hour(2), hour(5))).toBe(2 * MIN);
     expect(await ledger.stepMs('gpu/usage', hour(2), hour(6))).toBe(MIN);
+  });
+
+  it('should read whole days from their rollups and answer what the hours answer', async () => {
+    const long = await rollLongCluster(31_337, 52);
+    const other = await rollLongCluster(4711, 8);
+    const memory = new InMemoryLedger(METRICS);
+    const rolledUp = async () => (await database.run((ds) => ds.query('SELECT "day_start" FROM "ledger_days" ORDER BY "day_start"'))).map((r: { day_start: unknown }) => Number(r.day_start));
+    // Day 0 whole; day 1 without hour 30; day 2 with hours 48 to 52, the rest of it recorded empty later.
+    for (let h = -1; h <= 52; h++) if (h !== 30) await write(ledger, memory, h, rollsAt(long, h));
+    expect(await rolledUp()).toEqual([hour(0)]);
+    const empty = Array.from({ length: 19 }, (_, i) => hour(53 + i));
+    await ledger.writeEmptyHours(empty);
+    empty.forEach((h) => emptyRolls(h).forEach((r) => memory.write(r)));
+    expect(await rolledUp()).toEqual([hour(0), hour(48)]);
+    await write(ledger, memory, 30, rollsAt(long, 30));
+    expect(await rolledUp()).toEqual([hour(0), hour(24), hour(48)]);
+    // An hour of a whole day rolled again, with other figures: the day's rollups follow.
+    await write(ledger, memory, 5, rollsAt(other, 5));
+    await expectSameAnswers(ledger, memory, hour(-2), hour(74), 150);
+
+    // Not vacuous: the days hold pods and both kinds of namespace series, and whole days are read from their rollups:
+    // a change to an hourly row behind the store's back shows only where that hour is read hour by hour.
+    const all = await ledger.namespaceHours('memory/usage', hour(0), hour(48), {}, true);
+    expect(new Set(all.map((n) => n.steps?.source))).toEqual(new Set(['collector', 'pods']));
+    expect((await ledger.podFigures('cpu/usage_rate', hour(24), hour(48), {})).length).toBeGreaterThan(5);
+    const day1 = await ledger.podFigures('cpu/usage_rate', hour(24), hour(48), {});
+    const partOfDay1 = await ledger.podFigures('cpu/usage_rate', hour(25), hour(48), {});
+    await database.run((ds) => ds.query(`UPDATE "ledger_pod_hours" SET "cpu_integral" = "cpu_integral" + 1e9, "cpu_samples" = "cpu_samples" + 1 WHERE "hour_start" = ${hour(30)}`));
+    await database.run((ds) => ds.query(`UPDATE "ledger_total_hours" SET "samples" = "samples" + 1000 WHERE "hour_start" = ${hour(30)}`));
+    await database.run((ds) => ds.query(`UPDATE "ledger_namespace_hours" SET "samples" = "samples" + 1000 WHERE "hour_start" = ${hour(30)}`));
+    expect(await ledger.podFigures('cpu/usage_rate', hour(24), hour(48), {})).toEqual(day1);
+    const changed = await ledger.podFigures('cpu/usage_rate', hour(25), hour(48), {});
+    expect(changed.map((p) => p.figures.samples)).not.toEqual(partOfDay1.map((p) => p.figures.samples));
+    for (const filter of [{}, { exclude: ['kube-system'] }]) {
+      expectSameFigures(await ledger.totalFigures('cpu/usage_rate', hour(24), hour(48), filter), await memory.totalFigures('cpu/usage_rate', hour(24), hour(48), filter), 'day 1 total');
+      expect((await ledger.totalFigures('cpu/usage_rate', hour(25), hour(48), filter)).samples).toBe((await memory.totalFigures('cpu/usage_rate', hour(25), hour(48), filter)).samples + 1000);
+    }
+    const namespaces = await ledger.namespaceFigures('cpu/usage_rate', hour(24), hour(48), {});
+    const expected = await memory.namespaceFigures('cpu/usage_rate', hour(24), hour(48), {});
+    for (const [ns, f] of namespaces) expect(f.samples).toBe(expected.get(ns)?.samples);
+  });
+
+  it('should answer the kept totals without reading a step series, and throw on a corrupt one for any other selection', async () => {
+    const long = await rollLongCluster(2718, 26);
+    const memory = new InMemoryLedger(METRICS);
+    for (let h = -1; h <= 26; h++) await write(ledger, memory, h, rollsAt(long, h));
+    await database.run((ds) => ds.query(`UPDATE "ledger_namespace_hours" SET "steps" = ${kind === 'postgres' ? `'\\x0102'::bytea` : `x'0102'`}`));
+    for (const [fromMs, toMs] of [[hour(0), hour(24)], [hour(-1), hour(27)], [hour(3), hour(5)]] as const) {
+      for (const filter of [{}, { exclude: ['kube-system'] }, { exclude: ['kube-system', 'kube-system'] }, { exclude: [] }]) {
+        expect((await ledger.totalFigures('memory/usage', fromMs, toMs, filter)).samples).toBeGreaterThan(0);
+      }
+      await expect(ledger.totalFigures('memory/usage', fromMs, toMs, { only: ['alpha', 'beta'] })).rejects.toThrow(/corrupt step series/);
+      await expect(ledger.totalFigures('memory/usage', fromMs, toMs, { exclude: ['beta'] })).rejects.toThrow(/corrupt step series/);
+    }
+  });
+
+  it('should answer hours rolled before the rollups from their step series, and give them their rollups', async () => {
+    const long = await rollLongCluster(1618, 30);
+    const memory = new InMemoryLedger(METRICS);
+    for (let h = -1; h <= 30; h++) await write(ledger, memory, h, rollsAt(long, h));
+    // As the release before the rollups left them (the migration adds empty tables and rollup 0): hours up to 27.
+    await database.run(async (ds) => {
+      await ds.query(`UPDATE "ledger_hours" SET "rollup" = 0 WHERE "hour_start" < ${hour(28)}`);
+      await ds.query(`DELETE FROM "ledger_total_hours" WHERE "hour_start" < ${hour(28)}`);
+      for (const table of ['ledger_days', 'ledger_pod_days', 'ledger_namespace_days', 'ledger_total_days']) await ds.query(`DELETE FROM "${table}"`);
+    });
+    await expectSameAnswers(ledger, memory, hour(-2), hour(32), 60);
+    const added: number[] = [];
+    for (let n = await ledger.addMissingRollups(10); n > 0; n = await ledger.addMissingRollups(10)) added.push(n);
+    expect(added).toEqual([10, 10, 9]);
+    const days = await database.run((ds) => ds.query('SELECT "day_start" FROM "ledger_days"'));
+    expect(days.map((r: { day_start: unknown }) => Number(r.day_start))).toEqual([hour(0)]);
+    const totals = await database.run((ds) => ds.query(`SELECT COUNT(*) AS "n" FROM "ledger_total_hours" WHERE "hour_start" < ${hour(28)}`));
+    expect(Number(totals[0].n)).toBeGreaterThan(29 * 3);
+    await expectSameAnswers(ledger, memory, hour(-2), hour(32), 60);
+  });
+
+  it('should read the pods of the three metrics once when a report asks for them together, and again for a later report', async () => {
+    const memory = new InMemoryLedger(METRICS);
+    for (const h of [1, 2, 3]) await write(ledger, memory, h);
+    const run = jest.spyOn(database, 'run');
+    const together = await Promise.all(METRICS.map((m) => ledger.podFigures(m, hour(0), hour(6), { exclude: ['kube-system'] })));
+    // The rolled-up days of the range, then the pods.
+    expect(run).toHaveBeenCalledTimes(2);
+    for (const [i, m] of METRICS.entries()) expectSamePods(together[i] as PodFigures[], await memory.podFigures(m, hour(0), hour(6), { exclude: ['kube-system'] }));
+    run.mockClear();
+    await write(ledger, memory, 4);
+    run.mockClear();
+    expectSamePods(await ledger.podFigures('memory/usage', hour(0), hour(6), { exclude: ['kube-system'] }), await memory.podFigures('memory/usage', hour(0), hour(6), { exclude: ['kube-system'] }));
+    expect(run).toHaveBeenCalledTimes(2);
+    run.mockRestore();
+  });
+
+  it('should undo the rollups migration, and apply it again to hours that then get their rollups from the worker', async () => {
+    await write(ledger, undefined, 2);
+    const tables = () => database.run(async (ds) => (await ds.createQueryRunner().getTables()).map((t) => t.name).filter((n) => n.startsWith('ledger_')).sort());
+    const rollupTables = ['ledger_days', 'ledger_namespace_days', 'ledger_pod_days', 'ledger_total_days', 'ledger_total_hours'];
+    expect(await tables()).toEqual(expect.arrayContaining(rollupTables));
+    await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
+    expect((await tables()).filter((t) => rollupTables.includes(t))).toEqual([]);
+    const before = await database.run((ds) => ds.query('SELECT * FROM "ledger_hours"'));
+    expect(Object.keys(before[0])).not.toContain('rollup');
+    await database.run((ds) => ds.runMigrations({ transaction: 'each' }));
+    expect(await ledger.addMissingRollups(10)).toBe(1);
+    expect(await ledger.addMissingRollups(10)).toBe(0);
+    expect(await ledger.stepMs('memory/usage', hour(0), hour(6))).toBe(MIN);
   });
 
   it('should give an hour’s figures back exactly, the peak of an hour without samples as -Infinity', async () => {

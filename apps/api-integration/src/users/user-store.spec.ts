@@ -43,7 +43,13 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
       expect(Object.keys(columns).sort()).toEqual(['created_at', 'email', 'id', 'namespaces', 'password_hash', 'role', 'token_version', 'updated_at', 'username']);
       if (kind === 'postgres') expect(columns['created_at']).toBe('timestamp with time zone');
       const applied = await database.run((ds) => ds.query('SELECT name FROM typeorm_migrations'));
-      expect(applied).toEqual([{ name: 'CreateUsers1764000000000' }, { name: 'AddUserTokenVersion1765000000000' }, { name: 'ExplicitAllNamespaces1765000000001' }, { name: 'CreateLedger1766000000000' }]);
+      expect(applied).toEqual([
+        { name: 'CreateUsers1764000000000' },
+        { name: 'AddUserTokenVersion1765000000000' },
+        { name: 'ExplicitAllNamespaces1765000000001' },
+        { name: 'CreateLedger1766000000000' },
+        { name: 'LedgerRollups1767000000000' },
+      ]);
     });
 
     it('should apply nothing more when started again on a migrated database', async () => {
@@ -52,7 +58,7 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
       await expect(again.start()).resolves.toBe(true);
       await again.close();
       expect(logged.filter((m) => m.startsWith('applied migration'))).toEqual([]);
-      expect(await database.run((ds) => ds.query('SELECT name FROM typeorm_migrations'))).toHaveLength(4);
+      expect(await database.run((ds) => ds.query('SELECT name FROM typeorm_migrations'))).toHaveLength(5);
     });
 
     it('should turn a stored empty namespace list, which meant all, into the explicit "*"', async () => {

@@ -168,6 +168,14 @@ export class LedgerWorker implements OnApplicationBootstrap, OnApplicationShutdo
         if (this.stopped || Date.now() > deadline) return !this.stopped;
       }
     }
+    // Hours rolled by a release before the day rollups and kept totals get them, a batch at a time.
+    let added = 0;
+    for (let n = await this.store.addMissingRollups(BATCH_HOURS); n > 0; n = await this.store.addMissingRollups(BATCH_HOURS)) {
+      added += n;
+      if (this.stopped || Date.now() > deadline) break;
+    }
+    if (added > 0) this.logger.log(`gave ${added} hours rolled by an earlier release their day rollups and kept totals`);
+    if (this.stopped || Date.now() > deadline) return !this.stopped;
     if (Date.now() - this.lastRecheckAt >= 5 * this.config.ledger.pollMs) {
       this.lastRecheckAt = Date.now();
       await this.recheck(Math.max(from, settledEnd - this.config.ledger.recheckMs), settledEnd);

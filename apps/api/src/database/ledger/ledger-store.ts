@@ -2,6 +2,7 @@ import {
   comparePods,
   compareNames,
   decodeSteps,
+  emptyFigures,
   encodeSteps,
   HOUR_MS,
   hourCeil,
@@ -14,11 +15,14 @@ import {
   PodKey,
   SeriesFigures,
   StoredNamespaceHour,
+  totalOfHours,
+  touchesPeriod,
 } from '@kube-monitoring/accounting';
 import { DataSource } from 'typeorm';
 
 import { UserDatabase } from '../user-database';
 import { LEDGER_METRICS, ledgerMetricKey, LedgerMetricKey } from './ledger-metrics';
+import { DAY_MS, EVERYTHING, keptSelectionOf, keptTotalsOfHour, planRanges, ReadPlan, ROLLUP_VERSION } from './ledger-rollups';
 import {
   blobFrom,
   blobToSql,
@@ -74,12 +78,14 @@ type Query = (sql: string, parameters: unknown[]) => Promise<Row[]>;
  * The usage ledger in the users' database (SQLite file or PostgreSQL): rolled hours per pod and per
  * namespace, read by reports through `LedgerReader` and written an hour at a time by the roller.
  * Every call goes through `UserDatabase.run`, so an outage answers 503 and SQLite's single
- * connection is shared in turn. Raw SQL with bound parameters: a month of 200 pods is one
- * aggregate query, summed by the database.
+ * connection is shared in turn. Raw SQL with bound parameters, summed by the database: whole days
+ * from their rollups (a row per pod and day), the other hours from the hourly rows, and the totals
+ * reports ask for by default from the kept totals, without a step series (see `ledger-rollups.ts`).
  */
 export class LedgerStore implements LedgerReader {
   readonly metrics: readonly string[] = LEDGER_METRICS.map((m) => m.metric);
   private readonly now: () => number;
+  private readonly podReads = new Map<string, Promise<Map<LedgerMetricKey, PodFigures[]>>>();
 
   constructor(
     private readonly database: UserDatabase,
@@ -104,22 +110,56 @@ export class LedgerStore implements LedgerReader {
     return rows.map((r) => intFrom(r['hour_start'], 'hour_start'));
   }
 
+  /** Whole rolled-up days from the daily rows, the other hours from the hourly ones; the three metrics in one read. */
   async podFigures(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter): Promise<PodFigures[]> {
     const key = ledgerMetricKey(metric);
     if (!key || ns.only?.length === 0) return [];
-    const c = (figure: (typeof FIGURE_COLUMNS)[number]) => `h."${key}_${figure}"`;
+    return [...((await this.podFiguresOfAll(fromMs, toMs, ns)).get(key) ?? [])];
+  }
+
+  async namespaceFigures(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter): Promise<Map<string, SeriesFigures>> {
+    const key = ledgerMetricKey(metric);
+    if (!key || ns.only?.length === 0) return new Map();
+    const plan = await this.readPlan(fromMs, toMs);
     const p = this.params();
+    const branches = [
+      ...plan.days.map(([a, b]) => `SELECT ${NAMESPACE_FIGURES} FROM "ledger_namespace_days" WHERE "metric" = ${p.add(key)} AND "day_start" >= ${p.add(a)} AND "day_start" < ${p.add(b)}`),
+      ...plan.hours.map(([a, b]) => `SELECT ${NAMESPACE_FIGURES} FROM "ledger_namespace_hours" WHERE "metric" = ${p.add(key)} AND "hour_start" >= ${p.add(a)} AND "hour_start" < ${p.add(b)}`),
+    ];
+    if (branches.length === 0) return new Map();
     const rows = await this.read(
-      `SELECT p."namespace", p."pod", SUM(${c('integral')}) AS "integral", SUM(${c('increase')}) AS "increase",
-              SUM(${c('covered_ms')}) AS "covered_ms", SUM(${c('samples')}) AS "samples", SUM(${c('sum')}) AS "sum", MAX(${c('max')}) AS "max"
-         FROM "ledger_pod_hours" h JOIN "ledger_pods" p ON p."id" = h."pod_id"
-        WHERE h."hour_start" >= ${p.add(fromMs)} AND h."hour_start" < ${p.add(toMs)}${this.namespaceClause('p."namespace"', ns, p)}
-        GROUP BY p."id", p."namespace", p."pod"
-       HAVING SUM(${c('covered_ms')}) > 0 OR SUM(${c('samples')}) > 0`,
+      `SELECT "namespace", ${summedFigures('')} FROM (${branches.join(' UNION ALL ')}) u WHERE TRUE${this.namespaceClause('"namespace"', ns, p)} GROUP BY "namespace"`,
       p,
     );
-    // Sorted here, so that the order never depends on the database's collation.
-    return rows.map((r) => ({ namespace: String(r['namespace']), pod: String(r['pod']), figures: figuresFrom(r) })).sort(comparePods);
+    const out = rows.map((r) => [String(r['namespace']), figuresFrom(r)] as const).sort(([a], [b]) => compareNames(a, b));
+    return new Map(out);
+  }
+
+  /**
+   * The kept totals (everything, everything but kube-system) from their daily and hourly rows; any
+   * other selection, and a range with hours rolled before the rollups, from the step series.
+   */
+  async totalFigures(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter): Promise<SeriesFigures> {
+    const key = ledgerMetricKey(metric);
+    if (!key || ns.only?.length === 0) return emptyFigures();
+    const kept = keptSelectionOf(ns);
+    // Read first: hours given their rollups meanwhile still answer from their step series.
+    if (kept === undefined || (await this.hoursWithoutRollups(fromMs, toMs)).length > 0) {
+      return totalOfHours(await this.namespaceHours(metric, fromMs, toMs, ns, true));
+    }
+    const plan = await this.readPlan(fromMs, toMs);
+    const p = this.params();
+    const branches = [
+      ...plan.days.map(
+        ([a, b]) => `SELECT ${TOTAL_FIGURES} FROM "ledger_total_days" WHERE "metric" = ${p.add(key)} AND "day_start" >= ${p.add(a)} AND "day_start" < ${p.add(b)} AND "excluded" = ${p.add(kept)}`,
+      ),
+      ...plan.hours.map(
+        ([a, b]) => `SELECT ${TOTAL_FIGURES} FROM "ledger_total_hours" WHERE "metric" = ${p.add(key)} AND "hour_start" >= ${p.add(a)} AND "hour_start" < ${p.add(b)} AND "excluded" = ${p.add(kept)}`,
+      ),
+    ];
+    if (branches.length === 0) return emptyFigures();
+    const [row] = await this.read(`SELECT COUNT(*) AS "rows", ${summedFigures('')} FROM (${branches.join(' UNION ALL ')}) u`, p);
+    return row && intFrom(row['rows'], 'rows') > 0 ? figuresFrom(row) : emptyFigures();
   }
 
   async namespaceHours(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter, withSteps: boolean): Promise<StoredNamespaceHour[]> {
@@ -127,39 +167,38 @@ export class LedgerStore implements LedgerReader {
     if (!key || ns.only?.length === 0) return [];
     const p = this.params();
     const rows = await this.read(
-      `SELECT "hour_start", "step_ms", "scale", "namespace", "pods", "integral", "increase", "covered_ms", "samples", "sum", "max"
-              ${withSteps ? ', "source", "steps", "pod_steps"' : ''}
+      `SELECT ${NAMESPACE_HOUR_READ}${withSteps ? ', "source", "steps", "pod_steps"' : ''}
          FROM "ledger_namespace_hours"
         WHERE "metric" = ${p.add(key)} AND "hour_start" >= ${p.add(fromMs)} AND "hour_start" < ${p.add(toMs)}${this.namespaceClause('"namespace"', ns, p)}`,
       p,
     );
-    const hours = rows.map((r): StoredNamespaceHour => {
-      const hourMs = intFrom(r['hour_start'], 'hour_start');
-      return {
-        hourMs,
-        stepMs: intFrom(r['step_ms'], 'step_ms'),
-        scale: floatFrom(r['scale'], 'scale'),
-        namespace: String(r['namespace']),
-        pods: intFrom(r['pods'], 'pods'),
-        figures: figuresFrom(r),
-        ...(withSteps ? { steps: stepsFrom(r, hourMs) } : {}),
-      };
-    });
-    return hours.sort((a, b) => a.hourMs - b.hourMs || compareNames(a.namespace, b.namespace));
+    return rows.map((r) => namespaceHourFrom(r, withSteps)).sort((a, b) => a.hourMs - b.hourMs || compareNames(a.namespace, b.namespace));
   }
 
-  /** The step most hours of the range were rolled with (ties: the earliest hour's); hours with no data have none. */
+  /**
+   * The step most hours of the range were rolled with (ties: the earliest hour's); hours with no
+   * data have none. From the kept totals (a small row per metric and hour with data), or, while some
+   * hour of the range has none yet, from the namespace-hours.
+   */
   async stepMs(metric: string, fromMs: number, toMs: number): Promise<number | undefined> {
     const key = ledgerMetricKey(metric);
     if (!key) return undefined;
+    const hasRollups = (await this.hoursWithoutRollups(fromMs, toMs)).length === 0;
     const p = this.params();
     const rows = await this.read(
-      `SELECT "step_ms", COUNT(DISTINCT "hour_start") AS "hours", MIN("hour_start") AS "first_hour"
-         FROM "ledger_namespace_hours"
-        WHERE "metric" = ${p.add(key)} AND "hour_start" >= ${p.add(fromMs)} AND "hour_start" < ${p.add(toMs)}
-        GROUP BY "step_ms"
-        ORDER BY "hours" DESC, "first_hour" ASC
-        LIMIT 1`,
+      hasRollups
+        ? `SELECT "step_ms", COUNT(*) AS "hours", MIN("hour_start") AS "first_hour"
+             FROM "ledger_total_hours"
+            WHERE "metric" = ${p.add(key)} AND "hour_start" >= ${p.add(fromMs)} AND "hour_start" < ${p.add(toMs)} AND "excluded" = ${p.add(EVERYTHING)}
+            GROUP BY "step_ms"
+            ORDER BY "hours" DESC, "first_hour" ASC
+            LIMIT 1`
+        : `SELECT "step_ms", COUNT(DISTINCT "hour_start") AS "hours", MIN("hour_start") AS "first_hour"
+             FROM "ledger_namespace_hours"
+            WHERE "metric" = ${p.add(key)} AND "hour_start" >= ${p.add(fromMs)} AND "hour_start" < ${p.add(toMs)}
+            GROUP BY "step_ms"
+            ORDER BY "hours" DESC, "first_hour" ASC
+            LIMIT 1`,
       p,
     );
     return rows[0] ? intFrom(rows[0]['step_ms'], 'step_ms') : undefined;
@@ -170,28 +209,33 @@ export class LedgerStore implements LedgerReader {
   /**
    * Writes one hour, all metrics at once, in one transaction: what was stored for that hour before
    * is replaced (a re-roll never counts twice), and the hour is recorded even with no pod at all.
+   * Its kept totals go with it, and its day's rollups are written again once the day is whole.
    */
   async writeHour(hourMs: number, rolls: readonly MetricHour[], meta: { rawSamples: Record<string, number> }): Promise<void> {
-    const { pods, namespaceRows } = hourRows(hourMs, rolls);
+    const { pods, namespaceRows, totalRows } = hourRows(hourMs, rolls);
     const rawSamples = JSON.stringify(checkedRawSamples(meta.rawSamples));
     const rolledAt = instantToSql(this.dialect, this.now());
     await this.database.transaction(async (manager) => {
       const query = (sql: string, parameters: unknown[]) => manager.query(sql, parameters) as Promise<Row[]>;
-      for (const table of ['ledger_pod_hours', 'ledger_namespace_hours']) {
+      for (const table of ['ledger_pod_hours', 'ledger_namespace_hours', 'ledger_total_hours']) {
         const p = this.params();
-        await query(`DELETE FROM "${table}" WHERE "hour_start" = ${p.add(hourMs)}`, p.values);
+        // The metric keys lead the key of the per-metric tables: named, the rows are found by key rather than by a scan.
+        const metrics = table === 'ledger_pod_hours' ? '' : `"metric" IN (${p.list(METRIC_KEYS)}) AND `;
+        await query(`DELETE FROM "${table}" WHERE ${metrics}"hour_start" = ${p.add(hourMs)}`, p.values);
       }
       const ids = await this.podIds(query, [...pods.values()].map((r) => r.key));
       await this.insertRows(query, 'ledger_pod_hours', podHourColumns(), [...pods.values()].map((r) => podHourValues(hourMs, ids, r)));
       await this.insertRows(query, 'ledger_namespace_hours', NAMESPACE_HOUR_COLUMNS, namespaceRows);
+      await this.insertRows(query, 'ledger_total_hours', TOTAL_HOUR_COLUMNS, totalRows);
       const p = this.params();
       await query(
-        `INSERT INTO "ledger_hours" ("hour_start", "rolled_at", "stale", "pods", "raw_samples")
-         VALUES (${p.add(hourMs)}, ${p.add(rolledAt)}, FALSE, ${p.add(pods.size)}, ${p.add(rawSamples)})
+        `INSERT INTO "ledger_hours" ("hour_start", "rolled_at", "stale", "pods", "raw_samples", "rollup")
+         VALUES (${p.add(hourMs)}, ${p.add(rolledAt)}, FALSE, ${p.add(pods.size)}, ${p.add(rawSamples)}, ${p.add(ROLLUP_VERSION)})
          ON CONFLICT ("hour_start") DO UPDATE
-            SET "rolled_at" = excluded."rolled_at", "stale" = FALSE, "pods" = excluded."pods", "raw_samples" = excluded."raw_samples"`,
+            SET "rolled_at" = excluded."rolled_at", "stale" = FALSE, "pods" = excluded."pods", "raw_samples" = excluded."raw_samples", "rollup" = excluded."rollup"`,
         p.values,
       );
+      await this.rollUpDays(query, [hourMs]);
     });
   }
 
@@ -205,10 +249,107 @@ export class LedgerStore implements LedgerReader {
     const rolledAt = instantToSql(this.dialect, this.now());
     await this.database.transaction(async (manager) => {
       const query = (sql: string, parameters: unknown[]) => manager.query(sql, parameters) as Promise<Row[]>;
-      // `stale` takes its default (false): booleans bind differently in the two stores.
-      const rows = hours.map((h) => [h, rolledAt, 0, '{}']);
-      await this.insertRows(query, 'ledger_hours', ['hour_start', 'rolled_at', 'pods', 'raw_samples'], rows, ' ON CONFLICT ("hour_start") DO NOTHING');
+      // `stale` takes its default (false): booleans bind differently in the two stores. No data, no totals to keep.
+      const rows = hours.map((h) => [h, rolledAt, 0, '{}', ROLLUP_VERSION]);
+      await this.insertRows(query, 'ledger_hours', ['hour_start', 'rolled_at', 'pods', 'raw_samples', 'rollup'], rows, ' ON CONFLICT ("hour_start") DO NOTHING');
+      await this.rollUpDays(query, hours);
     });
+  }
+
+  /**
+   * Gives hours rolled before the rollups their kept totals (computed from their stored step
+   * series) and their days' rollups, oldest first, at most `limit` hours in one transaction;
+   * answers how many. Run under the roll lock, as a roll is.
+   */
+  async addMissingRollups(limit: number): Promise<number> {
+    return this.database.transaction(async (manager) => {
+      const query = (sql: string, parameters: unknown[]) => manager.query(sql, parameters) as Promise<Row[]>;
+      let p = this.params();
+      const hours = (await query(`SELECT "hour_start" FROM "ledger_hours" WHERE "rollup" < ${p.add(ROLLUP_VERSION)} ORDER BY "hour_start" LIMIT ${p.add(limit)}`, p.values)).map((r) =>
+        intFrom(r['hour_start'], 'hour_start'),
+      );
+      if (hours.length === 0) return 0;
+      const first = hours[0] as number;
+      const end = (hours[hours.length - 1] as number) + HOUR_MS;
+      p = this.params();
+      const rows = await query(
+        `SELECT "metric", ${NAMESPACE_HOUR_READ}, "source", "steps", "pod_steps" FROM "ledger_namespace_hours"
+          WHERE "metric" IN (${p.list(METRIC_KEYS)}) AND "hour_start" >= ${p.add(first)} AND "hour_start" < ${p.add(end)}`,
+        p.values,
+      );
+      const todo = new Set(hours);
+      const perHour = new Map<string, StoredNamespaceHour[]>();
+      for (const r of rows) {
+        const hour = namespaceHourFrom(r, true);
+        if (!todo.has(hour.hourMs)) continue;
+        const id = `${String(r['metric'])}@${hour.hourMs}`;
+        const list = perHour.get(id);
+        if (list) list.push(hour);
+        else perHour.set(id, [hour]);
+      }
+      const totalRows: unknown[][] = [];
+      for (const [id, hour] of perHour) {
+        const metric = id.slice(0, id.indexOf('@'));
+        for (const t of keptTotalsOfHour(hour)) totalRows.push(totalRow(metric, hour[0] as StoredNamespaceHour, t.excluded, t.figures));
+      }
+      for (const chunk of chunked(hours, 1000)) {
+        p = this.params();
+        await query(`DELETE FROM "ledger_total_hours" WHERE "metric" IN (${p.list(METRIC_KEYS)}) AND "hour_start" IN (${p.list(chunk)})`, p.values);
+        p = this.params();
+        await query(`UPDATE "ledger_hours" SET "rollup" = ${p.add(ROLLUP_VERSION)} WHERE "hour_start" IN (${p.list(chunk)})`, p.values);
+      }
+      await this.insertRows(query, 'ledger_total_hours', TOTAL_HOUR_COLUMNS, totalRows);
+      await this.rollUpDays(query, hours);
+      return hours.length;
+    });
+  }
+
+  /**
+   * Writes again the rollups of the days holding some hours, inside the transaction that changed
+   * them: a day whose 24 hours are rolled with the current rollups gets its rows (sums of its hours')
+   * and its `ledger_days` row; any other is read hour by hour.
+   */
+  private async rollUpDays(query: Query, hours: readonly number[]): Promise<void> {
+    const days = [...new Set(hours.map((h) => Math.floor(h / DAY_MS) * DAY_MS))];
+    for (const day of days) {
+      let p = this.params();
+      const [count] = await query(
+        `SELECT COUNT(*) AS "hours" FROM "ledger_hours" WHERE "hour_start" >= ${p.add(day)} AND "hour_start" < ${p.add(day + DAY_MS)} AND "rollup" = ${p.add(ROLLUP_VERSION)}`,
+        p.values,
+      );
+      p = this.params();
+      await query(`DELETE FROM "ledger_days" WHERE "day_start" = ${p.add(day)}`, p.values);
+      // Not whole: its day rows, if any were left, are never read without a `ledger_days` row.
+      if (intFrom(count?.['hours'], 'hours of the day') < 24) continue;
+      for (const table of ['ledger_pod_days', 'ledger_namespace_days', 'ledger_total_days']) {
+        p = this.params();
+        const metrics = table === 'ledger_pod_days' ? '' : `"metric" IN (${p.list(METRIC_KEYS)}) AND `;
+        await query(`DELETE FROM "${table}" WHERE ${metrics}"day_start" = ${p.add(day)}`, p.values);
+      }
+      const podSums = LEDGER_METRICS.map((m) => summedFigures(`${m.key}_`)).join(', ');
+      p = this.params();
+      await query(
+        `INSERT INTO "ledger_pod_days" ("day_start", "pod_id", ${POD_FIGURE_COLUMNS})
+         SELECT CAST(${p.add(day)} AS bigint), "pod_id", ${podSums} FROM "ledger_pod_hours"
+          WHERE "hour_start" >= ${p.add(day)} AND "hour_start" < ${p.add(day + DAY_MS)} GROUP BY "pod_id"`,
+        p.values,
+      );
+      for (const [table, source, column] of [
+        ['ledger_namespace_days', 'ledger_namespace_hours', 'namespace'],
+        ['ledger_total_days', 'ledger_total_hours', 'excluded'],
+      ] as const) {
+        p = this.params();
+        await query(
+          `INSERT INTO "${table}" ("metric", "day_start", "${column}", ${FIGURE_COLUMNS.map((f) => `"${f}"`).join(', ')})
+           SELECT "metric", CAST(${p.add(day)} AS bigint), "${column}", ${summedFigures('')} FROM "${source}"
+            WHERE "metric" IN (${p.list(METRIC_KEYS)}) AND "hour_start" >= ${p.add(day)} AND "hour_start" < ${p.add(day + DAY_MS)}
+            GROUP BY "metric", "${column}"`,
+          p.values,
+        );
+      }
+      p = this.params();
+      await query(`INSERT INTO "ledger_days" ("day_start") VALUES (${p.add(day)})`, p.values);
+    }
   }
 
   /** The rolled hours in [fromMs, toMs), ascending. */
@@ -306,6 +447,78 @@ export class LedgerStore implements LedgerReader {
     }
   }
 
+  // --- Reading rollups ------------------------------------------------------------------------
+
+  /**
+   * Every metric's pod figures at once (a pod's row holds them all), shared by the calls for the
+   * same range and filter while it is under way: a report asks for its three metrics together.
+   */
+  private podFiguresOfAll(fromMs: number, toMs: number, ns: NamespaceFilter): Promise<Map<LedgerMetricKey, PodFigures[]>> {
+    const id = JSON.stringify([fromMs, toMs, ns.only ?? null, ns.exclude ?? null]);
+    let read = this.podReads.get(id);
+    if (!read) {
+      read = this.readPodFigures(fromMs, toMs, ns).finally(() => this.podReads.delete(id));
+      this.podReads.set(id, read);
+    }
+    return read;
+  }
+
+  private async readPodFigures(fromMs: number, toMs: number, ns: NamespaceFilter): Promise<Map<LedgerMetricKey, PodFigures[]>> {
+    const plan = await this.readPlan(fromMs, toMs);
+    const out = new Map<LedgerMetricKey, PodFigures[]>(LEDGER_METRICS.map((m) => [m.key, []]));
+    const p = this.params();
+    const clause = this.namespaceClause('"namespace"', ns, p);
+    // The selected pods once, as a bound list would be repeated in every branch.
+    const selected = clause ? ` AND "pod_id" IN (SELECT "id" FROM "selected")` : '';
+    const branches = [
+      ...plan.days.map(([a, b]) => `SELECT "pod_id", ${POD_FIGURE_COLUMNS} FROM "ledger_pod_days" WHERE "day_start" >= ${p.add(a)} AND "day_start" < ${p.add(b)}${selected}`),
+      ...plan.hours.map(([a, b]) => `SELECT "pod_id", ${POD_FIGURE_COLUMNS} FROM "ledger_pod_hours" WHERE "hour_start" >= ${p.add(a)} AND "hour_start" < ${p.add(b)}${selected}`),
+    ];
+    if (branches.length === 0) return out;
+    const sums = LEDGER_METRICS.map((m) => summedFigures(`${m.key}_`)).join(', ');
+    const rows = await this.read(
+      `${clause ? `WITH "selected" AS (SELECT "id" FROM "ledger_pods" WHERE TRUE${clause}) ` : ''}
+       SELECT p."namespace", p."pod", x.* FROM (SELECT "pod_id", ${sums} FROM (${branches.join(' UNION ALL ')}) u GROUP BY "pod_id") x
+         JOIN "ledger_pods" p ON p."id" = x."pod_id"`,
+      p,
+    );
+    for (const r of rows) {
+      const pod = { namespace: String(r['namespace']), pod: String(r['pod']) };
+      for (const m of LEDGER_METRICS) {
+        const figures = figuresFrom(r, `${m.key}_`);
+        // A metric the pod has no series of in the range is no pod of that metric.
+        if (touchesPeriod(figures)) out.get(m.key)?.push({ ...pod, figures });
+      }
+    }
+    // Sorted here, so that the order never depends on the database's collation.
+    for (const pods of out.values()) pods.sort(comparePods);
+    return out;
+  }
+
+  /** Which of [fromMs, toMs) is read from rolled-up days, and which hour by hour. */
+  private async readPlan(fromMs: number, toMs: number): Promise<ReadPlan> {
+    const p = this.params();
+    const rows = await this.read(
+      `SELECT "day_start" FROM "ledger_days" WHERE "day_start" >= ${p.add(fromMs)} AND "day_start" < ${p.add(toMs - DAY_MS + HOUR_MS)} ORDER BY "day_start"`,
+      p,
+    );
+    return planRanges(
+      fromMs,
+      toMs,
+      rows.map((r) => intFrom(r['day_start'], 'day_start')),
+    );
+  }
+
+  /** Rolled hours in [fromMs, toMs) written before the rollups (no kept totals yet), ascending; none once the worker has been through them. */
+  private async hoursWithoutRollups(fromMs: number, toMs: number): Promise<number[]> {
+    const p = this.params();
+    const rows = await this.read(
+      `SELECT "hour_start" FROM "ledger_hours" WHERE "hour_start" >= ${p.add(fromMs)} AND "hour_start" < ${p.add(toMs)} AND "rollup" < ${p.add(ROLLUP_VERSION)} ORDER BY "hour_start"`,
+      p,
+    );
+    return rows.map((r) => intFrom(r['hour_start'], 'hour_start'));
+  }
+
   // --- Helpers --------------------------------------------------------------------------------
 
   private params(): BoundParameters {
@@ -375,15 +588,32 @@ const NAMESPACE_HOUR_COLUMNS = [
   'pod_steps',
 ] as const;
 
+const TOTAL_HOUR_COLUMNS = ['metric', 'hour_start', 'excluded', 'step_ms', ...FIGURE_COLUMNS] as const;
+
+const METRIC_KEYS: readonly string[] = LEDGER_METRICS.map((m) => m.key);
+
+/** A pod-hour's (or pod-day's) figure columns, every metric's. */
+const POD_FIGURE_COLUMNS = LEDGER_METRICS.flatMap((m) => FIGURE_COLUMNS.map((f) => `"${m.key}_${f}"`)).join(', ');
+const NAMESPACE_FIGURES = ['namespace', ...FIGURE_COLUMNS].map((c) => `"${c}"`).join(', ');
+const TOTAL_FIGURES = FIGURE_COLUMNS.map((c) => `"${c}"`).join(', ');
+/** A namespace-hour's columns but its step series. */
+const NAMESPACE_HOUR_READ = ['hour_start', 'step_ms', 'scale', 'namespace', 'pods', ...FIGURE_COLUMNS].map((c) => `"${c}"`).join(', ');
+
+/** The six figures of rows summed (coverage too: the rows are of disjoint hours), the largest peak; named as the columns. */
+function summedFigures(prefix: string): string {
+  return FIGURE_COLUMNS.map((f) => `${f === 'max' ? 'MAX' : 'SUM'}("${prefix}${f}") AS "${prefix}${f}"`).join(', ');
+}
+
 function podHourColumns(): string[] {
   return ['hour_start', 'pod_id', ...LEDGER_METRICS.flatMap((m) => FIGURE_COLUMNS.map((f) => `${m.key}_${f}`))];
 }
 
 /** The rows of one hour's rolls, checked: the store keeps what it is given exactly, or refuses it. */
-function hourRows(hourMs: number, rolls: readonly MetricHour[]): { pods: Map<string, PodHourRow>; namespaceRows: unknown[][] } {
+function hourRows(hourMs: number, rolls: readonly MetricHour[]): { pods: Map<string, PodHourRow>; namespaceRows: unknown[][]; totalRows: unknown[][] } {
   if (!Number.isSafeInteger(hourMs) || hourMs % HOUR_MS !== 0) throw new RangeError(`ledger: ${hourMs} is not the start of an hour`);
   const pods = new Map<string, PodHourRow>();
   const namespaceRows: unknown[][] = [];
+  const totalRows: unknown[][] = [];
   const seen = new Set<string>();
   for (const roll of rolls) {
     const key = ledgerMetricKey(roll.metric);
@@ -418,8 +648,16 @@ function hourRows(hourMs: number, rolls: readonly MetricHour[]): { pods: Map<str
         n.steps.podSteps ? blobToSql(encodeSteps(n.steps.podSteps, hourMs)) : null,
       ]);
     }
+    // The kept totals, from the same series as a report would read back (the step codec is exact).
+    const stored = roll.namespaces.map((n): StoredNamespaceHour => ({ hourMs, stepMs: roll.stepMs, scale: roll.scale, namespace: n.namespace, pods: n.pods, figures: n.figures, steps: n.steps }));
+    for (const t of keptTotalsOfHour(stored)) totalRows.push(totalRow(key, stored[0] as StoredNamespaceHour, t.excluded, t.figures));
   }
-  return { pods, namespaceRows };
+  return { pods, namespaceRows, totalRows };
+}
+
+/** A row of `ledger_total_hours`. */
+function totalRow(metricKey: string, hour: StoredNamespaceHour, excluded: string, figures: SeriesFigures): unknown[] {
+  return [metricKey, hour.hourMs, excluded, hour.stepMs, ...figureValues(checkedFigures(figures, `total of ${metricKey} but ${excluded || 'none'}`))];
 }
 
 function podHourValues(hourMs: number, ids: Map<string, number>, row: PodHourRow): unknown[] {
@@ -449,14 +687,28 @@ function checkedRawSamples(raw: unknown): Record<string, number> {
   return raw as Record<string, number>;
 }
 
-function figuresFrom(r: Row): SeriesFigures {
+function figuresFrom(r: Row, prefix = ''): SeriesFigures {
   return {
-    integral: floatFrom(r['integral'], 'integral'),
-    increase: floatFrom(r['increase'], 'increase'),
-    coveredMs: intFrom(r['covered_ms'], 'covered_ms'),
-    samples: intFrom(r['samples'], 'samples'),
-    sum: floatFrom(r['sum'], 'sum'),
-    max: maxFrom(r['max'], 'max'),
+    integral: floatFrom(r[`${prefix}integral`], 'integral'),
+    increase: floatFrom(r[`${prefix}increase`], 'increase'),
+    coveredMs: intFrom(r[`${prefix}covered_ms`], 'covered_ms'),
+    samples: intFrom(r[`${prefix}samples`], 'samples'),
+    sum: floatFrom(r[`${prefix}sum`], 'sum'),
+    max: maxFrom(r[`${prefix}max`], 'max'),
+  };
+}
+
+/** A namespace-hour as read (NAMESPACE_HOUR_READ, and the step series when asked for). */
+function namespaceHourFrom(r: Row, withSteps: boolean): StoredNamespaceHour {
+  const hourMs = intFrom(r['hour_start'], 'hour_start');
+  return {
+    hourMs,
+    stepMs: intFrom(r['step_ms'], 'step_ms'),
+    scale: floatFrom(r['scale'], 'scale'),
+    namespace: String(r['namespace']),
+    pods: intFrom(r['pods'], 'pods'),
+    figures: figuresFrom(r),
+    ...(withSteps ? { steps: stepsFrom(r, hourMs) } : {}),
   };
 }
 

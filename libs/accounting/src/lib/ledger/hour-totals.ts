@@ -1,4 +1,5 @@
-import { emptyFigures, SeriesFigures } from '../figures';
+import { addDisjointFigures, emptyFigures, SeriesFigures } from '../figures';
+import { compareNames } from '../pod-key';
 import { SeriesAccumulator } from '../series-accumulator';
 import { StepSeries } from '../usage-engine';
 import { HOUR_MS, StoredNamespaceHour } from './ledger-records';
@@ -14,7 +15,8 @@ export function totalOfHour(hour: readonly StoredNamespaceHour[]): SeriesFigures
   if (!first) return emptyFigures();
   const collector = hour.every((n) => n.pods === 0 || n.steps?.source === 'collector');
   const series: StepSeries[] = [];
-  for (const n of hour) {
+  // In the one name order, so that the sums per step, to the last bit, never depend on the rows' order.
+  for (const n of [...hour].sort((a, b) => compareNames(a.namespace, b.namespace))) {
     const steps = n.steps;
     if (!steps) throw new Error(`namespace-hour ${n.namespace} read without its step series`);
     if (collector) {
@@ -29,6 +31,22 @@ export function totalOfHour(hour: readonly StoredNamespaceHour[]): SeriesFigures
   const merged = sumPerTime(series);
   for (let i = 0; i < merged.times.length; i++) acc.add(merged.times[i] as number, (merged.values[i] as number) * first.scale);
   return acc.result();
+}
+
+/**
+ * The figures of the total over the namespaces of some namespace-hours, hour by hour (`totalOfHour`
+ * of each hour's rows), summed over the hours: what a report over those hours bills as its total.
+ */
+export function totalOfHours(rows: readonly StoredNamespaceHour[]): SeriesFigures {
+  const hours = new Map<number, StoredNamespaceHour[]>();
+  for (const r of rows) {
+    const list = hours.get(r.hourMs);
+    if (list) list.push(r);
+    else hours.set(r.hourMs, [r]);
+  }
+  let total = emptyFigures();
+  for (const hour of hours.values()) total = addDisjointFigures(total, totalOfHour(hour));
+  return total;
 }
 
 /** Series summed at equal times (they are stamped on one grid), ascending. */

@@ -1,3 +1,4 @@
+import { SeriesFigures } from '../figures';
 import { PodFigures } from '../group-rollup';
 import { NamespaceFilter } from '../sample-reader';
 import { StoredNamespaceHour } from './ledger-records';
@@ -13,6 +14,17 @@ export interface LedgerReader {
    * of its hours (coverage too: hours are disjoint), the largest peak. In pod order.
    */
   podFigures(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter): Promise<PodFigures[]>;
+  /**
+   * Per selected namespace with a rolled hour in [fromMs, toMs), the figures of its total per step
+   * over them: the sum of its hours (coverage too), the largest peak. Keys in name order.
+   */
+  namespaceFigures(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter): Promise<Map<string, SeriesFigures>>;
+  /**
+   * The figures of the total per step over the selected namespaces in the rolled hours of [fromMs,
+   * toMs): per hour as `totalOfHour` computes them from the namespaces' step series, summed over
+   * the hours (empty figures when none).
+   */
+  totalFigures(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter): Promise<SeriesFigures>;
   /** The selected namespaces' hours in [fromMs, toMs), with their per-step series when `withSteps`. */
   namespaceHours(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter, withSteps: boolean): Promise<StoredNamespaceHour[]>;
   /**

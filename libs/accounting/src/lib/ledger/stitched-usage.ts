@@ -1,11 +1,10 @@
-import { addDisjointFigures, emptyFigures, SeriesFigures } from '../figures';
+import { addDisjointFigures, SeriesFigures } from '../figures';
 import { PodFigures } from '../group-rollup';
 import { comparePods, podId } from '../pod-key';
 import { MetricSamples, NamespaceFilter } from '../sample-reader';
 import { MetricUsage, UsageOptions, UsagePeriod } from '../usage-engine';
-import { totalOfHour } from './hour-totals';
 import { LedgerReader } from './ledger-reader';
-import { HOUR_MS, hourCeil, hourFloor, StoredNamespaceHour, UsageSpan } from './ledger-records';
+import { HOUR_MS, hourCeil, hourFloor, UsageSpan } from './ledger-records';
 
 /** A metric's usage with where each part of the period was read. */
 export interface StitchedUsage extends MetricUsage {
@@ -44,8 +43,8 @@ export function planSpans(fromMs: number, toMs: number, rolledHours: readonly nu
  * A metric's usage over a period from the ledger's rolled hours and the live computation for the
  * rest, stitched at hour boundaries. The figures are those of the live computation over the whole
  * period: pods' and namespaces' figures add up over disjoint spans (coverage too), peaks are the
- * largest, and the total over the selected namespaces is recomputed per rolled hour from the
- * namespaces' stored per-step series.
+ * largest, and the total over the selected namespaces is that of the rolled hours, each computed
+ * from the namespaces' per-step series (`LedgerReader.totalFigures`), plus the live spans'.
  */
 export async function stitchedUsage(
   ledger: LedgerReader,
@@ -65,16 +64,16 @@ export async function stitchedUsage(
   const spans = planSpans(fromMs, toMs, rolled);
   const first = rolled[0] as number;
   const end = (rolled[rolled.length - 1] as number) + HOUR_MS;
-  const wantsGroups = !!options.namespaces || !!options.total;
   // Every read is started here and awaited together: one failure fails the answer, none goes unobserved.
-  const [livePieces, ledgerPods, nsHours] = await Promise.all([
+  const [livePieces, ledgerPods, ledgerNamespaces, ledgerTotal] = await Promise.all([
     Promise.all(
       spans
         .filter((s) => s.source === 'live')
         .map((s) => live(samples, { from: new Date(s.fromMs), to: new Date(s.toMs) }, ns, stepMs, { ...options, stepSeries: false })),
     ),
     ledger.podFigures(samples.metric, first, end, ns),
-    wantsGroups ? ledger.namespaceHours(samples.metric, first, end, ns, !!options.total) : Promise.resolve([]),
+    options.namespaces ? ledger.namespaceFigures(samples.metric, first, end, ns) : undefined,
+    options.total ? ledger.totalFigures(samples.metric, first, end, ns) : undefined,
   ]);
 
   const pods = new Map<string, PodFigures>();
@@ -86,28 +85,15 @@ export async function stitchedUsage(
   ledgerPods.forEach(addPod);
   for (const piece of livePieces) piece.pods.forEach(addPod);
 
-  const namespaces = new Map<string, SeriesFigures>();
+  const namespaces = new Map<string, SeriesFigures>(ledgerNamespaces);
   const addNamespace = (namespace: string, f: SeriesFigures) => {
     const known = namespaces.get(namespace);
     namespaces.set(namespace, known ? addDisjointFigures(known, f) : f);
   };
-  let total: SeriesFigures | undefined = options.total ? emptyFigures() : undefined;
-  if (options.namespaces) for (const h of nsHours) addNamespace(h.namespace, h.figures);
-  if (options.total) for (const hour of byHour(nsHours)) total = addDisjointFigures(total as SeriesFigures, totalOfHour(hour));
+  let total: SeriesFigures | undefined = ledgerTotal;
   for (const piece of livePieces) {
     if (options.namespaces) piece.namespaces.forEach((f, k) => addNamespace(k, f));
     if (options.total && piece.total) total = addDisjointFigures(total as SeriesFigures, piece.total);
   }
   return { stepMs, pods: [...pods.values()].sort(comparePods), namespaces, total, spans };
-}
-
-/** Namespace-hours grouped per hour (they come ordered by hour or not at all). */
-function byHour(rows: readonly StoredNamespaceHour[]): StoredNamespaceHour[][] {
-  const out = new Map<number, StoredNamespaceHour[]>();
-  for (const r of rows) {
-    const list = out.get(r.hourMs);
-    if (list) list.push(r);
-    else out.set(r.hourMs, [r]);
-  }
-  return [...out.values()];
 }

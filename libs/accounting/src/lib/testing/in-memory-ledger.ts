@@ -1,8 +1,9 @@
-import { addDisjointFigures } from '../figures';
+import { addDisjointFigures, SeriesFigures } from '../figures';
 import { PodFigures } from '../group-rollup';
+import { totalOfHours } from '../ledger/hour-totals';
 import { LedgerReader } from '../ledger/ledger-reader';
 import { MetricHour, StoredNamespaceHour } from '../ledger/ledger-records';
-import { comparePods, podId } from '../pod-key';
+import { compareNames, comparePods, podId } from '../pod-key';
 import { NamespaceFilter } from '../sample-reader';
 
 /** The ledger kept in memory, for the accounting's own specs (the SQL store has its own suite). */
@@ -31,6 +32,19 @@ export class InMemoryLedger implements LedgerReader {
       }
     }
     return [...out.values()].sort(comparePods);
+  }
+
+  async namespaceFigures(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter): Promise<Map<string, SeriesFigures>> {
+    const out = new Map<string, SeriesFigures>();
+    for (const h of await this.namespaceHours(metric, fromMs, toMs, ns, false)) {
+      const known = out.get(h.namespace);
+      out.set(h.namespace, known ? addDisjointFigures(known, h.figures) : h.figures);
+    }
+    return new Map([...out].sort(([a], [b]) => compareNames(a, b)));
+  }
+
+  async totalFigures(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter): Promise<SeriesFigures> {
+    return totalOfHours(await this.namespaceHours(metric, fromMs, toMs, ns, true));
   }
 
   async namespaceHours(metric: string, fromMs: number, toMs: number, ns: NamespaceFilter, withSteps: boolean): Promise<StoredNamespaceHour[]> {
