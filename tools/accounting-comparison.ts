@@ -13,8 +13,8 @@ import { Command } from 'commander';
 
 import { BYTES_PER_GIB, UsageReport } from '@kube-monitoring/contract';
 import { heapsterSource, InfluxClient, InfluxQuery, podLevelSumByNamespaceQuery, seedSumByNamespaceQuery } from '@kube-monitoring/influx';
+import { loadScenario, SCENARIOS } from '@kube-monitoring/scenarios';
 import { NamespaceTruth } from '@kube-monitoring/simulator';
-import { SCENARIOS, loadScenario } from '@kube-monitoring/scenarios';
 import { startInfluxDb } from '@kube-monitoring/testing';
 
 import { startBenchApi, throwawayApiEnv } from './bench/lib/api-process';
@@ -101,7 +101,9 @@ async function main(): Promise<void> {
           totals.naive += naiveHours;
           totals.seed += seedRaw;
           const seedRatio = exact > 0 ? `${(seedRaw / q.perUnit / exact).toFixed(1)} ×` : seedRaw === 0 ? '–' : 'n/a';
-          out.push(`| ${t.namespace_name} | ${fmt(exact)} | ${fmt(ours)} | ${pct(ours, exact)} | ${fmt(naiveHours)} | ${pct(naiveHours, exact)} | ${fmt(seedRaw)} | ${seedRatio} |`);
+          out.push(
+            `| ${t.namespace_name} | ${fmt(exact)} | ${fmt(ours)} | ${pct(ours, exact)} | ${fmt(naiveHours)} | ${pct(naiveHours, exact)} | ${fmt(seedRaw)} | ${seedRatio} |`,
+          );
         }
         const seedRatio = totals.truth > 0 ? `${(totals.seed / q.perUnit / totals.truth).toFixed(1)} ×` : '–';
         out.push(
@@ -120,6 +122,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`accounting-comparison: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`accounting-comparison: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

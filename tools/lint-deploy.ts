@@ -54,7 +54,7 @@ import { dashboardQueryProblems } from './deploy-lint/grafana-queries';
 import { influxProblems } from './deploy-lint/influxdb';
 import { renderKustomization } from './deploy-lint/kustomize';
 import { nginxProblems } from './deploy-lint/nginx';
-import { type Obj, idOf } from './deploy-lint/objects';
+import { idOf, type Obj } from './deploy-lint/objects';
 import { securityProblems } from './deploy-lint/pod-security';
 import { referenceProblems } from './deploy-lint/references';
 import { findKustomize, firstDifference, normalizeSecrets } from './deploy-lint/rendering';
@@ -81,7 +81,15 @@ async function main(): Promise<void> {
       if (existsSync(example)) writeFileSync(join(dir, 'secrets.env'), readFileSync(example));
     }
     const kustomize = findKustomize();
-    checks.note(kustomize ? `kustomize: ${kustomize.join(' ')} (${spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).stdout.split('\n').find((l) => /Kustomize/.test(l)) ?? ''})` : 'no kustomize binary (kubectl kustomize): rendering with the built-in renderer only');
+    checks.note(
+      kustomize
+        ? `kustomize: ${kustomize.join(' ')} (${
+            spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' })
+              .stdout.split('\n')
+              .find((l) => /Kustomize/.test(l)) ?? ''
+          })`
+        : 'no kustomize binary (kubectl kustomize): rendering with the built-in renderer only',
+    );
 
     const rendered = new Map<string, Obj[]>();
     for (const dir of kustomizations) {
@@ -96,7 +104,11 @@ async function main(): Promise<void> {
         await checks.problems(`render ${label} with ${kustomize.join(' ')}; identical to the built-in renderer`, () => {
           const r = spawnSync(kustomize[0], [...kustomize.slice(1), dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
           if (r.status !== 0) return [r.stderr.trim()];
-          const theirs = normalizeSecrets(parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj).filter(Boolean));
+          const theirs = normalizeSecrets(
+            parseAllDocuments(r.stdout)
+              .map((d) => d.toJS() as Obj)
+              .filter(Boolean),
+          );
           objects = theirs;
           if (!own) return [];
           const problems: string[] = [];
@@ -124,7 +136,9 @@ async function main(): Promise<void> {
       await checks.problems(`${label}: ${objects.length} objects valid against the Kubernetes OpenAPI schema (kubernetes-models)`, () => schemaProblems(objects));
       await checks.problems(`${label}: no unknown fields (TypeScript excess-property check against kubernetes-types)`, () => strictFieldProblems(objects, work));
       await checks.problems(`${label}: restricted pod security, read-only root filesystems, resources, pinned images, probes`, () => securityProblems(objects));
-      await checks.problems(`${label}: references resolve (ConfigMaps, Secrets, keys, volumes, Services, ports, Ingress, NetworkPolicies, RBAC)`, () => referenceProblems(objects, allowMissing));
+      await checks.problems(`${label}: references resolve (ConfigMaps, Secrets, keys, volumes, Services, ports, Ingress, NetworkPolicies, RBAC)`, () =>
+        referenceProblems(objects, allowMissing),
+      );
       await checks.problems(`${label}: API Deployment (replicas >= 2, health probes, logs volume, credentials from the Secret, PDB)`, () => apiProblems(objects));
       await checks.problems(`${label}: InfluxDB on a persistent volume, reachable only from api, grafana and telegraf`, () => influxProblems(objects));
       await checks.problems(`${label}: Telegraf writes what the API reads (telegraf.conf, env, RBAC)`, () => telegrafProblems(objects));

@@ -1,6 +1,6 @@
-import { type InfluxHandle, sleep, startInfluxDb } from '@kube-monitoring/testing';
+import { sleep, startInfluxDb, type InfluxHandle } from '@kube-monitoring/testing';
 
-import { type SeedProgress, seedDemo, startLiveWriter } from './seed-demo';
+import { seedDemo, startLiveWriter, type SeedProgress } from './seed-demo';
 
 interface QueryResponse {
   results: Array<{ error?: string; series?: Array<{ name: string; columns: string[]; values: unknown[][] }> }>;
@@ -30,10 +30,7 @@ describe('tools/seed-demo against a real InfluxDB 1.6', () => {
 
   it('should create the database and write every point of the period, reporting progress', async () => {
     const progress: SeedProgress[] = [];
-    const result = await seedDemo(
-      { url: influx.url, db: 'seeded', days: 3 / 24, profile: 'tiny', until: new Date('2024-03-20T00:00:00Z') },
-      (p) => progress.push(p),
-    );
+    const result = await seedDemo({ url: influx.url, db: 'seeded', days: 3 / 24, profile: 'tiny', until: new Date('2024-03-20T00:00:00Z') }, (p) => progress.push(p));
     expect(result.lines).toBeGreaterThan(50_000);
     expect(result.requests).toBe(Math.ceil(result.lines / 5000));
     expect(await count('seeded')).toBe(result.lines);

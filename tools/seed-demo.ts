@@ -6,18 +6,11 @@
  *
  * Library use: seedDemo(options, onProgress) and startLiveWriter(url, db, intervalMs).
  */
-import { InfluxClient } from '@kube-monitoring/influx';
-import {
-  type ClusterProfile,
-  ClusterSimulator,
-  HeapsterWriter,
-  type LineBatch,
-  type ProfileName,
-  type SchemaWriter,
-  TelegrafWriter,
-} from '@kube-monitoring/simulator';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
+
+import { InfluxClient } from '@kube-monitoring/influx';
+import { ClusterSimulator, HeapsterWriter, TelegrafWriter, type ClusterProfile, type LineBatch, type ProfileName, type SchemaWriter } from '@kube-monitoring/simulator';
 
 export const SUPPORTED_SCHEMAS = ['heapster', 'telegraf'] as const;
 export type SchemaName = (typeof SUPPORTED_SCHEMAS)[number];
@@ -137,12 +130,7 @@ export interface LiveWriterOptions {
  * Writes the newest samples of the demo cluster now and then every `intervalMs`, continuing the
  * cluster seedDemo wrote (same seed and profile). Returns a function that stops it.
  */
-export function startLiveWriter(
-  url: string,
-  db: string,
-  intervalMs = 60_000,
-  options: LiveWriterOptions = {},
-): () => Promise<void> {
+export function startLiveWriter(url: string, db: string, intervalMs = 60_000, options: LiveWriterOptions = {}): () => Promise<void> {
   const sim = new ClusterSimulator({ seed: options.seed ?? DEFAULT_SEED, profile: options.profile ?? DEFAULT_PROFILE });
   const schema = options.schema ?? 'heapster';
   const feed = sim.liveFeed(writerFor(schema));
@@ -239,12 +227,17 @@ async function main(argv: string[]): Promise<void> {
     .requiredOption('--url <url>', 'InfluxDB base URL, e.g. http://127.0.0.1:8086')
     .option('--db <name>', 'database to create and fill', 'k8s')
     .option('--days <n>', 'days of history up to now', positiveNumber, DEFAULT_DAYS)
-    .option('--schema <name>', `storage schema (${SUPPORTED_SCHEMAS.join(', ')})`, (value: string) => {
-      if (!(SUPPORTED_SCHEMAS as readonly string[]).includes(value)) {
-        throw new InvalidArgumentError(`supported: ${SUPPORTED_SCHEMAS.join(', ')}`);
-      }
-      return value as SchemaName;
-    }, 'heapster')
+    .option(
+      '--schema <name>',
+      `storage schema (${SUPPORTED_SCHEMAS.join(', ')})`,
+      (value: string) => {
+        if (!(SUPPORTED_SCHEMAS as readonly string[]).includes(value)) {
+          throw new InvalidArgumentError(`supported: ${SUPPORTED_SCHEMAS.join(', ')}`);
+        }
+        return value as SchemaName;
+      },
+      'heapster',
+    )
     .option('--seed <n>', 'random seed of the cluster', integer, DEFAULT_SEED)
     .option('--profile <name>', 'cluster profile (demo, tiny, benchmark)', DEFAULT_PROFILE)
     .option('--concurrency <n>', 'write requests in flight', integer, 2)

@@ -23,7 +23,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type NginxHandle, NginxConfigRefused, ensureNginx, nginxVersion, sleep, startNginx } from '@kube-monitoring/testing';
+import { ensureNginx, NginxConfigRefused, nginxVersion, sleep, startNginx, type NginxHandle } from '@kube-monitoring/testing';
 
 import { Checklist } from './lib/checklist';
 import { parseArgs } from './nginx-check/args';
@@ -78,7 +78,13 @@ async function main(): Promise<void> {
     await sleep(50);
     const nginxLog = nginx.log();
     await checks.check('nginx logged no errors', () => {
-      expect(!/\[(error|crit|alert|emerg)\]/.test(nginxLog), nginxLog.split('\n').filter((l) => /\[(error|crit|alert|emerg)\]/.test(l)).join('\n'));
+      expect(
+        !/\[(error|crit|alert|emerg)\]/.test(nginxLog),
+        nginxLog
+          .split('\n')
+          .filter((l) => /\[(error|crit|alert|emerg)\]/.test(l))
+          .join('\n'),
+      );
       expect(!/x-password|nginx-test-password/i.test(nginxLog), 'a credential appears in the access log');
     });
   } catch (error) {

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 
 import { Command } from 'commander';
 
+import { loadScenario, Scenario } from '@kube-monitoring/scenarios';
 import { CLUSTER_PROFILES } from '@kube-monitoring/simulator';
-import { Scenario, loadScenario } from '@kube-monitoring/scenarios';
 import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
 
 import { startBenchApi, throwawayApiEnv } from './bench/lib/api-process';
@@ -138,6 +138,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`usage-report-memory: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`usage-report-memory: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

@@ -19,13 +19,13 @@ module.exports = {
       // The users CLI ships in the image next to the API, so production needs no TypeScript runtime.
       additionalEntryPoints: [{ entryName: 'cli/users-cli', entryPath: './src/cli/users-cli.ts' }],
       tsConfig: './tsconfig.app.json',
-      assets: ["./src/assets"],
+      assets: ['./src/assets'],
       optimization: false,
       outputHashing: 'none',
       generatePackageJson: true,
       sourceMap: true,
       // JSDoc on DTO fields becomes their OpenAPI description.
       transformers: [{ name: '@nestjs/swagger/plugin', options: SWAGGER_PLUGIN_OPTIONS }],
-    })
+    }),
   ],
 };

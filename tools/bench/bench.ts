@@ -15,25 +15,25 @@
  * straight to InfluxDB by the same HTTP client that times the API. Everything runs on 127.0.0.1 and
  * every process started here is stopped at the end, on error and on Ctrl-C.
  */
-import { cpus, loadavg, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { Command } from 'commander';
 
 import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
 
-import { AdapterResult, adapterEndpoints, behaviourProbes, compareBehaviour, compareThroughput } from './lib/adapters';
+import { adapterEndpoints, AdapterResult, behaviourProbes, compareBehaviour, compareThroughput } from './lib/adapters';
 import { BenchApi, startBenchApi, throwawayApiEnv } from './lib/api-process';
 import { BENCH_TMP, prepareApiBuild, prepareExpressBuild } from './lib/build';
-import { DatasetSpec, SeededDataset, datasetDir, datasetKey, readSeeded, seedDatasets } from './lib/dataset';
+import { datasetDir, datasetKey, DatasetSpec, readSeeded, seedDatasets, SeededDataset } from './lib/dataset';
 import { FloorProcess, floorRequest, startFloor } from './lib/floor-process';
 import { HttpRequest, HttpTarget } from './lib/http';
+import { ledgerBench } from './lib/ledger-bench';
 import { runLoop } from './lib/load-loop';
 import { RecordingProxy } from './lib/recorder';
-import { ledgerBench } from './lib/ledger-bench';
-import { LoopPlan, Recording, SERVICE_PASSWORD, SERVICE_USER, SideBySide, TimedRuns, apiPost, medianOf, record, sideBySide, timedRuns } from './lib/side-by-side';
+import { apiPost, LoopPlan, medianOf, record, Recording, SERVICE_PASSWORD, SERVICE_USER, SideBySide, sideBySide, TimedRuns, timedRuns } from './lib/side-by-side';
 import { mib, ms, ratio, table } from './lib/stats';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -194,7 +194,10 @@ class Bench {
     }
     console.log(`\nbench (${this.mode.name}) finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     if (this.options.json) {
-      writeFileSync(this.options.json, JSON.stringify(results, (k, v: unknown) => (k === 'latenciesMs' ? undefined : v), 2));
+      writeFileSync(
+        this.options.json,
+        JSON.stringify(results, (k, v: unknown) => (k === 'latenciesMs' ? undefined : v), 2),
+      );
       log(`results written to ${this.options.json}`);
     }
     return results;
@@ -299,7 +302,13 @@ class Bench {
     }
   }
 
-  private async latencyScenario(results: Results, s: LatencyScenario, t: Record<'api' | 'recorder' | 'influx' | 'floor', HttpTarget>, proxy: RecordingProxy, floor: FloorProcess): Promise<void> {
+  private async latencyScenario(
+    results: Results,
+    s: LatencyScenario,
+    t: Record<'api' | 'recorder' | 'influx' | 'floor', HttpTarget>,
+    proxy: RecordingProxy,
+    floor: FloorProcess,
+  ): Promise<void> {
     const requestAt = (i: number) => apiPost('/api/cpu/usage_rate', s.body(i));
     // The recorder API has its own caches: record windows the measured API will never ask for.
     const recorded = Array.from({ length: this.mode.recordedPlans }, (_, i) => requestAt(-3600 + i * 60));
@@ -321,7 +330,9 @@ class Bench {
     );
     const throughput = await sideBySide(t.api, t.influx, floorTarget, nextRequest, recording, this.mode.throughput);
     const tf = throughput.floor;
-    log(`  throughput (${this.mode.throughput.connections} connections): API ${throughput.api.rps.toFixed(0)} req/s | direct ${throughput.direct.rps.toFixed(0)} req/s${tf ? ` | floor ${tf.rps.toFixed(0)} req/s` : ''}`);
+    log(
+      `  throughput (${this.mode.throughput.connections} connections): API ${throughput.api.rps.toFixed(0)} req/s | direct ${throughput.direct.rps.toFixed(0)} req/s${tf ? ` | floor ${tf.rps.toFixed(0)} req/s` : ''}`,
+    );
     // The same past window asked again and again (what a cache of settled periods is for).
     const same = requestAt(0);
     const repeat = await runLoop({ connections: 1, durationMs: this.mode.latency.roundMs / 4, minRequests: 3, task: async () => (await t.api.send(same)).status === 200 });
@@ -386,12 +397,19 @@ class Bench {
     const directMs = medianOf(runs.directMs);
     const peak = Math.max(...runs.apiPeakRss);
     log(`API ${runs.apiMs.map(ms).join(' / ')} ms | direct ${runs.directMs.map(ms).join(' / ')} ms | ratio ${ratio(apiMs, directMs)} (medians)`);
-    log(`API RSS before ${mib(runs.apiRssBefore)}, peak during the reports ${mib(peak)}; answer ${runs.apiBytes} bytes; InfluxDB sent ${(runs.directBytes / 2 ** 20).toFixed(0)} MiB`);
+    log(
+      `API RSS before ${mib(runs.apiRssBefore)}, peak during the reports ${mib(peak)}; answer ${runs.apiBytes} bytes; InfluxDB sent ${(runs.directBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
     // The same report again: a repeated request for a past period.
     const again = await this.target(api.url, 2).send(this.reportRequest(p, 1), { keepText: true });
     log(`same report requested again: ${ms(again.ms)} ms (status ${again.status})`);
     results.report = { scenario: `usage report ${p.label} ${data.pods} pods`, endpoint: '/api/usage', statements: recording.statements, runs, cachedMs: again.ms };
-    results.summary.push({ scenario: `usage report ${p.label.replace(' ', '')} ${data.pods} pods`, apiP50: apiMs, directP50: directMs, extra: `api_peak_rss_mib=${(peak / 2 ** 20).toFixed(0)}  repeat_ms=${ms(again.ms)}` });
+    results.summary.push({
+      scenario: `usage report ${p.label.replace(' ', '')} ${data.pods} pods`,
+      apiP50: apiMs,
+      directP50: directMs,
+      extra: `api_peak_rss_mib=${(peak / 2 ** 20).toFixed(0)}  repeat_ms=${ms(again.ms)}`,
+    });
     results.scaling.push({ dimension: 'period', label: p.label, pods: data.pods, podNames: data.podNames, runs });
   }
 
@@ -462,7 +480,12 @@ class Bench {
     for (const s of results.scaling) {
       const name = s.dimension === 'period' ? `report ${s.label.replace(' ', '')} ${s.pods} pods` : `report ${p.label.replace(' ', '')} ${s.pods} pods`;
       if (results.summary.some((x) => x.scenario === name) || (s.dimension === 'period' && s.label === this.mode.report.period.label)) continue;
-      results.summary.push({ scenario: name, apiP50: medianOf(s.runs.apiMs), directP50: medianOf(s.runs.directMs), extra: `api_peak_rss_mib=${(Math.max(...s.runs.apiPeakRss) / 2 ** 20).toFixed(0)}` });
+      results.summary.push({
+        scenario: name,
+        apiP50: medianOf(s.runs.apiMs),
+        directP50: medianOf(s.runs.directMs),
+        extra: `api_peak_rss_mib=${(Math.max(...s.runs.apiPeakRss) / 2 ** 20).toFixed(0)}`,
+      });
     }
   }
 
@@ -476,7 +499,14 @@ class Bench {
       const behaviour = await compareBehaviour(this.target(api.url), this.target(express.url), behaviourProbes(window, data.busiestNamespace));
       log(`same answers (status and JSON body) on ${behaviour.same}/${behaviour.same + behaviour.differences.length} probe requests`);
       for (const d of behaviour.differences) log(`  differs: ${d}`);
-      const throughput = await compareThroughput(api.url, express.url, adapterEndpoints(window, data.busiestNamespace), this.mode.adapters.connections, this.mode.adapters.seconds, log);
+      const throughput = await compareThroughput(
+        api.url,
+        express.url,
+        adapterEndpoints(window, data.busiestNamespace),
+        this.mode.adapters.connections,
+        this.mode.adapters.seconds,
+        log,
+      );
       results.adapters = { behaviour, throughput };
       for (const t of throughput) {
         results.summary.push({
@@ -495,7 +525,21 @@ class Bench {
     section('API vs direct InfluxDB (POST /api/cpu/usage_rate, 1-hour windows)');
     console.log(
       table(
-        ['scenario', 'api p50', 'api p99', 'direct p50', 'direct p99', 'floor p50', 'floor p99', 'ratio p50', 'floor ratio', 'api req/s', 'direct req/s', 'floor req/s', 'api repeat p50'],
+        [
+          'scenario',
+          'api p50',
+          'api p99',
+          'direct p50',
+          'direct p99',
+          'floor p50',
+          'floor p99',
+          'ratio p50',
+          'floor ratio',
+          'api req/s',
+          'direct req/s',
+          'floor req/s',
+          'api repeat p50',
+        ],
         results.latency.map((l) => [
           l.scenario,
           ms(l.latency.api.p50),

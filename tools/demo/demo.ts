@@ -14,7 +14,7 @@ import { Command } from 'commander';
 
 import { InfluxHandle, isPortFree, startInfluxDb, waitUntil } from '@kube-monitoring/testing';
 
-import { seedDemo, startLiveWriter, SUPPORTED_SCHEMAS, SchemaName } from '../seed-demo';
+import { SchemaName, seedDemo, startLiveWriter, SUPPORTED_SCHEMAS } from '../seed-demo';
 
 const ROOT = resolve(__dirname, '../..');
 const API_MAIN = join(ROOT, 'dist/apps/api/main.js');
@@ -53,10 +53,7 @@ function step(message: string): void {
 }
 
 function build(rebuild: boolean): void {
-  const projects = [
-    ...(rebuild || !existsSync(API_MAIN) || !existsSync(USERS_CLI) ? ['api'] : []),
-    ...(rebuild || !existsSync(WEB_INDEX) ? ['web'] : []),
-  ];
+  const projects = [...(rebuild || !existsSync(API_MAIN) || !existsSync(USERS_CLI) ? ['api'] : []), ...(rebuild || !existsSync(WEB_INDEX) ? ['web'] : [])];
   if (projects.length === 0) return;
   step(`building ${projects.join(' and ')} (first run only; --rebuild to force)`);
   const r = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', ...projects, '--outputStyle=static'], {
@@ -162,10 +159,17 @@ async function main(): Promise<void> {
       }
     });
     const base = `http://localhost:${options.port}`;
-    await waitUntil('the API to answer /api/health/ready', () => fetch(`${base}/api/health/ready`).then((r) => r.ok).catch(() => false), {
-      timeoutMs: 30_000,
-      intervalMs: 200,
-    });
+    await waitUntil(
+      'the API to answer /api/health/ready',
+      () =>
+        fetch(`${base}/api/health/ready`)
+          .then((r) => r.ok)
+          .catch(() => false),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      },
+    );
 
     stopLive = startLiveWriter(influx.url, 'k8s', 60_000, { schema: options.schema, since: seeded.to, onError: (e) => process.stderr.write(`live writer: ${String(e)}\n`) });
 

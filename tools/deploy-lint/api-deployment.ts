@@ -1,5 +1,5 @@
 /** The API's Deployment: replicas, health probes, the logs volume, credentials from the Secret, a PDB. */
-import { type Obj, configMapValues, get, selectorMatches } from './objects';
+import { configMapValues, get, selectorMatches, type Obj } from './objects';
 
 export function apiProblems(objects: Obj[]): string[] {
   const problems: string[] = [];

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import { type Obj, configMapValues } from './objects';
+import { configMapValues, type Obj } from './objects';
 import { ROOT } from './workspace';
 
 const APP_CONFIG = join(ROOT, 'apps/api/src/config/app-config.ts');

@@ -17,7 +17,8 @@ export function secretTemplateProblems(): string[] {
   }
   for (const f of walk(K8S)) {
     if (/\.ya?ml$/.test(f)) {
-      for (const o of loadYamlDocs(f)) if (o['kind'] === 'Secret') problems.push(`${relative(ROOT, f)}: a Secret manifest; credentials come only from secrets.env (secretGenerator)`);
+      for (const o of loadYamlDocs(f))
+        if (o['kind'] === 'Secret') problems.push(`${relative(ROOT, f)}: a Secret manifest; credentials come only from secrets.env (secretGenerator)`);
     }
     if (f.endsWith('secrets.env.example')) {
       const pairs = parseEnvFile(readFileSync(f, 'utf8'), f);

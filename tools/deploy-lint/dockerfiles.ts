@@ -47,7 +47,8 @@ export function dockerfileProblems(file: string, kind: 'api' | 'web'): string[] 
       if (!names.includes(image)) {
         const tag = /:([^:/@]+)$/.exec(image.split('@')[0])?.[1];
         if (image.includes('$')) problems.push(`${file}:${i.line}: base image "${image}" is not written out`);
-        else if (!image.includes('@') && (!tag || tag === 'latest' || !/\d+\.\d+/.test(tag))) problems.push(`${file}:${i.line}: base image "${image}" is not pinned to a version (name:X.Y[.Z]…)`);
+        else if (!image.includes('@') && (!tag || tag === 'latest' || !/\d+\.\d+/.test(tag)))
+          problems.push(`${file}:${i.line}: base image "${image}" is not pinned to a version (name:X.Y[.Z]…)`);
       }
     } else if (stages.length) stages.at(-1)!.ins.push(i);
   }
@@ -78,7 +79,8 @@ export function dockerfileProblems(file: string, kind: 'api' | 'web'): string[] 
     const from = depsCopy && /--from=(\S+)/.exec(depsCopy.args)![1];
     const depsStage = stages.find((s) => s.name === from);
     if (!depsStage) problems.push(`${file}: node_modules of the final image do not come from a dependencies stage`);
-    else if (!all('RUN', depsStage).some((r) => /npm ci\b.*--omit=dev/.test(r.args))) problems.push(`${file}: stage ${from} does not install with npm ci --omit=dev (production dependencies only)`);
+    else if (!all('RUN', depsStage).some((r) => /npm ci\b.*--omit=dev/.test(r.args)))
+      problems.push(`${file}: stage ${from} does not install with npm ci --omit=dev (production dependencies only)`);
     if (!final.ins.some((i) => i.keyword === 'RUN' && i.args.includes('/logs/kube-monitoring'))) problems.push(`${file}: the final stage does not create /logs/kube-monitoring`);
     if (!final.ins.some((i) => i.keyword === 'ENV' && /LOG_DIR=\/logs\/kube-monitoring/.test(i.args))) problems.push(`${file}: LOG_DIR=/logs/kube-monitoring is not set`);
     if (!final.ins.some((i) => i.keyword === 'ENV' && /NODE_ENV=production/.test(i.args))) problems.push(`${file}: NODE_ENV=production is not set`);

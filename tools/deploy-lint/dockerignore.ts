@@ -7,7 +7,10 @@ import { ROOT } from './workspace';
 export function dockerignorePatterns(): string[] {
   const f = join(ROOT, '.dockerignore');
   if (!existsSync(f)) return [];
-  return readFileSync(f, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  return readFileSync(f, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
 }
 
 export function excludedByDockerignore(path: string, patterns: string[]): boolean {
@@ -15,7 +18,20 @@ export function excludedByDockerignore(path: string, patterns: string[]): boolea
   for (const raw of patterns) {
     const negate = raw.startsWith('!');
     const p = (negate ? raw.slice(1) : raw).replace(/^\/+|\/+$/g, '');
-    const re = new RegExp(`^${p.split('/').map((seg) => (seg === '**' ? '.*' : seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))).join('/').replace(/\.\*\//g, '(?:.*/)?')}(?:/.*)?$`);
+    const re = new RegExp(
+      `^${p
+        .split('/')
+        .map((seg) =>
+          seg === '**'
+            ? '.*'
+            : seg
+                .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+                .replace(/\*/g, '[^/]*')
+                .replace(/\?/g, '[^/]'),
+        )
+        .join('/')
+        .replace(/\.\*\//g, '(?:.*/)?')}(?:/.*)?$`,
+    );
     if (re.test(path)) excluded = !negate;
   }
   return excluded;

@@ -11,5 +11,8 @@ export function goJson(v: unknown): string {
   }
   if (Array.isArray(v)) return `[${v.map(goJson).join(',')}]`;
   const o = v as Obj;
-  return `{${Object.keys(o).sort().map((k) => `${goJson(k)}:${goJson(o[k])}`).join(',')}}`;
+  return `{${Object.keys(o)
+    .sort()
+    .map((k) => `${goJson(k)}:${goJson(o[k])}`)
+    .join(',')}}`;
 }

@@ -30,11 +30,19 @@ export async function dashboardQueryProblems(dashboardFile: string): Promise<str
     for (let i = 1; i <= 10; i++) {
       const t = now - i * 60;
       // Telegraf inputs.kubernetes (two containers of one pod, a second namespace).
-      lines.push(`kubernetes_pod_container,container_name=app,host=node-1,namespace=cluster-3,node_name=node-1,pod_name=train-0 cpu_usage_nanocores=200000000i,cpu_usage_core_nanoseconds=${i}000000000i,memory_usage_bytes=1073741824i,memory_working_set_bytes=900000000i ${t}`);
-      lines.push(`kubernetes_pod_container,container_name=sidecar,host=node-1,namespace=cluster-3,node_name=node-1,pod_name=train-0 cpu_usage_nanocores=50000000i,memory_usage_bytes=104857600i ${t}`);
-      lines.push(`kubernetes_pod_container,container_name=web,host=node-2,namespace=team-a,node_name=node-2,pod_name=web-1 cpu_usage_nanocores=100000000i,memory_usage_bytes=52428800i ${t}`);
+      lines.push(
+        `kubernetes_pod_container,container_name=app,host=node-1,namespace=cluster-3,node_name=node-1,pod_name=train-0 cpu_usage_nanocores=200000000i,cpu_usage_core_nanoseconds=${i}000000000i,memory_usage_bytes=1073741824i,memory_working_set_bytes=900000000i ${t}`,
+      );
+      lines.push(
+        `kubernetes_pod_container,container_name=sidecar,host=node-1,namespace=cluster-3,node_name=node-1,pod_name=train-0 cpu_usage_nanocores=50000000i,memory_usage_bytes=104857600i ${t}`,
+      );
+      lines.push(
+        `kubernetes_pod_container,container_name=web,host=node-2,namespace=team-a,node_name=node-2,pod_name=web-1 cpu_usage_nanocores=100000000i,memory_usage_bytes=52428800i ${t}`,
+      );
       // Telegraf inputs.kube_inventory in the same measurement (requests/limits only).
-      lines.push(`kubernetes_pod_container,container_name=app,host=node-1,image=trainer,namespace=cluster-3,node_name=node-1,phase=Running,pod_name=train-0,readiness=ready,state=running,version=1 resource_requests_millicpu_units=500i,resource_limits_memory_bytes=2147483648i,restarts_total=0i,state_code=0i ${t}`);
+      lines.push(
+        `kubernetes_pod_container,container_name=app,host=node-1,image=trainer,namespace=cluster-3,node_name=node-1,phase=Running,pod_name=train-0,readiness=ready,state=running,version=1 resource_requests_millicpu_units=500i,resource_limits_memory_bytes=2147483648i,restarts_total=0i,state_code=0i ${t}`,
+      );
       lines.push(`kubernetes_pod_network,host=node-1,namespace=cluster-3,node_name=node-1,pod_name=train-0 rx_bytes=${i}000i,tx_bytes=${i}000i,rx_errors=0i,tx_errors=0i ${t}`);
       lines.push(`kubernetes_node,host=node-1,node_name=node-1 cpu_usage_nanocores=1500000000i,memory_usage_bytes=8589934592i ${t}`);
       // dcgm-exporter through inputs.prometheus, metric_version=1 (a used and an idle GPU).
@@ -60,10 +68,7 @@ export async function dashboardQueryProblems(dashboardFile: string): Promise<str
     const dashboard = JSON.parse(readFileSync(dashboardFile, 'utf8')) as Obj;
     for (const p of (dashboard['panels'] as Obj[]).filter((x) => x['type'] !== 'row')) {
       for (const t of p['targets'] ?? []) {
-        const q = String(t.query)
-          .replaceAll('$timeFilter', 'time > now() - 30m')
-          .replaceAll('$__interval', '60s')
-          .replaceAll('$namespace', '.*');
+        const q = String(t.query).replaceAll('$timeFilter', 'time > now() - 30m').replaceAll('$__interval', '60s').replaceAll('$namespace', '.*');
         const r = await call(`/query?db=k8s&epoch=s&q=${encodeURIComponent(q)}`);
         const body = JSON.parse(r.text || '{}') as Obj;
         const res = body['results']?.[0];

@@ -1,7 +1,7 @@
 /** Grafana's provisioning: an InfluxQL datasource on the API's database, dashboard providers and panels. */
 import { parse as parseYaml } from 'yaml';
 
-import { type Obj, configMapValues } from './objects';
+import { configMapValues, type Obj } from './objects';
 
 export function grafanaProblems(objects: Obj[]): string[] {
   const problems: string[] = [];

@@ -1,5 +1,5 @@
 /** InfluxDB on a persistent volume, reachable (NetworkPolicy) only from the API, Grafana and Telegraf. */
-import { type Obj, WORKLOAD_KINDS, idOf, selectorMatches } from './objects';
+import { idOf, selectorMatches, WORKLOAD_KINDS, type Obj } from './objects';
 
 export function influxProblems(objects: Obj[]): string[] {
   const problems: string[] = [];
@@ -20,7 +20,9 @@ export function influxProblems(objects: Obj[]): string[] {
   }
   const workloads = objects.filter((o) => WORKLOAD_KINDS.has(o['kind']));
   const allowed = workloads.filter((w) =>
-    policies.some((p) => (p['spec'].ingress ?? []).some((r: Obj) => (r.from ?? []).some((f: Obj) => f.podSelector && selectorMatches(f.podSelector, w['spec']?.template?.metadata?.labels)))),
+    policies.some((p) =>
+      (p['spec'].ingress ?? []).some((r: Obj) => (r.from ?? []).some((f: Obj) => f.podSelector && selectorMatches(f.podSelector, w['spec']?.template?.metadata?.labels))),
+    ),
   );
   const names = allowed.map((w) => w['metadata'].name).sort();
   for (const needed of ['api', 'grafana', 'telegraf']) if (!names.includes(needed)) problems.push(`${needed} may not reach InfluxDB (NetworkPolicy)`);

@@ -5,7 +5,10 @@ import type { Obj } from './objects';
 function pointer(path: string): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw new Error(`JSON pointer "${path}" must start with /`);
-  return path.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 export function applyJsonPatch(doc: Obj, ops: Obj[]): void {
@@ -20,11 +23,12 @@ export function applyJsonPatch(doc: Obj, ops: Obj[]): void {
     }
     return [cur, last];
   };
-  const get = (path: string) => pointer(path).reduce<Obj>((c, p) => {
-    const n = Array.isArray(c) ? c[Number(p)] : c?.[p];
-    if (n === undefined) throw new Error(`path ${path} does not exist`);
-    return n;
-  }, doc);
+  const get = (path: string) =>
+    pointer(path).reduce<Obj>((c, p) => {
+      const n = Array.isArray(c) ? c[Number(p)] : c?.[p];
+      if (n === undefined) throw new Error(`path ${path} does not exist`);
+      return n;
+    }, doc);
   for (const op of ops) {
     switch (op['op']) {
       case 'add': {

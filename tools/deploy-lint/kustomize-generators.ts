@@ -38,20 +38,26 @@ function kustomizeHash(obj: Obj): string {
 function kustomizeBase64(v: string): string {
   const b = Buffer.from(v).toString('base64');
   if (b.length < 70) return b;
-  return b.match(/.{1,70}/g)!.map((l) => `${l}\n`).join('');
+  return b
+    .match(/.{1,70}/g)!
+    .map((l) => `${l}\n`)
+    .join('');
 }
 
 /** kustomize's env-file reading (api/kv): KEY=VALUE lines, # comments, value kept verbatim. */
 export function parseEnvFile(text: string, file: string): [string, string][] {
   const out: [string, string][] = [];
-  text.replace(/^\uFEFF/, '').split('\n').forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '').replace(/^\s+/, '');
-    if (line === '' || line.startsWith('#')) return;
-    const eq = line.indexOf('=');
-    const key = eq < 0 ? line : line.slice(0, eq);
-    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(key)) throw new Error(`${file}:${i + 1}: invalid key "${key}"`);
-    out.push([key, eq < 0 ? (process.env[key] ?? '') : line.slice(eq + 1)]);
-  });
+  text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .forEach((raw, i) => {
+      const line = raw.replace(/\r$/, '').replace(/^\s+/, '');
+      if (line === '' || line.startsWith('#')) return;
+      const eq = line.indexOf('=');
+      const key = eq < 0 ? line : line.slice(0, eq);
+      if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(key)) throw new Error(`${file}:${i + 1}: invalid key "${key}"`);
+      out.push([key, eq < 0 ? (process.env[key] ?? '') : line.slice(eq + 1)]);
+    });
   return out;
 }
 

@@ -9,8 +9,8 @@ import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
 import { applyJsonPatch } from './json-patch';
-import { type Generator, generate } from './kustomize-generators';
-import { CLUSTER_SCOPED, type Obj, containersOf, loadYamlDocs, podSpecsOf } from './objects';
+import { generate, type Generator } from './kustomize-generators';
+import { CLUSTER_SCOPED, containersOf, loadYamlDocs, podSpecsOf, type Obj } from './objects';
 import { ROOT } from './workspace';
 
 interface Kustomization {
@@ -33,9 +33,7 @@ interface Target {
   namespace?: string;
 }
 
-const SUPPORTED_KUSTOMIZATION_FIELDS = new Set([
-  'apiVersion', 'kind', 'namespace', 'resources', 'configMapGenerator', 'secretGenerator', 'images', 'replicas', 'patches',
-]);
+const SUPPORTED_KUSTOMIZATION_FIELDS = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'configMapGenerator', 'secretGenerator', 'images', 'replicas', 'patches']);
 
 /** Rewrites references to generated ConfigMaps/Secrets (kustomize's nameReference for pods). */
 function rewriteNameRefs(objects: Obj[], renamed: { kind: string; from: string; to: string }[]): void {
@@ -83,7 +81,8 @@ export function renderKustomization(dir: string): Obj[] {
   if (!kfile) throw new Error(`${dir}: no kustomization.yaml`);
   const k = parseYaml(readFileSync(kfile, 'utf8')) as Kustomization;
   for (const key of Object.keys(k)) {
-    if (!SUPPORTED_KUSTOMIZATION_FIELDS.has(key)) throw new Error(`${relative(ROOT, kfile)}: field "${key}" is not supported by the built-in renderer (extend tools/deploy-lint/kustomize.ts)`);
+    if (!SUPPORTED_KUSTOMIZATION_FIELDS.has(key))
+      throw new Error(`${relative(ROOT, kfile)}: field "${key}" is not supported by the built-in renderer (extend tools/deploy-lint/kustomize.ts)`);
   }
   let objects: Obj[] = [];
   for (const r of k.resources ?? []) {
@@ -92,7 +91,10 @@ export function renderKustomization(dir: string): Obj[] {
     objects.push(...(statSync(p).isDirectory() ? renderKustomization(p) : loadYamlDocs(p)));
   }
   const renamed: { kind: string; from: string; to: string }[] = [];
-  for (const [kind, gens] of [['ConfigMap', k.configMapGenerator], ['Secret', k.secretGenerator]] as const) {
+  for (const [kind, gens] of [
+    ['ConfigMap', k.configMapGenerator],
+    ['Secret', k.secretGenerator],
+  ] as const) {
     for (const g of gens ?? []) {
       const obj = generate(kind, g, dir, k.namespace);
       renamed.push({ kind, from: g.name, to: obj['metadata']['name'] });

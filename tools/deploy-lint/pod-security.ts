@@ -1,5 +1,5 @@
 /** Restricted pod security, read-only root filesystems, resources, pinned images and readiness probes. */
-import { type Obj, WORKLOAD_KINDS, containersOf, get, idOf, podSpecsOf } from './objects';
+import { containersOf, get, idOf, podSpecsOf, WORKLOAD_KINDS, type Obj } from './objects';
 
 export function securityProblems(objects: Obj[]): string[] {
   const problems: string[] = [];
@@ -39,7 +39,8 @@ export function securityProblems(objects: Obj[]): string[] {
   }
   const ns = objects.filter((x) => x['kind'] === 'Namespace');
   for (const n of ns) {
-    if (get(n, 'metadata', 'labels', 'pod-security.kubernetes.io/enforce') !== 'restricted') problems.push(`${idOf(n)}: not labelled pod-security.kubernetes.io/enforce=restricted`);
+    if (get(n, 'metadata', 'labels', 'pod-security.kubernetes.io/enforce') !== 'restricted')
+      problems.push(`${idOf(n)}: not labelled pod-security.kubernetes.io/enforce=restricted`);
   }
   return problems;
 }

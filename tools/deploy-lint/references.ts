@@ -2,7 +2,7 @@
  * Every reference resolves inside the build: ConfigMaps, Secrets and their keys, volumes, Services and
  * their ports, Ingress backends, NetworkPolicy selectors, RBAC roles and subjects.
  */
-import { CLUSTER_SCOPED, type Obj, WORKLOAD_KINDS, containersOf, idOf, podSpecsOf, selectorMatches } from './objects';
+import { CLUSTER_SCOPED, containersOf, idOf, podSpecsOf, selectorMatches, WORKLOAD_KINDS, type Obj } from './objects';
 
 export function referenceProblems(objects: Obj[], allowMissing: Set<string>): string[] {
   const problems: string[] = [];

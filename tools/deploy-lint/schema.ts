@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import ts from 'typescript';
 
-import { type Obj, idOf } from './objects';
+import { idOf, type Obj } from './objects';
 import { ROOT } from './workspace';
 
 export function schemaProblems(objects: Obj[]): string[] {

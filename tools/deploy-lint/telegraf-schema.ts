@@ -34,7 +34,17 @@ const KUBERNETES_INPUT: Record<string, Produced> = {
   },
   [TELEGRAF_MEASUREMENTS.podNetwork]: { fields: ['rx_bytes', 'rx_errors', 'tx_bytes', 'tx_errors'], tags: ['namespace', 'node_name', 'pod_name'] },
   [TELEGRAF_MEASUREMENTS.node]: {
-    fields: [...KUBELET_USAGE, 'memory_available_bytes', 'network_rx_bytes', 'network_rx_errors', 'network_tx_bytes', 'network_tx_errors', 'fs_available_bytes', 'fs_capacity_bytes', 'fs_used_bytes'],
+    fields: [
+      ...KUBELET_USAGE,
+      'memory_available_bytes',
+      'network_rx_bytes',
+      'network_rx_errors',
+      'network_tx_bytes',
+      'network_tx_errors',
+      'fs_available_bytes',
+      'fs_capacity_bytes',
+      'fs_used_bytes',
+    ],
     tags: ['node_name'],
   },
 };
@@ -42,7 +52,17 @@ const KUBERNETES_INPUT: Record<string, Produced> = {
 /** inputs.kube_inventory, resource "pods": one point per container. */
 const KUBE_INVENTORY_PODS: Record<string, Produced> = {
   [TELEGRAF_MEASUREMENTS.podContainer]: {
-    fields: ['restarts_total', 'state_code', 'state_reason', 'phase_reason', 'terminated_reason', 'resource_requests_millicpu_units', 'resource_requests_memory_bytes', 'resource_limits_millicpu_units', 'resource_limits_memory_bytes'],
+    fields: [
+      'restarts_total',
+      'state_code',
+      'state_reason',
+      'phase_reason',
+      'terminated_reason',
+      'resource_requests_millicpu_units',
+      'resource_requests_memory_bytes',
+      'resource_limits_millicpu_units',
+      'resource_limits_memory_bytes',
+    ],
     tags: ['container_name', 'namespace', 'node_name', 'pod_name', 'phase', 'state', 'readiness', 'image', 'version'],
   },
 };
@@ -51,7 +71,12 @@ const KUBE_INVENTORY_PODS: Record<string, Produced> = {
 const DCGM_LABELS = ['gpu', 'UUID', 'pci_bus_id', 'device', 'modelName', 'Hostname', 'hostname', 'namespace', 'pod', 'container'];
 
 function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 }
 
 /** Telegraf's include/exclude filter pair on names: included (when a list is set) and not excluded. */

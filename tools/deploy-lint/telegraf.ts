@@ -45,7 +45,8 @@ export function telegrafProblems(objects: Obj[]): string[] {
   const inv = (inputs['kube_inventory'] ?? [])[0];
   if (inv) {
     if (!inv['node_name']) problems.push('inputs.kube_inventory without node_name: every DaemonSet pod would write every pod of the cluster');
-    if ((inv['resource_include'] ?? []).some((r: string) => r !== 'pods')) problems.push('inputs.kube_inventory collects more than pods (cluster-wide objects would be written once per node)');
+    if ((inv['resource_include'] ?? []).some((r: string) => r !== 'pods'))
+      problems.push('inputs.kube_inventory collects more than pods (cluster-wide objects would be written once per node)');
   }
   const prom = (inputs['prometheus'] ?? []).find((p: Obj) => (p['namepass'] ?? []).includes('DCGM_FI_DEV_FB_USED'));
   if (!prom) problems.push('no [[inputs.prometheus]] passing DCGM_FI_DEV_FB_USED (GPU memory)');
@@ -69,7 +70,8 @@ export function telegrafProblems(objects: Obj[]): string[] {
       const url = new URL(u);
       const svc = objects.find((o) => o['kind'] === 'Service' && o['metadata'].name === url.hostname.split('.')[0]);
       if (!svc) problems.push(`outputs.influxdb url ${u}: no Service ${url.hostname}`);
-      else if (!(svc['spec'].ports ?? []).some((p: Obj) => String(p.port) === url.port)) problems.push(`outputs.influxdb url ${u}: Service ${url.hostname} has no port ${url.port}`);
+      else if (!(svc['spec'].ports ?? []).some((p: Obj) => String(p.port) === url.port))
+        problems.push(`outputs.influxdb url ${u}: Service ${url.hostname} has no port ${url.port}`);
     }
   }
   const defined = new Set((c.env ?? []).map((e: Obj) => e.name));
@@ -80,8 +82,16 @@ export function telegrafProblems(objects: Obj[]): string[] {
   const sa = pod.serviceAccountName;
   const bindings = objects.filter((o) => o['kind'] === 'ClusterRoleBinding' && (o['subjects'] ?? []).some((s: Obj) => s.kind === 'ServiceAccount' && s.name === sa));
   const rules = bindings.flatMap((b) => objects.find((o) => o['kind'] === 'ClusterRole' && o['metadata'].name === b['roleRef'].name)?.['rules'] ?? []);
-  const can = (resource: string, verb: string) => rules.some((r: Obj) => (r.apiGroups ?? []).includes('') && (r.resources ?? []).includes(resource) && (r.verbs ?? []).includes(verb));
-  for (const [res, verb] of [['nodes/stats', 'get'], ['nodes/proxy', 'get'], ['pods', 'list'], ['pods', 'watch'], ['namespaces', 'list'], ['namespaces', 'watch']]) {
+  const can = (resource: string, verb: string) =>
+    rules.some((r: Obj) => (r.apiGroups ?? []).includes('') && (r.resources ?? []).includes(resource) && (r.verbs ?? []).includes(verb));
+  for (const [res, verb] of [
+    ['nodes/stats', 'get'],
+    ['nodes/proxy', 'get'],
+    ['pods', 'list'],
+    ['pods', 'watch'],
+    ['namespaces', 'list'],
+    ['namespaces', 'watch'],
+  ]) {
     if (!can(res, verb)) problems.push(`the telegraf ServiceAccount may not ${verb} ${res}`);
   }
   if (pod.automountServiceAccountToken === false) problems.push('telegraf needs its service-account token mounted');

@@ -26,7 +26,10 @@ export async function proxyChecks(checks: Checklist, { web, api, username, passw
     const r = await req(web, '/api/health');
     expect(r.status === 200, `status ${r.status} through nginx (direct: ${direct.status})`);
     expect(header(r, 'content-type') === header(direct, 'content-type'), `content-type "${header(r, 'content-type')}" vs direct "${header(direct, 'content-type')}"`);
-    expect(!header(r, 'content-security-policy') || header(r, 'content-security-policy') === header(direct, 'content-security-policy'), "nginx added its own CSP to an API response");
+    expect(
+      !header(r, 'content-security-policy') || header(r, 'content-security-policy') === header(direct, 'content-security-policy'),
+      'nginx added its own CSP to an API response',
+    );
   });
 
   // The seed's curl example: POST, X-USERNAME/X-PASSWORD, JSON body without Content-Type.

@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync 
 import { dirname, resolve } from 'node:path';
 
 import { Command } from 'commander';
-import { STOP_GRACE_MS, isProcessAlive, pingStatus, startInfluxDb, waitForExit } from '@kube-monitoring/testing';
+
+import { isProcessAlive, pingStatus, startInfluxDb, STOP_GRACE_MS, waitForExit } from '@kube-monitoring/testing';
 
 const STATE_FILE = resolve(__dirname, '..', '..', '.services', 'influxdb.json');
 
@@ -98,9 +99,7 @@ function parsePort(text: string): number {
 }
 
 function main(argv: string[]): Promise<void> {
-  const program = new Command()
-    .name('influxdb')
-    .description('Run a throwaway InfluxDB 1.6 on a loopback port for tests and the demo.');
+  const program = new Command().name('influxdb').description('Run a throwaway InfluxDB 1.6 on a loopback port for tests and the demo.');
   program
     .command('start')
     .description('start influxd detached; prints its URL and writes .services/influxdb.json')

@@ -6,7 +6,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type PostgresCluster, isPostgresRunning, postgresHandle, startPostgresCluster } from '@kube-monitoring/testing';
+
+import { isPostgresRunning, postgresHandle, startPostgresCluster, type PostgresCluster } from '@kube-monitoring/testing';
 
 const STATE_FILE = resolve(__dirname, '..', '..', '.services', 'postgres.json');
 

@@ -55,7 +55,12 @@ interface Outcome {
 function run(step: Step): Outcome {
   console.log(`\n==> ${step.name}: ${step.command}`);
   const started = Date.now();
-  const r = spawnSync(step.command, { cwd: root, stdio: 'inherit', shell: true, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } });
+  const r = spawnSync(step.command, {
+    cwd: root,
+    stdio: 'inherit',
+    shell: true,
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+  });
   const seconds = Math.round((Date.now() - started) / 1000);
   const ok = r.status === 0;
   if (step.jestReport) {

@@ -29,7 +29,10 @@ function hs256(payload: object): string {
 /** `directive -> sources` of a Content-Security-Policy, order-insensitive. */
 function cspDirectives(policy: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const part of policy.split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of policy
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, ...sources] = part.split(/\s+/);
     out[name as string] = sources.sort();
   }
@@ -115,7 +118,8 @@ describe('HTTP hardening of the built API', () => {
         expect(r.status).toBe(503);
         const text = await r.text();
         expect(JSON.parse(text)).toEqual({ code: 503, message: 'not ready: influxdb (InfluxDB unreachable), userdb (user database unreachable)' });
-        for (const hidden of [String(influxPort), String(pgPort), '127.0.0.1', 'influx_db_name_to_hide', 'user_db_name_to_hide', 'ECONNREFUSED']) expect(text).not.toContain(hidden);
+        for (const hidden of [String(influxPort), String(pgPort), '127.0.0.1', 'influx_db_name_to_hide', 'user_db_name_to_hide', 'ECONNREFUSED'])
+          expect(text).not.toContain(hidden);
         await eventually('the reasons in the log', () => down.output().includes('user_db_name_to_hide') && down.output().includes(`127.0.0.1:${influxPort}`));
         expect(down.output()).not.toContain('pw-to-hide-0123456789');
       } finally {
@@ -133,9 +137,17 @@ describe('HTTP hardening of the built API', () => {
         await fetch(`${api.url}/api/health`),
         await fetch(`${api.url}/api/metrics`, { headers: serviceHeaders() }),
         await fetch(`${api.url}/api/usage`, { method: 'POST', headers: { ...serviceHeaders(), 'content-type': 'application/json' }, body: JSON.stringify(usage) }),
-        await fetch(`${api.url}/api/usage`, { method: 'POST', headers: { ...serviceHeaders(), 'content-type': 'application/json', accept: 'text/csv' }, body: JSON.stringify(usage) }),
+        await fetch(`${api.url}/api/usage`, {
+          method: 'POST',
+          headers: { ...serviceHeaders(), 'content-type': 'application/json', accept: 'text/csv' },
+          body: JSON.stringify(usage),
+        }),
         await fetch(`${api.url}/api/ui/usage`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(usage) }),
-        await fetch(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: VIEWER.username, password: VIEWER.password }) }),
+        await fetch(`${api.url}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: VIEWER.username, password: VIEWER.password }),
+        }),
         await fetch(`${api.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } }),
         await fetch(`${api.url}/api/cpu/usage_rate`, { method: 'POST', body: '{}' }),
         await fetch(`${api.url}/api/cpu/usage_rate`),
@@ -150,7 +162,19 @@ describe('HTTP hardening of the built API', () => {
       const bad = await send(api.url, { method: 'GET', path: '/api/%' }, 5000);
       expect(bad.status).toBe(400);
       expect(JSON.parse(bad.text)).toEqual({ code: 400, message: expect.stringMatching(/^metric: /) });
-      const security = ['content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'origin-agent-cluster'];
+      const security = [
+        'content-security-policy',
+        'strict-transport-security',
+        'x-content-type-options',
+        'x-frame-options',
+        'referrer-policy',
+        'cross-origin-opener-policy',
+        'cross-origin-resource-policy',
+        'x-dns-prefetch-control',
+        'x-download-options',
+        'x-permitted-cross-domain-policies',
+        'origin-agent-cluster',
+      ];
       for (const h of security) {
         expect([h, normal.headers?.[h]]).toEqual([h, expect.any(String)]);
         expect([h, bad.headers?.[h]]).toEqual([h, normal.headers?.[h]]);

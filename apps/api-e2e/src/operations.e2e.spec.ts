@@ -115,7 +115,11 @@ describe('operations', () => {
 
     it('should show the usage ledger as gauges, the figures of GET /api/ledger', async () => {
       const metrics = parsePrometheusText(await (await fetch(`${e2eEnv.metricsUrl}/metrics`)).text());
-      const status = (await (await fetch(`${e2eEnv.apiUrl}/api/ledger`, { headers: serviceHeaders() })).json()) as { podHours: number; lastError: string | null; backfill: { hours: number } };
+      const status = (await (await fetch(`${e2eEnv.apiUrl}/api/ledger`, { headers: serviceHeaders() })).json()) as {
+        podHours: number;
+        lastError: string | null;
+        backfill: { hours: number };
+      };
       expect(metrics.get('kube_monitoring_ledger_pod_hours')).toBe(status.podHours);
       expect(metrics.get('kube_monitoring_ledger_backfill_hours')).toBe(status.backfill.hours);
       // This API runs with LEDGER_ENABLED=false (the e2e default): the status says so; no round failed.

@@ -2,13 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import {
-  expectedCpuUsage,
-  expectedNamespaceCpuUsage,
-  GIB,
-  HOURS,
-  SAMPLES,
-} from './fixtures/cluster-fixture';
+import { expectedCpuUsage, expectedNamespaceCpuUsage, GIB, HOURS, SAMPLES } from './fixtures/cluster-fixture';
 import { e2eEnv, serviceHeaders } from './support/e2e-env';
 import { billingClient } from './support/typed-client';
 
@@ -106,11 +100,13 @@ describe('service API (POST /api/{metric})', () => {
 
   it('should treat begin as inclusive and end as exclusive', async () => {
     // The sample stamped 00:10 is inside [00:10, 00:11); the one stamped 00:11 is not.
-    const raw = (await post('/api/cpu/usage_rate', { namespace: 'cluster-3', timeBeginInterval: '2017-12-01T00:10:00Z', timeEndInterval: '2017-12-01T00:11:00Z' })).body as { time: string }[];
+    const raw = (await post('/api/cpu/usage_rate', { namespace: 'cluster-3', timeBeginInterval: '2017-12-01T00:10:00Z', timeEndInterval: '2017-12-01T00:11:00Z' })).body as {
+      time: string;
+    }[];
     expect(new Set(raw.map((p) => p.time))).toEqual(new Set(['2017-12-01T00:10:00.000Z']));
   });
 
-  it("should answer the original empty-set message when there is no data", async () => {
+  it('should answer the original empty-set message when there is no data', async () => {
     const r = await post('/api/cpu/usage_rate', { timeBeginInterval: '2016-01-01', timeEndInterval: '2016-01-02' });
     expect(r).toEqual(expect.objectContaining({ status: 200, body: { code: 200, message: 'Query returns empty set' } }));
   });

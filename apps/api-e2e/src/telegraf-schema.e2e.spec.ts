@@ -83,9 +83,17 @@ const SAME_ANSWERS: { what: string; path: string; body?: unknown; headers?: Reco
   { what: 'the usage report as CSV', path: '/api/usage', body: { ...PERIOD, groupBy: 'pod' }, headers: { accept: 'text/csv' } },
   { what: 'CPU chart per namespace', path: '/api/series/cpu/usage_rate', body: { ...PERIOD, groupBy: 'namespace' } },
   { what: 'CPU chart per pod, 10 min steps', path: '/api/series/cpu/usage_rate', body: { from: '2017-12-01T00:00:00Z', to: '2017-12-01T03:00:00Z', groupBy: 'pod', step: 600 } },
-  { what: 'CPU chart per container', path: '/api/series/cpu/usage_rate', body: { from: '2017-12-01T00:00:00Z', to: '2017-12-01T03:00:00Z', groupBy: 'container', namespace: 'default' } },
+  {
+    what: 'CPU chart per container',
+    path: '/api/series/cpu/usage_rate',
+    body: { from: '2017-12-01T00:00:00Z', to: '2017-12-01T03:00:00Z', groupBy: 'container', namespace: 'default' },
+  },
   { what: 'CPU chart per node', path: '/api/series/cpu/usage_rate', body: { from: '2017-12-01T00:00:00Z', to: '2017-12-01T03:00:00Z', groupBy: 'node' } },
-  { what: 'memory chart of one namespace per pod', path: '/api/series/memory/usage', body: { from: '2017-12-01T00:00:00Z', to: '2017-12-01T03:00:00Z', groupBy: 'pod', namespace: 'cluster-3' } },
+  {
+    what: 'memory chart of one namespace per pod',
+    path: '/api/series/memory/usage',
+    body: { from: '2017-12-01T00:00:00Z', to: '2017-12-01T03:00:00Z', groupBy: 'pod', namespace: 'cluster-3' },
+  },
   { what: 'GPU chart per namespace', path: '/api/series/gpu/usage', body: { from: '2017-12-01T00:00:00Z', to: '2017-12-01T03:00:00Z', groupBy: 'namespace' } },
 ];
 
@@ -124,7 +132,9 @@ describe('Telegraf schema (METRICS_SCHEMA=telegraf): the same answers as on Heap
     const r = await call(telegraf.url, '/api/cpu/usage_rate', { ...DAY, namespace: 'cluster-3', limit: 4 });
     const points = r.body as Record<string, unknown>[];
     expect(points).toHaveLength(4);
-    expect(points[0]).toEqual(expect.objectContaining({ time: '2017-12-01T02:00:00.000Z', namespace_name: 'cluster-3', nodename: expect.any(String), container_name: expect.any(String) }));
+    expect(points[0]).toEqual(
+      expect.objectContaining({ time: '2017-12-01T02:00:00.000Z', namespace_name: 'cluster-3', nodename: expect.any(String), container_name: expect.any(String) }),
+    );
     for (const p of points) {
       expect(p).not.toHaveProperty('namespace');
       expect(p).not.toHaveProperty('node_name');
@@ -163,7 +173,15 @@ describe('Telegraf schema (METRICS_SCHEMA=telegraf): the same answers as on Heap
     const catalog = (await call(telegraf.url, '/api/metrics')).body as { name: string; present: boolean }[];
     const present = Object.fromEntries(catalog.map((m) => [m.name, m.present]));
     expect(present).toEqual(
-      expect.objectContaining({ 'cpu/usage_rate': true, 'memory/usage': true, 'gpu/usage': true, 'cpu/request': true, 'network/rx': true, uptime: false, 'cpu/node_utilization': false }),
+      expect.objectContaining({
+        'cpu/usage_rate': true,
+        'memory/usage': true,
+        'gpu/usage': true,
+        'cpu/request': true,
+        'network/rx': true,
+        uptime: false,
+        'cpu/node_utilization': false,
+      }),
     );
     const uptime = await call(telegraf.url, '/api/uptime', DAY);
     expect(uptime.status).toBe(404);

@@ -13,16 +13,24 @@ const PASSWORD = 'Scope-test-pass-42';
 const PERIOD = { from: '2017-12-01', to: '2017-12-02' };
 
 function createUser(username: string, args: string[]): void {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/apps/api/cli/users-cli.js'), 'createuser', `--username=${username}`, `--email=${username}@example.org`, '--password-stdin', ...args], {
-    input: `${PASSWORD}\n`,
-    encoding: 'utf8',
-    env: { PATH: process.env['PATH'] ?? '', SQLITE_PATH: process.env['E2E_SQLITE_PATH'] ?? '' },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'dist/apps/api/cli/users-cli.js'), 'createuser', `--username=${username}`, `--email=${username}@example.org`, '--password-stdin', ...args],
+    {
+      input: `${PASSWORD}\n`,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', SQLITE_PATH: process.env['E2E_SQLITE_PATH'] ?? '' },
+    },
+  );
   if (r.status !== 0) throw new Error(`createuser ${username} failed: ${r.stderr}${r.stdout}`);
 }
 
 async function login(username: string): Promise<string> {
-  const res = await fetch(`${e2eEnv.apiUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const res = await fetch(`${e2eEnv.apiUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
@@ -74,7 +82,9 @@ describe('/api/ui: the same endpoints for people, scoped to their namespaces', (
       expect((await call('POST', path, none, body)).status).toBe(403);
     }
 
-    const all = (await call('POST', '/api/ui/cpu/usage_rate', everything, { agg: 'all-namespace', timeBeginInterval: PERIOD.from, timeEndInterval: PERIOD.to })).body as { namespace_name: string }[];
+    const all = (await call('POST', '/api/ui/cpu/usage_rate', everything, { agg: 'all-namespace', timeBeginInterval: PERIOD.from, timeEndInterval: PERIOD.to })).body as {
+      namespace_name: string;
+    }[];
     expect(all.map((r) => r.namespace_name).sort()).toEqual(['cluster-3', 'default']);
   });
 
@@ -98,9 +108,13 @@ describe('/api/ui: the same endpoints for people, scoped to their namespaces', (
   });
 
   it('should filter cluster-wide aggregations and refuse other namespaces on /api/ui/{metric}', async () => {
-    const rows = (await call('POST', '/api/ui/cpu/usage_rate', viewer, { agg: 'all-namespace', timeBeginInterval: PERIOD.from, timeEndInterval: PERIOD.to })).body as { namespace_name: string }[];
+    const rows = (await call('POST', '/api/ui/cpu/usage_rate', viewer, { agg: 'all-namespace', timeBeginInterval: PERIOD.from, timeEndInterval: PERIOD.to })).body as {
+      namespace_name: string;
+    }[];
     expect(rows.map((r) => r.namespace_name)).toEqual(['cluster-3']);
-    const pods = (await call('POST', '/api/ui/cpu/usage_rate', viewer, { agg: 'all-pod', timeBeginInterval: PERIOD.from, timeEndInterval: PERIOD.to })).body as { namespace_name: string }[];
+    const pods = (await call('POST', '/api/ui/cpu/usage_rate', viewer, { agg: 'all-pod', timeBeginInterval: PERIOD.from, timeEndInterval: PERIOD.to })).body as {
+      namespace_name: string;
+    }[];
     expect(new Set(pods.map((r) => r.namespace_name))).toEqual(new Set(['cluster-3']));
     expect((await call('POST', '/api/ui/cpu/usage_rate', viewer, { timeBeginInterval: PERIOD.from, timeEndInterval: PERIOD.to })).status).toBe(403);
     expect((await call('POST', '/api/ui/cpu/usage_rate', viewer, { agg: 'pod-by-namespace', namespace: 'default', timeBeginInterval: PERIOD.from })).status).toBe(403);
@@ -113,7 +127,9 @@ describe('/api/ui: the same endpoints for people, scoped to their namespaces', (
     const full = (await call('POST', '/api/ui/usage', admin, PERIOD)).body as { totals: { cpu_core_hours: number } };
     expect(full.totals.cpu_core_hours).toBeCloseTo((expectedNamespaceCpuUsage('cluster-3') + expectedNamespaceCpuUsage('default')) / 1000, 6);
     expect((await call('POST', '/api/ui/usage', viewer, { ...PERIOD, namespaces: ['default'] })).status).toBe(403);
-    expect((await call('POST', '/api/ui/usage', viewer, { ...PERIOD, includeSystem: true })).body).toEqual(expect.objectContaining({ rows: [expect.objectContaining({ namespace_name: 'cluster-3' })] }));
+    expect((await call('POST', '/api/ui/usage', viewer, { ...PERIOD, includeSystem: true })).body).toEqual(
+      expect.objectContaining({ rows: [expect.objectContaining({ namespace_name: 'cluster-3' })] }),
+    );
   });
 
   it('should filter chart series and refuse other namespaces', async () => {

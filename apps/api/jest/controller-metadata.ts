@@ -21,7 +21,10 @@ export function routeOf(cls: Type, name: string) {
   const segments = [Reflect.getMetadata(PATH_METADATA, cls) as string, Reflect.getMetadata(PATH_METADATA, handler) as string];
   return {
     // The global prefix the app sets (bootstrap/create-app.ts).
-    path: `/api/${segments.map((s) => s.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`,
+    path: `/api/${segments
+      .map((s) => s.replace(/^\/+|\/+$/g, ''))
+      .filter(Boolean)
+      .join('/')}`,
     method: RequestMethod[method],
     status: (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === RequestMethod.POST ? 201 : 200),
     guards: [...((Reflect.getMetadata(GUARDS_METADATA, cls) as unknown[]) ?? []), ...((Reflect.getMetadata(GUARDS_METADATA, handler) as unknown[]) ?? [])],
@@ -66,7 +69,10 @@ export function bodyValidator<T>(metatype: Type<T>): (body: unknown) => Promise<
 
 /** The 400 message the app sends for `run`, or a failure when it does not refuse with a 400. */
 export async function refusal(run: () => Promise<unknown>): Promise<string> {
-  const error = await run().then(() => undefined, (e: unknown) => e);
+  const error = await run().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(error instanceof BadRequestException)) throw new Error(`expected a 400, got ${String(error)}`);
   return String((error.getResponse() as { message: unknown }).message);
 }

@@ -18,7 +18,18 @@ export class AppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(logger), InfluxModule, AuthModule, HealthModule, MetricsModule, UsageModule, SeriesModule, CatalogModule, LedgerModule],
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger),
+        InfluxModule,
+        AuthModule,
+        HealthModule,
+        MetricsModule,
+        UsageModule,
+        SeriesModule,
+        CatalogModule,
+        LedgerModule,
+      ],
     };
   }
 }

@@ -1,6 +1,6 @@
-import { ConfigError, loadConfig } from './config/app-config';
 import { createApp } from './bootstrap/create-app';
 import { installProcessSafetyNet } from './bootstrap/process-safety-net';
+import { ConfigError, loadConfig } from './config/app-config';
 import { createRootLogger } from './logging/app-logger';
 import { metricsListenerOf } from './observability/prometheus-metrics';
 

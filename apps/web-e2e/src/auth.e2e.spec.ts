@@ -4,8 +4,8 @@
  * API revoke its token.
  */
 import { callApi } from './support/api-client';
-import { type TestPage, byTestId, expectStyled, pathOf, screenshot, visible, waitForUrl } from './support/browser';
-import { SESSION_STORAGE_KEY, type StoredSession, e2e, users } from './support/e2e-env';
+import { byTestId, expectStyled, pathOf, screenshot, visible, waitForUrl, type TestPage } from './support/browser';
+import { e2e, SESSION_STORAGE_KEY, users, type StoredSession } from './support/e2e-env';
 import { submitLogin } from './support/login-form';
 import { useSuiteBrowser } from './support/suite-browser';
 

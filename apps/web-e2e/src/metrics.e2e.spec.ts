@@ -3,8 +3,9 @@
  * tables in human units that agree with the API, the seed's namespace URL, and the time range in the
  * URL driving what is loaded.
  */
-import { type RawPoint, type SeriesLine, type SeriesResponse, formatValue } from '@kube-monitoring/contract';
 import type { Page } from 'playwright-core';
+
+import { formatValue, type RawPoint, type SeriesLine, type SeriesResponse } from '@kube-monitoring/contract';
 
 import { callApi, influxPodsOf } from './support/api-client';
 import { byTestId, chartLabel, columnTexts, screenshot, visible, waitForChartPainted, waitForUrl } from './support/browser';
@@ -213,10 +214,7 @@ describe('metric pages', () => {
     expect(span(sixPointsSent, 'timeBeginInterval', 'timeEndInterval')).toBe(6 * HOUR_MS);
     expect(Math.abs(Date.parse(six.to) - Date.parse(six.from) - 6 * HOUR_MS)).toBeLessThanOrEqual(2 * six.step_seconds * 1000);
     expect(nonNullPoints(six)).toBeGreaterThan(nonNullPoints(hour));
-    await t.page.waitForFunction(
-      (previous) => document.querySelector('[data-testid="series-chart"] canvas')?.getAttribute('aria-label') !== previous,
-      hourLabel,
-    );
+    await t.page.waitForFunction((previous) => document.querySelector('[data-testid="series-chart"] canvas')?.getAttribute('aria-label') !== previous, hourLabel);
     expect(await chartLabel(t.page, 'series-chart')).toContain(`from ${six.from} to ${six.to}`);
 
     // The URL alone restores the view.
@@ -243,10 +241,7 @@ describe('metric pages', () => {
     const { body: customSeries, sent: customSent } = await customAnswer;
     expect(Date.parse(String(customSent?.['from']))).toBe(start.getTime());
     expect(Date.parse(String(customSent?.['to']))).toBe(end.getTime());
-    await t.page.waitForFunction(
-      (from) => document.querySelector('[data-testid="series-chart"] canvas')?.getAttribute('aria-label')?.includes(from) ?? false,
-      customSeries.from,
-    );
+    await t.page.waitForFunction((from) => document.querySelector('[data-testid="series-chart"] canvas')?.getAttribute('aria-label')?.includes(from) ?? false, customSeries.from);
     await screenshot(t.page, 'stats-custom-range');
     expect(t.errors).toEqual([]);
   });
@@ -259,9 +254,7 @@ describe('metric pages', () => {
     await visible(t.page, 'top-namespace-row');
 
     const total = async (id: string) => (await visible(t.page, id)).evaluate((el) => el.querySelector('dd')?.textContent?.trim() ?? '');
-    await t.page.waitForFunction(() =>
-      ['total-cpu', 'total-memory', 'total-gpu'].every((id) => /\d/.test(document.querySelector(`[data-testid="${id}"] dd`)?.textContent ?? '')),
-    );
+    await t.page.waitForFunction(() => ['total-cpu', 'total-memory', 'total-gpu'].every((id) => /\d/.test(document.querySelector(`[data-testid="${id}"] dd`)?.textContent ?? '')));
     expect(await total('total-cpu')).toMatch(/^\d+(\.\d+)? cores$/);
     expect(await total('total-memory')).toMatch(/^\d+(\.\d+)? GiB$/);
     expect(await total('total-gpu')).toMatch(/^\d+(\.\d+)? GB$/);

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
 import type { SeriesResponse } from '@kube-monitoring/contract';
-import { type NginxHandle, startNginx } from '@kube-monitoring/testing';
+import { startNginx, type NginxHandle } from '@kube-monitoring/testing';
 
 import { expectStyled, screenshot, visible, waitForChartPainted, waitForUrl } from './support/browser';
 import { e2e, service, users } from './support/e2e-env';

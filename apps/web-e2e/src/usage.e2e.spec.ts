@@ -30,9 +30,7 @@ describe('usage report', () => {
     expect(sent).toEqual({ from: period.from, to: period.to, groupBy: 'namespace' });
     await visible(t.page, 'usage-table');
 
-    expect((await byTestId(t.page, 'period-summary').textContent())?.replace(/\s+/g, ' ').trim()).toBe(
-      `${period.from} 00:00 UTC → ${period.to} 00:00 UTC (${period.days} days)`,
-    );
+    expect((await byTestId(t.page, 'period-summary').textContent())?.replace(/\s+/g, ' ').trim()).toBe(`${period.from} 00:00 UTC → ${period.to} 00:00 UTC (${period.days} days)`);
     expect(await byTestId(t.page, 'period-select').inputValue()).toBe('custom');
 
     const expected = [...report.rows].sort((a, b) => a.namespace_name.localeCompare(b.namespace_name));
@@ -44,15 +42,22 @@ describe('usage report', () => {
     expect(await columnTexts(t.page, 'usage-row', 2)).toEqual(expected.map((r) => fmt(r.memory_gib_hours)));
     expect(await columnTexts(t.page, 'usage-row', 3)).toEqual(expected.map((r) => fmt(r.gpu_memory_gb_hours)));
 
-    const totals = await byTestId(t.page, 'usage-totals').evaluate((row) =>
-      Array.from((row as HTMLTableRowElement).cells).map((c) => (c.textContent ?? '').trim()),
-    );
+    const totals = await byTestId(t.page, 'usage-totals').evaluate((row) => Array.from((row as HTMLTableRowElement).cells).map((c) => (c.textContent ?? '').trim()));
     expect(totals.slice(0, 4)).toEqual(['Total', fmt(report.totals.cpu_core_hours), fmt(report.totals.memory_gib_hours), fmt(report.totals.gpu_memory_gb_hours)]);
     // The API's totals are the sum of its rows.
     const sum = (pick: (r: (typeof expected)[number]) => number) => expected.reduce((s, r) => s + pick(r), 0);
-    expect(report.totals.cpu_core_hours).toBeCloseTo(sum((r) => r.cpu_core_hours), 6);
-    expect(report.totals.memory_gib_hours).toBeCloseTo(sum((r) => r.memory_gib_hours), 6);
-    expect(report.totals.gpu_memory_gb_hours).toBeCloseTo(sum((r) => r.gpu_memory_gb_hours), 6);
+    expect(report.totals.cpu_core_hours).toBeCloseTo(
+      sum((r) => r.cpu_core_hours),
+      6,
+    );
+    expect(report.totals.memory_gib_hours).toBeCloseTo(
+      sum((r) => r.memory_gib_hours),
+      6,
+    );
+    expect(report.totals.gpu_memory_gb_hours).toBeCloseTo(
+      sum((r) => r.gpu_memory_gb_hours),
+      6,
+    );
     expect(report.totals.gpu_memory_gb_hours).toBeGreaterThan(0);
     await screenshot(t.page, 'usage');
     expect(t.errors).toEqual([]);

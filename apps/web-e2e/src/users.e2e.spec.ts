@@ -6,7 +6,7 @@
 import type { UserView } from '@kube-monitoring/contract';
 
 import { callApi } from './support/api-client';
-import { type TestPage, byTestId, screenshot, visible, waitForUrl } from './support/browser';
+import { byTestId, screenshot, visible, waitForUrl, type TestPage } from './support/browser';
 import { e2e, users } from './support/e2e-env';
 import { submitLogin } from './support/login-form';
 import { useSuiteBrowser } from './support/suite-browser';

@@ -73,7 +73,11 @@ describe(`a viewer limited to ${ALLOWED}`, () => {
     await visible(t.page, 'overview-chart');
     expect(await byTestId(t.page, 'top-namespace-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')))).toEqual([ALLOWED]);
     await t.page.waitForFunction(() => document.querySelectorAll('[data-testid="namespace-select"] option').length > 1);
-    expect(await byTestId(t.page, 'namespace-select').locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual(['', ALLOWED]);
+    expect(
+      await byTestId(t.page, 'namespace-select')
+        .locator('option')
+        .evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value)),
+    ).toEqual(['', ALLOWED]);
     expect(await byTestId(t.page, 'current-user').textContent()).toContain(users.viewer.username);
     expect(await byTestId(t.page, 'nav-users').count()).toBe(0);
     await screenshot(t.page, 'viewer-overview');

@@ -11,12 +11,12 @@
  *                as one JSON array.
  * No framework, no validation, no logging: everything an API adds on top is the API's own work.
  */
-import { IncomingMessage, ServerResponse, createServer } from 'node:http';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 
 import { HttpTarget } from '../lib/http';
-import { ReplayPlan, inPlanOrder, isChunked, replayRequest } from '../lib/recorder';
-import { Row, appendRows } from './influx-rows';
+import { inPlanOrder, isChunked, ReplayPlan, replayRequest } from '../lib/recorder';
+import { appendRows, Row } from './influx-rows';
 
 const influxUrl = process.argv[2];
 if (!influxUrl) {

@@ -6,7 +6,7 @@
 import autocannon from 'autocannon';
 
 import { HttpRequest, HttpTarget } from './http';
-import { SERVICE_USER, apiPost, serviceHeaders } from './side-by-side';
+import { apiPost, SERVICE_USER, serviceHeaders } from './side-by-side';
 
 export interface AdapterEndpoint {
   name: string;
@@ -117,7 +117,14 @@ async function cannon(baseUrl: string, endpoint: AdapterEndpoint, connections: n
 }
 
 /** Requests/s of each endpoint on both adapters, alternating which one goes first. */
-export async function compareThroughput(fastifyUrl: string, expressUrl: string, endpoints: readonly AdapterEndpoint[], connections: number, seconds: number, log: (m: string) => void): Promise<AdapterResult[]> {
+export async function compareThroughput(
+  fastifyUrl: string,
+  expressUrl: string,
+  endpoints: readonly AdapterEndpoint[],
+  connections: number,
+  seconds: number,
+  log: (m: string) => void,
+): Promise<AdapterResult[]> {
   const out: AdapterResult[] = [];
   for (const [i, e] of endpoints.entries()) {
     log(`  ${e.name}: ${connections} connections, ${seconds} s per adapter`);

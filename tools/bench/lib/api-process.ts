@@ -84,12 +84,18 @@ export async function startBenchApi(options: StartApiOptions): Promise<BenchApi>
   closeSync(fd);
   killOnExit(child);
   const url = `http://127.0.0.1:${port}`;
-  await waitUntil(`the ${options.name} API to answer /api/health`, () => fetch(`${url}/api/health`).then((r) => r.ok).catch(() => false), {
-    timeoutMs: 60_000,
-    intervalMs: 100,
-    abort: () =>
-      child.exitCode !== null ? new Error(`the ${options.name} API exited with ${child.exitCode}:\n${tailFile(logFile, 30)}`) : undefined,
-  });
+  await waitUntil(
+    `the ${options.name} API to answer /api/health`,
+    () =>
+      fetch(`${url}/api/health`)
+        .then((r) => r.ok)
+        .catch(() => false),
+    {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      abort: () => (child.exitCode !== null ? new Error(`the ${options.name} API exited with ${child.exitCode}:\n${tailFile(logFile, 30)}`) : undefined),
+    },
+  );
   const pid = child.pid ?? -1;
   return {
     name: options.name,

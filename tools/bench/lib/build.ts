@@ -32,7 +32,15 @@ function newestSource(paths: readonly string[]): { mtimeMs: number; file: string
   return newest;
 }
 
-const API_INPUTS = ['apps/api/src', 'apps/api/webpack.config.js', 'apps/api/tsconfig.app.json', 'libs/contract/src', 'libs/influx/src', 'libs/accounting/src', 'tsconfig.base.json'];
+const API_INPUTS = [
+  'apps/api/src',
+  'apps/api/webpack.config.js',
+  'apps/api/tsconfig.app.json',
+  'libs/contract/src',
+  'libs/influx/src',
+  'libs/accounting/src',
+  'tsconfig.base.json',
+];
 
 function isStale(output: string, inputs: readonly string[]): string | undefined {
   if (!existsSync(output)) return `${output.replace(`${ROOT}/`, '')} is missing`;

@@ -3,6 +3,7 @@
  * exits without stopping it (error, Ctrl-C), and stopped with SIGTERM, then SIGKILL if it lingers.
  */
 import { ChildProcess } from 'node:child_process';
+
 import { sleep } from '@kube-monitoring/testing';
 
 const live = new Set<ChildProcess>();

@@ -49,7 +49,10 @@ export async function startFloor(influxUrl: string): Promise<FloorProcess> {
     url,
     pid: child.pid ?? -1,
     async load(plans) {
-      const a = await control.send({ method: 'PUT', path: '/plans', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plans.map(replayable)) }, { keepText: true });
+      const a = await control.send(
+        { method: 'PUT', path: '/plans', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plans.map(replayable)) },
+        { keepText: true },
+      );
       if (a.status !== 204) throw new Error(`the pass-through floor refused the plans (${a.status}): ${a.text ?? ''}`);
     },
     async stop() {

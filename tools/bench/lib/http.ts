@@ -38,28 +38,24 @@ export class HttpTarget {
     if (body) headers['content-length'] = String(body.length);
     const started = process.hrtime.bigint();
     return new Promise((resolve, reject) => {
-      const r = request(
-        url,
-        { method: req.method, headers, agent: this.agent, timeout: options.timeoutMs ?? 600_000 },
-        (res) => {
-          let bytes = 0;
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => {
-            bytes += c.length;
-            if (options.keepText) chunks.push(c);
-          });
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              bytes,
-              ms: Number(process.hrtime.bigint() - started) / 1e6,
-              headers: res.headers,
-              text: options.keepText ? Buffer.concat(chunks).toString('utf8') : undefined,
-            }),
-          );
-          res.on('error', reject);
-        },
-      );
+      const r = request(url, { method: req.method, headers, agent: this.agent, timeout: options.timeoutMs ?? 600_000 }, (res) => {
+        let bytes = 0;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          if (options.keepText) chunks.push(c);
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            bytes,
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+            headers: res.headers,
+            text: options.keepText ? Buffer.concat(chunks).toString('utf8') : undefined,
+          }),
+        );
+        res.on('error', reject);
+      });
       r.on('timeout', () => r.destroy(new Error(`no answer from ${url.origin} within ${options.timeoutMs ?? 600_000} ms`)));
       r.on('error', reject);
       r.end(body);

@@ -57,8 +57,13 @@ export async function ledgerBench(ctx: LedgerBenchContext): Promise<LedgerBenchL
   let api = await ctx.startApi('api-ledger', env);
   const status = await waitForBackfill(ctx, api);
   const seconds = (Date.now() - started) / 1000;
-  const bytes = ['', '-wal'].map((s) => `${ctx.sqlitePath}${s}`).filter(existsSync).reduce((n, f) => n + statSync(f).size, 0);
-  ctx.log(`backfill: ${status.backfill.hoursDone} hours (${ctx.dataHours} with data), ${status.podHours} pod-hours in ${seconds.toFixed(1)} s; SQLite ${(bytes / 2 ** 20).toFixed(1)} MiB`);
+  const bytes = ['', '-wal']
+    .map((s) => `${ctx.sqlitePath}${s}`)
+    .filter(existsSync)
+    .reduce((n, f) => n + statSync(f).size, 0);
+  ctx.log(
+    `backfill: ${status.backfill.hoursDone} hours (${ctx.dataHours} with data), ${status.podHours} pod-hours in ${seconds.toFixed(1)} s; SQLite ${(bytes / 2 ** 20).toFixed(1)} MiB`,
+  );
   const lines: LedgerBenchLine[] = [
     {
       scenario: 'ledger backfill',
@@ -93,7 +98,9 @@ export async function ledgerBench(ctx: LedgerBenchContext): Promise<LedgerBenchL
       const rss = peak();
       const a = medianOf(ledgerMs);
       const b = p.live ? medianOf(liveMs) : undefined;
-      ctx.log(`ledger report ${p.label}: ledger ${ledgerMs.map((m) => m.toFixed(0)).join(' / ')} ms, live ${p.live ? liveMs.map((m) => m.toFixed(0)).join(' / ') + ' ms' : 'skipped'}`);
+      ctx.log(
+        `ledger report ${p.label}: ledger ${ledgerMs.map((m) => m.toFixed(0)).join(' / ')} ms, live ${p.live ? liveMs.map((m) => m.toFixed(0)).join(' / ') + ' ms' : 'skipped'}`,
+      );
       lines.push({
         scenario: `ledger report ${p.label} ${ctx.pods} pods`,
         text:

@@ -83,17 +83,14 @@ export class RecordingProxy {
         endNs: 0n,
       };
       const headers = { ...req.headers, host: this.target.host, 'content-length': String(body.length) };
-      const upstream = request(
-        { host: this.target.hostname, port: this.target.port, method: call.method, path: call.path, headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-          answer.on('end', () => {
-            call.endNs = process.hrtime.bigint();
-            this.calls.push(call);
-          });
-        },
-      );
+      const upstream = request({ host: this.target.hostname, port: this.target.port, method: call.method, path: call.path, headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        answer.on('end', () => {
+          call.endNs = process.hrtime.bigint();
+          this.calls.push(call);
+        });
+      });
       upstream.on('error', (e) => {
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
         res.end(`recording proxy: ${e.message}`);

@@ -8,7 +8,7 @@ import { BenchApi } from './api-process';
 import { floorRequest } from './floor-process';
 import { HttpRequest, HttpTarget } from './http';
 import { LoopResult, mergeLoops, runLoop } from './load-loop';
-import { Plan, RecordingProxy, describePlan, replay, toPlan } from './recorder';
+import { describePlan, Plan, RecordingProxy, replay, toPlan } from './recorder';
 import { median } from './stats';
 
 export const SERVICE_USER = 'bench-user';
@@ -93,7 +93,14 @@ export async function alternate<K extends string>(sides: readonly Side<K>[], pla
  * Each API request is `nextRequest()` (the caller makes every one distinct, so no answer can come
  * from a cache); its direct twin replays one of the recorded plans, in turn, and so does the floor.
  */
-export async function sideBySide(api: HttpTarget, influx: HttpTarget, floor: HttpTarget | undefined, nextRequest: () => HttpRequest, recording: Recording, plan: LoopPlan): Promise<SideBySide> {
+export async function sideBySide(
+  api: HttpTarget,
+  influx: HttpTarget,
+  floor: HttpTarget | undefined,
+  nextRequest: () => HttpRequest,
+  recording: Recording,
+  plan: LoopPlan,
+): Promise<SideBySide> {
   const plans = recording.plans.length;
   const sides: Side<keyof SideBySide>[] = [
     { name: 'api', task: async () => (await api.send(nextRequest())).status === 200 },
@@ -115,7 +122,14 @@ export interface TimedRuns {
 }
 
 /** Long requests (reports): n sequential runs per side, alternating, peak RSS tracked on the API side. */
-export async function timedRuns(apiProcess: BenchApi, api: HttpTarget, influx: HttpTarget, requests: readonly HttpRequest[], recording: Recording, runs: number): Promise<TimedRuns> {
+export async function timedRuns(
+  apiProcess: BenchApi,
+  api: HttpTarget,
+  influx: HttpTarget,
+  requests: readonly HttpRequest[],
+  recording: Recording,
+  runs: number,
+): Promise<TimedRuns> {
   const out: TimedRuns = { apiMs: [], directMs: [], apiPeakRss: [], apiRssBefore: apiProcess.rssBytes(), apiBytes: 0, directBytes: 0 };
   for (let i = 0; i < runs; i++) {
     const stopTracking = apiProcess.trackPeakRss();

@@ -5,7 +5,21 @@
  * within the timeout), resumed (200 again). Bounds are deadlines that tell a hang from an answer,
  * with generous slack; no latency is measured.
  */
-import { Answer, Mix, MixRequest, OwnApi, UNLIMITED_HEAVY_REQUESTS, VIEWER, InfluxHandle, login, loadUntil, requestMix, send, startOwnApi, startSeededInflux } from '../support/resilience';
+import {
+  Answer,
+  InfluxHandle,
+  loadUntil,
+  login,
+  Mix,
+  MixRequest,
+  OwnApi,
+  requestMix,
+  send,
+  startOwnApi,
+  startSeededInflux,
+  UNLIMITED_HEAVY_REQUESTS,
+  VIEWER,
+} from '../support/resilience';
 
 /** The API's timeout towards InfluxDB in this suite. */
 const INFLUX_TIMEOUT_MS = 2000;
@@ -136,7 +150,7 @@ describe('faults under load', () => {
     expect(during.length).toBeGreaterThan(0);
     expect(during.filter((a) => a.status !== 504).map(describeAnswer)).toEqual([]);
     for (const a of during) expect(JSON.parse(a.text)).toEqual({ code: 504, message: 'InfluxDB did not answer in time' });
-    expect(answers.filter((a) => a.error || a.status >= 500 && a.status !== 504).map(describeAnswer)).toEqual([]);
+    expect(answers.filter((a) => a.error || (a.status >= 500 && a.status !== 504)).map(describeAnswer)).toEqual([]);
     expect(Math.max(...during.map((a) => a.ms))).toBeLessThan(HANG_DEADLINE_MS);
 
     await waitFor200(RECOVERY_DEADLINE_MS);

@@ -6,7 +6,7 @@
  */
 import { FIXTURE_START } from '../fixtures/cluster-fixture';
 import { serviceHeaders } from '../support/e2e-env';
-import { InfluxHandle, OwnApi, VIEWER, login, send, startOwnApi, startSeededInflux } from '../support/resilience';
+import { InfluxHandle, login, OwnApi, send, startOwnApi, startSeededInflux, VIEWER } from '../support/resilience';
 
 const PER_CALLER = 3;
 const PER_MINUTE = 4;
@@ -67,7 +67,10 @@ describe('per-caller limits on heavy requests', () => {
       const refused = await fetch(heavy('chart', concurrent, viewer));
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(await refused.json()).toEqual({ code: 429, message: expect.stringMatching(new RegExp(`at most ${PER_CALLER} aggregations, usage reports and charts per caller run at the same time`)) });
+      expect(await refused.json()).toEqual({
+        code: 429,
+        message: expect.stringMatching(new RegExp(`at most ${PER_CALLER} aggregations, usage reports and charts per caller run at the same time`)),
+      });
       // Another caller still gets in (it waits in InfluxDB like the others).
       const other = statusOf(aggregation(concurrent, serviceHeaders()));
       await sleep(300);
@@ -84,7 +87,8 @@ describe('per-caller limits on heavy requests', () => {
 
   it(`should refuse the ${PER_MINUTE + 1}th request reading InfluxDB in a minute, never a settled answer asked again`, async () => {
     const headers = { ...serviceHeaders(), 'content-type': 'application/json' };
-    const report = () => send(perMinute.url, { method: 'POST', path: '/api/usage', headers, body: JSON.stringify({ from: '2017-12-01', to: '2017-12-02', groupBy: 'pod' }) }, DEADLINE_MS);
+    const report = () =>
+      send(perMinute.url, { method: 'POST', path: '/api/usage', headers, body: JSON.stringify({ from: '2017-12-01', to: '2017-12-02', groupBy: 'pod' }) }, DEADLINE_MS);
     // One computation, then answers from the settled-period cache.
     for (let i = 0; i < PER_MINUTE + 3; i++) expect((await report()).status).toBe(200);
     const fresh: number[] = [];
@@ -92,7 +96,10 @@ describe('per-caller limits on heavy requests', () => {
     expect(fresh).toEqual(fresh.map(() => 200));
     const r = await fetch(aggregation(perMinute, serviceHeaders()));
     expect(r.status).toBe(429);
-    expect(await r.json()).toEqual({ code: 429, message: expect.stringMatching(new RegExp(`at most ${PER_MINUTE} aggregations, usage reports and charts per caller per minute; retry in \\d+ s`)) });
+    expect(await r.json()).toEqual({
+      code: 429,
+      message: expect.stringMatching(new RegExp(`at most ${PER_MINUTE} aggregations, usage reports and charts per caller per minute; retry in \\d+ s`)),
+    });
     const retryAfter = Number(r.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);

@@ -5,9 +5,9 @@
  * asked; a paused, killed or stopped InfluxDB gives every request an answer (503/504, never a dropped
  * connection), and the same process answers 200 once InfluxDB is back.
  */
-import { FIXTURE_PODS, FIXTURE_START, SAMPLES, STEP_S, expectedCpuUsage } from '../fixtures/cluster-fixture';
+import { expectedCpuUsage, FIXTURE_PODS, FIXTURE_START, SAMPLES, STEP_S } from '../fixtures/cluster-fixture';
 import { e2eEnv, serviceHeaders } from '../support/e2e-env';
-import { Answer, InfluxHandle, OwnApi, UNLIMITED_HEAVY_REQUESTS, VIEWER, login, send, startOwnApi, startSeededInflux } from '../support/resilience';
+import { Answer, InfluxHandle, login, OwnApi, send, startOwnApi, startSeededInflux, UNLIMITED_HEAVY_REQUESTS, VIEWER } from '../support/resilience';
 
 const INFLUX_TIMEOUT_MS = 2000;
 /** An answer later than this is a hang. */
@@ -68,7 +68,12 @@ describe('InfluxDB failing under aggregations and reports over a counter twin', 
     const i = n++;
     const window = { timeBeginInterval: new Date(FIXTURE_START + i).toISOString(), timeEndInterval: new Date(FIXTURE_START + i + 2 * HOUR_MS).toISOString() };
     const period = { from: window.timeBeginInterval, to: window.timeEndInterval };
-    const agg = (name: string, mount: string, headers: Record<string, string>, body: object): Sent => ({ name, path: `/api${mount}/cpu/usage_rate`, headers, body: JSON.stringify({ ...window, ...body }) });
+    const agg = (name: string, mount: string, headers: Record<string, string>, body: object): Sent => ({
+      name,
+      path: `/api${mount}/cpu/usage_rate`,
+      headers,
+      body: JSON.stringify({ ...window, ...body }),
+    });
     return [
       agg('all-namespace', '', service(), { agg: 'all-namespace' }),
       agg('all-pod', '', service(), { agg: 'all-pod' }),
@@ -120,7 +125,12 @@ describe('InfluxDB failing under aggregations and reports over a counter twin', 
   }
 
   it('should aggregate cpu/usage_rate from its counter twin (the path that ended the process)', async () => {
-    const r = await post({ name: 'all-pod', path: '/api/cpu/usage_rate', headers: service(), body: JSON.stringify({ agg: 'all-pod', timeBeginInterval: '2017-12-01', timeEndInterval: '2017-12-02' }) });
+    const r = await post({
+      name: 'all-pod',
+      path: '/api/cpu/usage_rate',
+      headers: service(),
+      body: JSON.stringify({ agg: 'all-pod', timeBeginInterval: '2017-12-01', timeEndInterval: '2017-12-02' }),
+    });
     expect(r.status).toBe(200);
     const web = (JSON.parse(r.text) as { namespace_name: string; pod_name: string; usage: number }[]).find((x) => x.namespace_name === 'cluster-3' && x.pod_name === 'web-1');
     expect(web?.usage).toBeGreaterThan(expectedCpuUsage('cluster-3', 'web-1') * 1.05);
@@ -128,7 +138,10 @@ describe('InfluxDB failing under aggregations and reports over a counter twin', 
 
   it('should answer 400 naming the field to a period starting in year 1, and live on', async () => {
     const body = JSON.stringify({ agg: 'all-namespace', timeBeginInterval: '0001-01-01', timeEndInterval: '2026-12-03' });
-    for (const [path, headers] of [['/api/ui/cpu/usage_rate', bearer()], ['/api/cpu/usage_rate', service()]] as const) {
+    for (const [path, headers] of [
+      ['/api/ui/cpu/usage_rate', bearer()],
+      ['/api/cpu/usage_rate', service()],
+    ] as const) {
       const a = await post({ name: path, path, headers, body });
       expect(a.error).toBeUndefined();
       expect(a.status).toBe(400);

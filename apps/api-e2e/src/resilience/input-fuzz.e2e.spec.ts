@@ -16,22 +16,22 @@ import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
 
 import { e2eEnv, serviceHeaders } from '../support/e2e-env';
 import {
-  FORMULA_START,
-  GeneratedBody,
-  OpenApiDocument,
-  Operation,
-  WrittenDate,
   acceptedDate,
   bodyArb,
+  FORMULA_START,
   formulaName,
+  GeneratedBody,
   headersArb,
   keysSeenByApi,
+  OpenApiDocument,
+  Operation,
   operationsOf,
   pathValueArb,
-  queryStringArb,
   periodBounds,
+  queryStringArb,
+  WrittenDate,
 } from '../support/openapi-fuzz';
-import { ADMIN, Answer, OwnApi, STACK_TRACE, VIEWER, influxSnapshot, login, send, startOwnApi, usersSnapshot } from '../support/resilience';
+import { ADMIN, Answer, influxSnapshot, login, OwnApi, send, STACK_TRACE, startOwnApi, usersSnapshot, VIEWER } from '../support/resilience';
 
 /** Total generated cases over all categories and operations. */
 const TOTAL_CASES = 10_400;
@@ -115,7 +115,14 @@ function problemWith(op: Operation, category: Category, sent: Sent, answer: Answ
 /** Bodies with a period, on every operation that takes one; `capped`: at most 366 days. */
 const DATED_BODIES: { name: string; path: string; fields: [string, string]; beginRequired: boolean; capped: boolean; extra: Record<string, unknown> }[] = [
   { name: 'all-namespace', path: '/api/cpu/usage_rate', fields: ['timeBeginInterval', 'timeEndInterval'], beginRequired: false, capped: true, extra: { agg: 'all-namespace' } },
-  { name: 'ui pod-by-namespace', path: '/api/ui/cpu/usage_rate', fields: ['timeBeginInterval', 'timeEndInterval'], beginRequired: false, capped: true, extra: { agg: 'pod-by-namespace', namespace: 'cluster-3' } },
+  {
+    name: 'ui pod-by-namespace',
+    path: '/api/ui/cpu/usage_rate',
+    fields: ['timeBeginInterval', 'timeEndInterval'],
+    beginRequired: false,
+    capped: true,
+    extra: { agg: 'pod-by-namespace', namespace: 'cluster-3' },
+  },
   { name: 'raw', path: '/api/memory/usage', fields: ['timeBeginInterval', 'timeEndInterval'], beginRequired: false, capped: false, extra: { namespace: 'cluster-3', limit: 5 } },
   { name: 'usage', path: '/api/usage', fields: ['from', 'to'], beginRequired: true, capped: true, extra: { groupBy: 'pod' } },
   { name: 'ui usage', path: '/api/ui/usage', fields: ['from', 'to'], beginRequired: true, capped: true, extra: {} },
@@ -211,7 +218,13 @@ describe('property-based bad input on every endpoint', () => {
         const valid = { ...serviceHeaders() };
         return fc.asyncProperty(headersArb(valid, tokenFor(op)) as fc.Arbitrary<unknown>, async (h) => {
           const body = baseBody(op);
-          await check(op, category, { method: op.method, path: concretePath(op), headers: h as Record<string, string>, body }, [...fields, ...keysSeenByApi(body ?? ''), 'content-type', 'authorization', 'accept']);
+          await check(op, category, { method: op.method, path: concretePath(op), headers: h as Record<string, string>, body }, [
+            ...fields,
+            ...keysSeenByApi(body ?? ''),
+            'content-type',
+            'authorization',
+            'accept',
+          ]);
         });
       }
       case 'path': {
@@ -232,7 +245,11 @@ describe('property-based bad input on every endpoint', () => {
           const [v, method] = t as [{ sent: string }, string];
           const path = concretePath(op, Object.fromEntries(params.map((p) => [p, v.sent])));
           const body = method === 'GET' || method === 'DELETE' ? undefined : baseBody(op);
-          await check(op, category, { method, path, headers: { ...authHeaders(op), ...(body ? { 'content-type': 'application/json' } : {}) }, body }, [...fields, 'metric', 'username']);
+          await check(op, category, { method, path, headers: { ...authHeaders(op), ...(body ? { 'content-type': 'application/json' } : {}) }, body }, [
+            ...fields,
+            'metric',
+            'username',
+          ]);
         });
       }
       case 'query': {
@@ -279,11 +296,16 @@ describe('property-based bad input on every endpoint', () => {
         const [beginField, endField] = kind.fields;
         const omitBegin = begin === undefined && !kind.beginRequired;
         const body = { ...kind.extra, ...(omitBegin ? {} : { [beginField]: (begin ?? end).text }), [endField]: end.text };
-        const answer = await send(api.url, { method: 'POST', path: kind.path, headers: { ...kind.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }, DEADLINE_MS);
+        const answer = await send(
+          api.url,
+          { method: 'POST', path: kind.path, headers: { ...kind.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) },
+          DEADLINE_MS,
+        );
         const expected = expectedForPeriod(kind, omitBegin ? undefined : (begin ?? end), end);
         const got = `${kind.name} ${JSON.stringify(body)}: ${answer.status || answer.error} ${answer.text.slice(0, 200)}`;
         if (answer.status !== expected.status) throw new Error(`expected ${expected.status}${expected.field ? ` naming ${expected.field}` : ''}, got ${got}`);
-        if (expected.field && !(JSON.parse(answer.text) as { message: string }).message.includes(`${expected.field}:`)) throw new Error(`400 should name ${expected.field}: ${got}`);
+        if (expected.field && !(JSON.parse(answer.text) as { message: string }).message.includes(`${expected.field}:`))
+          throw new Error(`400 should name ${expected.field}: ${got}`);
       }),
       { numRuns: 600, seed: SEED, endOnFailure: true },
     );
@@ -338,7 +360,11 @@ describe('pod and namespace names that start like a spreadsheet formula', () => 
         const period = { from: new Date(from).toISOString(), to: new Date(from + 10 * STEP_MS).toISOString() };
         const headers = { ...serviceHeaders(), 'content-type': 'application/json' };
         for (const groupBy of ['pod', 'namespace'] as const) {
-          const csv = await send(api.url, { method: 'POST', path: '/api/usage', headers: { ...headers, accept: 'text/csv' }, body: JSON.stringify({ ...period, groupBy }) }, DEADLINE_MS);
+          const csv = await send(
+            api.url,
+            { method: 'POST', path: '/api/usage', headers: { ...headers, accept: 'text/csv' }, body: JSON.stringify({ ...period, groupBy }) },
+            DEADLINE_MS,
+          );
           if (csv.status !== 200) throw new Error(`CSV by ${groupBy}: ${csv.status} ${csv.text.slice(0, 200)}`);
           const records = parseCsv(csv.text) as string[][];
           const cell = records.flat().find((c) => FORMULA_START.test(c));
@@ -346,7 +372,8 @@ describe('pod and namespace names that start like a spreadsheet formula', () => 
           const names = records.slice(1).map((r) => (groupBy === 'pod' ? `${r[2]}/${r[3]}` : String(r[2])));
           const shown = (name: string) => (FORMULA_START.test(name) ? `'${name}` : name);
           const expected = [...new Set(written.map((p) => (groupBy === 'pod' ? `${shown(p.namespace)}/${shown(p.pod)}` : shown(p.namespace))))];
-          if (JSON.stringify([...names].sort()) !== JSON.stringify(expected.sort())) throw new Error(`CSV by ${groupBy}: rows ${JSON.stringify(names)}, expected ${JSON.stringify(expected)}`);
+          if (JSON.stringify([...names].sort()) !== JSON.stringify(expected.sort()))
+            throw new Error(`CSV by ${groupBy}: rows ${JSON.stringify(names)}, expected ${JSON.stringify(expected)}`);
         }
         const json = await send(api.url, { method: 'POST', path: '/api/usage', headers, body: JSON.stringify({ ...period, groupBy: 'pod' }) }, DEADLINE_MS);
         const rows = (JSON.parse(json.text) as { rows: { namespace_name: string; pod_name: string }[] }).rows.map((r) => `${r.namespace_name}\u0000${r.pod_name}`);

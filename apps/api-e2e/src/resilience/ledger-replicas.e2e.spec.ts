@@ -9,9 +9,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { loadScenario, LoadedScenario, SHORT_CHURN } from '@kube-monitoring/scenarios';
-import { InfluxHandle, noteSecret, PostgresHandle, startInfluxDb, startPostgres } from '@kube-monitoring/testing';
 import { Client } from 'pg';
+
+import { LoadedScenario, loadScenario, SHORT_CHURN } from '@kube-monitoring/scenarios';
+import { InfluxHandle, noteSecret, PostgresHandle, startInfluxDb, startPostgres } from '@kube-monitoring/testing';
 
 import type { components } from '../generated/api-schema';
 import { ApiProcess, startApi } from '../support/api-process';
@@ -133,7 +134,8 @@ class LockWatch {
 
 /** What the ledger's tables hold. */
 async function tables(client: Client): Promise<{ hours: number; distinct: number; podHours: number; podsByHour: Record<string, number> }> {
-  const [summary] = (await client.query(`SELECT COUNT(*) AS hours, COUNT(DISTINCT "hour_start") AS distinct_hours, COALESCE(SUM("pods"), 0) AS pod_hours FROM "ledger_hours"`)).rows as Record<string, string>[];
+  const [summary] = (await client.query(`SELECT COUNT(*) AS hours, COUNT(DISTINCT "hour_start") AS distinct_hours, COALESCE(SUM("pods"), 0) AS pod_hours FROM "ledger_hours"`))
+    .rows as Record<string, string>[];
   const pods = (await client.query(`SELECT "hour_start", "pods" FROM "ledger_hours" WHERE "pods" > 0 ORDER BY "hour_start"`)).rows as { hour_start: string; pods: number }[];
   return {
     hours: Number(summary?.['hours']),
@@ -204,7 +206,9 @@ describe('Usage ledger on two API replicas (processes, one PostgreSQL)', () => {
     const status = await finished(single);
     reference = await tables(client);
     expect(reference.hours).toBe(status.backfill.hours);
-    summary.push(`one process: ${status.backfill.hours} hours (${Object.keys(reference.podsByHour).length} with pods), ${reference.podHours} pod-hours in ${((Date.now() - started0) / 1000).toFixed(1)} s`);
+    summary.push(
+      `one process: ${status.backfill.hours} hours (${Object.keys(reference.podsByHour).length} with pods), ${reference.podHours} pod-hours in ${((Date.now() - started0) / 1000).toFixed(1)} s`,
+    );
     await single.stop();
   });
 
@@ -234,7 +238,12 @@ describe('Usage ledger on two API replicas (processes, one PostgreSQL)', () => {
     expect(t.held).toBeGreaterThan(5);
     expect(t.by.get(undefined)).toBeUndefined();
 
-    for (const s of statuses) expect({ hours: s.backfill.hours, hoursDone: s.backfill.hoursDone, podHours: s.podHours }).toEqual({ hours: reference.hours, hoursDone: reference.hours, podHours: reference.podHours });
+    for (const s of statuses)
+      expect({ hours: s.backfill.hours, hoursDone: s.backfill.hoursDone, podHours: s.podHours }).toEqual({
+        hours: reference.hours,
+        hoursDone: reference.hours,
+        podHours: reference.podHours,
+      });
     expect(await tables(client)).toEqual({ ...reference, distinct: reference.hours });
     await expectLiveFigures(a);
     await expectLiveFigures(b);

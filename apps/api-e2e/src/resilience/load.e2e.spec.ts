@@ -6,7 +6,7 @@
  */
 import autocannon from 'autocannon';
 
-import { Mix, OwnApi, UNLIMITED_HEAVY_REQUESTS, VIEWER, login, requestMix, rssBytes, startOwnApi } from '../support/resilience';
+import { login, Mix, OwnApi, requestMix, rssBytes, startOwnApi, UNLIMITED_HEAVY_REQUESTS, VIEWER } from '../support/resilience';
 
 const DURATION_S = 30;
 const CONNECTIONS = 50;
@@ -34,49 +34,52 @@ describe('load: 30 s at 50 connections over a mix of endpoints', () => {
   const failures = new Map<string, string>();
   let memoryReport: { rssGrowthMiB: number; heapGrowthMiB: number } | undefined;
 
-  beforeAll(async () => {
-    api = await startOwnApi(Number(process.env['E2E_INFLUX_PORT']), { ...UNLIMITED_HEAVY_REQUESTS });
-    // The dashboard's usual caller: a viewer limited to its namespaces.
-    const token = await login(api.url, VIEWER);
-    mix = await requestMix(api.url, token);
-    let n = 0;
-    const pid = api.child.pid as number;
-    const started = Date.now();
-    const sampler = setInterval(() => {
-      const at = Date.now() - started;
-      const rss = rssBytes(pid);
-      heapUsed(api.metricsUrl)
-        .then((heap) => memory.push({ atMs: at, rss, heapUsed: heap }))
-        .catch(() => memory.push({ atMs: at, rss, heapUsed: Number.NaN }));
-    }, 1000);
-    try {
-      result = await autocannon({
-        url: api.url,
-        connections: CONNECTIONS,
-        duration: DURATION_S,
-        timeout: 20,
-        requests: [
-          {
-            // One request in flight per connection: its context says which request of the mix it was.
-            setupRequest: (req, context) => {
-              const r = mix.request(n++);
-              (context as { name?: string }).name = r.name;
-              return { ...req, method: r.method, path: r.path, headers: r.headers, body: r.body };
+  beforeAll(
+    async () => {
+      api = await startOwnApi(Number(process.env['E2E_INFLUX_PORT']), { ...UNLIMITED_HEAVY_REQUESTS });
+      // The dashboard's usual caller: a viewer limited to its namespaces.
+      const token = await login(api.url, VIEWER);
+      mix = await requestMix(api.url, token);
+      let n = 0;
+      const pid = api.child.pid as number;
+      const started = Date.now();
+      const sampler = setInterval(() => {
+        const at = Date.now() - started;
+        const rss = rssBytes(pid);
+        heapUsed(api.metricsUrl)
+          .then((heap) => memory.push({ atMs: at, rss, heapUsed: heap }))
+          .catch(() => memory.push({ atMs: at, rss, heapUsed: Number.NaN }));
+      }, 1000);
+      try {
+        result = await autocannon({
+          url: api.url,
+          connections: CONNECTIONS,
+          duration: DURATION_S,
+          timeout: 20,
+          requests: [
+            {
+              // One request in flight per connection: its context says which request of the mix it was.
+              setupRequest: (req, context) => {
+                const r = mix.request(n++);
+                (context as { name?: string }).name = r.name;
+                return { ...req, method: r.method, path: r.path, headers: r.headers, body: r.body };
+              },
+              onResponse: (status, body, context) => {
+                const name = String((context as { name?: string }).name);
+                if (status !== 200 && !failures.has(name)) failures.set(name, `${status} ${body.slice(0, 300)}`);
+                const counts = byRequest.get(name) ?? new Map<number, number>();
+                counts.set(status, (counts.get(status) ?? 0) + 1);
+                byRequest.set(name, counts);
+              },
             },
-            onResponse: (status, body, context) => {
-              const name = String((context as { name?: string }).name);
-              if (status !== 200 && !failures.has(name)) failures.set(name, `${status} ${body.slice(0, 300)}`);
-              const counts = byRequest.get(name) ?? new Map<number, number>();
-              counts.set(status, (counts.get(status) ?? 0) + 1);
-              byRequest.set(name, counts);
-            },
-          },
-        ],
-      });
-    } finally {
-      clearInterval(sampler);
-    }
-  }, (DURATION_S + 60) * 1000);
+          ],
+        });
+      } finally {
+        clearInterval(sampler);
+      }
+    },
+    (DURATION_S + 60) * 1000,
+  );
 
   afterAll(async () => {
     await api?.stop();

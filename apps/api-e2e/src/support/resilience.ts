@@ -27,7 +27,13 @@ export interface TestUser {
 }
 
 export const ADMIN: TestUser = { username: 'resilience-admin', email: 'admin@example.org', password: 'Resilience-admin-pw-1', role: 'admin' };
-export const VIEWER: TestUser = { username: 'resilience-viewer', email: 'viewer@example.org', password: 'Resilience-viewer-pw-1', role: 'viewer', namespaces: ['default', 'cluster-3'] };
+export const VIEWER: TestUser = {
+  username: 'resilience-viewer',
+  email: 'viewer@example.org',
+  password: 'Resilience-viewer-pw-1',
+  role: 'viewer',
+  namespaces: ['default', 'cluster-3'],
+};
 
 /**
  * Load and fault suites run many heavy requests at once from the same two callers on purpose: the
@@ -52,7 +58,15 @@ export async function startSeededInflux(): Promise<InfluxHandle> {
 export function createUser(sqlitePath: string, user: TestUser): Promise<void> {
   if (!existsSync(USERS_CLI)) throw new Error(`${USERS_CLI} is missing: run \`npx nx build api\``);
   noteSecret(user.password);
-  const args = [USERS_CLI, 'createuser', `--username=${user.username}`, `--email=${user.email}`, `--role=${user.role}`, ...(user.namespaces ? [`--namespaces=${user.namespaces.join(',')}`] : []), '--password-stdin'];
+  const args = [
+    USERS_CLI,
+    'createuser',
+    `--username=${user.username}`,
+    `--email=${user.email}`,
+    `--role=${user.role}`,
+    ...(user.namespaces ? [`--namespaces=${user.namespaces.join(',')}`] : []),
+    '--password-stdin',
+  ];
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', SQLITE_PATH: sqlitePath }, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -134,7 +148,12 @@ const MIX: MixEntry[] = (() => {
   const post = (name: string, path: string, headers: Record<string, string>, body: unknown): MixRequest => ({ name, method: 'POST', path, headers, body: JSON.stringify(body) });
   return [
     { name: 'raw', route: '/api/{metric}', influx: true, make: (i) => post('raw', '/api/cpu/usage_rate', service(), { ...window(i), namespace: 'cluster-3', limit: 50 }) },
-    { name: 'pod-by-namespace', route: '/api/{metric}', influx: true, make: (i) => post('pod-by-namespace', '/api/cpu/usage_rate', service(), { ...window(i), agg: 'pod-by-namespace' }) },
+    {
+      name: 'pod-by-namespace',
+      route: '/api/{metric}',
+      influx: true,
+      make: (i) => post('pod-by-namespace', '/api/cpu/usage_rate', service(), { ...window(i), agg: 'pod-by-namespace' }),
+    },
     { name: 'all-namespace', route: '/api/{metric}', influx: true, make: (i) => post('all-namespace', '/api/memory/usage', service(), { ...window(i), agg: 'all-namespace' }) },
     { name: 'all-pod', route: '/api/{metric}', influx: true, make: (i) => post('all-pod', '/api/cpu/usage_rate', service(), { ...window(i), agg: 'all-pod' }) },
     { name: 'usage json', route: '/api/usage', influx: true, make: (i) => post('usage json', '/api/usage', service(), period(i)) },
@@ -142,9 +161,19 @@ const MIX: MixEntry[] = (() => {
     { name: 'series', route: '/api/series/{metric}', influx: true, make: (i) => post('series', '/api/series/cpu/usage_rate', service(), { ...period(i), groupBy: 'namespace' }) },
     { name: 'metrics', route: '/api/metrics', influx: false, make: () => ({ name: 'metrics', method: 'GET', path: '/api/metrics', headers: service() }) },
     { name: 'namespaces', route: '/api/namespaces', influx: false, make: () => ({ name: 'namespaces', method: 'GET', path: '/api/namespaces', headers: service() }) },
-    { name: 'ui raw', route: '/api/ui/{metric}', influx: true, make: (i, t) => post('ui raw', '/api/ui/cpu/usage_rate', bearer(t), { ...window(i), namespace: 'cluster-3', limit: 20 }) },
+    {
+      name: 'ui raw',
+      route: '/api/ui/{metric}',
+      influx: true,
+      make: (i, t) => post('ui raw', '/api/ui/cpu/usage_rate', bearer(t), { ...window(i), namespace: 'cluster-3', limit: 20 }),
+    },
     { name: 'ui usage', route: '/api/ui/usage', influx: true, make: (i, t) => post('ui usage', '/api/ui/usage', bearer(t), period(i)) },
-    { name: 'ui series', route: '/api/ui/series/{metric}', influx: true, make: (i, t) => post('ui series', '/api/ui/series/cpu/usage_rate', bearer(t), { ...period(i), namespace: 'cluster-3' }) },
+    {
+      name: 'ui series',
+      route: '/api/ui/series/{metric}',
+      influx: true,
+      make: (i, t) => post('ui series', '/api/ui/series/cpu/usage_rate', bearer(t), { ...period(i), namespace: 'cluster-3' }),
+    },
     { name: 'ui me', route: '/api/auth/me', influx: false, make: (_i, t) => ({ name: 'ui me', method: 'GET', path: '/api/auth/me', headers: bearer(t) }) },
   ];
 })();

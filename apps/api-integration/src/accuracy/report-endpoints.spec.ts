@@ -6,7 +6,7 @@
 import { parse } from 'csv-parse/sync';
 
 import { MetricInfo, NamespacesResponse, SeriesResponse, UsageReport } from '@kube-monitoring/contract';
-import { LoadedScenario, SCENARIOS, loadScenario } from '@kube-monitoring/scenarios';
+import { LoadedScenario, loadScenario, SCENARIOS } from '@kube-monitoring/scenarios';
 import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
 
 import { SERVICE_SCOPE } from '../../../api/src/access/access-scope';
@@ -55,7 +55,10 @@ describe('Usage, series and catalog endpoints', () => {
       expect(new Set(res.body.rows.map((r) => r.namespace_name))).toEqual(new Set(['lab-vision', 'course-ml']));
       expect(res.body.rows.every((r) => typeof r.pod_name === 'string')).toBe(true);
       const nsRows = report.rows.filter((r) => r.namespace_name === 'lab-vision' || r.namespace_name === 'course-ml');
-      expect(res.body.totals.cpu_core_hours).toBeCloseTo(nsRows.reduce((s, r) => s + r.cpu_core_hours, 0), 4);
+      expect(res.body.totals.cpu_core_hours).toBeCloseTo(
+        nsRows.reduce((s, r) => s + r.cpu_core_hours, 0),
+        4,
+      );
     });
 
     it('should send the same report as RFC 4180 CSV for Accept: text/csv', async () => {
@@ -104,7 +107,7 @@ describe('Usage, series and catalog endpoints', () => {
       expect(res.status).toBe(401);
     });
 
-    it("should show a restricted caller only their namespaces, totals included, and refuse others (403)", async () => {
+    it('should show a restricted caller only their namespaces, totals included, and refuse others (403)', async () => {
       const service = api.app.get(UsageReportService);
       const scope = { kind: 'user' as const, username: 'alice', namespaces: ['lab-vision'] };
       // The service takes the body as validation left it: instants, not text.

@@ -5,25 +5,15 @@
  * simulator's exact ground truth: each must lie within 0.5 % of it (docs/accounting.md §6).
  */
 import { AggregationRow, UsageReport } from '@kube-monitoring/contract';
+import { LoadedScenario, loadScenario, SCENARIOS, schemasOf } from '@kube-monitoring/scenarios';
 import { GroundTruth } from '@kube-monitoring/simulator';
-import { LoadedScenario, SCENARIOS, loadScenario, schemasOf } from '@kube-monitoring/scenarios';
 import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
 
 import { ApiUnderTest, startApi, waitForLedger } from './support/api-under-test';
-import { LostUsage, lostEdgeUsage } from './support/lost-edges';
+import { CHECKED_FIGURES, compareRows, Comparison, nsKeyOfRow, nsKeyOfTruth, podKeyOfRow, podKeyOfTruth, relativeError, withinTolerance } from './support/ground-truth-compare';
+import { lostEdgeUsage, LostUsage } from './support/lost-edges';
 import { sameFigures } from './support/same-figures';
 import { unseenPeaks } from './support/unseen-peaks';
-import {
-  CHECKED_FIGURES,
-  compareRows,
-  Comparison,
-  nsKeyOfRow,
-  nsKeyOfTruth,
-  podKeyOfRow,
-  podKeyOfTruth,
-  relativeError,
-  withinTolerance,
-} from './support/ground-truth-compare';
 
 /** Max relative error per figure, per scenario and level: printed at the end (the evidence). */
 const summary: { scenario: string; level: string; groups: number; lostEdges: number; maxError: Record<string, number>; maxErrorComplete: Record<string, number> }[] = [];
@@ -32,7 +22,11 @@ const only = process.env['ACCURACY_SCENARIOS']?.split(',').filter(Boolean);
 const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS;
 const onlySchemas = process.env['ACCURACY_SCHEMAS']?.split(',').filter(Boolean);
 /** Every scenario in each of its storage schemas, against the same truth and the same 0.5 % bound. */
-const cases = scenarios.flatMap((s) => schemasOf(s).filter((schema) => !onlySchemas || onlySchemas.includes(schema)).map((schema) => ({ scenario: s, schema })));
+const cases = scenarios.flatMap((s) =>
+  schemasOf(s)
+    .filter((schema) => !onlySchemas || onlySchemas.includes(schema))
+    .map((schema) => ({ scenario: s, schema })),
+);
 
 jest.setTimeout(300_000);
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { UsageReport } from '@kube-monitoring/contract';
-import { loadScenario, LoadedScenario, SCENARIOS } from '@kube-monitoring/scenarios';
+import { LoadedScenario, loadScenario, SCENARIOS } from '@kube-monitoring/scenarios';
 import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
 
 import { LedgerStore } from '../../../api/src/database/ledger/ledger-store';

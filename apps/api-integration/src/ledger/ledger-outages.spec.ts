@@ -4,17 +4,18 @@
  * and finishes; then the ledger holds every hour once, and its reports equal the live ones (over the
  * period and hour by hour) and the simulator's truth.
  */
-import { UsageReport } from '@kube-monitoring/contract';
-import { GroundTruth } from '@kube-monitoring/simulator';
-import { loadScenario, LoadedScenario, SHORT_CHURN } from '@kube-monitoring/scenarios';
-import { getFreePort, InfluxHandle, noteSecret, PostgresHandle, startInfluxDb, startPostgres } from '@kube-monitoring/testing';
 import { Client } from 'pg';
+
+import { UsageReport } from '@kube-monitoring/contract';
+import { LoadedScenario, loadScenario, SHORT_CHURN } from '@kube-monitoring/scenarios';
+import { GroundTruth } from '@kube-monitoring/simulator';
+import { getFreePort, InfluxHandle, noteSecret, PostgresHandle, startInfluxDb, startPostgres } from '@kube-monitoring/testing';
 
 import { LedgerWorker } from '../../../api/src/ledger/ledger-worker';
 import { metricsListenerOf } from '../../../api/src/observability/prometheus-metrics';
 import { ApiUnderTest, startApi } from '../accuracy/support/api-under-test';
 import { compareRows, nsKeyOfRow, nsKeyOfTruth, podKeyOfRow, podKeyOfTruth } from '../accuracy/support/ground-truth-compare';
-import { LostUsage, lostEdgeUsage } from '../accuracy/support/lost-edges';
+import { lostEdgeUsage, LostUsage } from '../accuracy/support/lost-edges';
 import { sameFigures } from '../accuracy/support/same-figures';
 
 jest.setTimeout(180_000);
@@ -68,10 +69,12 @@ async function readTables(url: string): Promise<Tables> {
     );
     const pods = await q(`SELECT "hour_start", "pods" FROM "ledger_hours" WHERE "pods" > 0 ORDER BY "hour_start"`);
     const inconsistent = [
-      ...(await q(
-        `SELECT h."hour_start", h."pods", COUNT(p."pod_id") AS "rows" FROM "ledger_hours" h LEFT JOIN "ledger_pod_hours" p ON p."hour_start" = h."hour_start"
+      ...(
+        await q(
+          `SELECT h."hour_start", h."pods", COUNT(p."pod_id") AS "rows" FROM "ledger_hours" h LEFT JOIN "ledger_pod_hours" p ON p."hour_start" = h."hour_start"
           GROUP BY h."hour_start", h."pods" HAVING COUNT(p."pod_id") <> h."pods"`,
-      )).map((r) => `hour ${new Date(Number(r['hour_start'])).toISOString()}: pods ${r['pods']}, ${r['rows']} pod rows`),
+        )
+      ).map((r) => `hour ${new Date(Number(r['hour_start'])).toISOString()}: pods ${r['pods']}, ${r['rows']} pod rows`),
       ...(await q(`SELECT DISTINCT p."hour_start" FROM "ledger_pod_hours" p WHERE NOT EXISTS (SELECT 1 FROM "ledger_hours" h WHERE h."hour_start" = p."hour_start")`)).map(
         (r) => `pod rows of unrolled hour ${new Date(Number(r['hour_start'])).toISOString()}`,
       ),
@@ -192,7 +195,10 @@ describe('Usage ledger through outages (API, PostgreSQL, InfluxDB)', () => {
     reference ??= tables.podsByHour;
 
     for (const groupBy of ['pod', 'namespace'] as const) {
-      const [fromLedger, fromSamples] = await Promise.all([api.post<UsageReport>('/api/usage', { ...period(), groupBy }), live.post<UsageReport>('/api/usage', { ...period(), groupBy })]);
+      const [fromLedger, fromSamples] = await Promise.all([
+        api.post<UsageReport>('/api/usage', { ...period(), groupBy }),
+        live.post<UsageReport>('/api/usage', { ...period(), groupBy }),
+      ]);
       expect(fromLedger.status).toBe(200);
       expect(fromLedger.body.sources.map((s) => s.source)).toEqual(['live', 'ledger', 'live']);
       expect(sameFigures(fromLedger.body, fromSamples.body)).toEqual([]);

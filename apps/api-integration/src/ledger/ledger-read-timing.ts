@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { HOUR_MS, MetricHour, NamespaceFilter, NamespaceHour, PodFigures, SeriesFigures, stitchedUsage, StepSeries } from '@kube-monitoring/accounting';
+import { HOUR_MS, MetricHour, NamespaceFilter, NamespaceHour, PodFigures, SeriesFigures, StepSeries, stitchedUsage } from '@kube-monitoring/accounting';
 import { seededRandom } from '@kube-monitoring/accounting/testing';
 import { startPostgres } from '@kube-monitoring/testing';
 
@@ -27,7 +27,11 @@ const T0 = Date.UTC(2025, 9, 1);
 const METRICS = ['cpu/usage_rate', 'memory/usage', 'gpu/usage'] as const;
 const NAMESPACES = ['kube-system', 'default', 'cluster-3', ...Array.from({ length: 9 }, (_, i) => `team-${i + 1}`)];
 const COLLECTOR = new Set(['kube-system', 'default', 'team-1', 'team-2', 'team-3']);
-const PODS = Array.from({ length: 200 }, (_, i) => ({ namespace: NAMESPACES[i % NAMESPACES.length] as string, pod: `pod-${String(i).padStart(3, '0')}-${'x'.repeat(20)}`, gpu: i % 10 === 0 }));
+const PODS = Array.from({ length: 200 }, (_, i) => ({
+  namespace: NAMESPACES[i % NAMESPACES.length] as string,
+  pod: `pod-${String(i).padStart(3, '0')}-${'x'.repeat(20)}`,
+  gpu: i % 10 === 0,
+}));
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 function figures(rnd: () => number): SeriesFigures {
@@ -130,7 +134,8 @@ async function main(): Promise<void> {
     for (const span of [30, 366].filter((d) => d <= days)) {
       const fromMs = T0 + (days - span) * DAY_MS;
       cases.push({ label: `${span} d, by namespace`, fromMs, toMs: fromMs + span * DAY_MS, ns: user, groupBy: 'namespace' });
-      if (span < days) cases.push({ label: `${span} d at 07:00, by namespace`, fromMs: fromMs - 17 * HOUR_MS, toMs: fromMs + span * DAY_MS - 17 * HOUR_MS, ns: user, groupBy: 'namespace' });
+      if (span < days)
+        cases.push({ label: `${span} d at 07:00, by namespace`, fromMs: fromMs - 17 * HOUR_MS, toMs: fromMs + span * DAY_MS - 17 * HOUR_MS, ns: user, groupBy: 'namespace' });
       cases.push({ label: `${span} d, by pod`, fromMs, toMs: fromMs + span * DAY_MS, ns: user, groupBy: 'pod' });
       cases.push({ label: `${span} d, everything`, fromMs, toMs: fromMs + span * DAY_MS, ns: {}, groupBy: 'namespace' });
       cases.push({ label: `${span} d, 3 namespaces`, fromMs, toMs: fromMs + span * DAY_MS, ns: { only: ['default', 'team-4', 'team-7'] }, groupBy: 'namespace' });

@@ -1,6 +1,18 @@
-import { compareNames, HOUR_MS, MetricHour, NamespaceFilter, PodFigures, podId, rollMetricHour, SeriesFigures, StoredNamespaceHour, UsageEngine } from '@kube-monitoring/accounting';
-import { InMemoryLedger, seededRandom, testCluster } from '@kube-monitoring/accounting/testing';
 import fc from 'fast-check';
+
+import {
+  compareNames,
+  HOUR_MS,
+  MetricHour,
+  NamespaceFilter,
+  PodFigures,
+  podId,
+  rollMetricHour,
+  SeriesFigures,
+  StoredNamespaceHour,
+  UsageEngine,
+} from '@kube-monitoring/accounting';
+import { InMemoryLedger, seededRandom, testCluster } from '@kube-monitoring/accounting/testing';
 
 import { LEDGER_METRICS } from '../../../api/src/database/ledger/ledger-metrics';
 import { LedgerStore } from '../../../api/src/database/ledger/ledger-store';
@@ -181,7 +193,8 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
     const long = await rollLongCluster(31_337, 52);
     const other = await rollLongCluster(4711, 8);
     const memory = new InMemoryLedger(METRICS);
-    const rolledUp = async () => (await database.run((ds) => ds.query('SELECT "day_start" FROM "ledger_days" ORDER BY "day_start"'))).map((r: { day_start: unknown }) => Number(r.day_start));
+    const rolledUp = async () =>
+      (await database.run((ds) => ds.query('SELECT "day_start" FROM "ledger_days" ORDER BY "day_start"'))).map((r: { day_start: unknown }) => Number(r.day_start));
     // Day 0 whole; day 1 without hour 30; day 2 with hours 48 to 52, the rest of it recorded empty later.
     for (let h = -1; h <= 52; h++) if (h !== 30) await write(ledger, memory, h, rollsAt(long, h));
     expect(await rolledUp()).toEqual([hour(0)]);
@@ -209,8 +222,14 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
     const changed = await ledger.podFigures('cpu/usage_rate', hour(25), hour(48), {});
     expect(changed.map((p) => p.figures.samples)).not.toEqual(partOfDay1.map((p) => p.figures.samples));
     for (const filter of [{}, { exclude: ['kube-system'] }]) {
-      expectSameFigures(await ledger.totalFigures('cpu/usage_rate', hour(24), hour(48), filter), await memory.totalFigures('cpu/usage_rate', hour(24), hour(48), filter), 'day 1 total');
-      expect((await ledger.totalFigures('cpu/usage_rate', hour(25), hour(48), filter)).samples).toBe((await memory.totalFigures('cpu/usage_rate', hour(25), hour(48), filter)).samples + 1000);
+      expectSameFigures(
+        await ledger.totalFigures('cpu/usage_rate', hour(24), hour(48), filter),
+        await memory.totalFigures('cpu/usage_rate', hour(24), hour(48), filter),
+        'day 1 total',
+      );
+      expect((await ledger.totalFigures('cpu/usage_rate', hour(25), hour(48), filter)).samples).toBe(
+        (await memory.totalFigures('cpu/usage_rate', hour(25), hour(48), filter)).samples + 1000,
+      );
     }
     const namespaces = await ledger.namespaceFigures('cpu/usage_rate', hour(24), hour(48), {});
     const expected = await memory.namespaceFigures('cpu/usage_rate', hour(24), hour(48), {});
@@ -222,7 +241,11 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
     const memory = new InMemoryLedger(METRICS);
     for (let h = -1; h <= 26; h++) await write(ledger, memory, h, rollsAt(long, h));
     await database.run((ds) => ds.query(`UPDATE "ledger_namespace_hours" SET "steps" = ${kind === 'postgres' ? `'\\x0102'::bytea` : `x'0102'`}`));
-    for (const [fromMs, toMs] of [[hour(0), hour(24)], [hour(-1), hour(27)], [hour(3), hour(5)]] as const) {
+    for (const [fromMs, toMs] of [
+      [hour(0), hour(24)],
+      [hour(-1), hour(27)],
+      [hour(3), hour(5)],
+    ] as const) {
       for (const filter of [{}, { exclude: ['kube-system'] }, { exclude: ['kube-system', 'kube-system'] }, { exclude: [] }]) {
         expect((await ledger.totalFigures('memory/usage', fromMs, toMs, filter)).samples).toBeGreaterThan(0);
       }
@@ -263,14 +286,23 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
     run.mockClear();
     await write(ledger, memory, 4);
     run.mockClear();
-    expectSamePods(await ledger.podFigures('memory/usage', hour(0), hour(6), { exclude: ['kube-system'] }), await memory.podFigures('memory/usage', hour(0), hour(6), { exclude: ['kube-system'] }));
+    expectSamePods(
+      await ledger.podFigures('memory/usage', hour(0), hour(6), { exclude: ['kube-system'] }),
+      await memory.podFigures('memory/usage', hour(0), hour(6), { exclude: ['kube-system'] }),
+    );
     expect(run).toHaveBeenCalledTimes(2);
     run.mockRestore();
   });
 
   it('should undo the rollups migration, and apply it again to hours that then get their rollups from the worker', async () => {
     await write(ledger, undefined, 2);
-    const tables = () => database.run(async (ds) => (await ds.createQueryRunner().getTables()).map((t) => t.name).filter((n) => n.startsWith('ledger_')).sort());
+    const tables = () =>
+      database.run(async (ds) =>
+        (await ds.createQueryRunner().getTables())
+          .map((t) => t.name)
+          .filter((n) => n.startsWith('ledger_'))
+          .sort(),
+      );
     const rollupTables = ['ledger_days', 'ledger_namespace_days', 'ledger_pod_days', 'ledger_total_days', 'ledger_total_hours'];
     expect(await tables()).toEqual(expect.arrayContaining(rollupTables));
     await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
@@ -364,7 +396,14 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
   it('should write an hour of thousands of pods and namespaces in statements under the parameter limits', async () => {
     // 4000 pod rows (20 parameters each) and 4500 namespace rows (15 each) take several statements on either store.
     const rnd = seededRandom(99);
-    const figures = (): SeriesFigures => ({ integral: rnd() * 1e6, increase: rnd(), coveredMs: 1 + Math.floor(rnd() * HOUR_MS), samples: Math.floor(rnd() * 60), sum: rnd() * 1e4, max: rnd() * 900 });
+    const figures = (): SeriesFigures => ({
+      integral: rnd() * 1e6,
+      increase: rnd(),
+      coveredMs: 1 + Math.floor(rnd() * HOUR_MS),
+      samples: Math.floor(rnd() * 60),
+      sum: rnd() * 1e4,
+      max: rnd() * 900,
+    });
     const pods = Array.from({ length: 4000 }, (_, i) => ({ namespace: `ns-${String(i % 1500).padStart(4, '0')}`, pod: `pod-${i}`, figures: figures() }));
     const namespaces = Array.from({ length: 4500 }, (_, i) => ({
       namespace: `ns-${String(i).padStart(4, '0')}`,

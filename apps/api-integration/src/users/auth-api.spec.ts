@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
 
-import type { UserView } from '@kube-monitoring/contract';
 import { JwtService } from '@nestjs/jwt';
 import type { OpenAPIObject } from '@nestjs/swagger';
+
+import type { UserView } from '@kube-monitoring/contract';
 
 import { buildOpenApiDocument } from '../../../api/src/openapi/openapi';
 import { Backend, BACKENDS, startBackend } from './support/backends';
@@ -56,7 +57,10 @@ describe.each(BACKENDS)('login, JWT and users API on %s', (kind) => {
         expiresIn: 8 * 3600,
         user: expect.objectContaining({ username: 'lab', role: 'viewer', namespaces: ['lab-a', 'lab-b'] }),
       });
-      const [header, payload] = res.body.accessToken.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+      const [header, payload] = res.body.accessToken
+        .split('.')
+        .slice(0, 2)
+        .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
       expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
       expect(payload).toMatchObject({ sub: expect.stringMatching(/^\d+$/), ver: 0, role: 'viewer', ns: ['lab-a', 'lab-b'] });
       expect(payload.exp - payload.iat).toBe(8 * 3600);
@@ -175,11 +179,14 @@ describe.each(BACKENDS)('login, JWT and users API on %s', (kind) => {
       ['alg none with an HMAC anyway', () => handMadeToken({ alg: 'none', typ: 'JWT' }, claims(), JWT_SECRET)],
       ['a wrong secret', () => sign(claims(), 'another-secret-0123456789abcdef0123456789', { algorithm: 'HS256' })],
       ['HS512 with the right secret', () => sign(claims(), JWT_SECRET, { algorithm: 'HS512' })],
-      ['a payload changed after signing', () => {
-        const genuine = sign({ ...claims(), sub: 'lab', role: 'viewer' }, JWT_SECRET, { algorithm: 'HS256' });
-        const [h, , s] = genuine.split('.');
-        return `${h}.${base64url(claims())}.${s}`;
-      }],
+      [
+        'a payload changed after signing',
+        () => {
+          const genuine = sign({ ...claims(), sub: 'lab', role: 'viewer' }, JWT_SECRET, { algorithm: 'HS256' });
+          const [h, , s] = genuine.split('.');
+          return `${h}.${base64url(claims())}.${s}`;
+        },
+      ],
       ['garbage', () => 'not.a.token'],
     ])('should refuse a token with %s', async (_what, forge) => {
       for (const url of ['/api/auth/me', '/api/users', '/api/ui/probe/namespaces']) {

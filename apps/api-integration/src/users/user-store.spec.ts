@@ -68,7 +68,9 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
       if (kind === 'sqlite') prepareSqliteDirectory(older.config);
       await before.initialize();
       await before.runMigrations();
-      await before.query(`INSERT INTO users (username, email, password_hash, role, namespaces) VALUES ('wide', 'w@example.org', 'h', 'viewer', '[]'), ('narrow', 'n@example.org', 'h', 'viewer', '["lab-a"]')`);
+      await before.query(
+        `INSERT INTO users (username, email, password_hash, role, namespaces) VALUES ('wide', 'w@example.org', 'h', 'viewer', '[]'), ('narrow', 'n@example.org', 'h', 'viewer', '["lab-a"]')`,
+      );
       await before.destroy();
 
       const upgraded = new UserDatabase(older.config, { logger: quiet });
@@ -84,9 +86,7 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
 
     it('should let the database itself refuse an unknown role', async () => {
       await expect(
-        database.run((ds) =>
-          ds.query(`INSERT INTO users (username, email, password_hash, role, namespaces) VALUES ('x', 'x@example.org', 'h', 'root', '[]')`),
-        ),
+        database.run((ds) => ds.query(`INSERT INTO users (username, email, password_hash, role, namespaces) VALUES ('x', 'x@example.org', 'h', 'root', '[]')`)),
       ).rejects.toThrow(/CHK_users_role|constraint/i);
     });
   });
@@ -133,12 +133,8 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
 
     it('should refuse a taken username with 409, even when two requests race', async () => {
       await users.create({ username: 'alice', email: 'alice@example.org', password: PASSWORD });
-      await expect(users.create({ username: 'alice', email: 'other@example.org', password: PASSWORD })).rejects.toThrow(
-        new ConflictException('username "alice" is already taken'),
-      );
-      const race = await Promise.allSettled(
-        [1, 2, 3].map((i) => users.create({ username: 'carol', email: `c${i}@example.org`, password: PASSWORD })),
-      );
+      await expect(users.create({ username: 'alice', email: 'other@example.org', password: PASSWORD })).rejects.toThrow(new ConflictException('username "alice" is already taken'));
+      const race = await Promise.allSettled([1, 2, 3].map((i) => users.create({ username: 'carol', email: `c${i}@example.org`, password: PASSWORD })));
       expect(race.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       for (const r of race.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
         expect(r.reason).toBeInstanceOf(ConflictException);
@@ -163,9 +159,7 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
       await expect(users.create({ username: 'Bad Name', email: 'a@example.org', password: PASSWORD })).rejects.toThrow(/username must be/);
       await expect(users.create({ username: 'dave', email: 'nope', password: PASSWORD })).rejects.toThrow(/email must be a valid/);
       await expect(users.create({ username: 'dave', email: 'd@example.org', password: 'davedavedave' })).rejects.toThrow(/password must/);
-      await expect(users.create({ username: 'dave', email: 'd@example.org', password: PASSWORD, namespaces: ['UPPER'] })).rejects.toThrow(
-        /namespaces: "UPPER"/,
-      );
+      await expect(users.create({ username: 'dave', email: 'd@example.org', password: PASSWORD, namespaces: ['UPPER'] })).rejects.toThrow(/namespaces: "UPPER"/);
       expect(await users.list()).toEqual([]);
     });
   });

@@ -36,11 +36,7 @@ describe.each(BACKENDS)('users CLI on %s', (kind) => {
   });
 
   it('should create later users as viewers, with --namespaces and --role', async () => {
-    const viewer = await runCli(
-      ['createuser', '--username=bob', '--email=bob@example.org', '--namespaces=lab-b,lab-a', '--password-stdin'],
-      store.env,
-      PASSWORD,
-    );
+    const viewer = await runCli(['createuser', '--username=bob', '--email=bob@example.org', '--namespaces=lab-b,lab-a', '--password-stdin'], store.env, PASSWORD);
     expect(viewer.code).toBe(0);
     expect(viewer.stdout).toContain('Created user "bob" (viewer, namespaces lab-a, lab-b)');
     const admin = await runCli(['createuser', '--username=carol', '--email=carol@example.org', '--role=admin', '--password-stdin'], store.env, PASSWORD);
@@ -99,12 +95,7 @@ describe.each(BACKENDS)('users CLI on %s', (kind) => {
   });
 
   it('should explain a mismatch on the terminal and ask again', async () => {
-    const r = await runCliOnTerminal(['createuser', '--username=frank', '--email=frank@example.org'], store.env, [
-      PASSWORD,
-      'tulip-Orbit-94',
-      PASSWORD,
-      PASSWORD,
-    ]);
+    const r = await runCliOnTerminal(['createuser', '--username=frank', '--email=frank@example.org'], store.env, [PASSWORD, 'tulip-Orbit-94', PASSWORD, PASSWORD]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('the two passwords differ; try again.');
     expect(await users.verifyCredentials('frank', PASSWORD)).not.toBeNull();

@@ -16,24 +16,22 @@
 import { randomUUID } from 'node:crypto';
 import { parse as parseQueryString } from 'node:querystring';
 
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-
-import { DynamicModule, Type } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 import { AppModule } from '../../src/app.module';
-import { MethodNotAllowedController } from '../../src/metrics/method-not-allowed.controller';
-import { MetricsModule } from '../../src/metrics/metrics.module';
-import { createValidationPipe } from '../../src/bootstrap/validation';
 import { BODY_LIMIT_BYTES } from '../../src/bootstrap/create-app';
+import { createValidationPipe } from '../../src/bootstrap/validation';
 import { loadConfig } from '../../src/config/app-config';
 import { ApiExceptionFilter } from '../../src/filters/api-exception.filter';
 import { QueryMetrics } from '../../src/influx/query-metrics';
-import { PinoNestLogger, createRootLogger } from '../../src/logging/app-logger';
+import { createRootLogger, PinoNestLogger } from '../../src/logging/app-logger';
+import { MethodNotAllowedController } from '../../src/metrics/method-not-allowed.controller';
+import { MetricsModule } from '../../src/metrics/metrics.module';
 
 /**
  * The same modules in an order that gives Express the Fastify router's precedence. Fastify prefers
@@ -49,7 +47,11 @@ function expressOrdered(root: DynamicModule): DynamicModule {
   }
   const controllers = (Reflect.getMetadata('controllers', MetricsModule) ?? []) as Type[];
   const rank = (c: Type) => (c === MethodNotAllowedController ? 2 : c.name.startsWith('Ui') ? 0 : 1);
-  Reflect.defineMetadata('controllers', [...controllers].sort((a, b) => rank(a) - rank(b)), ExpressOrderedMetricsModule);
+  Reflect.defineMetadata(
+    'controllers',
+    [...controllers].sort((a, b) => rank(a) - rank(b)),
+    ExpressOrderedMetricsModule,
+  );
   const imports = root.imports ?? [];
   return { ...root, imports: [...imports.filter((m) => m !== MetricsModule), ExpressOrderedMetricsModule] };
 }
@@ -129,8 +131,7 @@ async function main(): Promise<void> {
     if (res.headersSent) return next(error);
     const e = error as { status?: number; statusCode?: number; type?: string; getStatus?: () => number; message?: string };
     const status = e.getStatus?.() ?? e.statusCode ?? e.status ?? 500;
-    const message =
-      e.type === 'entity.too.large' ? 'body: request body is too large' : status < 500 ? (e.message ?? 'Bad request') : 'Internal server error';
+    const message = e.type === 'entity.too.large' ? 'body: request body is too large' : status < 500 ? (e.message ?? 'Bad request') : 'Internal server error';
     res.status(status).type('application/json; charset=utf-8').send({ code: status, message });
   });
   server.get('/metrics', (_req: Request, res: Response, next: NextFunction) => {

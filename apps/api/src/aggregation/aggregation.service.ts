@@ -16,7 +16,14 @@ export class AggregationService {
   constructor(private readonly podUsage: PodUsageService) {}
 
   /** Rows of the namespaces in `filter` (the caller's access already applied); `admit` before InfluxDB is read. */
-  async aggregate(kind: AggregationKind, definition: MetricDefinition, source: MetricSource, period: UsagePeriod, filter: NamespaceFilter, admit?: Admit): Promise<AggregationRow[]> {
+  async aggregate(
+    kind: AggregationKind,
+    definition: MetricDefinition,
+    source: MetricSource,
+    period: UsagePeriod,
+    filter: NamespaceFilter,
+    admit?: Admit,
+  ): Promise<AggregationRow[]> {
     const stepMs = await this.podUsage.stepMs(source, period);
     const usage = await this.podUsage.usage(source, period, filter, stepMs, { namespaces: kind === 'all-namespace', admit });
     if (kind !== 'all-namespace') {

@@ -1,10 +1,10 @@
 import { heapsterSource, InfluxCatalogReader, InfluxQuery, InfluxSeries, InfluxUnreachableError, InfluxUsageSamples } from '@kube-monitoring/influx';
 
 import { loadConfig } from '../config/app-config';
-import { InfluxConnection } from '../influx/influx-connection';
-import { presentSource } from '../influx/reader-providers';
-import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { LedgerStore } from '../database/ledger/ledger-store';
+import { InfluxConnection } from '../influx/influx-connection';
+import { MetricSourceResolver } from '../influx/metric-source.resolver';
+import { presentSource } from '../influx/reader-providers';
 import { PodUsageService } from './pod-usage.service';
 
 const PERIOD = { from: new Date('2017-12-01T00:00:00Z'), to: new Date('2017-12-01T02:00:00Z') };
@@ -43,7 +43,13 @@ function failingInflux(plan: Plan) {
 }
 
 function service(connection: InfluxConnection): PodUsageService {
-  const config = loadConfig({ API_USERNAME: 'billing', API_PASSWORD: 'a-long-enough-service-password', METRICS_RESOLUTION_SECONDS: '60', CACHE_MAX_ENTRIES: '0', LEDGER_ENABLED: 'false' });
+  const config = loadConfig({
+    API_USERNAME: 'billing',
+    API_PASSWORD: 'a-long-enough-service-password',
+    METRICS_RESOLUTION_SECONDS: '60',
+    CACHE_MAX_ENTRIES: '0',
+    LEDGER_ENABLED: 'false',
+  });
   // The production wiring of the readers (reader-providers.ts) over a failing client.
   const sources = new MetricSourceResolver(new InfluxCatalogReader(connection.client), config);
   // The ledger is off: this is about InfluxDB failing, and no ledger is read.

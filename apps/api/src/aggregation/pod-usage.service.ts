@@ -59,7 +59,10 @@ export class PodUsageService {
   async usage(source: MetricSource, period: UsagePeriod, ns: NamespaceFilter, stepMs: number, options: UsageOptions = {}): Promise<StitchedUsage> {
     const samples = this.samples.forSource(source);
     const live = (s: MetricSamples, p: UsagePeriod, n: NamespaceFilter, step: number, o: UsageOptions) => this.engine.usage(s, p, n, step, o);
-    const allLive = async () => ({ ...(await live(samples, period, ns, stepMs, options)), spans: [{ fromMs: period.from.getTime(), toMs: period.to.getTime(), source: 'live' as const }] });
+    const allLive = async () => ({
+      ...(await live(samples, period, ns, stepMs, options)),
+      spans: [{ fromMs: period.from.getTime(), toMs: period.to.getTime(), source: 'live' as const }],
+    });
     if (!this.config.ledger.enabled) return allLive();
     return (await this.fromLedger(() => stitchedUsage(this.ledger, live, samples, period, ns, stepMs, options))) ?? allLive();
   }

@@ -16,7 +16,14 @@ import { LoginThrottlerGuard } from './login-throttler.guard';
 const validated = bodyValidator(LoginDto);
 
 const ALICE: AuthUser = { id: 7, username: 'alice', role: 'viewer', namespaces: ['lab-vision'], tokenVersion: 3 };
-const VIEW = { username: 'alice', email: 'alice@example.org', role: 'viewer', namespaces: ['lab-vision'], createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z' } as UserView;
+const VIEW = {
+  username: 'alice',
+  email: 'alice@example.org',
+  role: 'viewer',
+  namespaces: ['lab-vision'],
+  createdAt: '2024-01-01T00:00:00.000Z',
+  updatedAt: '2024-01-01T00:00:00.000Z',
+} as UserView;
 const LOGGED_IN: LoginResponse = { accessToken: 'token', tokenType: 'Bearer', expiresIn: 28800, user: VIEW };
 
 describe(AuthController.name, () => {
@@ -106,7 +113,9 @@ describe(AuthController.name, () => {
       const cookie = browsers.issue('bob', { secure: false }).split(';')[0];
       loginAnswer = Promise.reject(new UnauthorizedException('Invalid username or password'));
       const reply = fakeReply();
-      await expect(login({ username: 'alice', password: 'wrong-Password-1' }, { headers: { cookie }, ip: '198.51.100.4', protocol: 'http' }, reply)).rejects.toThrow(UnauthorizedException);
+      await expect(login({ username: 'alice', password: 'wrong-Password-1' }, { headers: { cookie }, ip: '198.51.100.4', protocol: 'http' }, reply)).rejects.toThrow(
+        UnauthorizedException,
+      );
       expect(calls).toEqual([['login', 'alice', 'wrong-Password-1', { address: '198.51.100.4', knownBrowser: undefined }]]);
       expect(reply.headers).toEqual({});
     });
@@ -114,7 +123,10 @@ describe(AuthController.name, () => {
     it('should log out and read oneself as the user the JWT guard authenticated', async () => {
       await (controller.logout as Handler)(...argumentsFor(AuthController, 'logout', { user: ALICE }, undefined));
       await expect((controller.me as Handler)(...argumentsFor(AuthController, 'me', { user: ALICE }, undefined))).resolves.toBe(VIEW);
-      expect(calls).toEqual([['logout', ALICE], ['me', ALICE]]);
+      expect(calls).toEqual([
+        ['logout', ALICE],
+        ['me', ALICE],
+      ]);
     });
 
     it('should fail closed when no user was authenticated', () => {

@@ -9,8 +9,9 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { LoginResponse, UserView } from '@kube-monitoring/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import type { LoginResponse, UserView } from '@kube-monitoring/contract';
 
 import { ApiErrorDto } from '../common/api-error.dto';
 import type { AuthUser } from '../guards/auth-user';

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { type LoginRequest, type LoginResponse, PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH } from '@kube-monitoring/contract';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+
+import { PASSWORD_MAX_LENGTH, USERNAME_MAX_LENGTH, type LoginRequest, type LoginResponse } from '@kube-monitoring/contract';
 
 import { UserViewDto } from '../users/users.dto';
 

@@ -68,8 +68,6 @@ export class AuthModule implements OnModuleInit {
     if (this.config.nodeEnv === 'production') {
       throw new Error('JWT_SECRET is required when NODE_ENV=production: set it to a long random string');
     }
-    new Logger(AuthModule.name).warn(
-      'JWT_SECRET is not set: using a random secret for this run, so tokens stop working at restart and differ between replicas',
-    );
+    new Logger(AuthModule.name).warn('JWT_SECRET is not set: using a random secret for this run, so tokens stop working at restart and differ between replicas');
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+
 import type { LoginResponse, UserView } from '@kube-monitoring/contract';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';

@@ -19,9 +19,7 @@ describe(JwtStrategy.name, () => {
   });
 
   it('should refuse tokens of users that no longer exist', async () => {
-    await expect(strategy.validate({ sub: '8', ver: 0, role: 'admin', ns: [], ...times })).rejects.toThrow(
-      new UnauthorizedException('Invalid token: this user no longer exists'),
-    );
+    await expect(strategy.validate({ sub: '8', ver: 0, role: 'admin', ns: [], ...times })).rejects.toThrow(new UnauthorizedException('Invalid token: this user no longer exists'));
   });
 
   it('should refuse tokens issued with an older version of the account', async () => {

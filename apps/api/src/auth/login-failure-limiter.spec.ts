@@ -76,9 +76,7 @@ describe(LoginFailureLimiter.name, () => {
     for (let i = 0; i < 10; i++) limiter.recordFailure(from(`203.0.113.${i}`, `user${i}`), i * second);
     expect(spray).toEqual([10]);
     const stranger = refusal(limiter, from('198.51.100.2', 'alice'), 10 * second);
-    expect(stranger?.message).toBe(
-      'Too many failed logins on this server: try again in 50 seconds (a browser that signed in to this account before may log in now)',
-    );
+    expect(stranger?.message).toBe('Too many failed logins on this server: try again in 50 seconds (a browser that signed in to this account before may log in now)');
     expect(stranger?.retryAfterMs).toBe(50 * second);
     expect(limiter.admit({ username: 'alice', address: '198.51.100.2', knownBrowser: 'b1' }, 10 * second)).toBe(0);
     // When the oldest failure leaves the window, one more stranger may try.

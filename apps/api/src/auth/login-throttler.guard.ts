@@ -15,11 +15,7 @@ export class LoginThrottlerStorage extends ThrottlerStorageService {}
 @Injectable()
 export class LoginThrottlerGuard extends ThrottlerGuard {
   // Every parameter names its token: Nest would otherwise inherit ThrottlerGuard's own injection tokens.
-  constructor(
-    @Inject(LOGIN_LIMITS) limits: LoginLimits,
-    @Inject(LoginThrottlerStorage) storage: LoginThrottlerStorage,
-    @Inject(Reflector) reflector: Reflector,
-  ) {
+  constructor(@Inject(LOGIN_LIMITS) limits: LoginLimits, @Inject(LoginThrottlerStorage) storage: LoginThrottlerStorage, @Inject(Reflector) reflector: Reflector) {
     super(
       {
         throttlers: [{ name: 'login', limit: limits.perClient.limit, ttl: limits.perClient.ttlMs }],

@@ -84,10 +84,7 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
     done(null, payload);
   });
   fastify.addHook('onResponse', (req, reply, done) => {
-    logger.info(
-      { reqId: req.id, method: req.method, url: pathForLog(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request completed',
-    );
+    logger.info({ reqId: req.id, method: req.method, url: pathForLog(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
     done();
   });
 

@@ -8,7 +8,10 @@ const BODY: ArgumentMetadata = { type: 'body', metatype: MetricQueryDto, data: '
 async function rejection(value: unknown, metadata: ArgumentMetadata = BODY): Promise<string> {
   const error = await createValidationPipe()
     .transform(value, metadata)
-    .then(() => undefined, (e: unknown) => e);
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(error).toBeInstanceOf(BadRequestException);
   return (error as BadRequestException).message;
 }

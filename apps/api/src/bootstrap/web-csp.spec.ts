@@ -16,10 +16,7 @@ describe('webScriptSources', () => {
   });
 
   it('should allow inline script elements by hash, and nothing inline when there is none', () => {
-    expect(webScriptSources('<script>window.x = 1;</script><script src="main-ABCD1234.js"></script>')).toEqual([
-      "'self'",
-      "'sha256-U1BU0BfAhaBREBgsEDDctSYokOF3U7hQUIj6mrtukfw='",
-    ]);
+    expect(webScriptSources('<script>window.x = 1;</script><script src="main-ABCD1234.js"></script>')).toEqual(["'self'", "'sha256-U1BU0BfAhaBREBgsEDDctSYokOF3U7hQUIj6mrtukfw='"]);
     expect(webScriptSources('<html><body><km-root></km-root></body></html>')).toEqual(["'self'"]);
     expect(webScriptSources(undefined)).toEqual(["'self'"]);
   });

@@ -78,7 +78,10 @@ describe(CatalogController.name, () => {
 
     it.each([
       [['lab-vision'], ['lab-vision']],
-      [['lab-vision', 'kube-system', 'not-stored'], ['kube-system', 'lab-vision']],
+      [
+        ['lab-vision', 'kube-system', 'not-stored'],
+        ['kube-system', 'lab-vision'],
+      ],
       [[], []],
     ])('should give an account granted %j only %j, asking the store for those alone', async (granted, seen) => {
       await expect(controller.listNamespaces({ kind: 'user', username: 'lab', namespaces: granted })).resolves.toEqual({ namespaces: seen });

@@ -60,12 +60,7 @@ export function promptHidden(prompt: string, input: TerminalInput, output: Writa
  * Asks for a new password twice on the terminal. A mismatch or a weak password (as judged by
  * `weakness`) is explained and asked again, up to `attempts` times.
  */
-export async function promptNewPassword(
-  input: TerminalInput,
-  output: Writable,
-  weakness: (password: string) => string | undefined,
-  attempts = 3,
-): Promise<string> {
+export async function promptNewPassword(input: TerminalInput, output: Writable, weakness: (password: string) => string | undefined, attempts = 3): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     const first = await promptHidden('Password: ', input, output);
     const problem = weakness(first) ?? ((await promptHidden('Password (again): ', input, output)) === first ? undefined : 'the two passwords differ');
@@ -79,7 +74,9 @@ export async function promptNewPassword(
 export async function readPasswordFromStdin(input: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of input) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   if (password === '') throw new PasswordInputError('--password-stdin: stdin was empty');
   if (/[\r\n]/.test(password)) throw new PasswordInputError('--password-stdin: the password must be a single line');
   return password;

@@ -9,10 +9,12 @@
  */
 import 'reflect-metadata';
 
-import { HttpException } from '@nestjs/common';
-import { grantsAllNamespaces, passwordWeakness, USER_ROLES, type UserRole } from '@kube-monitoring/contract';
-import { Command, CommanderError, Option } from 'commander';
 import type { Writable } from 'node:stream';
+
+import { HttpException } from '@nestjs/common';
+import { Command, CommanderError, Option } from 'commander';
+
+import { grantsAllNamespaces, passwordWeakness, USER_ROLES, type UserRole } from '@kube-monitoring/contract';
 
 import { ConfigError } from '../config/app-config';
 import { databaseConfigFromEnv } from '../database/database-config';

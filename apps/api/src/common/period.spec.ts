@@ -36,7 +36,9 @@ describe('resolvePeriod', () => {
   });
 
   it('should refuse a default begin that falls before 1970, naming the begin field', () => {
-    expect(messageOf(() => resolvePeriod(undefined, at('1970-01-01T00:30:00Z'), agg))).toMatch(/^timeBeginInterval: must be between 1970.*the default, 60 min before timeEndInterval/);
+    expect(messageOf(() => resolvePeriod(undefined, at('1970-01-01T00:30:00Z'), agg))).toMatch(
+      /^timeBeginInterval: must be between 1970.*the default, 60 min before timeEndInterval/,
+    );
   });
 
   it('should refuse an end not after the begin, naming the fields it is given', () => {

@@ -38,9 +38,7 @@ describe('loadConfig', () => {
   });
 
   it('should refuse a service password shorter than 16 characters', () => {
-    expect(() => loadConfig({ ...REQUIRED, API_PASSWORD: '1' })).toThrow(
-      new ConfigError('API_PASSWORD must be at least 16 characters long (e.g. `openssl rand -hex 24`)'),
-    );
+    expect(() => loadConfig({ ...REQUIRED, API_PASSWORD: '1' })).toThrow(new ConfigError('API_PASSWORD must be at least 16 characters long (e.g. `openssl rand -hex 24`)'));
     expect(() => loadConfig({ ...REQUIRED, API_PASSWORD: '0123456789abcde' })).toThrow('API_PASSWORD must be at least 16 characters long');
     expect(loadConfig({ ...REQUIRED, API_PASSWORD: '0123456789abcdef' }).apiPassword).toBe('0123456789abcdef');
   });
@@ -90,7 +88,14 @@ describe('loadConfig: the usage ledger', () => {
   });
 
   it('should read the switch, the durations and the backfill start (UTC unless an offset is given)', () => {
-    const ledger = loadConfig({ ...base, LEDGER_ENABLED: 'false', LEDGER_SETTLE_AFTER: '30m', LEDGER_RECHECK: '2d', LEDGER_POLL_INTERVAL: '5s', LEDGER_BACKFILL_FROM: '2026-01-01T06:00' }).ledger;
+    const ledger = loadConfig({
+      ...base,
+      LEDGER_ENABLED: 'false',
+      LEDGER_SETTLE_AFTER: '30m',
+      LEDGER_RECHECK: '2d',
+      LEDGER_POLL_INTERVAL: '5s',
+      LEDGER_BACKFILL_FROM: '2026-01-01T06:00',
+    }).ledger;
     expect(ledger).toEqual({ enabled: false, settleMs: 1_800_000, backfillFromMs: Date.UTC(2026, 0, 1, 6), recheckMs: 172_800_000, pollMs: 5000 });
     expect(loadConfig({ ...base, LEDGER_BACKFILL_FROM: '2026-01-01' }).ledger.backfillFromMs).toBe(Date.UTC(2026, 0, 1));
     expect(loadConfig({ ...base, LEDGER_BACKFILL_FROM: '2026-01-01T01:00:00+01:00' }).ledger.backfillFromMs).toBe(Date.UTC(2026, 0, 1));

@@ -197,10 +197,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
   // entries a client adds to X-Forwarded-For itself stay further left and are never taken as its address.
   else if (/^\d+$/.test(trustRaw)) trustProxy = int(env, 'TRUST_PROXY', 0, 0, 20);
   else {
-    trustProxy = trustRaw.split(',').map((s) => s.trim()).filter(Boolean);
+    trustProxy = trustRaw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const t of trustProxy) {
       if (!/^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(t)) {
-        throw new ConfigError(`TRUST_PROXY must be true, false, a number of proxy hops (0-20) or a comma-separated list of addresses, CIDRs, loopback, linklocal, uniquelocal; got "${t}"`);
+        throw new ConfigError(
+          `TRUST_PROXY must be true, false, a number of proxy hops (0-20) or a comma-separated list of addresses, CIDRs, loopback, linklocal, uniquelocal; got "${t}"`,
+        );
       }
     }
   }

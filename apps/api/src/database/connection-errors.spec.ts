@@ -35,8 +35,7 @@ describe('isConnectionError', () => {
 
 describe('withoutQueryDetails', () => {
   const HASH = 'scrypt$32768$8$1$c2FsdA==$aGFzaA==';
-  const timedOut = () =>
-    new QueryFailedError('UPDATE "users" SET "password_hash" = $1', [HASH], Object.assign(new Error('Query read timeout'), { detail: HASH }));
+  const timedOut = () => new QueryFailedError('UPDATE "users" SET "password_hash" = $1', [HASH], Object.assign(new Error('Query read timeout'), { detail: HASH }));
 
   it('should keep the message, code and type of a query failure and drop its SQL and parameters', () => {
     const copy = withoutQueryDetails(new QueryFailedError('INSERT', [HASH], coded('57P01', 'terminating connection')));
@@ -51,7 +50,12 @@ describe('withoutQueryDetails', () => {
     // Every property reachable from the exception, enumerable or not.
     const seen = new Set<unknown>();
     const walk = (v: unknown): string =>
-      v && typeof v === 'object' && !seen.has(v) ? (seen.add(v), Object.getOwnPropertyNames(v).map((k) => `${k}=${walk((v as Record<string, unknown>)[k])}`).join(',')) : String(v);
+      v && typeof v === 'object' && !seen.has(v)
+        ? (seen.add(v),
+          Object.getOwnPropertyNames(v)
+            .map((k) => `${k}=${walk((v as Record<string, unknown>)[k])}`)
+            .join(','))
+        : String(v);
     const everything = walk(e);
     expect(everything).not.toContain(HASH);
     expect(everything).toContain('Query read timeout');

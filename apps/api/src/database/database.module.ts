@@ -29,11 +29,7 @@ export class UserDatabaseLifecycle implements OnModuleInit, OnApplicationShutdow
     {
       provide: UserDatabase,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new UserDatabase(
-          { databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath },
-          { logger: new Logger(UserDatabase.name) },
-        ),
+      useFactory: (config: AppConfig) => new UserDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath }, { logger: new Logger(UserDatabase.name) }),
     },
     UserDatabaseLifecycle,
     {

@@ -1,5 +1,6 @@
-import type { UserRole } from '@kube-monitoring/contract';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+import type { UserRole } from '@kube-monitoring/contract';
 
 /**
  * A person who may log in to the dashboard. The schema is owned by the migrations in

@@ -1,6 +1,7 @@
 import { ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+
 import { grantsAllNamespaces, type UserRole } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';

@@ -1,10 +1,5 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiServiceUnavailableResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiServiceUnavailableResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 
 import { ApiErrorDto } from '../common/api-error.dto';
 import { JWT_SCHEME } from '../common/security-schemes';
@@ -24,7 +19,10 @@ export function UserAuth(options: UserAuthOptions = {}): ClassDecorator & Method
   const decorators = [
     UseGuards(JwtAuthGuard),
     ApiBearerAuth(JWT_SCHEME),
-    ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists.' }),
+    ApiUnauthorizedResponse({
+      type: ApiErrorDto,
+      description: 'Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists.',
+    }),
     ApiServiceUnavailableResponse({ type: ApiErrorDto, description: '`User database unavailable`.' }),
   ];
   if (options.role) {

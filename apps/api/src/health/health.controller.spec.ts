@@ -56,16 +56,15 @@ describe(HealthController.name, () => {
 
     it('should answer 503 naming what is down, never where it lives, and log the address', async () => {
       const failing = check('userdb', 'user database unreachable', () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.7:5432')));
-      const error = await controller(false, [failing]).ready().catch((e: unknown) => e);
+      const error = await controller(false, [failing])
+        .ready()
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ServiceUnavailableException);
       expect((error as ServiceUnavailableException).message).toBe('not ready: influxdb (InfluxDB unreachable), userdb (user database unreachable)');
-      expect(warnings).toEqual([
-        'not ready: influxdb: no answer to a ping from influx.internal:8086 (database k8s)',
-        'not ready: userdb: connect ECONNREFUSED 10.0.0.7:5432',
-      ]);
+      expect(warnings).toEqual(['not ready: influxdb: no answer to a ping from influx.internal:8086 (database k8s)', 'not ready: userdb: connect ECONNREFUSED 10.0.0.7:5432']);
     });
 
-    it("should answer 503 when only the user database is down, keeping its address for the log", async () => {
+    it('should answer 503 when only the user database is down, keeping its address for the log', async () => {
       const database = { ping: () => Promise.resolve(false), description: 'postgres db.internal:5432/users', lastFailure: 'ECONNREFUSED' } as unknown as UserDatabase;
       await expect(controller(true, [userDatabaseReadiness(database)]).ready()).rejects.toThrow(new ServiceUnavailableException('not ready: userdb (user database unreachable)'));
       expect(warnings).toEqual(['not ready: userdb: User database unavailable (postgres db.internal:5432/users: ECONNREFUSED)']);

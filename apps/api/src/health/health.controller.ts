@@ -36,7 +36,10 @@ export class HealthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Readiness: InfluxDB and the user database reachable' })
   @ApiOkResponse({ type: HealthResponseDto })
-  @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'A dependency is down; the message names it (`InfluxDB unreachable`, `user database unreachable`), not its address' })
+  @ApiServiceUnavailableResponse({
+    type: ApiErrorDto,
+    description: 'A dependency is down; the message names it (`InfluxDB unreachable`, `user database unreachable`), not its address',
+  })
   async ready(): Promise<HealthResponse> {
     const checks: NonNullable<HealthResponse['checks']> = {};
     const { host, port, database } = this.config.influx;

@@ -5,8 +5,8 @@ import {
   CatalogReader,
   detectStorageSchema,
   detectTelegrafGpu,
-  metricSourceFor,
   MetricSource,
+  metricSourceFor,
   SchemaContext,
   StorageSchema,
   TELEGRAF_ABSENT_REASONS,
@@ -68,9 +68,7 @@ export class MetricSourceResolver {
     if (!source) {
       const schema = await this.schema();
       const why = schema === 'telegraf' ? TELEGRAF_ABSENT_REASONS[metric] : undefined;
-      throw new NotFoundException(
-        `metric: "${metric}" is not collected in the ${schema} schema${why ? ` (${why})` : ''}; GET /api/metrics lists the available ones`,
-      );
+      throw new NotFoundException(`metric: "${metric}" is not collected in the ${schema} schema${why ? ` (${why})` : ''}; GET /api/metrics lists the available ones`);
     }
     return { definition, source };
   }

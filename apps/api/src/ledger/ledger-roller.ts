@@ -45,10 +45,7 @@ export class LedgerRoller {
       const source = await this.sources.sourceOf(m.metric);
       if (!source) continue;
       const samples = this.samples.forSource(source);
-      const [roll, counts] = await Promise.all([
-        rollMetricHour(this.engine, samples, hourMs),
-        samples.samplesPerBucket(new Date(hourMs), new Date(hourMs + HOUR_MS), HOUR_MS),
-      ]);
+      const [roll, counts] = await Promise.all([rollMetricHour(this.engine, samples, hourMs), samples.samplesPerBucket(new Date(hourMs), new Date(hourMs + HOUR_MS), HOUR_MS)]);
       rolls.push(roll);
       rawSamples[m.key] = counts.get(hourMs) ?? 0;
     }

@@ -16,7 +16,7 @@ export class LedgerController {
   @Get()
   @ApiOperation({
     summary: 'State of the usage ledger: rolled through, backfill progress, lag, size, last error',
-    description: 'Hourly rollups of every pod\'s usage, rolled once an hour is settled (`LEDGER_SETTLE_AFTER`). Reports read rolled hours from it. See docs/ledger.md.',
+    description: "Hourly rollups of every pod's usage, rolled once an hour is settled (`LEDGER_SETTLE_AFTER`). Reports read rolled hours from it. See docs/ledger.md.",
   })
   @ApiOkResponse({ type: LedgerStatusDto })
   @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: '`User database unavailable` (the ledger lives there).' })

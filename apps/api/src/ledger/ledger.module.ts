@@ -5,23 +5,16 @@ import { DatabaseModule } from '../database/database.module';
 import { ApiCredentialsGuard } from '../guards/api-credentials.guard';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard';
 import { ServiceOrAdminGuard } from '../guards/service-or-admin.guard';
-import { LedgerController } from './ledger.controller';
-import { LedgerService } from './ledger.service';
 import { LedgerRoller } from './ledger-roller';
 import { LedgerWorker } from './ledger-worker';
+import { LedgerController } from './ledger.controller';
+import { LedgerService } from './ledger.service';
 
 /** The usage ledger: its store in the users' database, the worker that fills it, its endpoints. */
 @Module({
   imports: [DatabaseModule, AuthModule],
   controllers: [LedgerController],
-  providers: [
-    LedgerRoller,
-    LedgerWorker,
-    LedgerService,
-    ApiCredentialsGuard,
-    JwtAuthGuard,
-    ServiceOrAdminGuard,
-  ],
+  providers: [LedgerRoller, LedgerWorker, LedgerService, ApiCredentialsGuard, JwtAuthGuard, ServiceOrAdminGuard],
   exports: [LedgerWorker],
 })
 export class LedgerModule {}

@@ -6,8 +6,8 @@ import { MAX_PERIOD_DAYS } from '@kube-monitoring/contract';
 import { resolvePeriod } from '../common/period';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { LedgerStore } from '../database/ledger/ledger-store';
-import { LedgerRerollResponseDto, LedgerStatusDto } from './ledger.dto';
 import { LedgerWorker } from './ledger-worker';
+import { LedgerRerollResponseDto, LedgerStatusDto } from './ledger.dto';
 
 /** The ledger's operations for the API: its status, and re-rolls. */
 @Injectable()

@@ -9,7 +9,12 @@ const viewer = (username: string): AccessScope => ({ kind: 'user', username, nam
 
 function limiter(perCaller: number, perMinute = 0): HeavyRequestLimiter {
   return new HeavyRequestLimiter(
-    loadConfig({ API_USERNAME: 'billing', API_PASSWORD: 'a-long-enough-service-password', HEAVY_REQUESTS_PER_CALLER: String(perCaller), HEAVY_REQUESTS_PER_MINUTE: String(perMinute) }),
+    loadConfig({
+      API_USERNAME: 'billing',
+      API_PASSWORD: 'a-long-enough-service-password',
+      HEAVY_REQUESTS_PER_CALLER: String(perCaller),
+      HEAVY_REQUESTS_PER_MINUTE: String(perMinute),
+    }),
   );
 }
 
@@ -25,7 +30,11 @@ function slowRequest(l: HeavyRequestLimiter, scope: AccessScope) {
   return { result, finish };
 }
 
-const settled = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+const settled = <T>(p: Promise<T>) =>
+  p.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 
 describe('ConcurrencyCounter', () => {
   it('should give at most max slots per key, each released once', () => {
@@ -44,7 +53,7 @@ describe('ConcurrencyCounter', () => {
 });
 
 describe('HeavyRequestLimiter', () => {
-  it('should refuse the caller\'s request over the concurrency limit with a 429 and Retry-After, and no one else\'s', async () => {
+  it("should refuse the caller's request over the concurrency limit with a 429 and Retry-After, and no one else's", async () => {
     const l = limiter(2);
     const running = [slowRequest(l, SERVICE_SCOPE), slowRequest(l, SERVICE_SCOPE)];
     const refused = await settled(l.run(SERVICE_SCOPE, async (admit) => (await admit(), 'answered')));

@@ -37,8 +37,7 @@ export function createRootLogger(config: Pick<AppConfig, 'logDir' | 'logLevel'>,
   const streams: pino.StreamEntry[] = [{ level: 'trace', stream: stdout }];
   if (config.logDir) {
     mkdirSync(config.logDir, { recursive: true });
-    const rotated = (name: string) =>
-      createStream(name, { path: config.logDir, size: '10M', interval: '1d', maxFiles: 14, compress: 'gzip' });
+    const rotated = (name: string) => createStream(name, { path: config.logDir, size: '10M', interval: '1d', maxFiles: 14, compress: 'gzip' });
     streams.push({ level: 'info', stream: rotated('info.log') });
     streams.push({ level: 'error', stream: rotated('errors.log') });
   }

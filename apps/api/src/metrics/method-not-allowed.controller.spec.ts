@@ -4,8 +4,8 @@ import { Logger } from 'pino';
 
 import { Handler, routeOf } from '../../jest/controller-metadata';
 import { ApiExceptionFilter } from '../filters/api-exception.filter';
-import { MethodNotAllowedController } from './method-not-allowed.controller';
 import { MethodNotAllowedError } from './method-not-allowed';
+import { MethodNotAllowedController } from './method-not-allowed.controller';
 import { MetricsController } from './metrics.controller';
 import { MetricsModule } from './metrics.module';
 

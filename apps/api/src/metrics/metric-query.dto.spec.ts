@@ -39,7 +39,10 @@ describe(MetricQueryDto.name, () => {
   });
 
   it('should hold instants, with the offset applied, and leave null as not given', async () => {
-    const dto = (await pipe.transform({ timeBeginInterval: '2017-12-01T12:00:00+02:00', timeEndInterval: null, limit: '50' }, { type: 'body', metatype: MetricQueryDto })) as MetricQueryDto;
+    const dto = (await pipe.transform(
+      { timeBeginInterval: '2017-12-01T12:00:00+02:00', timeEndInterval: null, limit: '50' },
+      { type: 'body', metatype: MetricQueryDto },
+    )) as MetricQueryDto;
     expect(dto.timeBeginInterval).toEqual(new Date('2017-12-01T10:00:00Z'));
     expect(dto.timeEndInterval).toBeNull();
     expect(dto.limit).toBe(50);

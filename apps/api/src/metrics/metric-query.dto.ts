@@ -37,7 +37,10 @@ export class MetricQueryDto {
   timeBeginInterval?: Date;
 
   /** Exclusive end. Default: now. */
-  @ApiPropertyOptional({ example: '2017-12-31', description: 'Exclusive end (ISO-8601 date or date-time, UTC), up to 2262-01-01. Default: now. An aggregation covers at most 366 days.' })
+  @ApiPropertyOptional({
+    example: '2017-12-31',
+    description: 'Exclusive end (ISO-8601 date or date-time, UTC), up to 2262-01-01. Default: now. An aggregation covers at most 366 days.',
+  })
   @IsOptional()
   @IsInstant()
   timeEndInterval?: Date;
@@ -75,7 +78,7 @@ export class AggregationRowDto {
   @ApiPropertyOptional({ example: 'train-7d9f', description: 'Present for pod aggregations' })
   pod_name?: string;
 
-  @ApiProperty({ example: 1234567, description: 'The original system\'s figure: plain sum of the samples (compatibility only, not a usage figure)' })
+  @ApiProperty({ example: 1234567, description: "The original system's figure: plain sum of the samples (compatibility only, not a usage figure)" })
   sum!: number;
 
   @ApiProperty({ example: 20576.1, description: 'Gauges: time integral in unit·hours (e.g. millicore-hours). Counters: increase over the period, in the unit.' })

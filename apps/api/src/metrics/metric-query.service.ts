@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { AGGREGATIONS, AggregationKind, MAX_PERIOD_DAYS, MetricQueryResponse } from '@kube-monitoring/contract';
+import { AggregationKind, AGGREGATIONS, MAX_PERIOD_DAYS, MetricQueryResponse } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
 import { namespaceFilterFor } from '../access/namespace-policy';

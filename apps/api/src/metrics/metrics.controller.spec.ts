@@ -70,8 +70,14 @@ describe(MetricsController.name, () => {
       [{ agg: 'x'.repeat(65) }, 'agg: must be at most 64 characters'],
       [{ timeBeginInterval: 'yesterday' }, 'timeBeginInterval: must be an ISO-8601 date (2017-12-01) or date-time (2017-12-01T12:00:00Z)'],
       [{ timeEndInterval: 1512086400000 }, 'timeEndInterval: must be an ISO-8601 date (2017-12-01) or date-time (2017-12-01T12:00:00Z) string'],
-      [{ timeBeginInterval: '1969-12-31T23:59:59Z' }, 'timeBeginInterval: must be between 1970-01-01T00:00:00Z and 2262-01-01T00:00:00Z (what InfluxDB can store), got 1969-12-31T23:59:59.000Z'],
-      [{ timeEndInterval: '2262-01-01T00:00:01Z' }, 'timeEndInterval: must be between 1970-01-01T00:00:00Z and 2262-01-01T00:00:00Z (what InfluxDB can store), got 2262-01-01T00:00:01.000Z'],
+      [
+        { timeBeginInterval: '1969-12-31T23:59:59Z' },
+        'timeBeginInterval: must be between 1970-01-01T00:00:00Z and 2262-01-01T00:00:00Z (what InfluxDB can store), got 1969-12-31T23:59:59.000Z',
+      ],
+      [
+        { timeEndInterval: '2262-01-01T00:00:01Z' },
+        'timeEndInterval: must be between 1970-01-01T00:00:00Z and 2262-01-01T00:00:00Z (what InfluxDB can store), got 2262-01-01T00:00:01.000Z',
+      ],
     ])('should refuse %j naming the field', async (body, message) => {
       expect(await refusal(() => validated(body))).toBe(message);
     });
@@ -125,18 +131,36 @@ describe(MetricsController.name, () => {
     const query = async (body: object, scope: AccessScope = viewer) => controller.queryMetric('cpu/usage_rate', await validated(body), scope);
 
     it.each([
-      [{ namespace: 'lab-vision', timeBeginInterval: '2017-12-02', timeEndInterval: '2017-12-01' }, 'timeEndInterval: must be later than timeBeginInterval (2017-12-02T00:00:00.000Z)'],
-      [{ namespace: 'lab-vision', timeBeginInterval: '2017-12-01', timeEndInterval: '2017-12-01' }, 'timeEndInterval: must be later than timeBeginInterval (2017-12-01T00:00:00.000Z)'],
-      [{ agg: 'all-namespace', timeBeginInterval: '2017-01-01', timeEndInterval: '2018-01-02T00:00:00.001Z' }, 'timeEndInterval: the period may cover at most 366 days; ask for several shorter periods'],
-      [{ namespace: 'lab-vision', timeEndInterval: '1970-01-01T00:30:00Z' }, 'timeBeginInterval: must be between 1970-01-01T00:00:00Z and 2262-01-01T00:00:00Z; the default, 60 min before timeEndInterval, is 1969-12-31T23:30:00.000Z'],
+      [
+        { namespace: 'lab-vision', timeBeginInterval: '2017-12-02', timeEndInterval: '2017-12-01' },
+        'timeEndInterval: must be later than timeBeginInterval (2017-12-02T00:00:00.000Z)',
+      ],
+      [
+        { namespace: 'lab-vision', timeBeginInterval: '2017-12-01', timeEndInterval: '2017-12-01' },
+        'timeEndInterval: must be later than timeBeginInterval (2017-12-01T00:00:00.000Z)',
+      ],
+      [
+        { agg: 'all-namespace', timeBeginInterval: '2017-01-01', timeEndInterval: '2018-01-02T00:00:00.001Z' },
+        'timeEndInterval: the period may cover at most 366 days; ask for several shorter periods',
+      ],
+      [
+        { namespace: 'lab-vision', timeEndInterval: '1970-01-01T00:30:00Z' },
+        'timeBeginInterval: must be between 1970-01-01T00:00:00Z and 2262-01-01T00:00:00Z; the default, 60 min before timeEndInterval, is 1969-12-31T23:30:00.000Z',
+      ],
     ])('should refuse the period of %j before reading anything', async (body, message) => {
       expect(await refusal(() => query(body))).toBe(message);
       expect(reads).toEqual([]);
     });
 
     it('should cap aggregations at 366 days but not raw points, which `limit` bounds', async () => {
-      await expect(query({ agg: 'all-namespace', timeBeginInterval: '2017-01-01', timeEndInterval: '2018-01-02' })).resolves.toEqual({ code: 200, message: 'Query returns empty set' });
-      await expect(query({ namespace: 'lab-vision', timeBeginInterval: '2010-01-01', timeEndInterval: '2018-01-01' })).resolves.toEqual({ code: 200, message: 'Query returns empty set' });
+      await expect(query({ agg: 'all-namespace', timeBeginInterval: '2017-01-01', timeEndInterval: '2018-01-02' })).resolves.toEqual({
+        code: 200,
+        message: 'Query returns empty set',
+      });
+      await expect(query({ namespace: 'lab-vision', timeBeginInterval: '2010-01-01', timeEndInterval: '2018-01-01' })).resolves.toEqual({
+        code: 200,
+        message: 'Query returns empty set',
+      });
       expect(reads).toEqual(['aggregation', 'raw']);
     });
 

@@ -53,7 +53,7 @@ export abstract class MetricQueryEndpoints {
     },
   })
   @ApiBadRequestResponse({ description: 'Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, or an aggregation over 366 days', type: ApiErrorDto })
-  @ApiForbiddenResponse({ description: 'Namespace outside the caller\'s scope (/api/ui only)', type: ApiErrorDto })
+  @ApiForbiddenResponse({ description: "Namespace outside the caller's scope (/api/ui only)", type: ApiErrorDto })
   @ApiNotFoundResponse({ description: 'Unknown metric', type: ApiErrorDto })
   @ApiResponse({ status: 405, description: 'Any method but POST (`Allow: POST`)', type: ApiErrorDto })
   @ApiHeavyRequestLimit()

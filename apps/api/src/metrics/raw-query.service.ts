@@ -27,6 +27,11 @@ export class RawQueryService {
   /** Samples of a period that is over and settled do not change: such answers are kept for a while. */
   query(source: MetricSource, ns: NamespaceFilter, period: Period, limit: number): Promise<RawPoint[]> {
     const key = JSON.stringify([source, ns, period.from.getTime(), period.to.getTime(), limit]);
-    return this.settled.get(key, period.to.getTime(), () => this.reader.points(source, ns, period.from, period.to, limit), (points) => points.length);
+    return this.settled.get(
+      key,
+      period.to.getTime(),
+      () => this.reader.points(source, ns, period.from, period.to, limit),
+      (points) => points.length,
+    );
   }
 }

@@ -19,12 +19,7 @@ export interface LedgerGaugeSource {
   readonly lastRoundError: string | null;
 }
 
-export function registerPrometheusMetrics(
-  fastify: FastifyInstance,
-  queryMetrics: QueryMetrics,
-  listen: { host: string; port: number },
-  ledger?: LedgerGaugeSource,
-): Registry {
+export function registerPrometheusMetrics(fastify: FastifyInstance, queryMetrics: QueryMetrics, listen: { host: string; port: number }, ledger?: LedgerGaugeSource): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'kube_monitoring_' });
 

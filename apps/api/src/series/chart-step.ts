@@ -4,9 +4,7 @@ export const MAX_CHART_POINTS = 500;
 export const MAX_REQUESTED_POINTS = 10_000;
 
 /** Steps a person reads easily on an axis: 1 s … 30 days. */
-const NICE_SECONDS = [
-  1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 1209600, 2592000,
-];
+const NICE_SECONDS = [1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 1209600, 2592000];
 
 /**
  * The chart step for a period: the smallest readable step that is a whole number of sample steps

@@ -1,15 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 
 import { SeriesResponse } from '@kube-monitoring/contract';
 
@@ -45,11 +35,17 @@ export abstract class SeriesEndpoints {
     type: SeriesRequestDto,
     examples: {
       day: { summary: 'One day per namespace', value: { from: '2017-12-01', to: '2017-12-02' } },
-      pods: { summary: 'Pods of a namespace, 5-minute steps', value: { from: '2017-12-01T08:00:00Z', to: '2017-12-01T20:00:00Z', groupBy: 'pod', namespace: 'lab-vision', step: 300 } },
+      pods: {
+        summary: 'Pods of a namespace, 5-minute steps',
+        value: { from: '2017-12-01T08:00:00Z', to: '2017-12-01T20:00:00Z', groupBy: 'pod', namespace: 'lab-vision', step: 300 },
+      },
     },
   })
   @ApiOkResponse({ type: SeriesResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, a period over 366 days, or a step giving more than 10000 points', type: ApiErrorDto })
+  @ApiBadRequestResponse({
+    description: 'Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, a period over 366 days, or a step giving more than 10000 points',
+    type: ApiErrorDto,
+  })
   @ApiForbiddenResponse({ description: "Namespace outside the caller's scope (/api/ui only)", type: ApiErrorDto })
   @ApiNotFoundResponse({ description: 'Unknown metric', type: ApiErrorDto })
   @ApiResponse({ status: 405, description: 'Any method but POST (`Allow: POST`)', type: ApiErrorDto })

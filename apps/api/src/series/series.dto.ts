@@ -12,7 +12,10 @@ export const MAX_STEP_SECONDS = 366 * 86_400;
 
 /** Body of `POST /api/series/{metric}`; every field optional. */
 export class SeriesRequestDto implements Omit<SeriesRequest, 'from' | 'to'> {
-  @ApiPropertyOptional({ example: '2017-12-01T00:00:00Z', description: 'Inclusive start (ISO-8601 date or date-time, UTC), from 1970-01-01 to 2262-01-01. Default: 60 minutes before `to`.' })
+  @ApiPropertyOptional({
+    example: '2017-12-01T00:00:00Z',
+    description: 'Inclusive start (ISO-8601 date or date-time, UTC), from 1970-01-01 to 2262-01-01. Default: 60 minutes before `to`.',
+  })
   @IsOptional()
   @IsInstant()
   from?: Date;
@@ -27,7 +30,7 @@ export class SeriesRequestDto implements Omit<SeriesRequest, 'from' | 'to'> {
     default: 'namespace',
     description:
       'One line per namespace (the sum of its pods), pod, container, or node (the sum of the selected pods on each node; ' +
-      'node-only metrics such as cpu/node_capacity read the nodes\' own series, for callers who may see every namespace).',
+      "node-only metrics such as cpu/node_capacity read the nodes' own series, for callers who may see every namespace).",
   })
   @IsOptional()
   @IsIn(SERIES_GROUP_BY, { message: `groupBy: must be one of ${SERIES_GROUP_BY.join(', ')}` })

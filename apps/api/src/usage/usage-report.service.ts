@@ -83,7 +83,10 @@ export function buildUsageReport(period: Period, groupBy: UsageGroupBy, usages: 
     step_seconds: Math.round((usages[0]?.stepMs ?? 60_000) / 1000),
     rows,
     totals,
-    sources: reportSources(period, usages.map((u) => u.spans ?? [])),
+    sources: reportSources(
+      period,
+      usages.map((u) => u.spans ?? []),
+    ),
     generated_at: now.toISOString(),
   };
 }
@@ -142,9 +145,7 @@ function namespaceRows(usages: readonly MetricUsage[], periodMs: number): UsageR
     for (const ns of rollupNamespaces(u.pods, u.namespaces)) entryOf(ns.namespace).measures[i] = measureOf(ns.figures);
     for (const p of u.pods) entryOf(p.namespace).pods.add(p.pod);
   });
-  return [...byNs.entries()]
-    .sort(([a], [b]) => compareNames(a, b))
-    .map(([namespace, e]) => ({ namespace_name: namespace, pods: e.pods.size, ...figures(e.measures, periodMs) }));
+  return [...byNs.entries()].sort(([a], [b]) => compareNames(a, b)).map(([namespace, e]) => ({ namespace_name: namespace, pods: e.pods.size, ...figures(e.measures, periodMs) }));
 }
 
 /** The billed figures of one group from its three measures (cpu, memory, gpu in REPORT_METRICS order). */

@@ -59,7 +59,9 @@ describe(UsageController.name, () => {
     });
 
     it('should accept a complete body, parsing the instants and a string flag', async () => {
-      await expect(validated({ from: '2017-12-01', to: '2017-12-08T00:00:00+01:00', groupBy: 'pod', namespaces: ['lab-vision', 'course-ml'], includeSystem: 'false' })).resolves.toEqual({
+      await expect(
+        validated({ from: '2017-12-01', to: '2017-12-08T00:00:00+01:00', groupBy: 'pod', namespaces: ['lab-vision', 'course-ml'], includeSystem: 'false' }),
+      ).resolves.toEqual({
         from: new Date('2017-12-01T00:00:00Z'),
         to: new Date('2017-12-07T23:00:00Z'),
         groupBy: 'pod',
@@ -87,7 +89,11 @@ describe(UsageController.name, () => {
       ['a namespace that is no string', { ...PERIOD, namespaces: ['lab-vision', null] }, 'namespaces: each entry must be a string'],
       ['an upper-case namespace', { ...PERIOD, namespaces: ['Lab-Vision'] }, 'namespaces: each entry must be a Kubernetes namespace name (lower-case letters, digits and "-")'],
       ['a too long namespace', { ...PERIOD, namespaces: ['n'.repeat(64)] }, 'namespaces: each entry must be at most 63 characters'],
-      ['too many namespaces', { ...PERIOD, namespaces: Array.from({ length: MAX_REPORT_NAMESPACES + 1 }, (_, i) => `ns-${i}`) }, `namespaces: at most ${MAX_REPORT_NAMESPACES} names`],
+      [
+        'too many namespaces',
+        { ...PERIOD, namespaces: Array.from({ length: MAX_REPORT_NAMESPACES + 1 }, (_, i) => `ns-${i}`) },
+        `namespaces: at most ${MAX_REPORT_NAMESPACES} names`,
+      ],
       ['a flag as a number', { ...PERIOD, includeSystem: 0 }, 'includeSystem: must be true or false'],
     ])('should refuse %s naming the field', async (_case, body, message) => {
       expect(await refusal(() => validated(body))).toBe(message);

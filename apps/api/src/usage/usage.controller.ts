@@ -1,15 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiExtraModels,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiExtraModels, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 
 import { UsageReport } from '@kube-monitoring/contract';
@@ -78,7 +68,7 @@ export abstract class UsageEndpoints {
   @ApiOperation({
     summary: 'Usage report for billing: core-hours, GiB-hours, GPU GB-hours per namespace or pod (JSON or CSV)',
     description:
-      'Usage over [from, to) (UTC): the time integral of each pod\'s CPU, memory and GPU memory, each pod counted once, ' +
+      "Usage over [from, to) (UTC): the time integral of each pod's CPU, memory and GPU memory, each pod counted once, " +
       'gaps longer than two sample steps counted as no usage. Send `Accept: text/csv` for the same rows as RFC 4180 CSV ' +
       '(header row, one row per group, units in the column names, no totals row). See docs/accounting.md for the definitions.',
   })
@@ -97,7 +87,10 @@ export abstract class UsageEndpoints {
       'text/csv': { schema: { type: 'string' }, example: CSV_EXAMPLE },
     },
   })
-  @ApiBadRequestResponse({ description: 'Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, `to` not after `from`, or a period over 366 days', type: ApiErrorDto })
+  @ApiBadRequestResponse({
+    description: 'Invalid body (the message names the field), a time outside 1970-01-01 … 2262-01-01, `to` not after `from`, or a period over 366 days',
+    type: ApiErrorDto,
+  })
   @ApiForbiddenResponse({ description: "A namespace outside the caller's scope (/api/ui only)", type: ApiErrorDto })
   @ApiHeavyRequestLimit()
   @ApiMetricsStoreErrors()

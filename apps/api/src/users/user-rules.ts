@@ -3,6 +3,8 @@
  * checks every input again, since the CLI reaches it without DTOs. Every message names the field.
  */
 import { BadRequestException } from '@nestjs/common';
+import { isEmail } from 'class-validator';
+
 import {
   ALL_NAMESPACES,
   EMAIL_MAX_LENGTH,
@@ -15,7 +17,6 @@ import {
   USERNAME_RULE,
   type UserRole,
 } from '@kube-monitoring/contract';
-import { isEmail } from 'class-validator';
 
 export function assertValidUsername(username: unknown): asserts username is string {
   if (typeof username !== 'string' || !USERNAME_PATTERN.test(username)) throw new BadRequestException(USERNAME_RULE);

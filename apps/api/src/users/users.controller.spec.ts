@@ -75,8 +75,7 @@ describe(UsersController.name, () => {
       delete: (...args: unknown[]) => (calls.push(['delete', ...args]), Promise.resolve()),
     };
     const controller = new UsersController(service as unknown as UsersService);
-    const call = (name: keyof UsersController, request: object, body?: unknown) =>
-      (controller[name] as Handler)(...argumentsFor(UsersController, name, request, body));
+    const call = (name: keyof UsersController, request: object, body?: unknown) => (controller[name] as Handler)(...argumentsFor(UsersController, name, request, body));
     beforeEach(() => (calls.length = 0));
 
     it('should hand the validated body and the username of the path to the service', async () => {

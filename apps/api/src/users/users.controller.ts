@@ -10,6 +10,7 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+
 import type { UserView } from '@kube-monitoring/contract';
 
 import { ApiErrorDto } from '../common/api-error.dto';

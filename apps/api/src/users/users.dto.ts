@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+
 import {
-  type CreateUserRequest,
   EMAIL_MAX_LENGTH,
   MAX_NAMESPACES,
   NAMESPACE_GRANT_PATTERN,
@@ -8,15 +9,15 @@ import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   PASSWORD_RULE,
-  type UpdateUserRequest,
   USER_ROLES,
   USERNAME_MAX_LENGTH,
   USERNAME_PATTERN,
   USERNAME_RULE,
+  type CreateUserRequest,
+  type UpdateUserRequest,
   type UserRole,
   type UserView,
 } from '@kube-monitoring/contract';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 
 export class UserViewDto implements UserView {
   @ApiProperty({ description: 'Login name (unique).', example: 'alice' })

@@ -1,19 +1,14 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { type CreateUserRequest, defaultNamespaces, type UpdateUserRequest, USERNAME_PATTERN, type UserView } from '@kube-monitoring/contract';
 import { EntityManager, QueryFailedError } from 'typeorm';
+
+import { defaultNamespaces, USERNAME_PATTERN, type CreateUserRequest, type UpdateUserRequest, type UserView } from '@kube-monitoring/contract';
 
 import { UserDatabase } from '../database/user-database';
 import { UserEntity } from '../database/user.entity';
 import type { AuthUser } from '../guards/auth-user';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password-hasher';
 import { UserLookupCache } from './user-lookup-cache';
-import {
-  assertStrongPassword,
-  assertValidEmail,
-  assertValidRole,
-  assertValidUsername,
-  normalizeNamespaces,
-} from './user-rules';
+import { assertStrongPassword, assertValidEmail, assertValidRole, assertValidUsername, normalizeNamespaces } from './user-rules';
 import { toIdentity, toUserView } from './user-view';
 
 /**
@@ -145,9 +140,7 @@ export class UsersService {
    * response times do not reveal which usernames exist.
    */
   async verifyCredentials(username: string, password: string): Promise<UserEntity | null> {
-    const user = USERNAME_PATTERN.test(username)
-      ? await this.db.run((ds) => ds.getRepository(UserEntity).findOneBy({ username }))
-      : null;
+    const user = USERNAME_PATTERN.test(username) ? await this.db.run((ds) => ds.getRepository(UserEntity).findOneBy({ username })) : null;
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
     return user && ok ? user : null;
   }

@@ -1,5 +1,5 @@
 /** Direct calls to the dashboard API with a user's bearer token: what the page must agree with. */
-import { type StoredSession, e2e } from './e2e-env';
+import { e2e, type StoredSession } from './e2e-env';
 
 export interface ApiAnswer<T> {
   status: number;
@@ -8,11 +8,7 @@ export interface ApiAnswer<T> {
   contentType: string;
 }
 
-export async function callApi<T = unknown>(
-  session: StoredSession | null,
-  path: string,
-  options: { method?: string; body?: unknown; accept?: string } = {},
-): Promise<ApiAnswer<T>> {
+export async function callApi<T = unknown>(session: StoredSession | null, path: string, options: { method?: string; body?: unknown; accept?: string } = {}): Promise<ApiAnswer<T>> {
   const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
   if (session) headers['authorization'] = `Bearer ${session.accessToken}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';

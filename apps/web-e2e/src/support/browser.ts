@@ -6,9 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { type Browser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
-import { SESSION_STORAGE_KEY, type StoredSession, e2e } from './e2e-env';
+import { e2e, SESSION_STORAGE_KEY, type StoredSession } from './e2e-env';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = resolve(__dirname, '../../../../test-artifacts/screenshots');
@@ -140,10 +140,7 @@ export async function waitForChartPainted(page: Page, testId: 'series-chart' | '
 
 /** Text of every cell of a column (0-based) of the rows with this test id. */
 export async function columnTexts(page: Page, rowTestId: string, column: number): Promise<string[]> {
-  return byTestId(page, rowTestId).evaluateAll(
-    (rows, col) => rows.map((row) => ((row as HTMLTableRowElement).cells[col]?.textContent ?? '').trim()),
-    column,
-  );
+  return byTestId(page, rowTestId).evaluateAll((rows, col) => rows.map((row) => ((row as HTMLTableRowElement).cells[col]?.textContent ?? '').trim()), column);
 }
 
 /** The global stylesheet is loaded and applies to the screen (not left as media="print"). */

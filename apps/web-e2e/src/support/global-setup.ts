@@ -13,10 +13,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
+import { startInfluxDb, type InfluxHandle } from '@kube-monitoring/testing';
 
-import { DATABASE, ENV, SESSION_STORAGE_KEY, type StoredSession, service, users } from './e2e-env';
-import { API_MAIN, type ApiProcess, ROOT, USERS_CLI, WEB_DIR, createUser, startApi } from './processes';
+import { DATABASE, ENV, service, SESSION_STORAGE_KEY, users, type StoredSession } from './e2e-env';
+import { API_MAIN, createUser, ROOT, startApi, USERS_CLI, WEB_DIR, type ApiProcess } from './processes';
 import type { SeedInfo } from './seed-info';
 
 export interface WebE2eServices {
@@ -39,10 +39,7 @@ function installPrerequisites(): void {
 }
 
 function buildIfMissing(): void {
-  const missing = [
-    ...(!existsSync(API_MAIN) || !existsSync(USERS_CLI) ? ['api'] : []),
-    ...(!existsSync(join(WEB_DIR, 'index.html')) ? ['web'] : []),
-  ];
+  const missing = [...(!existsSync(API_MAIN) || !existsSync(USERS_CLI) ? ['api'] : []), ...(!existsSync(join(WEB_DIR, 'index.html')) ? ['web'] : [])];
   if (missing.length === 0) return;
   log(`building ${missing.join(', ')} (dist/ lacks them)`);
   const r = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', ...missing, '--outputStyle=static'], {
@@ -57,7 +54,17 @@ function buildIfMissing(): void {
 function seed(influxUrl: string): SeedInfo {
   const r = spawnSync(
     join(ROOT, 'node_modules/.bin/tsx'),
-    ['--tsconfig', join(ROOT, 'apps/web-e2e/tsconfig.json'), join(ROOT, 'apps/web-e2e/src/support/seed-cluster.ts'), '--url', influxUrl, '--db', DATABASE, '--days', String(SEED_DAYS)],
+    [
+      '--tsconfig',
+      join(ROOT, 'apps/web-e2e/tsconfig.json'),
+      join(ROOT, 'apps/web-e2e/src/support/seed-cluster.ts'),
+      '--url',
+      influxUrl,
+      '--db',
+      DATABASE,
+      '--days',
+      String(SEED_DAYS),
+    ],
     { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } },
   );
   if (r.status !== 0) throw new Error(`seeding InfluxDB failed (${r.status}): ${r.stderr}`);
@@ -121,7 +128,9 @@ export default async function globalSetup(): Promise<void> {
     process.env[ENV.seed] = JSON.stringify(seeded);
     process.env[ENV.adminSession] = JSON.stringify(adminSession);
     process.env[ENV.viewerSession] = JSON.stringify(viewerSession);
-    log(`API ${services.api.url} (web at /web/), InfluxDB ${services.influx.url}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s; sessions in localStorage["${SESSION_STORAGE_KEY}"]`);
+    log(
+      `API ${services.api.url} (web at /web/), InfluxDB ${services.influx.url}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s; sessions in localStorage["${SESSION_STORAGE_KEY}"]`,
+    );
   } catch (error) {
     await stopServices(services);
     throw error;

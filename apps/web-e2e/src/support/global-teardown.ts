@@ -1,7 +1,7 @@
 // First: the imports below use the workspace path aliases.
 import './workspace-aliases';
 
-import { SERVICES_KEY, type WebE2eServices, stopServices } from './global-setup';
+import { SERVICES_KEY, stopServices, type WebE2eServices } from './global-setup';
 
 export default async function globalTeardown(): Promise<void> {
   const services = (globalThis as Record<string, unknown>)[SERVICES_KEY] as WebE2eServices | undefined;

@@ -2,9 +2,10 @@
  * The built API as a child process (`node dist/apps/api/main.js`, loopback, free port) and the built
  * users CLI, for the global setup.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+
 import { getFreePort, settlesWithin, waitUntil } from '@kube-monitoring/testing';
 
 export const ROOT = resolve(__dirname, '../../../..');
@@ -50,10 +51,17 @@ export async function startApi(env: Record<string, string>): Promise<ApiProcess>
     },
   };
   try {
-    await waitUntil('the API to answer GET /api/health', () => fetch(`${url}/api/health`).then((r) => r.ok).catch(() => false), {
-      timeoutMs: 30_000,
-      abort: () => (child.exitCode !== null ? new Error(`the API exited with ${child.exitCode}:\n${out}`) : undefined),
-    });
+    await waitUntil(
+      'the API to answer GET /api/health',
+      () =>
+        fetch(`${url}/api/health`)
+          .then((r) => r.ok)
+          .catch(() => false),
+      {
+        timeoutMs: 30_000,
+        abort: () => (child.exitCode !== null ? new Error(`the API exited with ${child.exitCode}:\n${out}`) : undefined),
+      },
+    );
   } catch (error) {
     await api.stop();
     throw error;
@@ -62,10 +70,7 @@ export async function startApi(env: Record<string, string>): Promise<ApiProcess>
 }
 
 /** `users-cli createuser … --password-stdin` against the API's SQLite file. */
-export function createUser(
-  sqlitePath: string,
-  user: { username: string; email: string; password: string; role: 'admin' | 'viewer'; namespaces?: string[] },
-): Promise<void> {
+export function createUser(sqlitePath: string, user: { username: string; email: string; password: string; role: 'admin' | 'viewer'; namespaces?: string[] }): Promise<void> {
   if (!existsSync(USERS_CLI)) throw new Error(`${USERS_CLI} is missing: run \`npx nx build api\``);
   const args = [
     USERS_CLI,
@@ -87,9 +92,7 @@ export function createUser(
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.once('error', fail);
-    child.once('exit', (code) =>
-      code === 0 ? done() : fail(new Error(`users-cli createuser ${user.username} exited with ${code}: ${out}`)),
-    );
+    child.once('exit', (code) => (code === 0 ? done() : fail(new Error(`users-cli createuser ${user.username} exited with ${code}: ${out}`))));
     child.stdin.end(`${user.password}\n`);
   });
 }

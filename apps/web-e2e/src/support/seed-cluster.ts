@@ -35,9 +35,7 @@ export function findT0(sim: ClusterSimulator): number {
   for (let k = 0; k < 24 * 120; k++) {
     const t0 = ANCHOR_S + k * HOUR_S;
     const lives = sim.lives({ from: new Date((t0 - WINDOW_S) * 1000), to: new Date(t0 * 1000) });
-    const ok = GPU_NAMESPACES.every((ns) =>
-      lives.some((l) => l.pod.kind === 'gpu-job' && l.pod.namespace === ns && aliveThrough(l, t0 - WINDOW_S - 120, t0)),
-    );
+    const ok = GPU_NAMESPACES.every((ns) => lives.some((l) => l.pod.kind === 'gpu-job' && l.pod.namespace === ns && aliveThrough(l, t0 - WINDOW_S - 120, t0)));
     if (ok) return t0;
   }
   throw new Error(`no instant in the 120 days after the anchor has GPU jobs running in ${GPU_NAMESPACES.join(' and ')}`);
@@ -99,8 +97,7 @@ export async function seedCluster(url: string, db: string, days: number, now = n
     (podsLastHour[life.pod.namespace] ??= []).push(life.pod.name);
     if (life.pod.kind === 'gpu-job') (gpuPodsLastHour[life.pod.namespace] ??= []).push(life.pod.name);
   }
-  const unique = (record: Record<string, string[]>) =>
-    Object.fromEntries(Object.entries(record).map(([k, v]) => [k, [...new Set(v)].sort()]));
+  const unique = (record: Record<string, string[]>) => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, [...new Set(v)].sort()]));
 
   return {
     from: new Date((from.getTime() / 1000 + shift) * 1000).toISOString(),

@@ -4,7 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 
-import { type PageOptions, type TestPage, launchBrowser, openPage } from './browser';
+import { launchBrowser, openPage, type PageOptions, type TestPage } from './browser';
 import { e2e } from './e2e-env';
 
 export interface SuiteBrowser {

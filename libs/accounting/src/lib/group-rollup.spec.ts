@@ -48,7 +48,13 @@ describe(rollupNamespaces.name, () => {
   });
 
   it('should keep the pods’ peak when the total has no sample inside the period, and list a namespace known from its total only', () => {
-    const rows = rollupNamespaces(pods, new Map([['lab', fig(0, HOUR, -Infinity, 0)], ['other', fig(0, HOUR, 3)]]));
+    const rows = rollupNamespaces(
+      pods,
+      new Map([
+        ['lab', fig(0, HOUR, -Infinity, 0)],
+        ['other', fig(0, HOUR, 3)],
+      ]),
+    );
     expect(rows.map((r) => [r.namespace, r.pods, r.figures.max, r.figures.coveredMs])).toEqual([
       ['lab', 2, 7, HOUR],
       ['other', 0, 3, HOUR],

@@ -1,5 +1,5 @@
 import { addConcurrentFigures, emptyFigures, SeriesFigures, touchesPeriod, withGroupTotal } from './figures';
-import { comparePods, compareNames, PodKey, podId } from './pod-key';
+import { compareNames, comparePods, podId, PodKey } from './pod-key';
 import { SeriesAccumulator } from './series-accumulator';
 import { UsageWindow } from './usage-window';
 

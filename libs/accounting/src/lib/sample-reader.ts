@@ -79,14 +79,7 @@ export interface MetricSamples {
    * containers of `containerPods` — per namespace (series named by it) or overall (named `''`),
    * stamped at the grid time of the samples summed.
    */
-  countedTotalsPerStep(
-    ns: NamespaceFilter,
-    from: Date,
-    to: Date,
-    stepMs: number,
-    containerPods: ContainerPodSelection | undefined,
-    grouping: TotalsGrouping,
-  ): SampleStream<string>;
+  countedTotalsPerStep(ns: NamespaceFilter, from: Date, to: Date, stepMs: number, containerPods: ContainerPodSelection | undefined, grouping: TotalsGrouping): SampleStream<string>;
   /** The same sum per step of the collector's own namespace totals (see `hasNamespaceSeries`). */
   namespaceTotalsPerStep(ns: NamespaceFilter, from: Date, to: Date, stepMs: number, grouping: TotalsGrouping): SampleStream<string>;
   /** The pod of every series of a level that may have data in the period (an index lookup, no scan). */

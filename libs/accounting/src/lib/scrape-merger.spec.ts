@@ -26,7 +26,14 @@ describe(ScrapeMerger.name, () => {
 
   it('should start a new scrape when a container repeats or half a step has passed', () => {
     // Scrapes less than half a step apart (jitter towards each other) stay apart by their containers.
-    expect(merge([[60_000, 1, 'a'], [61_000, 2, 'b'], [85_000, 3, 'a'], [120_000, 4, 'b']])).toEqual([
+    expect(
+      merge([
+        [60_000, 1, 'a'],
+        [61_000, 2, 'b'],
+        [85_000, 3, 'a'],
+        [120_000, 4, 'b'],
+      ]),
+    ).toEqual([
       [60_000, 3],
       [85_000, 3],
       [120_000, 4],
@@ -34,7 +41,14 @@ describe(ScrapeMerger.name, () => {
   });
 
   it("should add up one container's several series of the same time (a container with two GPUs)", () => {
-    expect(merge([[60_000, 2000, 'trainer'], [60_000, 2000, 'trainer'], [120_000, 1000, 'trainer'], [120_000, 1000, 'trainer']])).toEqual([
+    expect(
+      merge([
+        [60_000, 2000, 'trainer'],
+        [60_000, 2000, 'trainer'],
+        [120_000, 1000, 'trainer'],
+        [120_000, 1000, 'trainer'],
+      ]),
+    ).toEqual([
       [60_000, 4000],
       [120_000, 2000],
     ]);

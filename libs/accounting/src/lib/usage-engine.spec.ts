@@ -1,5 +1,5 @@
 import { PodFigures, rollupNamespaces } from './group-rollup';
-import { PodKey, podId } from './pod-key';
+import { podId, PodKey } from './pod-key';
 import { SamplePiece } from './sample-reader';
 import { InMemorySamples, InMemoryStore, StoredSeries } from './testing/in-memory-samples';
 import { MetricUsage, UsageCache, UsageEngine } from './usage-engine';
@@ -39,9 +39,23 @@ describe(UsageEngine.name, () => {
   it('should integrate a pod from its own series, never adding its containers too', async () => {
     // 1000 mcores for the hour: the sample at minute 60 (stamped at `to`) covers the last minute.
     const cpu = new InMemorySamples('cpu/usage_rate', [
-      pod('lab', 'a', minutes(1, 60, () => 1000)),
-      container('lab', 'a', 'app', minutes(1, 60, () => 800)),
-      container('lab', 'a', 'sidecar', minutes(1, 60, () => 200)),
+      pod(
+        'lab',
+        'a',
+        minutes(1, 60, () => 1000),
+      ),
+      container(
+        'lab',
+        'a',
+        'app',
+        minutes(1, 60, () => 800),
+      ),
+      container(
+        'lab',
+        'a',
+        'sidecar',
+        minutes(1, 60, () => 200),
+      ),
     ]);
     const usage = await usageOf(cpu);
     expect(usage.stepMs).toBe(MIN);
@@ -61,7 +75,13 @@ describe(UsageEngine.name, () => {
 
   it('should count a counter across a restart of its container', async () => {
     // 100 per minute; the container restarts at minute 30 (the counter starts again at 50).
-    const rx = new InMemorySamples('network/rx', [pod('lab', 'a', minutes(1, 60, (m) => (m < 30 ? 100 * m : 50 + 100 * (m - 30))))]);
+    const rx = new InMemorySamples('network/rx', [
+      pod(
+        'lab',
+        'a',
+        minutes(1, 60, (m) => (m < 30 ? 100 * m : 50 + 100 * (m - 30))),
+      ),
+    ]);
     const f = figuresOf(await usageOf(rx), 'lab', 'a');
     // From zero at minute 1 (100), +100 up to minute 29 (2900), +50 at the restart, +100 × 30 after.
     expect(f.increase).toBeCloseTo(2900 + 50 + 3000, 9);
@@ -69,10 +89,24 @@ describe(UsageEngine.name, () => {
 
   it('should follow a container-only pod’s counters per container, so one container’s restart is not a drop of the pod', async () => {
     const cpu = new InMemorySamples('cpu/usage', [
-      pod('lab', 'a', minutes(1, 60, (m) => 1e6 * m)),
+      pod(
+        'lab',
+        'a',
+        minutes(1, 60, (m) => 1e6 * m),
+      ),
       // Pod b has no pod-level series: app restarts at minute 30, the sidecar ran before the period.
-      container('lab', 'b', 'app', minutes(1, 60, (m) => (m < 30 ? 1e6 * m : 5e5 + 1e6 * (m - 30)))),
-      container('lab', 'b', 'sidecar', minutes(0, 60, (m) => 1e9 + 2e5 * m)),
+      container(
+        'lab',
+        'b',
+        'app',
+        minutes(1, 60, (m) => (m < 30 ? 1e6 * m : 5e5 + 1e6 * (m - 30))),
+      ),
+      container(
+        'lab',
+        'b',
+        'sidecar',
+        minutes(0, 60, (m) => 1e9 + 2e5 * m),
+      ),
     ]);
     const usage = await usageOf(cpu);
     // app: 29e6 up to minute 29 (from zero), 0.5e6 at the restart, 30e6 after; sidecar: 60 × 2e5.
@@ -82,9 +116,23 @@ describe(UsageEngine.name, () => {
 
   it('should add up a container-only pod’s containers per scrape, at the scrape’s own jittered time', async () => {
     const mem = new InMemorySamples('memory/usage', [
-      pod('lab', 'a', minutes(1, 60, () => 10)),
-      container('lab', 'b', 'app', minutes(0, 60, () => 200, 2_000)),
-      container('lab', 'b', 'sidecar', minutes(0, 60, () => 50, 3_000)),
+      pod(
+        'lab',
+        'a',
+        minutes(1, 60, () => 10),
+      ),
+      container(
+        'lab',
+        'b',
+        'app',
+        minutes(0, 60, () => 200, 2_000),
+      ),
+      container(
+        'lab',
+        'b',
+        'sidecar',
+        minutes(0, 60, () => 50, 3_000),
+      ),
     ]);
     const f = figuresOf(await usageOf(mem), 'lab', 'b');
     // One scrape of 250 every minute from 00:00:02 to 01:00:02: the hour covered, 60 samples inside it.
@@ -93,7 +141,19 @@ describe(UsageEngine.name, () => {
 
   it('should count a pod from its containers only where its own series has no data', async () => {
     // The pod's own series stops after minute 30; its one container goes on to the end.
-    const cpu = new InMemorySamples('cpu/usage_rate', [pod('lab', 'c', minutes(1, 30, () => 100)), container('lab', 'c', 'app', minutes(1, 60, () => 100))]);
+    const cpu = new InMemorySamples('cpu/usage_rate', [
+      pod(
+        'lab',
+        'c',
+        minutes(1, 30, () => 100),
+      ),
+      container(
+        'lab',
+        'c',
+        'app',
+        minutes(1, 60, () => 100),
+      ),
+    ]);
     const f = figuresOf(await usageOf(cpu), 'lab', 'c');
     // (0, 30 min] from the pod series, (30 min, 60 min] from the container: disjoint, so the coverage adds up.
     expect(f.coveredMs).toBe(60 * MIN);
@@ -102,7 +162,18 @@ describe(UsageEngine.name, () => {
   });
 
   it('should keep pods of the same name in two namespaces apart, in name order', async () => {
-    const cpu = new InMemorySamples('cpu/usage_rate', [pod('team', 'web', minutes(1, 60, () => 300)), pod('lab', 'web', minutes(1, 60, () => 100))]);
+    const cpu = new InMemorySamples('cpu/usage_rate', [
+      pod(
+        'team',
+        'web',
+        minutes(1, 60, () => 300),
+      ),
+      pod(
+        'lab',
+        'web',
+        minutes(1, 60, () => 100),
+      ),
+    ]);
     const usage = await usageOf(cpu);
     expect(usage.pods.map((p) => [p.namespace, p.pod, p.figures.integral])).toEqual([
       ['lab', 'web', 100 * 3600],
@@ -111,9 +182,26 @@ describe(UsageEngine.name, () => {
   });
 
   it('should take a rate’s integral from its counter twin where the store holds it', async () => {
-    const rate = new InMemorySamples('cpu/usage_rate', [pod('lab', 'a', minutes(1, 60, () => 500)), pod('lab', 'b', minutes(1, 60, () => 500))]);
+    const rate = new InMemorySamples('cpu/usage_rate', [
+      pod(
+        'lab',
+        'a',
+        minutes(1, 60, () => 500),
+      ),
+      pod(
+        'lab',
+        'b',
+        minutes(1, 60, () => 500),
+      ),
+    ]);
     // The counter of pod a gains 36e9 ns a minute (600 mcores); pod b has no counter.
-    const counter = new InMemorySamples('cpu/usage', [pod('lab', 'a', minutes(0, 60, (m) => 1e15 + 36e9 * m))]);
+    const counter = new InMemorySamples('cpu/usage', [
+      pod(
+        'lab',
+        'a',
+        minutes(0, 60, (m) => 1e15 + 36e9 * m),
+      ),
+    ]);
     const usage = await usageOf(rate, {}, { 'cpu/usage': counter });
     expect(figuresOf(usage, 'lab', 'a').integral).toBeCloseTo(600 * 3600, 6);
     expect(figuresOf(usage, 'lab', 'a').max).toBe(500);
@@ -122,9 +210,21 @@ describe(UsageEngine.name, () => {
 
   it('should give each namespace the coverage and peak of its total per step, summed from its pods', async () => {
     const cpu = new InMemorySamples('cpu/usage_rate', [
-      pod('lab', 'a', minutes(1, 60, () => 1000)),
-      pod('lab', 'b', minutes(1, 30, () => 500)),
-      pod('team', 'c', minutes(31, 60, () => 200)),
+      pod(
+        'lab',
+        'a',
+        minutes(1, 60, () => 1000),
+      ),
+      pod(
+        'lab',
+        'b',
+        minutes(1, 30, () => 500),
+      ),
+      pod(
+        'team',
+        'c',
+        minutes(31, 60, () => 200),
+      ),
     ]);
     const usage = await usageOf(cpu, { namespaces: true, total: true });
     expect(usage.namespaces.get('lab')).toMatchObject({ coveredMs: 60 * MIN, max: 1500 });
@@ -137,10 +237,18 @@ describe(UsageEngine.name, () => {
 
   it('should read the collector’s own namespace totals where it writes them, and sum the pods of the other namespaces', async () => {
     const cpu = new InMemorySamples('cpu/usage_rate', [
-      pod('lab', 'a', minutes(1, 60, () => 1000)),
+      pod(
+        'lab',
+        'a',
+        minutes(1, 60, () => 1000),
+      ),
       // The collector saw 1200 in lab (a pod whose own series was lost): its total is the truth.
       { level: 'namespace', namespace: 'lab', samples: minutes(1, 60, () => 1200) },
-      pod('team', 'c', minutes(1, 60, () => 200)),
+      pod(
+        'team',
+        'c',
+        minutes(1, 60, () => 200),
+      ),
     ]);
     const usage = await usageOf(cpu, { namespaces: true, total: true });
     expect(usage.namespaces.get('lab')).toMatchObject({ max: 1200 });
@@ -150,22 +258,51 @@ describe(UsageEngine.name, () => {
   });
 
   it('should read the containers only, summed per scrape, when the store has no pod-level series', async () => {
-    const mem = new InMemorySamples('memory/usage', [container('lab', 'a', 'app', minutes(1, 60, () => 300)), container('lab', 'a', 'db', minutes(1, 60, () => 700))], {
-      hasPodSeries: false,
-    });
+    const mem = new InMemorySamples(
+      'memory/usage',
+      [
+        container(
+          'lab',
+          'a',
+          'app',
+          minutes(1, 60, () => 300),
+        ),
+        container(
+          'lab',
+          'a',
+          'db',
+          minutes(1, 60, () => 700),
+        ),
+      ],
+      {
+        hasPodSeries: false,
+      },
+    );
     const usage = await usageOf(mem, { namespaces: true });
     expect(figuresOf(usage, 'lab', 'a')).toMatchObject({ integral: 1000 * 3600, coveredMs: 60 * MIN, max: 1000 });
     expect(usage.namespaces.get('lab')).toMatchObject({ max: 1000 });
   });
 
   it('should use the configured resolution, and detect it from the data otherwise', async () => {
-    const cpu = new InMemorySamples('cpu/usage_rate', [pod('lab', 'a', minutes(1, 60, () => 1))]);
+    const cpu = new InMemorySamples('cpu/usage_rate', [
+      pod(
+        'lab',
+        'a',
+        minutes(1, 60, () => 1),
+      ),
+    ]);
     expect(await new UsageEngine(new InMemoryStore(), { fixedStepMs: 30_000 }).stepMs(cpu, period)).toBe(30_000);
     expect(await new UsageEngine(new InMemoryStore()).stepMs(cpu, period)).toBe(MIN);
   });
 
   it("should await the caller's admission before reading, but not for an answer the cache holds", async () => {
-    const cpu = new InMemorySamples('cpu/usage_rate', [pod('lab', 'a', minutes(1, 60, () => 1))]);
+    const cpu = new InMemorySamples('cpu/usage_rate', [
+      pod(
+        'lab',
+        'a',
+        minutes(1, 60, () => 1),
+      ),
+    ]);
     let admissions = 0;
     const admit = async () => void admissions++;
     let held = false;
@@ -180,7 +317,13 @@ describe(UsageEngine.name, () => {
   });
 
   it('should keep the computation behind the cache it is given', async () => {
-    const cpu = new InMemorySamples('cpu/usage_rate', [pod('lab', 'a', minutes(1, 60, () => 1))]);
+    const cpu = new InMemorySamples('cpu/usage_rate', [
+      pod(
+        'lab',
+        'a',
+        minutes(1, 60, () => 1),
+      ),
+    ]);
     const keys: string[] = [];
     const cache: UsageCache = { holds: () => false, get: (key, _until, compute) => (keys.push(key), compute()) };
     await new UsageEngine(new InMemoryStore(), { cache }).usage(cpu, period, { exclude: ['kube-system'] }, MIN);
@@ -190,9 +333,23 @@ describe(UsageEngine.name, () => {
 
   it('should choose the pods read from their containers from the index: the shorter list', async () => {
     const cpu = new InMemorySamples('cpu/usage_rate', [
-      pod('lab', 'a', minutes(1, 60, () => 1)),
-      container('lab', 'a', 'app', minutes(1, 60, () => 1)),
-      container('lab', 'b', 'app', minutes(1, 60, () => 1)),
+      pod(
+        'lab',
+        'a',
+        minutes(1, 60, () => 1),
+      ),
+      container(
+        'lab',
+        'a',
+        'app',
+        minutes(1, 60, () => 1),
+      ),
+      container(
+        'lab',
+        'b',
+        'app',
+        minutes(1, 60, () => 1),
+      ),
     ]);
     const engine = new UsageEngine(new InMemoryStore());
     expect(await engine.containerSelectionFromIndex(cpu, {}, period.from, period.to)).toEqual({ mode: 'include', pods: [{ namespace: 'lab', pod: 'b' }] });
@@ -216,7 +373,10 @@ describe(UsageEngine.name, () => {
       const failingStream = (): AsyncIterable<SamplePiece<PodKey>> => ({
         [Symbol.asyncIterator]: () => ({ next: () => delay(5).then(() => Promise.reject(new Error('pod stream failed'))) }),
       });
-      const cpu = new InMemorySamples('cpu/usage_rate', [], { podSamples: failingStream, containerSampleCounts: () => delay(20).then(() => Promise.reject(new Error('counts failed'))) });
+      const cpu = new InMemorySamples('cpu/usage_rate', [], {
+        podSamples: failingStream,
+        containerSampleCounts: () => delay(20).then(() => Promise.reject(new Error('counts failed'))),
+      });
       const store = { samplesOf: () => delay(20).then(() => Promise.reject(new Error('twin failed'))) };
       await expect(new UsageEngine(store).usage(cpu, period, {}, MIN)).rejects.toThrow('pod stream failed');
       await delay(50);

@@ -3,7 +3,7 @@ import { findMetric } from '@kube-monitoring/contract';
 import { COUNTER_TWINS } from './counter-twins';
 import { addConcurrentFigures, addDisjointFigures, emptyFigures, SeriesFigures, touchesPeriod } from './figures';
 import { PodFigures, PodUsageCollector } from './group-rollup';
-import { ContainerKey, comparePods, PodKey, podId } from './pod-key';
+import { comparePods, ContainerKey, podId, PodKey } from './pod-key';
 import { countBucketMs, PodLevelRuns } from './pod-level-runs';
 import { ContainerPodSelection, ContainerRowsPiece, MetricSamples, NamespaceFilter, SampleStream, SeriesLevel, TotalsGrouping, UsageSampleStore } from './sample-reader';
 import { ScrapeMerger } from './scrape-merger';
@@ -176,10 +176,7 @@ export class UsageEngine {
   async containerSelectionFromIndex(samples: MetricSamples, ns: NamespaceFilter, from: Date, to: Date): Promise<ContainerPodSelection | undefined> {
     if (!samples.hasContainerSeries) return undefined;
     if (!samples.hasPodSeries) return { mode: 'exclude', pods: [] };
-    const [withPodSeries, withContainers] = await Promise.all([
-      this.podsWithSeries(samples, 'pod', ns, from, to),
-      this.podsWithSeries(samples, 'container', ns, from, to),
-    ]);
+    const [withPodSeries, withContainers] = await Promise.all([this.podsWithSeries(samples, 'pod', ns, from, to), this.podsWithSeries(samples, 'container', ns, from, to)]);
     const ids = new Set(withPodSeries.map(podId));
     return shorterSelection(
       withContainers.filter((p) => !ids.has(podId(p))),
@@ -219,8 +216,7 @@ export class UsageEngine {
     };
     // The containers' sample counts do not depend on the pod series: asked while it streams, in one
     // `Promise.all` with it, so the first failure of either is the answer and neither goes unobserved.
-    const countContainers = async () =>
-      samples.hasPodSeries && samples.hasContainerSeries ? samples.containerSampleCounts(ns, readFrom, readTo, podLevel.bucketMs) : undefined;
+    const countContainers = async () => (samples.hasPodSeries && samples.hasContainerSeries ? samples.containerSampleCounts(ns, readFrom, readTo, podLevel.bucketMs) : undefined);
     const [, containerCounts] = await Promise.all([streamPods(), countContainers()]);
     const counted = podPart.podFigures().map(({ namespace, pod }) => ({ namespace, pod }));
     const countedIds = new Set(counted.map(podId));
@@ -315,8 +311,7 @@ export class UsageEngine {
     const readFrom = new Date(window.fromMs - margin);
     const readTo = new Date(window.toMs + margin);
     type Capture = ((key: string, series: StepSeries) => void) | undefined;
-    const capture = (source: NamespaceSteps['source']): Capture =>
-      steps ? (key, series) => void steps.set(key, { source, steps: series }) : undefined;
+    const capture = (source: NamespaceSteps['source']): Capture => (steps ? (key, series) => void steps.set(key, { source, steps: series }) : undefined);
     const fromPods = (filter: NamespaceFilter, sink: Capture = capture('pods')) =>
       accumulateGroups(samples.countedTotalsPerStep(filter, readFrom, readTo, window.stepMs, selection, grouping), samples.scale, window, sink);
 

@@ -8,11 +8,11 @@ describe('METRIC_CATALOG', () => {
   });
 
   it('should flag exactly the three accounting metrics as main', () => {
-    expect(METRIC_CATALOG.filter((m) => m.main).map((m) => m.name).sort()).toEqual([
-      'cpu/usage_rate',
-      'gpu/usage',
-      'memory/usage',
-    ]);
+    expect(
+      METRIC_CATALOG.filter((m) => m.main)
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(['cpu/usage_rate', 'gpu/usage', 'memory/usage']);
   });
 
   it('should know every sidebar metric', () => {

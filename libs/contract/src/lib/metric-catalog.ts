@@ -8,16 +8,7 @@
 export type MetricKind = 'gauge' | 'counter';
 
 /** Units as stored in InfluxDB (Heapster schema). */
-export type MetricUnit =
-  | 'millicores'
-  | 'nanoseconds'
-  | 'bytes'
-  | 'megabytes'
-  | 'count'
-  | 'per_second'
-  | 'bytes_per_second'
-  | 'ratio'
-  | 'milliseconds';
+export type MetricUnit = 'millicores' | 'nanoseconds' | 'bytes' | 'megabytes' | 'count' | 'per_second' | 'bytes_per_second' | 'ratio' | 'milliseconds';
 
 /** Storage level of a series (the Heapster `type` tag). */
 export type SeriesLevel = 'pod_container' | 'pod' | 'ns' | 'node' | 'sys_container' | 'cluster';
@@ -41,14 +32,7 @@ const NODE_ONLY: readonly SeriesLevel[] = ['node'];
 const POD_NODE: readonly SeriesLevel[] = ['pod', 'node'];
 const FS_LEVELS: readonly SeriesLevel[] = ['pod_container', 'pod', 'node'];
 
-function metric(
-  name: string,
-  description: string,
-  unit: MetricUnit,
-  kind: MetricKind,
-  levels: readonly SeriesLevel[],
-  main = false,
-): MetricDefinition {
+function metric(name: string, description: string, unit: MetricUnit, kind: MetricKind, levels: readonly SeriesLevel[], main = false): MetricDefinition {
   return { name, description, unit, kind, main, levels };
 }
 
@@ -80,13 +64,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   metric('memory/usage', 'Total memory usage in bytes.', 'bytes', 'gauge', ALL_LEVELS, true),
   metric('memory/cache', 'Cache memory usage.', 'bytes', 'gauge', CONTAINER_POD_NODE),
   metric('memory/rss', 'RSS memory usage.', 'bytes', 'gauge', CONTAINER_POD_NODE),
-  metric(
-    'memory/working_set',
-    'Total working set usage. Working set is the memory being used and not easily dropped by the kernel.',
-    'bytes',
-    'gauge',
-    CONTAINER_POD_NODE,
-  ),
+  metric('memory/working_set', 'Total working set usage. Working set is the memory being used and not easily dropped by the kernel.', 'bytes', 'gauge', CONTAINER_POD_NODE),
   metric('network/rx', 'Cumulative number of bytes received over the network.', 'bytes', 'counter', POD_NODE),
   metric('network/rx_errors', 'Cumulative number of errors while receiving over the network.', 'count', 'counter', POD_NODE),
   metric('network/rx_errors_rate', 'Number of errors while receiving over the network per second.', 'per_second', 'gauge', POD_NODE),

@@ -62,7 +62,7 @@ describe('InfluxClient timeouts and failures', () => {
     }
   });
 
-  it('should turn an error answer into a query error carrying InfluxDB\'s message and status', async () => {
+  it("should turn an error answer into a query error carrying InfluxDB's message and status", async () => {
     const influx = await fakeInflux((_req, res) => {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end('{"error":"error parsing query: found EOF, expected FROM"}');

@@ -4,9 +4,9 @@ import { Agent as HttpsAgent } from 'node:https';
 import { HttpError, InfluxDB, RequestTimedOutError } from '@influxdata/influxdb-client';
 
 import { readJsonLines } from './chunked-json-reader';
+import { quoteIdentifier } from './identifiers';
 import { InfluxQueryError, InfluxTimeoutError, InfluxUnreachableError } from './influx-errors';
 import { InfluxQuery, InfluxSeries } from './influx-query';
-import { quoteIdentifier } from './identifiers';
 
 export interface InfluxConnectionOptions {
   /** Base URL, e.g. `http://influxdb:8086`. */
@@ -35,16 +35,7 @@ interface QueryResultDocument {
 /** A live but silent InfluxDB is waited for at most this many timeouts without a byte. */
 export const MAX_SILENCE_TIMEOUTS = 12;
 
-const NETWORK_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'ECONNABORTED',
-]);
+const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED']);
 
 /**
  * Talks to InfluxDB through its v1 HTTP API (`/query` InfluxQL, `/write` line protocol), which

@@ -1,6 +1,6 @@
 import { INFLUX_TIME_RANGE, timeParam } from './influx-query';
-import { podSamplesQuery } from './queries/pod-samples.query';
 import { heapsterSource } from './metric-source';
+import { podSamplesQuery } from './queries/pod-samples.query';
 
 describe('timeParam', () => {
   it('should write a time bound as RFC 3339 UTC text', () => {

@@ -1,11 +1,11 @@
 import { METRIC_CATALOG } from '@kube-monitoring/contract';
 
+import { ParamBag } from './influx-query';
 import { heapsterSource } from './metric-source';
 import { levelCondition } from './queries/query-filters';
 import { rawPointsQuery } from './queries/raw-points.query';
-import { ParamBag } from './influx-query';
 import { detectStorageSchema, heapsterSourceFor, metricSourceFor } from './storage-schema';
-import { MEGABYTES_PER_MEBIBYTE, TELEGRAF_ABSENT_REASONS, detectTelegrafGpu, telegrafSource } from './telegraf-sources';
+import { detectTelegrafGpu, MEGABYTES_PER_MEBIBYTE, TELEGRAF_ABSENT_REASONS, telegrafSource } from './telegraf-sources';
 
 const FROM = new Date('2024-03-20T00:00:00Z');
 const TO = new Date('2024-03-20T01:00:00Z');

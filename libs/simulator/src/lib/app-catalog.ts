@@ -3,7 +3,7 @@
  * Each pod instance draws its own levels inside these ranges from its uid.
  */
 import type { ContainerSpec, NetworkShape, PodSpec } from './cluster-model';
-import { SeededRandom, hash32 } from './prng';
+import { hash32, SeededRandom } from './prng';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -53,7 +53,17 @@ export const APPS = {
     sidecarLogs,
   ]),
   api: app('api', [100_000, 1_500_000], 1, [
-    { name: 'api', image: 'python:3.12-slim', cpu: [100, 600], cpuDaily: 0.6, cpuNoise: 0.3, memoryMiB: [250, 700], growthMiBPerHour: [0.5, 4], requests: [250, 512], limits: [1000, 1024] },
+    {
+      name: 'api',
+      image: 'python:3.12-slim',
+      cpu: [100, 600],
+      cpuDaily: 0.6,
+      cpuNoise: 0.3,
+      memoryMiB: [250, 700],
+      growthMiBPerHour: [0.5, 4],
+      requests: [250, 512],
+      limits: [1000, 1024],
+    },
   ]),
   worker: app('worker', [50_000, 400_000], 1, [
     { name: 'worker', image: 'python:3.12-slim', cpu: [200, 900], cpuDaily: 0.3, cpuNoise: 0.35, memoryMiB: [300, 800], requests: [500, 1024], limits: [2000, 2048] },
@@ -62,8 +72,27 @@ export const APPS = {
     { name: 'frontend', image: 'node:20-alpine', cpu: [30, 300], cpuDaily: 0.8, cpuNoise: 0.25, memoryMiB: [120, 300], requests: [100, 256], limits: [500, 512] },
   ]),
   postgres: app('postgres', [80_000, 600_000], 20, [
-    { name: 'postgres', image: 'postgres:16.2', cpu: [50, 400], cpuDaily: 0.5, cpuNoise: 0.3, memoryMiB: [800, 2500], growthMiBPerHour: [2, 12], requests: [500, 2048], limits: [2000, 4096] },
-    { name: 'exporter', image: 'prometheuscommunity/postgres-exporter:v0.15.0', cpu: [3, 12], cpuDaily: 0.1, cpuNoise: 0.3, memoryMiB: [15, 30], requests: [10, 32], limits: [100, 64] },
+    {
+      name: 'postgres',
+      image: 'postgres:16.2',
+      cpu: [50, 400],
+      cpuDaily: 0.5,
+      cpuNoise: 0.3,
+      memoryMiB: [800, 2500],
+      growthMiBPerHour: [2, 12],
+      requests: [500, 2048],
+      limits: [2000, 4096],
+    },
+    {
+      name: 'exporter',
+      image: 'prometheuscommunity/postgres-exporter:v0.15.0',
+      cpu: [3, 12],
+      cpuDaily: 0.1,
+      cpuNoise: 0.3,
+      memoryMiB: [15, 30],
+      requests: [10, 32],
+      limits: [100, 64],
+    },
   ]),
   redis: app('redis', [50_000, 500_000], 5, [
     { name: 'redis', image: 'redis:7.2', cpu: [20, 120], cpuDaily: 0.5, cpuNoise: 0.3, memoryMiB: [100, 400], requests: [100, 256], limits: [500, 1024] },
@@ -72,10 +101,28 @@ export const APPS = {
     { name: 'mlflow', image: 'ghcr.io/mlflow/mlflow:v2.11.1', cpu: [20, 200], cpuDaily: 0.6, cpuNoise: 0.4, memoryMiB: [300, 600], requests: [200, 512], limits: [1000, 1024] },
   ]),
   minio: app('minio', [100_000, 5_000_000], 50, [
-    { name: 'minio', image: 'minio/minio:RELEASE.2024-03-15T01-07-19Z', cpu: [30, 300], cpuDaily: 0.4, cpuNoise: 0.4, memoryMiB: [400, 1200], requests: [250, 1024], limits: [0, 2048] },
+    {
+      name: 'minio',
+      image: 'minio/minio:RELEASE.2024-03-15T01-07-19Z',
+      cpu: [30, 300],
+      cpuDaily: 0.4,
+      cpuNoise: 0.4,
+      memoryMiB: [400, 1200],
+      requests: [250, 1024],
+      limits: [0, 2048],
+    },
   ]),
   'label-studio': app('label-studio', [20_000, 300_000], 5, [
-    { name: 'label-studio', image: 'heartexlabs/label-studio:1.11.0', cpu: [20, 250], cpuDaily: 0.8, cpuNoise: 0.4, memoryMiB: [400, 900], requests: [200, 512], limits: [1000, 2048] },
+    {
+      name: 'label-studio',
+      image: 'heartexlabs/label-studio:1.11.0',
+      cpu: [20, 250],
+      cpuDaily: 0.8,
+      cpuNoise: 0.4,
+      memoryMiB: [400, 900],
+      requests: [200, 512],
+      limits: [1000, 2048],
+    },
   ]),
   'kube-proxy': app('kube-proxy', [5_000, 40_000], 0, [
     { name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.29.2', cpu: [5, 30], cpuDaily: 0.3, cpuNoise: 0.3, memoryMiB: [25, 50], requests: [0, 0], limits: [0, 0] },
@@ -87,13 +134,42 @@ export const APPS = {
     { name: 'heapster', image: 'k8s.gcr.io/heapster-amd64:v1.5.4', cpu: [10, 60], cpuDaily: 0.2, cpuNoise: 0.3, memoryMiB: [60, 200], requests: [100, 128], limits: [500, 512] },
   ]),
   'monitoring-influxdb': app('monitoring-influxdb', [50_000, 300_000], 20, [
-    { name: 'influxdb', image: 'influxdb:1.6.7', cpu: [50, 300], cpuDaily: 0.3, cpuNoise: 0.3, memoryMiB: [300, 1500], growthMiBPerHour: [1, 6], requests: [250, 1024], limits: [2000, 4096] },
+    {
+      name: 'influxdb',
+      image: 'influxdb:1.6.7',
+      cpu: [50, 300],
+      cpuDaily: 0.3,
+      cpuNoise: 0.3,
+      memoryMiB: [300, 1500],
+      growthMiBPerHour: [1, 6],
+      requests: [250, 1024],
+      limits: [2000, 4096],
+    },
   ]),
   'nvidia-device-plugin': app('nvidia-device-plugin', [1_000, 5_000], 0, [
-    { name: 'nvidia-device-plugin-ctr', image: 'nvcr.io/nvidia/k8s-device-plugin:v0.14.5', cpu: [1, 5], cpuDaily: 0, cpuNoise: 0.3, memoryMiB: [15, 30], requests: [0, 0], limits: [0, 0] },
+    {
+      name: 'nvidia-device-plugin-ctr',
+      image: 'nvcr.io/nvidia/k8s-device-plugin:v0.14.5',
+      cpu: [1, 5],
+      cpuDaily: 0,
+      cpuNoise: 0.3,
+      memoryMiB: [15, 30],
+      requests: [0, 0],
+      limits: [0, 0],
+    },
   ]),
   'batch-job': app('batch-job', [10_000, 2_000_000], 5, [
-    { name: 'job', image: 'python:3.12', cpu: [800, 3500], cpuDaily: 0, cpuNoise: 0.15, memoryMiB: [500, 6000], requests: [1000, 2048], limits: [4000, 8192], rampSeconds: [60, 300] },
+    {
+      name: 'job',
+      image: 'python:3.12',
+      cpu: [800, 3500],
+      cpuDaily: 0,
+      cpuNoise: 0.15,
+      memoryMiB: [500, 6000],
+      requests: [1000, 2048],
+      limits: [4000, 8192],
+      rampSeconds: [60, 300],
+    },
   ]),
   'gpu-job': app('gpu-job', [50_000, 20_000_000], 50, [
     {
@@ -110,28 +186,28 @@ export const APPS = {
     },
   ]),
   notebook: app('notebook', [5_000, 500_000], 10, [
-    { name: 'notebook', image: 'jupyter/scipy-notebook:2024-03-14', cpu: [50, 1500], cpuDaily: 0.3, cpuNoise: 0.6, memoryMiB: [500, 4000], growthMiBPerHour: [20, 100], requests: [500, 1024], limits: [2000, 6144] },
+    {
+      name: 'notebook',
+      image: 'jupyter/scipy-notebook:2024-03-14',
+      cpu: [50, 1500],
+      cpuDaily: 0.3,
+      cpuNoise: 0.6,
+      memoryMiB: [500, 4000],
+      growthMiBPerHour: [20, 100],
+      requests: [500, 1024],
+      limits: [2000, 6144],
+    },
   ]),
 } as const satisfies Record<string, AppTemplate>;
 
 export type AppName = keyof typeof APPS;
 
-function app(
-  name: string,
-  rx: readonly [number, number],
-  volumeGiB: number,
-  containers: readonly ContainerTemplate[],
-): AppTemplate {
+function app(name: string, rx: readonly [number, number], volumeGiB: number, containers: readonly ContainerTemplate[]): AppTemplate {
   return { app: name, containers, rxBytesPerSecond: rx, volumeGiB };
 }
 
 /** Per-instance specs: each pod draws its own levels from the template's ranges. */
-export function instantiate(
-  seed: number,
-  template: AppTemplate,
-  uid: number,
-  labels: string,
-): Pick<PodSpec, 'containers' | 'network' | 'volume' | 'labels'> {
+export function instantiate(seed: number, template: AppTemplate, uid: number, labels: string): Pick<PodSpec, 'containers' | 'network' | 'volume' | 'labels'> {
   const rng = new SeededRandom(hash32(seed, uid, 0x51a7));
   const containers = template.containers.map((t, index) => containerSpec(rng, t, hash32(seed, uid, index + 1)));
   const network: NetworkShape = {

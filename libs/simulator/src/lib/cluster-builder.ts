@@ -2,18 +2,11 @@
  * Builds the demo cluster from a profile and a seed: nodes (some with GPUs), the namespaces
  * `kube-system`, `default`, `cluster-3` and the team ones, and the workloads running in them.
  */
-import { APPS, type AppName, GPU_DEVICE_MEGABYTES, GPU_MODEL, instantiate, sysContainerSpecs } from './app-catalog';
+import { APPS, GPU_DEVICE_MEGABYTES, GPU_MODEL, instantiate, sysContainerSpecs, type AppName } from './app-catalog';
 import type { ClusterModel, NodeSpec, Workload } from './cluster-model';
-import { SeededRandom, hash32, stringHash } from './prng';
+import { hash32, SeededRandom, stringHash } from './prng';
 import type { ResolvedOptions } from './simulation-options';
-import {
-  JobStreamWorkload,
-  NotebookPoolWorkload,
-  type PodTemplate,
-  ReplicatedWorkload,
-  type ReplicatedWorkloadSpec,
-  type WorkloadContext,
-} from './workloads';
+import { JobStreamWorkload, NotebookPoolWorkload, ReplicatedWorkload, type PodTemplate, type ReplicatedWorkloadSpec, type WorkloadContext } from './workloads';
 
 const DAY = 86_400;
 const GiB = 1024 * 1024 * 1024;
@@ -60,14 +53,7 @@ export function buildCluster(options: ResolvedOptions): ClusterModel {
     const labels = `app:${appTemplate.app},team:${ns}`;
     return (uid) => instantiate(seed, appTemplate, uid, labels);
   };
-  const replicated = (
-    ns: string,
-    appName: string,
-    base: AppName,
-    kind: ReplicatedWorkloadSpec['kind'],
-    replicas: number,
-    on: readonly NodeSpec[],
-  ) =>
+  const replicated = (ns: string, appName: string, base: AppName, kind: ReplicatedWorkloadSpec['kind'], replicas: number, on: readonly NodeSpec[]) =>
     new ReplicatedWorkload(ctx, {
       namespace: ns,
       app: appName,
@@ -92,8 +78,7 @@ export function buildCluster(options: ResolvedOptions): ClusterModel {
 
   // Services: the plan first, then numbered copies of common apps spread over the team namespaces.
   // Plan entries `team:i` mean the i-th team namespace (cluster-3 when the profile has none).
-  const resolveNamespace = (ns: string) =>
-    !ns.startsWith('team:') ? ns : teams.length > 0 ? teams[Number(ns.slice(5)) % teams.length] : 'cluster-3';
+  const resolveNamespace = (ns: string) => (!ns.startsWith('team:') ? ns : teams.length > 0 ? teams[Number(ns.slice(5)) % teams.length] : 'cluster-3');
   let remaining = profile.servicePods;
   const seen = new Set<string>();
   for (let i = 0; remaining > 0; i++) {
@@ -169,11 +154,7 @@ function makeNode(seed: number, rng: SeededRandom, name: string, gpu: boolean): 
   const cores = gpu ? 32 : 16;
   const memoryGiB = gpu ? 256 : 64;
   const fsCapacityBytes = (gpu ? 1000 : 200) * 1_000_000_000;
-  const labels = [
-    `kubernetes.io/hostname:${name}`,
-    'kubernetes.io/os:linux',
-    ...(gpu ? ['nvidia.com/gpu.present:true', `nvidia.com/gpu.product:${GPU_MODEL}`] : []),
-  ].join(',');
+  const labels = [`kubernetes.io/hostname:${name}`, 'kubernetes.io/os:linux', ...(gpu ? ['nvidia.com/gpu.present:true', `nvidia.com/gpu.product:${GPU_MODEL}`] : [])].join(',');
   return {
     id,
     name,

@@ -1,15 +1,15 @@
-import { METRIC_CATALOG } from '@kube-monitoring/contract';
 import { createHash } from 'node:crypto';
 
-import { STEP, T0, addTo, at, hours, intValue, parsedLines, podKey } from '../testing/spec-helpers';
+import { METRIC_CATALOG } from '@kube-monitoring/contract';
+
+import { addTo, at, hours, intValue, parsedLines, podKey, STEP, T0 } from '../testing/spec-helpers';
 import { ClusterSimulator } from './cluster-simulator';
 import { HeapsterWriter } from './heapster-writer';
 import { parseLine } from './line-protocol';
 import { CLUSTER_PROFILES } from './simulation-options';
 
 const SIX_HOURS = { from: at(T0, -hours(6)), to: T0 };
-const usageWriter = (levels: Array<'pod_container' | 'pod' | 'ns'>) =>
-  new HeapsterWriter({ metrics: ['cpu/usage_rate', 'memory/usage', 'gpu/usage'], levels });
+const usageWriter = (levels: Array<'pod_container' | 'pod' | 'ns'>) => new HeapsterWriter({ metrics: ['cpu/usage_rate', 'memory/usage', 'gpu/usage'], levels });
 
 function digest(sim: ClusterSimulator, options: Parameters<ClusterSimulator['batches']>[0]): string {
   const hash = createHash('sha256');
@@ -35,9 +35,7 @@ describe(ClusterSimulator.name, () => {
       const whole = parsedLines(sim, { from: at(T0, -hours(8)), to: T0, writer: writer() })
         .filter((l) => l.timestamp !== undefined && l.timestamp >= BigInt(laterStart.getTime() / 1000))
         .map((l) => JSON.stringify(l, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
-      const late = parsedLines(sim, { from: laterStart, to: T0, writer: writer() }).map((l) =>
-        JSON.stringify(l, (_, v) => (typeof v === 'bigint' ? v.toString() : v)),
-      );
+      const late = parsedLines(sim, { from: laterStart, to: T0, writer: writer() }).map((l) => JSON.stringify(l, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
       expect(late.length).toBeGreaterThan(1000);
       expect(late.sort()).toEqual(whole.sort());
     });
@@ -78,8 +76,7 @@ describe(ClusterSimulator.name, () => {
 
     it('should write integers except for ratios, per-second rates and node capacity/allocatable', () => {
       for (const metric of METRIC_CATALOG) {
-        const float =
-          ['ratio', 'per_second', 'bytes_per_second'].includes(metric.unit) || /node_(capacity|allocatable)$/.test(metric.name);
+        const float = ['ratio', 'per_second', 'bytes_per_second'].includes(metric.unit) || /node_(capacity|allocatable)$/.test(metric.name);
         expect([metric.name, [...(fieldTypes.get(metric.name) ?? [])]]).toEqual([metric.name, [float ? 'float' : 'int']]);
       }
     });
@@ -345,10 +342,7 @@ describe(ClusterSimulator.name, () => {
       const now = new Date('2024-03-19T12:00:10Z');
       feed.samplesAt(now);
       const late = feed.samplesAt(at(now, 150));
-      expect(late.frames.map((f) => new Date(f.time * 1000).toISOString())).toEqual([
-        '2024-03-19T12:01:00.000Z',
-        '2024-03-19T12:02:00.000Z',
-      ]);
+      expect(late.frames.map((f) => new Date(f.time * 1000).toISOString())).toEqual(['2024-03-19T12:01:00.000Z', '2024-03-19T12:02:00.000Z']);
       expect([...late.lines].sort()).toEqual(streamed(at(now, 50), at(now, 111)));
     });
   });

@@ -11,9 +11,9 @@
  * Results live in typed arrays that advance() overwrites: the hot path allocates nothing.
  */
 import type { ContainerSpec, NetworkShape } from './cluster-model';
+import { ContainerQuantity, NetworkQuantity } from './quantities';
 import type { ScrapeSchedule } from './scrape-schedule';
 import type { Interval, WindowIntegrator } from './window-integrator';
-import { ContainerQuantity, NetworkQuantity } from './quantities';
 
 const { COUNT: CONTAINER_QUANTITIES } = ContainerQuantity;
 const { COUNT: NETWORK_QUANTITIES } = NetworkQuantity;

@@ -6,9 +6,9 @@
 import type { ClusterModel } from './cluster-model';
 import { livesBetween } from './cluster-model';
 import { ExactSum } from './exact-sum';
+import { ContainerQuantity, NetworkQuantity } from './quantities';
 import type { ScrapeFrame } from './samples';
 import type { WindowIntegrator } from './window-integrator';
-import { ContainerQuantity, NetworkQuantity } from './quantities';
 
 const { CPU, GPU, MAJOR_PAGE_FAULTS, MEMORY, PAGE_FAULTS, COUNT: CONTAINER_QUANTITIES } = ContainerQuantity;
 const { RX, RX_ERRORS, TX, TX_ERRORS, COUNT: NETWORK_QUANTITIES } = NetworkQuantity;
@@ -137,13 +137,7 @@ class Accumulator {
  * `frames` must be the frames of every scrape with from ≤ t < to (node samples not needed).
  * Integrals come from the model directly, day by day, so they never depend on sampling.
  */
-export function computeGroundTruth(
-  model: ClusterModel,
-  integrator: WindowIntegrator,
-  from: number,
-  to: number,
-  frames: Iterable<ScrapeFrame>,
-): Omit<GroundTruth, 'stepSeconds'> {
+export function computeGroundTruth(model: ClusterModel, integrator: WindowIntegrator, from: number, to: number, frames: Iterable<ScrapeFrame>): Omit<GroundTruth, 'stepSeconds'> {
   const pods = new Map<string, Accumulator>();
   const namespaces = new Map<string, Accumulator>();
   const podKey = (ns: string, pod: string) => `${ns}\u0000${pod}`;

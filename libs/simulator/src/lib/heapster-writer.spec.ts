@@ -1,6 +1,6 @@
 import { METRIC_CATALOG } from '@kube-monitoring/contract';
 
-import { T0, at } from '../testing/spec-helpers';
+import { at, T0 } from '../testing/spec-helpers';
 import { ClusterSimulator } from './cluster-simulator';
 import { HeapsterWriter, seriesKey } from './heapster-writer';
 import { parseLine } from './line-protocol';
@@ -49,10 +49,7 @@ describe(HeapsterWriter.name, () => {
   it('should write ratios and node capacity as floats and usage as integers', () => {
     const frame = firstFrame();
     const out: string[] = [];
-    new HeapsterWriter({ metrics: ['cpu/node_utilization', 'cpu/node_capacity', 'cpu/usage_rate'], levels: ['node'] }).writeNode(
-      frame.nodes[0],
-      out,
-    );
+    new HeapsterWriter({ metrics: ['cpu/node_utilization', 'cpu/node_capacity', 'cpu/usage_rate'], levels: ['node'] }).writeNode(frame.nodes[0], out);
     const types = Object.fromEntries(out.map((l) => parseLine(l)).map((l) => [l.measurement, l.fields['value'].type]));
     expect(types).toEqual({ 'cpu/node_utilization': 'float', 'cpu/node_capacity': 'float', 'cpu/usage_rate': 'int' });
   });

@@ -5,20 +5,11 @@
  * `Point` (its escaping) and reused for every sample.
  */
 import { Point } from '@influxdata/influxdb-client';
+
 import { HEAPSTER_GPU_METRIC, METRIC_CATALOG, type MetricDefinition, type SeriesLevel } from '@kube-monitoring/contract';
 
 import { deviceMegabytes, gpuUuid } from './gpu-devices';
-import type {
-  ClusterSample,
-  ContainerSample,
-  FilesystemSample,
-  NamespaceSample,
-  NetworkSample,
-  NodeSample,
-  PodSample,
-  ResourceValues,
-  SysContainerSample,
-} from './samples';
+import type { ClusterSample, ContainerSample, FilesystemSample, NamespaceSample, NetworkSample, NodeSample, PodSample, ResourceValues, SysContainerSample } from './samples';
 import type { SchemaWriter } from './schema-writer';
 
 // Local bindings: global lookups are slow inside vm contexts (as in Jest), and these run per sample.
@@ -128,12 +119,7 @@ const EXTRACTORS: Record<string, Extractors> = {
 
 /** Heapster writes ratios, per-second rates and node capacity/allocatable as floats. */
 function isFloat(metric: MetricDefinition): boolean {
-  return (
-    metric.unit === 'ratio' ||
-    metric.unit === 'per_second' ||
-    metric.unit === 'bytes_per_second' ||
-    /\/node_(capacity|allocatable)$/.test(metric.name)
-  );
+  return metric.unit === 'ratio' || metric.unit === 'per_second' || metric.unit === 'bytes_per_second' || /\/node_(capacity|allocatable)$/.test(metric.name);
 }
 
 function planFor(metric: MetricDefinition, index: number): MetricPlan {
@@ -228,8 +214,7 @@ export class HeapsterWriter implements SchemaWriter {
       sys_container: at('sys_container'),
       cluster: at('cluster'),
     };
-    this.accelerator =
-      levels.has('pod_container') && (options.acceleratorMetrics ?? false) && (!wanted || wanted.has(HEAPSTER_GPU_METRIC));
+    this.accelerator = levels.has('pod_container') && (options.acceleratorMetrics ?? false) && (!wanted || wanted.has(HEAPSTER_GPU_METRIC));
     this.writesNodes = this.plans.node.length > 0 || this.plans.sys_container.length > 0;
     this.clusterKeys = new KeyCache({ type: 'cluster', cluster_name: this.clusterName });
   }
@@ -340,15 +325,7 @@ export class HeapsterWriter implements SchemaWriter {
   }
 }
 
-function emit<T>(
-  plans: readonly MetricPlan[],
-  level: SeriesLevel,
-  sample: T,
-  keys: KeyCache,
-  resourceId: string | undefined,
-  ts: string,
-  out: string[],
-): void {
+function emit<T>(plans: readonly MetricPlan[], level: SeriesLevel, sample: T, keys: KeyCache, resourceId: string | undefined, ts: string, out: string[]): void {
   for (const plan of plans) {
     const read = plan.read[level] as ((s: T) => Value) | undefined;
     const value = read?.(sample);

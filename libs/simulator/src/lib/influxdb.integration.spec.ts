@@ -1,7 +1,7 @@
 import { METRIC_CATALOG } from '@kube-monitoring/contract';
 
-import { type TestInflux, startTestInflux } from '../testing/influx-test-database';
-import { STEP, T0, at, hours } from '../testing/spec-helpers';
+import { startTestInflux, type TestInflux } from '../testing/influx-test-database';
+import { at, hours, STEP, T0 } from '../testing/spec-helpers';
 import { ClusterSimulator } from './cluster-simulator';
 import { HeapsterWriter } from './heapster-writer';
 
@@ -35,8 +35,7 @@ describe('simulated data in a real InfluxDB 1.6', () => {
     const response = await query('SHOW FIELD KEYS');
     const types = Object.fromEntries((response.results[0].series ?? []).map((s) => [s.name, s.values[0][1]]));
     for (const metric of METRIC_CATALOG) {
-      const float =
-        ['ratio', 'per_second', 'bytes_per_second'].includes(metric.unit) || /node_(capacity|allocatable)$/.test(metric.name);
+      const float = ['ratio', 'per_second', 'bytes_per_second'].includes(metric.unit) || /node_(capacity|allocatable)$/.test(metric.name);
       expect([metric.name, types[metric.name]]).toEqual([metric.name, float ? 'float' : 'integer']);
     }
     expect(types['accelerator/memory_used']).toBe('integer');
@@ -44,13 +43,12 @@ describe('simulated data in a real InfluxDB 1.6', () => {
 
   it('should give the exact truth from an InfluxQL sum over (from, to] × step', async () => {
     const truth = sim.groundTruth(period);
-    const response = await query(
-      'SELECT sum("value") FROM "cpu/usage_rate" WHERE "type" = $type AND time > $from AND time <= $to GROUP BY "namespace_name", "pod_name"',
-      { type: 'pod', from: period.from.toISOString(), to: period.to.toISOString() },
-    );
-    const sums = new Map(
-      (response.results[0].series ?? []).map((s) => [`${s.tags?.['namespace_name']}/${s.tags?.['pod_name']}`, Number(s.values[0][1]) * STEP]),
-    );
+    const response = await query('SELECT sum("value") FROM "cpu/usage_rate" WHERE "type" = $type AND time > $from AND time <= $to GROUP BY "namespace_name", "pod_name"', {
+      type: 'pod',
+      from: period.from.toISOString(),
+      to: period.to.toISOString(),
+    });
+    const sums = new Map((response.results[0].series ?? []).map((s) => [`${s.tags?.['namespace_name']}/${s.tags?.['pod_name']}`, Number(s.values[0][1]) * STEP]));
     expect(truth.pods.length).toBeGreaterThan(10);
     for (const pod of truth.pods) {
       const key = `${pod.namespace_name}/${pod.pod_name}`;

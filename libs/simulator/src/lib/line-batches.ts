@@ -24,11 +24,7 @@ interface HeldBack {
   lines: string[];
 }
 
-export function* lineBatches(
-  frames: Iterable<ScrapeFrame>,
-  writer: SchemaWriter,
-  options: Required<BatchOptions>,
-): Generator<LineBatch> {
+export function* lineBatches(frames: Iterable<ScrapeFrame>, writer: SchemaWriter, options: Required<BatchOptions>): Generator<LineBatch> {
   const { batchSize, lateDelayScrapes } = options;
   let current: string[] = [];
   const held: HeldBack[] = [];

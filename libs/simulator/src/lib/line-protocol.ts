@@ -2,11 +2,7 @@
  * A small parser for the line protocol this library writes (and InfluxDB 1.x accepts): enough to
  * check lines in tests and to read them back without a database.
  */
-export type FieldValue =
-  | { type: 'int'; value: bigint }
-  | { type: 'float'; value: number }
-  | { type: 'string'; value: string }
-  | { type: 'bool'; value: boolean };
+export type FieldValue = { type: 'int'; value: bigint } | { type: 'float'; value: number } | { type: 'string'; value: string } | { type: 'bool'; value: boolean };
 
 export interface ParsedLine {
   measurement: string;

@@ -4,10 +4,10 @@
  * calls, so a call computes only the scrapes since the previous one, and returns all of them: a
  * caller that ticks a little late loses nothing.
  */
-import type { ScrapeEngine } from './scrape-engine';
 import type { ScrapeFrame } from './samples';
-import type { ScrapeSchedule } from './scrape-schedule';
 import type { SchemaWriter } from './schema-writer';
+import type { ScrapeEngine } from './scrape-engine';
+import type { ScrapeSchedule } from './scrape-schedule';
 
 /** Beyond this many scrapes since the last call, start over at the latest instead of replaying. */
 const MAX_REPLAY_SCRAPES = 24 * 60;

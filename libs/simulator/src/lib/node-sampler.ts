@@ -6,9 +6,9 @@ import type { ClusterModel, NodeSpec } from './cluster-model';
 import { livesBetween } from './cluster-model';
 import { ContainerSetSampler, type SamplerContext } from './container-set-sampler';
 import { deliveryOf } from './delivery';
-import { type DeliveryOptions, type MemorySplit, filesystem, memorySplit, networkSample } from './pod-sampler';
-import type { NodeSample, PodSample, SysContainerSample } from './samples';
+import { filesystem, memorySplit, networkSample, type DeliveryOptions, type MemorySplit } from './pod-sampler';
 import { ContainerQuantity, NetworkQuantity } from './quantities';
+import type { NodeSample, PodSample, SysContainerSample } from './samples';
 
 const { CPU, MAJOR_PAGE_FAULTS, MEMORY, PAGE_FAULTS, COUNT: CONTAINER_QUANTITIES } = ContainerQuantity;
 const { RX, RX_ERRORS, TX, TX_ERRORS, COUNT: NETWORK_QUANTITIES } = NetworkQuantity;
@@ -106,8 +106,7 @@ export class NodeSampler {
 
     const sumPods = (pick: (p: PodSample) => number) => pods.reduce((acc, p) => acc + pick(p), 0);
     const sumSys = (pick: (s: SysContainerSample) => number) => sysContainers.reduce((acc, s) => acc + pick(s), 0);
-    const both = (pickPod: (p: PodSample) => number, pickSys: (s: SysContainerSample) => number) =>
-      sumPods(pickPod) + sumSys(pickSys);
+    const both = (pickPod: (p: PodSample) => number, pickSys: (s: SysContainerSample) => number) => sumPods(pickPod) + sumSys(pickSys);
     const c = this.podCounters;
     const podFaultDeltas = sumPods((p) => p.increments.pageFaults);
     const podMajorDeltas = sumPods((p) => p.increments.majorPageFaults);
@@ -121,12 +120,27 @@ export class NodeSampler {
       time,
       node,
       sysContainers,
-      cpuMillicores: both((p) => p.cpuMillicores, (s) => s.cpuMillicores),
+      cpuMillicores: both(
+        (p) => p.cpuMillicores,
+        (s) => s.cpuMillicores,
+      ),
       cpuUsageMillicoreSeconds: c.cpuMillicoreSeconds + sumSys((s) => s.cpuUsageMillicoreSeconds),
-      memoryBytes: both((p) => p.memoryBytes, (s) => s.memoryBytes),
-      workingSetBytes: both((p) => p.workingSetBytes, (s) => s.workingSetBytes),
-      rssBytes: both((p) => p.rssBytes, (s) => s.rssBytes),
-      cacheBytes: both((p) => p.cacheBytes, (s) => s.cacheBytes),
+      memoryBytes: both(
+        (p) => p.memoryBytes,
+        (s) => s.memoryBytes,
+      ),
+      workingSetBytes: both(
+        (p) => p.workingSetBytes,
+        (s) => s.workingSetBytes,
+      ),
+      rssBytes: both(
+        (p) => p.rssBytes,
+        (s) => s.rssBytes,
+      ),
+      cacheBytes: both(
+        (p) => p.cacheBytes,
+        (s) => s.cacheBytes,
+      ),
       pageFaults: c.pageFaults + sumSys((s) => s.pageFaults),
       majorPageFaults: c.majorPageFaults + sumSys((s) => s.majorPageFaults),
       pageFaultsRate: (podFaultDeltas + sysFaultDeltas) / dt,
@@ -165,13 +179,7 @@ export class NodeSampler {
     const { schedule, integrator } = this.ctx;
     const node = this.node;
     this.boot = boot;
-    this.sys = new ContainerSetSampler(
-      this.ctx,
-      node.sysContainers,
-      { shape: node.network, entity: node.id },
-      { start: boot, stop: boot + node.rebootPeriodSeconds },
-      index,
-    );
+    this.sys = new ContainerSetSampler(this.ctx, node.sysContainers, { shape: node.network, entity: node.id }, { start: boot, stop: boot + node.rebootPeriodSeconds }, index);
     this.podCounters = zeroCounters();
     const firstOfBoot = schedule.firstAtOrAfter(boot);
     if (firstOfBoot >= index) return;

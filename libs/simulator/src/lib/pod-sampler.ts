@@ -3,8 +3,8 @@ import type { PodLife } from './cluster-model';
 import { ContainerSetSampler, type SamplerContext } from './container-set-sampler';
 import { deliveryOf } from './delivery';
 import { hashUnit } from './prng';
-import type { ContainerSample, FilesystemSample, NetworkSample, PodSample } from './samples';
 import { ContainerQuantity, NetworkQuantity } from './quantities';
+import type { ContainerSample, FilesystemSample, NetworkSample, PodSample } from './samples';
 
 const { CPU, GPU, MAJOR_PAGE_FAULTS, MEMORY, PAGE_FAULTS } = ContainerQuantity;
 const { RX, RX_ERRORS, TX, TX_ERRORS } = NetworkQuantity;

@@ -1,4 +1,4 @@
-import { SeededRandom, hash32, hashUnit, stringHash, suffixFrom } from './prng';
+import { hash32, hashUnit, SeededRandom, stringHash, suffixFrom } from './prng';
 
 describe('prng', () => {
   it('should make hashUnit a pure function in [0, 1)', () => {

@@ -6,8 +6,8 @@ import type { ClusterModel, PodLife } from './cluster-model';
 import { livesBetween } from './cluster-model';
 import type { SamplerContext } from './container-set-sampler';
 import { NodeSampler } from './node-sampler';
-import { type DeliveryOptions, PodSampler } from './pod-sampler';
-import { type NamespaceSample, type PodSample, type ScrapeFrame, addToAggregate, emptyAggregate } from './samples';
+import { PodSampler, type DeliveryOptions } from './pod-sampler';
+import { addToAggregate, emptyAggregate, type NamespaceSample, type PodSample, type ScrapeFrame } from './samples';
 
 /** Scrapes looked ahead at once when searching for lives that start. */
 const CHUNK_SCRAPES = 60;

@@ -100,10 +100,7 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions(options: SimulationOptions = {}): ResolvedOptions {
-  const profile: ClusterProfile =
-    typeof options.profile === 'string'
-      ? profileByName(options.profile)
-      : { ...CLUSTER_PROFILES.demo, ...(options.profile ?? {}) };
+  const profile: ClusterProfile = typeof options.profile === 'string' ? profileByName(options.profile) : { ...CLUSTER_PROFILES.demo, ...(options.profile ?? {}) };
   const stepSeconds = options.stepSeconds ?? 60;
   const adversarial = options.adversarial ?? {};
   const resolved: ResolvedOptions = {

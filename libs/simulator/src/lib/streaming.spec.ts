@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-import { T0, at, hours } from '../testing/spec-helpers';
+import { at, hours, T0 } from '../testing/spec-helpers';
 import { ClusterSimulator } from './cluster-simulator';
 import { HeapsterWriter } from './heapster-writer';
 

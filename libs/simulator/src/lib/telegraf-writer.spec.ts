@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { STEP, T0, at, hours } from '../testing/spec-helpers';
+import { at, hours, STEP, T0 } from '../testing/spec-helpers';
 import { ClusterSimulator } from './cluster-simulator';
 import { HeapsterWriter } from './heapster-writer';
-import { type ParsedLine, parseLine } from './line-protocol';
+import { parseLine, type ParsedLine } from './line-protocol';
 import { prometheusToTelegrafV1 } from './prometheus-v1';
 import type { ScrapeFrame } from './samples';
 import type { SchemaWriter } from './schema-writer';
-import { MEGABYTES_PER_MEBIBYTE, TELEGRAF_MEASUREMENTS, TelegrafWriter, splitImage } from './telegraf-writer';
+import { MEGABYTES_PER_MEBIBYTE, splitImage, TELEGRAF_MEASUREMENTS, TelegrafWriter } from './telegraf-writer';
 
 const FIXTURES = join(__dirname, '../fixtures');
 
@@ -76,10 +76,24 @@ describe(TelegrafWriter.name, () => {
       expect(keys(line.tags)).toEqual(['host', 'node_name']);
       expect(keys(line.fields)).toEqual(
         [
-          'cpu_usage_nanocores', 'cpu_usage_core_nanoseconds', 'memory_available_bytes', 'memory_usage_bytes', 'memory_working_set_bytes',
-          'memory_rss_bytes', 'memory_page_faults', 'memory_major_page_faults', 'network_rx_bytes', 'network_rx_errors', 'network_tx_bytes',
-          'network_tx_errors', 'fs_available_bytes', 'fs_capacity_bytes', 'fs_used_bytes', 'runtime_image_fs_available_bytes',
-          'runtime_image_fs_capacity_bytes', 'runtime_image_fs_used_bytes',
+          'cpu_usage_nanocores',
+          'cpu_usage_core_nanoseconds',
+          'memory_available_bytes',
+          'memory_usage_bytes',
+          'memory_working_set_bytes',
+          'memory_rss_bytes',
+          'memory_page_faults',
+          'memory_major_page_faults',
+          'network_rx_bytes',
+          'network_rx_errors',
+          'network_tx_bytes',
+          'network_tx_errors',
+          'fs_available_bytes',
+          'fs_capacity_bytes',
+          'fs_used_bytes',
+          'runtime_image_fs_available_bytes',
+          'runtime_image_fs_capacity_bytes',
+          'runtime_image_fs_used_bytes',
         ].sort(),
       );
     }
@@ -90,7 +104,14 @@ describe(TelegrafWriter.name, () => {
     expect(inventory).toHaveLength(frame.pods.reduce((n, p) => n + p.containers.length, 0));
     for (const line of inventory) {
       for (const tag of ['container_name', 'namespace', 'node_name', 'pod_name', 'phase', 'state', 'readiness', 'image']) expect(line.tags).toHaveProperty(tag);
-      const allowed = ['restarts_total', 'state_code', 'resource_requests_millicpu_units', 'resource_requests_memory_bytes', 'resource_limits_millicpu_units', 'resource_limits_memory_bytes'];
+      const allowed = [
+        'restarts_total',
+        'state_code',
+        'resource_requests_millicpu_units',
+        'resource_requests_memory_bytes',
+        'resource_limits_millicpu_units',
+        'resource_limits_memory_bytes',
+      ];
       expect(keys(line.fields).every((f) => allowed.includes(f))).toBe(true);
       expect(Object.values(line.fields).every((f) => f.type === 'int')).toBe(true);
       for (const [name, f] of Object.entries(line.fields)) if (name.startsWith('resource_')) expect(f.value).toBeGreaterThan(0n);
@@ -124,7 +145,9 @@ describe(TelegrafWriter.name, () => {
     const heapster: string[] = [];
     const hw = new HeapsterWriter({ metrics: ['cpu/usage_rate', 'memory/usage', 'gpu/usage'], levels: ['pod'] });
     for (const pod of frame.pods) hw.writePod(pod, heapster);
-    const podValue = new Map(heapster.map(parseLine).map((l) => [`${l.measurement} ${l.tags['namespace_name']}/${l.tags['pod_name']}`, Number((l.fields['value'] as { value: bigint }).value)]));
+    const podValue = new Map(
+      heapster.map(parseLine).map((l) => [`${l.measurement} ${l.tags['namespace_name']}/${l.tags['pod_name']}`, Number((l.fields['value'] as { value: bigint }).value)]),
+    );
     const sums = new Map<string, number>();
     const add = (key: string, v: number) => sums.set(key, (sums.get(key) ?? 0) + v);
     for (const l of lines.filter(isUsage)) {

@@ -1,5 +1,5 @@
-import { type TestInflux, startTestInflux } from '../testing/influx-test-database';
-import { STEP, T0, at, hours } from '../testing/spec-helpers';
+import { startTestInflux, type TestInflux } from '../testing/influx-test-database';
+import { at, hours, STEP, T0 } from '../testing/spec-helpers';
 import { ClusterSimulator } from './cluster-simulator';
 import { MEGABYTES_PER_MEBIBYTE, TELEGRAF_MEASUREMENTS, TelegrafWriter } from './telegraf-writer';
 
@@ -12,10 +12,10 @@ describe('simulated Telegraf data in a real InfluxDB 1.6', () => {
 
   /** Sum of a field per pod over (from, to], × step: the truth when no sample is missing. */
   const perPod = async (measurement: string, field: string, podTag: string, namespaceTag: string): Promise<Map<string, number>> => {
-    const response = await query(
-      `SELECT sum("${field}") FROM "${measurement}" WHERE time > $from AND time <= $to GROUP BY "${namespaceTag}", "${podTag}"`,
-      { from: period.from.toISOString(), to: period.to.toISOString() },
-    );
+    const response = await query(`SELECT sum("${field}") FROM "${measurement}" WHERE time > $from AND time <= $to GROUP BY "${namespaceTag}", "${podTag}"`, {
+      from: period.from.toISOString(),
+      to: period.to.toISOString(),
+    });
     return new Map((response.results[0].series ?? []).map((s) => [`${s.tags?.[namespaceTag]}/${s.tags?.[podTag]}`, Number(s.values[0][1]) * STEP]));
   };
 

@@ -27,15 +27,7 @@ export interface WorkloadContext {
   containerOnlyFraction: number;
 }
 
-function podSpec(
-  ctx: WorkloadContext,
-  namespace: string,
-  name: string,
-  kind: WorkloadKind,
-  node: NodeSpec,
-  template: PodTemplate,
-  uidSalt = 0,
-): PodSpec {
+function podSpec(ctx: WorkloadContext, namespace: string, name: string, kind: WorkloadKind, node: NodeSpec, template: PodTemplate, uidSalt = 0): PodSpec {
   const uid = hash32(ctx.seed, stringHash(`${namespace}/${name}`), uidSalt);
   const parts = template(uid);
   return {
@@ -61,13 +53,7 @@ function restartGap(ctx: WorkloadContext, entity: number, salt: number): number 
  * Splits [start, stop) at the restarts drawn for each day: the pod stops at a random second and comes back
  * (same name) after a gap. Days are absolute, so the same restart is found from any query window.
  */
-function splitByRestarts(
-  ctx: WorkloadContext,
-  entity: number,
-  start: number,
-  stop: number,
-  restartsPerDay: number,
-): Array<[number, number]> {
+function splitByRestarts(ctx: WorkloadContext, entity: number, start: number, stop: number, restartsPerDay: number): Array<[number, number]> {
   const lives: Array<[number, number]> = [];
   const margin = 10 * ctx.stepSeconds;
   let lifeStart = start;
@@ -147,9 +133,7 @@ export class ReplicatedWorkload implements Workload {
       const delay = 5 + Math.floor(hashUnit(ctx.seed, entity, SALT_DELAY) * 40);
       const overlap = 30 + Math.floor(hashUnit(ctx.seed, entity, SALT_DELAY, 1) * 60);
       name =
-        spec.kind === 'deployment'
-          ? `${spec.app}-${suffixFrom(hash32(ctx.seed, this.appHash, generation), 10)}-${suffixFrom(entity, 5)}`
-          : `${spec.app}-${suffixFrom(entity, 5)}`;
+        spec.kind === 'deployment' ? `${spec.app}-${suffixFrom(hash32(ctx.seed, this.appHash, generation), 10)}-${suffixFrom(entity, 5)}` : `${spec.app}-${suffixFrom(entity, 5)}`;
       start = g0 + delay;
       stop = g1 + overlap;
     }

@@ -1,7 +1,7 @@
 /** A throwaway InfluxDB for the simulator's integration specs: start it, query it, fill it from a simulation. */
 import { InfluxDB } from '@influxdata/influxdb-client';
 
-import { type InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
+import { startInfluxDb, type InfluxHandle } from '@kube-monitoring/testing';
 
 import type { ClusterSimulator } from '../lib/cluster-simulator';
 import type { SchemaWriter } from '../lib/schema-writer';
@@ -23,8 +23,7 @@ export interface TestInflux {
 export async function startTestInflux(): Promise<TestInflux> {
   const handle = await startInfluxDb();
   const client = new InfluxDB({ url: handle.url });
-  const post = (path: string, body: string, contentType: string) =>
-    client.transport.request(path, body, { method: 'POST', headers: { 'content-type': contentType } });
+  const post = (path: string, body: string, contentType: string) => client.transport.request(path, body, { method: 'POST', headers: { 'content-type': contentType } });
   const query = async (db: string, q: string, params: Record<string, string> = {}): Promise<QueryResponse> => {
     const body = new URLSearchParams({ db, q, epoch: 's', params: JSON.stringify(params) }).toString();
     const response = (await post('/query', body, 'application/x-www-form-urlencoded')) as QueryResponse;

@@ -1,6 +1,6 @@
 /** Helpers shared by the simulator's specs. */
 import type { ClusterSimulator, StreamOptions } from '../lib/cluster-simulator';
-import { type ParsedLine, parseLine } from '../lib/line-protocol';
+import { parseLine, type ParsedLine } from '../lib/line-protocol';
 
 export const STEP = 60;
 /** A Wednesday midnight, so a day-long period sees the daytime peak. */

@@ -5,13 +5,13 @@
  * In-process:  const influx = await startInfluxDb(); … await influx.stop();
  * CLI:         tools/services/influxdb.ts (start, stop, status of a detached one)
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { LOOPBACK, getFreePort, getFreePorts, isPortFree, tailFile, waitUntil } from './service-utils';
+import { getFreePort, getFreePorts, isPortFree, LOOPBACK, tailFile, waitUntil } from './service-utils';
 
 export const INFLUXD_BINARY = '/usr/bin/influxd';
 const DEFAULT_START_TIMEOUT_MS = 30_000;
@@ -139,8 +139,7 @@ export function ensureInfluxdInstalled(log: (message: string) => void = console.
     run(['apt-get', 'install', '-y', 'influxdb']);
   } catch (error) {
     throw new Error(
-      `could not install InfluxDB: "apt-get install -y influxdb" failed (${(error as Error).message}). ` +
-        `Install the Debian package "influxdb" (1.6) by hand, as root.`,
+      `could not install InfluxDB: "apt-get install -y influxdb" failed (${(error as Error).message}). ` + `Install the Debian package "influxdb" (1.6) by hand, as root.`,
     );
   }
   if (!existsSync(INFLUXD_BINARY)) {
@@ -214,18 +213,12 @@ async function launch(dataDir: string, httpPort: number, options: LaunchOptions)
   try {
     await waitUntil(`influxd to answer GET ${url}/ping with 204`, () => pingStatus(url).then((s) => s === 204), {
       timeoutMs: options.timeoutMs,
-      abort: () =>
-        spawnError ??
-        (child.exitCode !== null || child.signalCode !== null
-          ? new Error(`influxd exited early (${child.exitCode ?? child.signalCode})`)
-          : undefined),
+      abort: () => spawnError ?? (child.exitCode !== null || child.signalCode !== null ? new Error(`influxd exited early (${child.exitCode ?? child.signalCode})`) : undefined),
     });
   } catch (error) {
     await terminate(child, 'SIGKILL');
     const tail = tailFile(layout.logFile, 25);
-    throw new Error(
-      `InfluxDB did not start: ${(error as Error).message}\n--- last lines of ${layout.logFile} ---\n${tail || '(empty)'}`,
-    );
+    throw new Error(`InfluxDB did not start: ${(error as Error).message}\n--- last lines of ${layout.logFile} ---\n${tail || '(empty)'}`);
   }
   options.log(`influxd ready on ${url} (pid ${child.pid})`);
   return child;

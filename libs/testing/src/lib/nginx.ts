@@ -4,8 +4,8 @@
  * configuration check of `npm run lint:deploy`, and a running nginx on a free loopback port serving
  * an SPA at /web/ in front of an API for `npm run test:nginx` and the browser suites.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -162,13 +162,18 @@ export async function startNginx(options: StartNginxOptions): Promise<NginxHandl
     closeSync(fd);
     const url = `http://127.0.0.1:${port}`;
     const running = child;
-    await waitUntil('nginx to answer /healthz', () => fetch(`${url}/healthz`).then((r) => r.status === 200).catch(() => false), {
-      timeoutMs: 10_000,
-      abort: () =>
-        running.exitCode !== null || running.signalCode !== null
-          ? new Error(`nginx exited (code ${running.exitCode}, signal ${running.signalCode}):\n${readLog()}`)
-          : undefined,
-    });
+    await waitUntil(
+      'nginx to answer /healthz',
+      () =>
+        fetch(`${url}/healthz`)
+          .then((r) => r.status === 200)
+          .catch(() => false),
+      {
+        timeoutMs: 10_000,
+        abort: () =>
+          running.exitCode !== null || running.signalCode !== null ? new Error(`nginx exited (code ${running.exitCode}, signal ${running.signalCode}):\n${readLog()}`) : undefined,
+      },
+    );
     return { url, port, asNobody, log: readLog, stop: () => stop(running, work) };
   } catch (error) {
     await stop(child, work);

@@ -94,12 +94,15 @@ export async function startPostgresCluster(options: StartPostgresOptions): Promi
 
     log(`initdb in ${baseDir}`);
     await run(binDir, 'initdb', runAs, baseDir, [
-      '-D', join(baseDir, 'data'),
-      '-U', 'postgres',
+      '-D',
+      join(baseDir, 'data'),
+      '-U',
+      'postgres',
       `--pwfile=${pwFile}`,
       '--auth-host=scram-sha-256',
       '--auth-local=trust',
-      '-E', 'UTF8',
+      '-E',
+      'UTF8',
       '--locale=C',
       '--no-sync',
       '--no-instructions',
@@ -172,9 +175,7 @@ async function findBinDir(log: (msg: string) => void): Promise<string> {
     const installed = debianBinDir();
     if (installed) return installed;
   }
-  throw new Error(
-    'PostgreSQL server binaries not found in /usr/lib/postgresql/*/bin: install Debian package postgresql (apt-get install postgresql) or set PG_BIN_DIR',
-  );
+  throw new Error('PostgreSQL server binaries not found in /usr/lib/postgresql/*/bin: install Debian package postgresql (apt-get install postgresql) or set PG_BIN_DIR');
 }
 
 function debianBinDir(): string | undefined {
@@ -236,14 +237,7 @@ async function startOnFreePort(binDir: string, runAs: RunAs | null, baseDir: str
 
 async function pgCtlStart(binDir: string, runAs: RunAs | null, baseDir: string, port: number): Promise<void> {
   const serverOptions = [`-p ${port}`, `-k ${join(baseDir)}`, "-c listen_addresses='127.0.0.1'", ...SERVER_SETTINGS].join(' ');
-  await run(binDir, 'pg_ctl', runAs, baseDir, [
-    '-D', join(baseDir, 'data'),
-    '-l', join(baseDir, 'postgres.log'),
-    '-o', serverOptions,
-    '-w',
-    '-t', '60',
-    'start',
-  ]);
+  await run(binDir, 'pg_ctl', runAs, baseDir, ['-D', join(baseDir, 'data'), '-l', join(baseDir, 'postgres.log'), '-o', serverOptions, '-w', '-t', '60', 'start']);
 }
 
 async function pgCtlStop(state: Pick<PostgresCluster, 'binDir' | 'runAs' | 'baseDir'>): Promise<void> {

@@ -80,7 +80,11 @@ export function sleep(ms: number): Promise<void> {
 export function tailFile(path: string, lines = 30): string {
   if (!existsSync(path)) return '';
   const text = readFileSync(path, 'utf8');
-  return text.split('\n').slice(-lines - 1).join('\n').trimEnd();
+  return text
+    .split('\n')
+    .slice(-lines - 1)
+    .join('\n')
+    .trimEnd();
 }
 
 /** Whether a process with this id exists (signal 0 only checks). */

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
 import type { LoginResponse } from '@kube-monitoring/contract';
 import { noteSecret } from '@kube-monitoring/testing';
 

@@ -1,6 +1,8 @@
+import { DataSource } from 'typeorm';
+
 import {
-  comparePods,
   compareNames,
+  comparePods,
   decodeSteps,
   emptyFigures,
   encodeSteps,
@@ -10,15 +12,14 @@ import {
   MetricHour,
   NamespaceFilter,
   NamespaceSteps,
-  podId,
   PodFigures,
+  podId,
   PodKey,
   SeriesFigures,
   StoredNamespaceHour,
   totalOfHours,
   touchesPeriod,
 } from '@kube-monitoring/accounting';
-import { DataSource } from 'typeorm';
 
 import { UserDatabase } from '../user-database';
 import { LEDGER_METRICS, ledgerMetricKey, LedgerMetricKey } from './ledger-metrics';
@@ -103,10 +104,7 @@ export class LedgerStore implements LedgerReader {
   /** Stale hours are rolled too: they answer until re-rolled. */
   async rolledHours(fromMs: number, toMs: number): Promise<number[]> {
     const p = this.params();
-    const rows = await this.read(
-      `SELECT "hour_start" FROM "ledger_hours" WHERE "hour_start" >= ${p.add(fromMs)} AND "hour_start" < ${p.add(toMs)} ORDER BY "hour_start"`,
-      p,
-    );
+    const rows = await this.read(`SELECT "hour_start" FROM "ledger_hours" WHERE "hour_start" >= ${p.add(fromMs)} AND "hour_start" < ${p.add(toMs)} ORDER BY "hour_start"`, p);
     return rows.map((r) => intFrom(r['hour_start'], 'hour_start'));
   }
 
@@ -123,8 +121,12 @@ export class LedgerStore implements LedgerReader {
     const plan = await this.readPlan(fromMs, toMs);
     const p = this.params();
     const branches = [
-      ...plan.days.map(([a, b]) => `SELECT ${NAMESPACE_FIGURES} FROM "ledger_namespace_days" WHERE "metric" = ${p.add(key)} AND "day_start" >= ${p.add(a)} AND "day_start" < ${p.add(b)}`),
-      ...plan.hours.map(([a, b]) => `SELECT ${NAMESPACE_FIGURES} FROM "ledger_namespace_hours" WHERE "metric" = ${p.add(key)} AND "hour_start" >= ${p.add(a)} AND "hour_start" < ${p.add(b)}`),
+      ...plan.days.map(
+        ([a, b]) => `SELECT ${NAMESPACE_FIGURES} FROM "ledger_namespace_days" WHERE "metric" = ${p.add(key)} AND "day_start" >= ${p.add(a)} AND "day_start" < ${p.add(b)}`,
+      ),
+      ...plan.hours.map(
+        ([a, b]) => `SELECT ${NAMESPACE_FIGURES} FROM "ledger_namespace_hours" WHERE "metric" = ${p.add(key)} AND "hour_start" >= ${p.add(a)} AND "hour_start" < ${p.add(b)}`,
+      ),
     ];
     if (branches.length === 0) return new Map();
     const rows = await this.read(
@@ -151,10 +153,12 @@ export class LedgerStore implements LedgerReader {
     const p = this.params();
     const branches = [
       ...plan.days.map(
-        ([a, b]) => `SELECT ${TOTAL_FIGURES} FROM "ledger_total_days" WHERE "metric" = ${p.add(key)} AND "day_start" >= ${p.add(a)} AND "day_start" < ${p.add(b)} AND "excluded" = ${p.add(kept)}`,
+        ([a, b]) =>
+          `SELECT ${TOTAL_FIGURES} FROM "ledger_total_days" WHERE "metric" = ${p.add(key)} AND "day_start" >= ${p.add(a)} AND "day_start" < ${p.add(b)} AND "excluded" = ${p.add(kept)}`,
       ),
       ...plan.hours.map(
-        ([a, b]) => `SELECT ${TOTAL_FIGURES} FROM "ledger_total_hours" WHERE "metric" = ${p.add(key)} AND "hour_start" >= ${p.add(a)} AND "hour_start" < ${p.add(b)} AND "excluded" = ${p.add(kept)}`,
+        ([a, b]) =>
+          `SELECT ${TOTAL_FIGURES} FROM "ledger_total_hours" WHERE "metric" = ${p.add(key)} AND "hour_start" >= ${p.add(a)} AND "hour_start" < ${p.add(b)} AND "excluded" = ${p.add(kept)}`,
       ),
     ];
     if (branches.length === 0) return emptyFigures();
@@ -223,8 +227,16 @@ export class LedgerStore implements LedgerReader {
         const metrics = table === 'ledger_pod_hours' ? '' : `"metric" IN (${p.list(METRIC_KEYS)}) AND `;
         await query(`DELETE FROM "${table}" WHERE ${metrics}"hour_start" = ${p.add(hourMs)}`, p.values);
       }
-      const ids = await this.podIds(query, [...pods.values()].map((r) => r.key));
-      await this.insertRows(query, 'ledger_pod_hours', podHourColumns(), [...pods.values()].map((r) => podHourValues(hourMs, ids, r)));
+      const ids = await this.podIds(
+        query,
+        [...pods.values()].map((r) => r.key),
+      );
+      await this.insertRows(
+        query,
+        'ledger_pod_hours',
+        podHourColumns(),
+        [...pods.values()].map((r) => podHourValues(hourMs, ids, r)),
+      );
       await this.insertRows(query, 'ledger_namespace_hours', NAMESPACE_HOUR_COLUMNS, namespaceRows);
       await this.insertRows(query, 'ledger_total_hours', TOTAL_HOUR_COLUMNS, totalRows);
       const p = this.params();
@@ -265,8 +277,8 @@ export class LedgerStore implements LedgerReader {
     return this.database.transaction(async (manager) => {
       const query = (sql: string, parameters: unknown[]) => manager.query(sql, parameters) as Promise<Row[]>;
       let p = this.params();
-      const hours = (await query(`SELECT "hour_start" FROM "ledger_hours" WHERE "rollup" < ${p.add(ROLLUP_VERSION)} ORDER BY "hour_start" LIMIT ${p.add(limit)}`, p.values)).map((r) =>
-        intFrom(r['hour_start'], 'hour_start'),
+      const hours = (await query(`SELECT "hour_start" FROM "ledger_hours" WHERE "rollup" < ${p.add(ROLLUP_VERSION)} ORDER BY "hour_start" LIMIT ${p.add(limit)}`, p.values)).map(
+        (r) => intFrom(r['hour_start'], 'hour_start'),
       );
       if (hours.length === 0) return 0;
       const first = hours[0] as number;
@@ -551,7 +563,13 @@ export class LedgerStore implements LedgerReader {
     const missing = pods.filter((k) => !ids.has(podId(k)));
     if (missing.length === 0) return ids;
     // DO NOTHING: another writer may have added the pod meanwhile (the roll lock makes that rare).
-    await this.insertRows(query, 'ledger_pods', ['namespace', 'pod'], missing.map((k) => [k.namespace, k.pod]), ' ON CONFLICT ("namespace", "pod") DO NOTHING');
+    await this.insertRows(
+      query,
+      'ledger_pods',
+      ['namespace', 'pod'],
+      missing.map((k) => [k.namespace, k.pod]),
+      ' ON CONFLICT ("namespace", "pod") DO NOTHING',
+    );
     await lookUp(missing);
     for (const k of missing) if (!ids.has(podId(k))) throw new Error(`ledger: pod ${k.namespace}/${k.pod} missing from the dictionary after insertion`);
     return ids;
@@ -575,18 +593,7 @@ interface PodHourRow {
   figures: Map<LedgerMetricKey, SeriesFigures>;
 }
 
-const NAMESPACE_HOUR_COLUMNS = [
-  'metric',
-  'hour_start',
-  'namespace',
-  'pods',
-  ...FIGURE_COLUMNS,
-  'step_ms',
-  'scale',
-  'source',
-  'steps',
-  'pod_steps',
-] as const;
+const NAMESPACE_HOUR_COLUMNS = ['metric', 'hour_start', 'namespace', 'pods', ...FIGURE_COLUMNS, 'step_ms', 'scale', 'source', 'steps', 'pod_steps'] as const;
 
 const TOTAL_HOUR_COLUMNS = ['metric', 'hour_start', 'excluded', 'step_ms', ...FIGURE_COLUMNS] as const;
 
@@ -649,7 +656,15 @@ function hourRows(hourMs: number, rolls: readonly MetricHour[]): { pods: Map<str
       ]);
     }
     // The kept totals, from the same series as a report would read back (the step codec is exact).
-    const stored = roll.namespaces.map((n): StoredNamespaceHour => ({ hourMs, stepMs: roll.stepMs, scale: roll.scale, namespace: n.namespace, pods: n.pods, figures: n.figures, steps: n.steps }));
+    const stored = roll.namespaces.map((n): StoredNamespaceHour => ({
+      hourMs,
+      stepMs: roll.stepMs,
+      scale: roll.scale,
+      namespace: n.namespace,
+      pods: n.pods,
+      figures: n.figures,
+      steps: n.steps,
+    }));
     for (const t of keptTotalsOfHour(stored)) totalRows.push(totalRow(key, stored[0] as StoredNamespaceHour, t.excluded, t.figures));
   }
   return { pods, namespaceRows, totalRows };

@@ -63,7 +63,11 @@ export class LedgerNodeStore {
     return rows.map((r) => ({
       hourMs: intFrom(r['hour_start'], 'hour_start'),
       node: String(r['node']),
-      cpu: { integral: floatFrom(r['cpu_allocatable_integral'], 'cpu integral'), coveredMs: intFrom(r['cpu_allocatable_covered_ms'], 'cpu covered'), max: maxFrom(r['cpu_allocatable_max'], 'cpu max') },
+      cpu: {
+        integral: floatFrom(r['cpu_allocatable_integral'], 'cpu integral'),
+        coveredMs: intFrom(r['cpu_allocatable_covered_ms'], 'cpu covered'),
+        max: maxFrom(r['cpu_allocatable_max'], 'cpu max'),
+      },
       memory: {
         integral: floatFrom(r['memory_allocatable_integral'], 'memory integral'),
         coveredMs: intFrom(r['memory_allocatable_covered_ms'], 'memory covered'),

@@ -36,17 +36,20 @@ export class CreateLedger1766000000000 implements MigrationInterface {
       `"${prefix}sum" double precision NOT NULL DEFAULT 0`,
       `"${prefix}max" double precision NULL`,
     ];
-    const create = (table: string, columns: string[], suffix = '') =>
-      queryRunner.query(`CREATE TABLE "${table}" (\n  ${columns.join(',\n  ')}\n)${suffix}`);
+    const create = (table: string, columns: string[], suffix = '') => queryRunner.query(`CREATE TABLE "${table}" (\n  ${columns.join(',\n  ')}\n)${suffix}`);
 
-    await create('ledger_hours', [
-      `"hour_start" bigint NOT NULL`,
-      `"rolled_at" ${instant} NOT NULL`,
-      `"stale" boolean NOT NULL DEFAULT FALSE`,
-      `"pods" integer NOT NULL`,
-      `"raw_samples" text NOT NULL DEFAULT '{}'`,
-      `CONSTRAINT "PK_ledger_hours" PRIMARY KEY ("hour_start")`,
-    ], clustered);
+    await create(
+      'ledger_hours',
+      [
+        `"hour_start" bigint NOT NULL`,
+        `"rolled_at" ${instant} NOT NULL`,
+        `"stale" boolean NOT NULL DEFAULT FALSE`,
+        `"pods" integer NOT NULL`,
+        `"raw_samples" text NOT NULL DEFAULT '{}'`,
+        `CONSTRAINT "PK_ledger_hours" PRIMARY KEY ("hour_start")`,
+      ],
+      clustered,
+    );
     // The re-roll queue: few rows, read oldest first.
     await queryRunner.query(`CREATE INDEX "IDX_ledger_hours_stale" ON "ledger_hours" ("hour_start") WHERE "stale" = TRUE`);
 
@@ -73,23 +76,20 @@ export class CreateLedger1766000000000 implements MigrationInterface {
     // A report of a few namespaces: their pods from the dictionary, then each pod's hours.
     await queryRunner.query(`CREATE INDEX "IDX_ledger_pod_hours_pod" ON "ledger_pod_hours" ("pod_id", "hour_start")`);
 
-    await create(
-      'ledger_namespace_hours',
-      [
-        `"metric" varchar(32) NOT NULL`,
-        `"hour_start" bigint NOT NULL`,
-        `"namespace" varchar(253) NOT NULL`,
-        `"pods" integer NOT NULL`,
-        ...figures(''),
-        `"step_ms" integer NOT NULL`,
-        `"scale" double precision NOT NULL`,
-        `"source" varchar(16) NOT NULL`,
-        `"steps" ${blob} NOT NULL`,
-        `"pod_steps" ${blob} NULL`,
-        `CONSTRAINT "PK_ledger_namespace_hours" PRIMARY KEY ("metric", "hour_start", "namespace")`,
-        `CONSTRAINT "CHK_ledger_namespace_hours_source" CHECK ("source" IN ('collector', 'pods'))`,
-      ],
-    );
+    await create('ledger_namespace_hours', [
+      `"metric" varchar(32) NOT NULL`,
+      `"hour_start" bigint NOT NULL`,
+      `"namespace" varchar(253) NOT NULL`,
+      `"pods" integer NOT NULL`,
+      ...figures(''),
+      `"step_ms" integer NOT NULL`,
+      `"scale" double precision NOT NULL`,
+      `"source" varchar(16) NOT NULL`,
+      `"steps" ${blob} NOT NULL`,
+      `"pod_steps" ${blob} NULL`,
+      `CONSTRAINT "PK_ledger_namespace_hours" PRIMARY KEY ("metric", "hour_start", "namespace")`,
+      `CONSTRAINT "CHK_ledger_namespace_hours_source" CHECK ("source" IN ('collector', 'pods'))`,
+    ]);
     // A report of one namespace over months.
     await queryRunner.query(`CREATE INDEX "IDX_ledger_namespace_hours_namespace" ON "ledger_namespace_hours" ("metric", "namespace", "hour_start")`);
 

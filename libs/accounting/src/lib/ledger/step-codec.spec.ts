@@ -9,14 +9,12 @@ import { decodeSteps, encodeSteps } from './step-codec';
 const HOUR = Date.UTC(2025, 9, 14, 7);
 
 /** Strictly ascending whole-ms times within [hour − 1 h, hour + 2 h], with any finite float64 values. */
-const seriesArb: fc.Arbitrary<StepSeries> = fc
-  .uniqueArray(fc.integer({ min: -HOUR_MS, max: 2 * HOUR_MS }), { maxLength: 300 })
-  .chain((offsets) =>
-    fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: offsets.length, maxLength: offsets.length }).map((values) => ({
-      times: offsets.sort((a, b) => a - b).map((o) => HOUR + o),
-      values,
-    })),
-  );
+const seriesArb: fc.Arbitrary<StepSeries> = fc.uniqueArray(fc.integer({ min: -HOUR_MS, max: 2 * HOUR_MS }), { maxLength: 300 }).chain((offsets) =>
+  fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: offsets.length, maxLength: offsets.length }).map((values) => ({
+    times: offsets.sort((a, b) => a - b).map((o) => HOUR + o),
+    values,
+  })),
+);
 
 /** The bits of each value, so -0 and 0 (or two NaN payloads) are told apart. */
 function bits(values: readonly number[]): string[] {
@@ -59,7 +57,10 @@ describe('step codec', () => {
   });
 
   it('should refuse to encode what it could not give back', () => {
-    const at = (times: number[], values = times.map(() => 1)) => () => encodeSteps({ times, values }, HOUR);
+    const at =
+      (times: number[], values = times.map(() => 1)) =>
+      () =>
+        encodeSteps({ times, values }, HOUR);
     expect(at([HOUR - HOUR_MS - 1])).toThrow(RangeError);
     expect(at([HOUR + 2 * HOUR_MS + 1])).toThrow(RangeError);
     expect(at([HOUR + 0.5])).toThrow(RangeError);

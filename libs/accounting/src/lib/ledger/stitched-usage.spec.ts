@@ -64,8 +64,14 @@ describe(stitchedUsage.name, () => {
   const cases = fc.record({
     seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
     // Period edges anywhere, to the second, inside hours or on them.
-    fromS: fc.oneof(fc.integer({ min: -1800, max: HOURS * 3600 }), fc.integer({ min: 0, max: HOURS }).map((h) => h * 3600)),
-    lengthS: fc.oneof(fc.integer({ min: 60, max: (HOURS + 1) * 3600 }), fc.integer({ min: 1, max: HOURS }).map((h) => h * 3600)),
+    fromS: fc.oneof(
+      fc.integer({ min: -1800, max: HOURS * 3600 }),
+      fc.integer({ min: 0, max: HOURS }).map((h) => h * 3600),
+    ),
+    lengthS: fc.oneof(
+      fc.integer({ min: 60, max: (HOURS + 1) * 3600 }),
+      fc.integer({ min: 1, max: HOURS }).map((h) => h * 3600),
+    ),
     rolledMask: fc.integer({ min: 0, max: 2 ** (HOURS + 2) - 1 }),
     filter: fc.constantFrom({}, { exclude: ['kube-system'] }, { only: ['beta'] }, { only: ['alpha', 'beta'] }),
     metric: fc.constantFrom('gauge', 'rate') as fc.Arbitrary<'gauge' | 'rate'>,

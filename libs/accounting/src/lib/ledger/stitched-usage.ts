@@ -67,9 +67,7 @@ export async function stitchedUsage(
   // Every read is started here and awaited together: one failure fails the answer, none goes unobserved.
   const [livePieces, ledgerPods, ledgerNamespaces, ledgerTotal] = await Promise.all([
     Promise.all(
-      spans
-        .filter((s) => s.source === 'live')
-        .map((s) => live(samples, { from: new Date(s.fromMs), to: new Date(s.toMs) }, ns, stepMs, { ...options, stepSeries: false })),
+      spans.filter((s) => s.source === 'live').map((s) => live(samples, { from: new Date(s.fromMs), to: new Date(s.toMs) }, ns, stepMs, { ...options, stepSeries: false })),
     ),
     ledger.podFigures(samples.metric, first, end, ns),
     options.namespaces ? ledger.namespaceFigures(samples.metric, first, end, ns) : undefined,

@@ -1,5 +1,5 @@
-import { compareNames, ContainerKey, PodKey, podId } from '../pod-key';
 import { SampleCounts } from '../ledger/ledger-reader';
+import { compareNames, ContainerKey, podId, PodKey } from '../pod-key';
 import { ContainerPodSelection, ContainerRowsPiece, MetricSamples, NamespaceFilter, SamplePiece, SeriesLevel, TotalsGrouping, UsageSampleStore } from '../sample-reader';
 
 /** One stored series: a pod's own, one of its containers', or a namespace total written by the collector. */
@@ -68,7 +68,11 @@ export class InMemorySamples implements MetricSamples, SampleCounts {
 
   async *containerSamples(ns: NamespaceFilter, from: Date, to: Date, pods: ContainerPodSelection): AsyncIterable<SamplePiece<ContainerKey>> {
     const series = this.select('container', ns, from, to).filter((s) => selects(pods, s));
-    yield* this.pieces(series, (s) => ({ namespace: s.namespace, pod: s.pod ?? '', container: s.container ?? '' }), (k) => `${podId(k)}\u0000${k.container}`);
+    yield* this.pieces(
+      series,
+      (s) => ({ namespace: s.namespace, pod: s.pod ?? '', container: s.container ?? '' }),
+      (k) => `${podId(k)}\u0000${k.container}`,
+    );
   }
 
   async *containerRowsByPod(ns: NamespaceFilter, from: Date, to: Date, pods: ContainerPodSelection): AsyncIterable<ContainerRowsPiece> {

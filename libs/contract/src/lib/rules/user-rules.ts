@@ -9,8 +9,7 @@ export const USER_ROLES: readonly UserRole[] = ['admin', 'viewer'];
 
 export const USERNAME_MAX_LENGTH = 64;
 export const USERNAME_PATTERN = /^[a-z0-9](?:[a-z0-9._@-]{0,62}[a-z0-9])?$/;
-export const USERNAME_RULE =
-  'username must be 1-64 characters: lower-case letters, digits, ".", "_", "-" or "@", starting and ending with a letter or digit';
+export const USERNAME_RULE = 'username must be 1-64 characters: lower-case letters, digits, ".", "_", "-" or "@", starting and ending with a letter or digit';
 
 export const PASSWORD_MIN_LENGTH = 10;
 /** Bounds the work scrypt does on attacker-chosen input. */

@@ -41,13 +41,7 @@ export function countedSeriesCondition(bag: ParamBag, source: MetricSource, sele
  * Series keys of one level that have data in shards overlapping [from, to): an index lookup that
  * leaves out pods of long ago, unlike a plain SHOW SERIES.
  */
-export function levelSeriesKeysQuery(
-  source: MetricSource,
-  level: { tag: string; value: string },
-  ns: NamespaceFilter,
-  from: Date,
-  to: Date,
-): InfluxQuery {
+export function levelSeriesKeysQuery(source: MetricSource, level: { tag: string; value: string }, ns: NamespaceFilter, from: Date, to: Date): InfluxQuery {
   const bag = new ParamBag();
   const text = `SHOW SERIES FROM ${quoteIdentifier(source.measurement)} ${where(levelCondition(bag, level), namespaceCondition(bag, source, ns), timeRange(bag, from, to))}`;
   return bag.toQuery(text);

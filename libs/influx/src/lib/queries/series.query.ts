@@ -69,9 +69,7 @@ export function chartSeriesQuery(r: ChartSeriesRequest): InfluxQuery {
   const field = quoteIdentifier(r.source.field);
   const measurement = quoteIdentifier(r.source.measurement);
   const levels =
-    r.level === 'counted'
-      ? countedSeriesCondition(bag, r.source, r.selection)
-      : levelCondition(bag, r.level === 'container' ? r.source.containerLevel : r.source.nodeLevel);
+    r.level === 'counted' ? countedSeriesCondition(bag, r.source, r.selection) : levelCondition(bag, r.level === 'container' ? r.source.containerLevel : r.source.nodeLevel);
   const time = `time >= ${bag.bind('from', timeParam(readFrom))} AND time < ${bag.bind('to', timeParam(readTo))}`;
   const filters = where(levels, namespaceCondition(bag, r.source, r.ns), time);
   const groupTags = chartGroupTags(r.source, r.grouping).map(quoteIdentifier).join(', ');

@@ -1,10 +1,10 @@
+import { ParamBag } from '../influx-query';
 import { heapsterSource } from '../metric-source';
-import { chartBucketLayout, chartSeriesQuery } from './series.query';
 import { namespaceTagValuesQuery } from './namespaces.query';
 import { countedSeriesCondition, levelSeriesKeysQuery } from './pod-selection';
+import { chartBucketLayout, chartSeriesQuery } from './series.query';
 import { stepBuckets } from './step-buckets';
 import { containerCountsQuery, containerRowsByPodQuery, namespaceSeriesPerStepQuery, podTotalsPerStepQuery } from './usage-totals.query';
-import { ParamBag } from '../influx-query';
 
 const cpu = heapsterSource('cpu/usage_rate');
 const from = new Date('2024-03-20T00:00:00Z');
@@ -72,7 +72,9 @@ describe('chart queries', () => {
     expect(gauge.text).toMatch(/^SELECT sum\("value"\) AS v FROM "cpu\/usage_rate" WHERE .* GROUP BY time\(300s, 30s\), "namespace_name" fill\(null\) SLIMIT \$slimit$/);
     expectBound(gauge, hostile);
     const counter = chartSeriesQuery({ ...base, source: heapsterSource('cpu/usage'), kind: 'counter', grouping: 'pod' });
-    expect(counter.text).toMatch(/^SELECT sum\(v\) AS v FROM \(SELECT last\("value"\) AS v FROM "cpu\/usage" .*"nodename" fill\(none\)\) WHERE .* GROUP BY time\(300s, 30s\), "namespace_name", "pod_name" fill\(null\)/);
+    expect(counter.text).toMatch(
+      /^SELECT sum\(v\) AS v FROM \(SELECT last\("value"\) AS v FROM "cpu\/usage" .*"nodename" fill\(none\)\) WHERE .* GROUP BY time\(300s, 30s\), "namespace_name", "pod_name" fill\(null\)/,
+    );
   });
 
   it('should list namespaces with bound values', () => {

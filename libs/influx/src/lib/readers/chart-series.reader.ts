@@ -1,5 +1,5 @@
 import { HEAPSTER_TAGS } from '../metric-source';
-import { chartBucketLayout, chartGroupTags, ChartSeriesRequest, chartSeriesQuery } from '../queries/series.query';
+import { chartBucketLayout, chartGroupTags, chartSeriesQuery, ChartSeriesRequest } from '../queries/series.query';
 import { InfluxReads } from './influx-reads';
 
 /** Values of one chart line, a piece at a time. */

@@ -45,7 +45,16 @@ describe(InfluxMetricSamples.name, () => {
 
   it('should answer typed pieces per pod, leaving out rows without a value', async () => {
     const influx = fakeInflux([
-      { name: 'cpu/usage_rate', tags: { namespace_name: 'lab', pod_name: 'a' }, columns: ['time', 'v'], values: [[60_000, 5], [120_000, null], [180_000, 7]] },
+      {
+        name: 'cpu/usage_rate',
+        tags: { namespace_name: 'lab', pod_name: 'a' },
+        columns: ['time', 'v'],
+        values: [
+          [60_000, 5],
+          [120_000, null],
+          [180_000, 7],
+        ],
+      },
     ]);
     const [piece] = await collect(new InfluxMetricSamples(influx, cpu).podSamples({}, from, to));
     expect(piece?.series).toEqual({ namespace: 'lab', pod: 'a' });
@@ -63,7 +72,15 @@ describe(InfluxMetricSamples.name, () => {
 
   it('should name each container row’s container, and each series key’s pod', async () => {
     const rows = fakeInflux([
-      { name: 'cpu/usage_rate', tags: { namespace_name: 'lab', pod_name: 'a' }, columns: ['time', 'v', 'container_name'], values: [[60_000, 2, 'app'], [61_000, 3, 'sidecar']] },
+      {
+        name: 'cpu/usage_rate',
+        tags: { namespace_name: 'lab', pod_name: 'a' },
+        columns: ['time', 'v', 'container_name'],
+        values: [
+          [60_000, 2, 'app'],
+          [61_000, 3, 'sidecar'],
+        ],
+      },
     ]);
     const [piece] = await collect(new InfluxMetricSamples(rows, cpu).containerRowsByPod({}, from, to, { mode: 'exclude', pods: [] }));
     expect(items(piece?.containers)).toEqual(['app', 'sidecar']);
@@ -83,17 +100,36 @@ describe(InfluxMetricSamples.name, () => {
 describe('chart and raw readers', () => {
   it('should key chart lines by the seed’s tag names and place each value at its chart point, in the catalog unit', async () => {
     const source = telegraf('memory/usage');
-    const influx = fakeInflux([{ name: 'kubernetes_pod_container', tags: { namespace: 'lab' }, columns: ['time', 'v'], values: [[30_000, 2e6], [330_000, null]] }]);
-    const request = { source: { ...source, scale: 1e-6 }, ns: {}, from: new Date(0), to: new Date(600_000), widthS: 300, sampleStepMs: 60_000, grouping: 'namespace' as const, level: 'counted' as const, kind: 'gauge' as const, maxSeries: 10 };
+    const influx = fakeInflux([
+      {
+        name: 'kubernetes_pod_container',
+        tags: { namespace: 'lab' },
+        columns: ['time', 'v'],
+        values: [
+          [30_000, 2e6],
+          [330_000, null],
+        ],
+      },
+    ]);
+    const request = {
+      source: { ...source, scale: 1e-6 },
+      ns: {},
+      from: new Date(0),
+      to: new Date(600_000),
+      widthS: 300,
+      sampleStepMs: 60_000,
+      grouping: 'namespace' as const,
+      level: 'counted' as const,
+      kind: 'gauge' as const,
+      maxSeries: 10,
+    };
     const [piece] = await collect(new InfluxChartSeriesReader(influx).lines(request));
     expect(piece).toEqual({ key: { namespace_name: 'lab' }, times: [0], values: [2] });
   });
 
   it('should answer raw points newest first with every tag under the seed’s names', async () => {
     const source = telegraf('memory/usage');
-    const influx = fakeInflux([
-      { name: 'kubernetes_pod_container', columns: ['time', source.field, 'namespace', 'pod_name', 'host'], values: [[60_000, 1024, 'lab', 'a', null]] },
-    ]);
+    const influx = fakeInflux([{ name: 'kubernetes_pod_container', columns: ['time', source.field, 'namespace', 'pod_name', 'host'], values: [[60_000, 1024, 'lab', 'a', null]] }]);
     expect(await new InfluxRawPointsReader(influx).points(source, { only: ['lab'] }, from, to, 10)).toEqual([
       { time: '1970-01-01T00:01:00.000Z', value: 1024, namespace_name: 'lab', pod_name: 'a' },
     ]);

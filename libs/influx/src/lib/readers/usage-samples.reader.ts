@@ -24,10 +24,10 @@ import {
   containerCountsQuery,
   containerRowsByPodQuery,
   containerSamplesQuery,
+  firstSampleQuery,
   namespaceSeriesPerStepQuery,
   nodeSamplesQuery,
   podTotalsPerStepQuery,
-  firstSampleQuery,
   sampleCountsQuery,
 } from '../queries/usage-totals.query';
 import { InfluxReads, samplePiece } from './influx-reads';

@@ -21,9 +21,7 @@ let nextId = 0;
           @for (group of groups(); track group.name) {
             <optgroup [label]="group.name">
               @for (metric of group.metrics; track metric.name) {
-                <option [value]="metric.name" [selected]="metric.name === selected()">
-                  {{ metric.name }}{{ metric.present ? '' : ' (no data)' }}
-                </option>
+                <option [value]="metric.name" [selected]="metric.name === selected()">{{ metric.name }}{{ metric.present ? '' : ' (no data)' }}</option>
               }
             </optgroup>
           }

@@ -7,12 +7,7 @@ export type StateKind = 'loading' | 'error' | 'empty';
   selector: 'km-state-message',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <div
-      class="state"
-      [class.state--error]="kind() === 'error'"
-      [attr.role]="kind() === 'error' ? 'alert' : 'status'"
-      [attr.data-testid]="testId()"
-    >
+    <div class="state" [class.state--error]="kind() === 'error'" [attr.role]="kind() === 'error' ? 'alert' : 'status'" [attr.data-testid]="testId()">
       @if (kind() === 'loading') {
         <span class="spinner" aria-hidden="true"></span>
       }

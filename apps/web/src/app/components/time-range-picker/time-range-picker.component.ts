@@ -1,13 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input, linkedSignal, output, signal } from '@angular/core';
 
-import {
-  fromLocalInputValue,
-  RANGE_PRESETS,
-  type RangePreset,
-  resolveTimeRange,
-  type TimeRangeSelection,
-  toLocalInputValue,
-} from '../../core/time/time-range';
+import { fromLocalInputValue, RANGE_PRESETS, resolveTimeRange, toLocalInputValue, type RangePreset, type TimeRangeSelection } from '../../core/time/time-range';
 
 let nextId = 0;
 
@@ -29,24 +22,11 @@ let nextId = 0;
       <form class="custom" (submit)="apply($event)" data-testid="range-custom-form">
         <div class="field">
           <label [for]="id + '-from'">From</label>
-          <input
-            type="datetime-local"
-            [id]="id + '-from'"
-            data-testid="range-from"
-            required
-            [value]="fromDraft()"
-            (input)="fromDraft.set(inputValue($event))"
-          />
+          <input type="datetime-local" [id]="id + '-from'" data-testid="range-from" required [value]="fromDraft()" (input)="fromDraft.set(inputValue($event))" />
         </div>
         <div class="field">
           <label [for]="id + '-to'">To</label>
-          <input
-            type="datetime-local"
-            [id]="id + '-to'"
-            data-testid="range-to"
-            [value]="toDraft()"
-            (input)="toDraft.set(inputValue($event))"
-          />
+          <input type="datetime-local" [id]="id + '-to'" data-testid="range-to" [value]="toDraft()" (input)="toDraft.set(inputValue($event))" />
         </div>
         <button type="submit" class="btn" data-testid="range-apply">Apply</button>
         @if (customError()) {

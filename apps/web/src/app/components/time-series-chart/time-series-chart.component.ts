@@ -2,8 +2,6 @@ import 'chartjs-adapter-date-fns';
 
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import {
-  type ChartData,
-  type ChartOptions,
   Decimation,
   Filler,
   Legend,
@@ -13,13 +11,15 @@ import {
   PointElement,
   TimeScale,
   Tooltip,
+  type ChartData,
+  type ChartOptions,
   type TooltipItem,
 } from 'chart.js';
 import { BaseChartDirective, provideCharts } from 'ng2-charts';
 
 import { formatValue, type SeriesResponse } from '@kube-monitoring/contract';
 
-import { chartColor, type ChartPoint, displayScale, toChartLines } from '../../core/series/series-utils';
+import { chartColor, displayScale, toChartLines, type ChartPoint } from '../../core/series/series-utils';
 
 const tickFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 
@@ -33,17 +33,7 @@ const tickFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 }
   imports: [BaseChartDirective],
   providers: [
     provideCharts({
-      registerables: [
-        LineController,
-        LineElement,
-        PointElement,
-        LinearScale,
-        TimeScale,
-        Tooltip,
-        Legend,
-        Filler,
-        Decimation,
-      ],
+      registerables: [LineController, LineElement, PointElement, LinearScale, TimeScale, Tooltip, Legend, Filler, Decimation],
     }),
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -141,8 +131,7 @@ export class TimeSeriesChartComponent {
         legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } },
         tooltip: {
           callbacks: {
-            label: (item: TooltipItem<'line'>) =>
-              `${item.dataset.label ?? ''}: ${formatValue(item.parsed.y === null ? null : item.parsed.y * divisor, unit)}`,
+            label: (item: TooltipItem<'line'>) => `${item.dataset.label ?? ''}: ${formatValue(item.parsed.y === null ? null : item.parsed.y * divisor, unit)}`,
             footer: (items: TooltipItem<'line'>[]) => {
               if (!stacked || items.length < 2) return '';
               const total = items.reduce((sum, item) => sum + (item.parsed.y ?? 0), 0);

@@ -30,16 +30,12 @@ describe('toApiError', () => {
 
 describe('describeApiError', () => {
   it('should explain an InfluxDB outage', () => {
-    expect(describeApiError({ status: 503, message: "Can't connect to influxdb" })).toMatch(
-      /metrics database is unavailable/,
-    );
+    expect(describeApiError({ status: 503, message: "Can't connect to influxdb" })).toMatch(/metrics database is unavailable/);
   });
 
   it('should pass API messages through', () => {
     expect(describeApiError({ status: 404, message: 'Unknown metric x' })).toBe('Unknown metric x');
-    expect(describeApiError({ status: 403, message: 'Namespace a is not allowed' })).toBe(
-      'Access denied: Namespace a is not allowed',
-    );
+    expect(describeApiError({ status: 403, message: 'Namespace a is not allowed' })).toBe('Access denied: Namespace a is not allowed');
     expect(describeApiError({ status: 0, message: '' })).toMatch(/Cannot reach the API/);
   });
 });

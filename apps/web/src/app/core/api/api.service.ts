@@ -24,13 +24,7 @@ import type {
 import { APP_CONFIG } from '../config/app-config';
 
 export function isEmptySet(body: unknown): body is EmptySetResponse {
-  return (
-    !!body &&
-    typeof body === 'object' &&
-    !Array.isArray(body) &&
-    (body as { code?: unknown }).code === 200 &&
-    typeof (body as { message?: unknown }).message === 'string'
-  );
+  return !!body && typeof body === 'object' && !Array.isArray(body) && (body as { code?: unknown }).code === 200 && typeof (body as { message?: unknown }).message === 'string';
 }
 
 /** `cpu/usage_rate` → `cpu/usage_rate` with each segment URL-encoded (the slash is part of the path). */
@@ -75,9 +69,7 @@ export class ApiService {
 
   /** `POST /api/ui/{metric}`; the seed's "empty set" answer becomes `[]`. */
   query(metric: string, body: MetricQueryBody): Observable<RawPoint[] | AggregationRow[]> {
-    return this.http
-      .post<MetricQueryResponse>(this.url(`/api/ui/${metricPath(metric)}`), body)
-      .pipe(map((response) => (isEmptySet(response) ? [] : response)));
+    return this.http.post<MetricQueryResponse>(this.url(`/api/ui/${metricPath(metric)}`), body).pipe(map((response) => (isEmptySet(response) ? [] : response)));
   }
 
   /** Raw points, newest first (no `agg`). */

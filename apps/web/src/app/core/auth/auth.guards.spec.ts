@@ -27,9 +27,7 @@ describe('auth guards', () => {
   });
 
   it('should send signed-out users to the login page with a return URL', () => {
-    expect(serialize(run(authGuard, '/stats/gpu/usage/cluster-3'))).toBe(
-      '/login?returnUrl=%2Fstats%2Fgpu%2Fusage%2Fcluster-3',
-    );
+    expect(serialize(run(authGuard, '/stats/gpu/usage/cluster-3'))).toBe('/login?returnUrl=%2Fstats%2Fgpu%2Fusage%2Fcluster-3');
   });
 
   it('should let signed-in users through', () => {

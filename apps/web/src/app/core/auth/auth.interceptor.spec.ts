@@ -16,10 +16,7 @@ describe('authInterceptor', () => {
   function setup(apiBaseUrl = '', session = true): void {
     localStorage.clear();
     if (session) {
-      localStorage.setItem(
-        SESSION_STORAGE_KEY,
-        JSON.stringify({ accessToken: 'secret-token', expiresAt: Date.now() + 60_000, user: ADMIN_USER }),
-      );
+      localStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ accessToken: 'secret-token', expiresAt: Date.now() + 60_000, user: ADMIN_USER }));
     }
     router = { url: '/stats/cpu/usage_rate/cluster-3?range=6h', navigate: jest.fn().mockResolvedValue(true) };
     TestBed.configureTestingModule({
@@ -59,9 +56,7 @@ describe('authInterceptor', () => {
     setup();
     http.get('https://elsewhere.example/api/ui/metrics').subscribe();
     http.get('config.json').subscribe();
-    expect(backend.expectOne('https://elsewhere.example/api/ui/metrics').request.headers.has('Authorization')).toBe(
-      false,
-    );
+    expect(backend.expectOne('https://elsewhere.example/api/ui/metrics').request.headers.has('Authorization')).toBe(false);
     expect(backend.expectOne('config.json').request.headers.has('Authorization')).toBe(false);
     backend.match(() => true).forEach((r) => r.flush({}));
   });
@@ -79,9 +74,7 @@ describe('authInterceptor', () => {
     const auth = TestBed.inject(AuthService);
     let received: unknown;
     http.post('/api/ui/cpu/usage_rate', {}).subscribe({ error: (e: unknown) => (received = e) });
-    backend
-      .expectOne('/api/ui/cpu/usage_rate')
-      .flush({ code: 401, message: 'Token expired' }, { status: 401, statusText: 'Unauthorized' });
+    backend.expectOne('/api/ui/cpu/usage_rate').flush({ code: 401, message: 'Token expired' }, { status: 401, statusText: 'Unauthorized' });
 
     expect(received).toBeInstanceOf(HttpErrorResponse);
     expect(auth.isAuthenticated()).toBe(false);
@@ -124,9 +117,7 @@ describe('authInterceptor', () => {
     const auth = TestBed.inject(AuthService);
     let status = 0;
     http.post('/api/ui/cpu/usage_rate', {}).subscribe({ error: (e: HttpErrorResponse) => (status = e.status) });
-    backend
-      .expectOne('/api/ui/cpu/usage_rate')
-      .flush({ code: 503, message: "Can't connect to influxdb" }, { status: 503, statusText: 'Service Unavailable' });
+    backend.expectOne('/api/ui/cpu/usage_rate').flush({ code: 503, message: "Can't connect to influxdb" }, { status: 503, statusText: 'Service Unavailable' });
     expect(status).toBe(503);
     expect(auth.isAuthenticated()).toBe(true);
     expect(router.navigate).not.toHaveBeenCalled();
@@ -134,10 +125,7 @@ describe('authInterceptor', () => {
 
   it('should not send an expired token', () => {
     setup('', false);
-    localStorage.setItem(
-      SESSION_STORAGE_KEY,
-      JSON.stringify({ ...loginResponse(), expiresAt: Date.now() - 1, user: ADMIN_USER }),
-    );
+    localStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ ...loginResponse(), expiresAt: Date.now() - 1, user: ADMIN_USER }));
     http.get('/api/ui/metrics').subscribe();
     const req = backend.expectOne('/api/ui/metrics');
     expect(req.request.headers.has('Authorization')).toBe(false);

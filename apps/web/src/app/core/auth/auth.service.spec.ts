@@ -33,10 +33,7 @@ describe(AuthService.name, () => {
   });
 
   it('should restore a stored session and drop an expired one', () => {
-    localStorage.setItem(
-      SESSION_STORAGE_KEY,
-      JSON.stringify({ accessToken: 't', expiresAt: Date.now() + 10_000, user: VIEWER_USER }),
-    );
+    localStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ accessToken: 't', expiresAt: Date.now() + 10_000, user: VIEWER_USER }));
     const auth = create();
     expect(auth.user()?.username).toBe('bob');
     expect(auth.isAdmin()).toBe(false);

@@ -21,12 +21,7 @@ function readSession(storage: Storage | null, now: number): StoredSession | null
     const raw = storage.getItem(SESSION_STORAGE_KEY);
     if (!raw) return null;
     const parsed = JSON.parse(raw) as Partial<StoredSession>;
-    if (
-      typeof parsed.accessToken !== 'string' ||
-      typeof parsed.expiresAt !== 'number' ||
-      !parsed.user ||
-      typeof parsed.user.username !== 'string'
-    ) {
+    if (typeof parsed.accessToken !== 'string' || typeof parsed.expiresAt !== 'number' || !parsed.user || typeof parsed.user.username !== 'string') {
       return null;
     }
     return parsed.expiresAt > now ? (parsed as StoredSession) : null;

@@ -35,17 +35,11 @@ describe('loadAppConfig', () => {
   });
 
   it('should fall back to the defaults when the file is missing or the server answers with HTML', async () => {
-    await expect(loadAppConfig(jest.fn().mockResolvedValue(response(404, null)), 'http://h/web/')).resolves.toEqual(
-      DEFAULT_APP_CONFIG,
-    );
-    await expect(
-      loadAppConfig(jest.fn().mockResolvedValue(response(200, null, 'text/html')), 'http://h/web/'),
-    ).resolves.toEqual(DEFAULT_APP_CONFIG);
+    await expect(loadAppConfig(jest.fn().mockResolvedValue(response(404, null)), 'http://h/web/')).resolves.toEqual(DEFAULT_APP_CONFIG);
+    await expect(loadAppConfig(jest.fn().mockResolvedValue(response(200, null, 'text/html')), 'http://h/web/')).resolves.toEqual(DEFAULT_APP_CONFIG);
   });
 
   it('should stop with a message on a server error', async () => {
-    await expect(loadAppConfig(jest.fn().mockResolvedValue(response(500, null)), 'http://h/web/')).rejects.toThrow(
-      /HTTP 500/,
-    );
+    await expect(loadAppConfig(jest.fn().mockResolvedValue(response(500, null)), 'http://h/web/')).rejects.toThrow(/HTTP 500/);
   });
 });

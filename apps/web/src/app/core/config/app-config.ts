@@ -37,10 +37,7 @@ export function normalizeAppConfig(raw: unknown): AppConfig {
  * Loads `config.json` relative to the document base (`/web/config.json` when served at `/web/`).
  * A missing file means the defaults (API on the same origin); an invalid one stops the boot with a message.
  */
-export async function loadAppConfig(
-  fetchFn: typeof fetch = fetch,
-  baseUri: string = document.baseURI,
-): Promise<AppConfig> {
+export async function loadAppConfig(fetchFn: typeof fetch = fetch, baseUri: string = document.baseURI): Promise<AppConfig> {
   const url = new URL('config.json', baseUri).toString();
   let response: Response;
   try {

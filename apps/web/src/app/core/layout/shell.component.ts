@@ -3,7 +3,7 @@ import { rxResource, takeUntilDestroyed, toSignal } from '@angular/core/rxjs-int
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { filter, map } from 'rxjs';
 
-import { MAIN_METRICS, METRIC_CATALOG, type MetricInfo, findMetric } from '@kube-monitoring/contract';
+import { findMetric, MAIN_METRICS, METRIC_CATALOG, type MetricInfo } from '@kube-monitoring/contract';
 
 import { MetricOpenerComponent } from '../../components/metric-opener/metric-opener.component';
 import { ApiService } from '../api/api.service';

@@ -3,8 +3,8 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter, UrlSegment, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 
-import { parseStatsPath, parseStatsUrl, statsMatcher } from './stats-url';
 import { safeReturnUrl, statsCommands } from './route-paths';
+import { parseStatsPath, parseStatsUrl, statsMatcher } from './stats-url';
 
 function segments(path: string): UrlSegment[] {
   return path
@@ -36,12 +36,9 @@ describe('statsMatcher', () => {
     expect(result?.posParams?.['namespace']?.path).toBe(namespace);
   });
 
-  it.each(['stats', 'usage/cpu/usage_rate', 'stats/cpu/usage_rate/ns/extra', 'stats/uptime/ns/extra', 'statsx/uptime'])(
-    'should not match %s',
-    (path) => {
-      expect(statsMatcher(segments(path), null as never, null as never)).toBeNull();
-    },
-  );
+  it.each(['stats', 'usage/cpu/usage_rate', 'stats/cpu/usage_rate/ns/extra', 'stats/uptime/ns/extra', 'statsx/uptime'])('should not match %s', (path) => {
+    expect(statsMatcher(segments(path), null as never, null as never)).toBeNull();
+  });
 });
 
 describe('parseStatsPath', () => {

@@ -13,9 +13,7 @@ export interface StatsTarget {
 const KNOWN_METRICS: ReadonlySet<string> = new Set([...METRIC_CATALOG.map((m) => m.name), HEAPSTER_GPU_METRIC]);
 
 /** First segments of the two-segment metric names (`cpu`, `memory`, `gpu`, …). */
-const METRIC_GROUPS: ReadonlySet<string> = new Set(
-  [...KNOWN_METRICS].filter((name) => name.includes('/')).map((name) => name.split('/')[0]),
-);
+const METRIC_GROUPS: ReadonlySet<string> = new Set([...KNOWN_METRICS].filter((name) => name.includes('/')).map((name) => name.split('/')[0]));
 
 /**
  * Splits the segments after `stats/` into a metric (one or two segments) and an optional namespace.

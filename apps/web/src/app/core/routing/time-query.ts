@@ -1,13 +1,6 @@
 import { computed, type Signal } from '@angular/core';
 
-import {
-  DEFAULT_REFRESH_SECONDS,
-  describeTimeRange,
-  parseRefresh,
-  parseTimeRange,
-  type TimeRangeSelection,
-  timeRangeToParams,
-} from '../time/time-range';
+import { DEFAULT_REFRESH_SECONDS, describeTimeRange, parseRefresh, parseTimeRange, timeRangeToParams, type TimeRangeSelection } from '../time/time-range';
 import { injectQueryParamsUpdater } from './query-params';
 
 /** The query parameters a chart page binds to inputs (`?range=…&from=…&to=…&refresh=…`). */

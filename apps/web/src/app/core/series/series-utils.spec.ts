@@ -4,7 +4,7 @@ import { CPU_SERIES } from '../../../testing/fixtures';
 import { displayScale, hasData, latestTotal, latestValues, toChartLines } from './series-utils';
 
 describe('latestValues', () => {
-  it('should take each line\'s last sample and drop lines that stopped reporting', () => {
+  it("should take each line's last sample and drop lines that stopped reporting", () => {
     const latest = latestValues(CPU_SERIES);
     // prod's last sample is at +4 min; ci's at +3 min (within two steps); dev stopped at +1 min.
     expect(latest.map((v) => [v.label, v.value])).toEqual([
@@ -22,7 +22,14 @@ describe('latestValues', () => {
 describe('hasData', () => {
   it('should be true when any line has a sample, false for gaps only, no lines or no answer', () => {
     expect(hasData(CPU_SERIES)).toBe(true);
-    const idle: SeriesLine = { key: {}, label: 'idle', points: [[0, null], [60_000, null]] };
+    const idle: SeriesLine = {
+      key: {},
+      label: 'idle',
+      points: [
+        [0, null],
+        [60_000, null],
+      ],
+    };
     expect(hasData({ ...CPU_SERIES, series: [idle] })).toBe(false);
     expect(hasData({ ...CPU_SERIES, series: [] })).toBe(false);
     expect(hasData(null)).toBe(false);

@@ -45,9 +45,7 @@ function lastSample(line: SeriesLine): [number, number] | null {
  * Sorted by value, largest first.
  */
 export function latestValues(series: SeriesResponse): LatestValue[] {
-  const samples = series.series
-    .map((line) => ({ line, last: lastSample(line) }))
-    .filter((s): s is { line: SeriesLine; last: [number, number] } => s.last !== null);
+  const samples = series.series.map((line) => ({ line, last: lastSample(line) })).filter((s): s is { line: SeriesLine; last: [number, number] } => s.last !== null);
   if (samples.length === 0) return [];
   const newest = Math.max(...samples.map((s) => s.last[0]));
   const staleBefore = newest - 2 * Math.max(series.step_seconds, 1) * 1000;
@@ -118,26 +116,13 @@ export function toChartLines(series: SeriesResponse, maxLines = 10): ChartLine[]
   }
   const other: ChartLine = {
     label: `Other (${rest.length})`,
-    points: [...sums.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([x, y]) => ({ x, y: y === null ? null : y / divisor })),
+    points: [...sums.entries()].sort((a, b) => a[0] - b[0]).map(([x, y]) => ({ x, y: y === null ? null : y / divisor })),
   };
   return [...kept.map(scale), other];
 }
 
 /** Colour-blind-friendly palette (Okabe–Ito, then Tableau), cycled. */
-export const CHART_COLORS = [
-  '#0072b2',
-  '#e69f00',
-  '#009e73',
-  '#cc79a7',
-  '#56b4e9',
-  '#d55e00',
-  '#f0e442',
-  '#4e79a7',
-  '#9c755f',
-  '#7f7f7f',
-] as const;
+export const CHART_COLORS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#4e79a7', '#9c755f', '#7f7f7f'] as const;
 
 export function chartColor(index: number): string {
   return CHART_COLORS[index % CHART_COLORS.length];

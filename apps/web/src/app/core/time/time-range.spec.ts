@@ -1,13 +1,4 @@
-import {
-  DEFAULT_RANGE,
-  fromLocalInputValue,
-  parseInstant,
-  parseRefresh,
-  parseTimeRange,
-  resolveTimeRange,
-  timeRangeToParams,
-  toLocalInputValue,
-} from './time-range';
+import { DEFAULT_RANGE, fromLocalInputValue, parseInstant, parseRefresh, parseTimeRange, resolveTimeRange, timeRangeToParams, toLocalInputValue } from './time-range';
 
 const NOW = new Date('2024-03-01T12:00:00Z');
 

@@ -12,9 +12,7 @@ export type RangePreset = (typeof RANGE_PRESETS)[number]['id'];
 
 export const DEFAULT_RANGE: RangePreset = '1h';
 
-export type TimeRangeSelection =
-  | { kind: 'preset'; preset: RangePreset }
-  | { kind: 'custom'; from: Date; to: Date | null };
+export type TimeRangeSelection = { kind: 'preset'; preset: RangePreset } | { kind: 'custom'; from: Date; to: Date | null };
 
 export interface ResolvedRange {
   from: Date;
@@ -100,10 +98,7 @@ export function describeTimeRange(selection: TimeRangeSelection): string {
 /** Value for an `<input type="datetime-local">` in the browser's time zone. */
 export function toLocalInputValue(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
-  return (
-    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-    `T${pad(date.getHours())}:${pad(date.getMinutes())}`
-  );
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` + `T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
 /** Reads an `<input type="datetime-local">` value (browser time zone). */

@@ -47,10 +47,7 @@ function validDay(value: string | null | undefined): string | null {
 }
 
 /** Reads `period`, `from`, `to`; invalid or inverted custom dates fall back to last month. */
-export function parseUsagePeriod(
-  params: { period?: string | null; from?: string | null; to?: string | null },
-  now: Date = new Date(),
-): UsagePeriod {
+export function parseUsagePeriod(params: { period?: string | null; from?: string | null; to?: string | null }, now: Date = new Date()): UsagePeriod {
   if (params.period === 'this-month') return thisMonth(now);
   const from = validDay(params.from);
   const to = validDay(params.to);

@@ -54,9 +54,7 @@ describe(LoginPage.name, () => {
     type('login-username', 'alice');
     type('login-password', 'wrong');
     el<HTMLButtonElement>('login-submit').click();
-    backend
-      .expectOne('/api/auth/login')
-      .flush({ code: 401, message: 'Invalid credentials' }, { status: 401, statusText: 'Unauthorized' });
+    backend.expectOne('/api/auth/login').flush({ code: 401, message: 'Invalid credentials' }, { status: 401, statusText: 'Unauthorized' });
     await fixture.whenStable();
     expect(el('login-error').textContent).toContain('Wrong username or password');
     expect(el<HTMLInputElement>('login-password').value).toBe('');
@@ -67,17 +65,13 @@ describe(LoginPage.name, () => {
     type('login-username', 'alice');
     type('login-password', 'pw');
     el<HTMLButtonElement>('login-submit').click();
-    backend
-      .expectOne('/api/auth/login')
-      .flush({ code: 429, message: 'Too many login attempts' }, { status: 429, statusText: 'Too Many Requests' });
+    backend.expectOne('/api/auth/login').flush({ code: 429, message: 'Too many login attempts' }, { status: 429, statusText: 'Too Many Requests' });
     await fixture.whenStable();
     expect(el('login-error').textContent).toContain('Too many login attempts');
 
     type('login-password', 'pw');
     el<HTMLButtonElement>('login-submit').click();
-    backend
-      .expectOne('/api/auth/login')
-      .flush({ code: 503, message: 'User database unavailable' }, { status: 503, statusText: 'Unavailable' });
+    backend.expectOne('/api/auth/login').flush({ code: 503, message: 'User database unavailable' }, { status: 503, statusText: 'Unavailable' });
     await fixture.whenStable();
     expect(el('login-error').textContent).toContain('User database unavailable');
   });

@@ -30,9 +30,7 @@ export class LoginPage {
   protected readonly submitting = signal(false);
   protected readonly error = signal<string | null>(null);
   protected readonly submitted = signal(false);
-  protected readonly notice = computed(() =>
-    this.reason() === 'expired' ? 'Your session has ended. Please sign in again.' : null,
-  );
+  protected readonly notice = computed(() => (this.reason() === 'expired' ? 'Your session has ended. Please sign in again.' : null));
 
   protected submit(): void {
     this.submitted.set(true);
@@ -51,13 +49,7 @@ export class LoginPage {
       error: (err: unknown) => {
         this.submitting.set(false);
         const info = toApiError(err);
-        this.error.set(
-          info.status === 401
-            ? 'Wrong username or password.'
-            : info.status === 503
-              ? `Sign-in is unavailable right now: ${info.message}`
-              : describeApiError(info),
-        );
+        this.error.set(info.status === 401 ? 'Wrong username or password.' : info.status === 503 ? `Sign-in is unavailable right now: ${info.message}` : describeApiError(info));
         this.form.controls.password.reset();
       },
     });

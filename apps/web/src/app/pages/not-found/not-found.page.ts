@@ -8,8 +8,7 @@ import { RouterLink } from '@angular/router';
   template: `
     <section class="card" data-testid="not-found-page">
       <h1>Page not found</h1>
-      <p>There is no page at this address. Metric pages look like <code>/web/stats/cpu/usage_rate</code> or
-        <code>/web/stats/cpu/usage_rate/&lt;namespace&gt;</code>.</p>
+      <p>There is no page at this address. Metric pages look like <code>/web/stats/cpu/usage_rate</code> or <code>/web/stats/cpu/usage_rate/&lt;namespace&gt;</code>.</p>
       <a routerLink="/">Go to the overview</a>
     </section>
   `,

@@ -11,7 +11,7 @@ import { RefreshPickerComponent } from '../../components/refresh-picker/refresh-
 import { StateMessageComponent } from '../../components/state-message/state-message.component';
 import { TimeRangePickerComponent } from '../../components/time-range-picker/time-range-picker.component';
 import { TimeSeriesChartComponent } from '../../components/time-series-chart/time-series-chart.component';
-import { type ApiErrorInfo, describeApiError, toApiError } from '../../core/api/api-error';
+import { describeApiError, toApiError, type ApiErrorInfo } from '../../core/api/api-error';
 import { ApiService } from '../../core/api/api.service';
 import { injectNamespaceList } from '../../core/api/namespace-list';
 import { injectQueryParamsUpdater } from '../../core/routing/query-params';
@@ -46,16 +46,7 @@ interface TopRow {
 /** Cluster (or one namespace's) totals now, the top consumers and a stacked chart over time. */
 @Component({
   selector: 'km-overview-page',
-  imports: [
-    DatePipe,
-    LowerCasePipe,
-    RouterLink,
-    NamespacePickerComponent,
-    RefreshPickerComponent,
-    StateMessageComponent,
-    TimeRangePickerComponent,
-    TimeSeriesChartComponent,
-  ],
+  imports: [DatePipe, LowerCasePipe, RouterLink, NamespacePickerComponent, RefreshPickerComponent, StateMessageComponent, TimeRangePickerComponent, TimeSeriesChartComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './overview.page.html',
   styleUrl: './overview.page.scss',
@@ -75,9 +66,7 @@ export class OverviewPage {
   protected readonly metrics = OVERVIEW_METRICS;
   protected readonly namespace = computed(() => this.ns() || null);
   protected readonly groupLabel = computed(() => (this.namespace() ? 'pod' : 'namespace'));
-  protected readonly chartMetric = computed(
-    () => OVERVIEW_METRICS.find((m) => m.id === this.chart()) ?? OVERVIEW_METRICS[0],
-  );
+  protected readonly chartMetric = computed(() => OVERVIEW_METRICS.find((m) => m.id === this.chart()) ?? OVERVIEW_METRICS[0]);
   protected readonly lastUpdated = signal<Date | null>(null);
 
   protected readonly namespaceList = injectNamespaceList();
@@ -164,9 +153,7 @@ export class OverviewPage {
       }
     });
     const sortKey = this.chartMetric().id;
-    return [...rows.values()]
-      .sort((a, b) => (b.values[sortKey] ?? -1) - (a.values[sortKey] ?? -1))
-      .slice(0, TOP_ROWS);
+    return [...rows.values()].sort((a, b) => (b.values[sortKey] ?? -1) - (a.values[sortKey] ?? -1)).slice(0, TOP_ROWS);
   });
 
   protected readonly chartError = computed(() => {

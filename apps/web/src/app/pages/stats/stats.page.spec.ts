@@ -52,9 +52,7 @@ describe(StatsPage.name, () => {
 
   it('should show a clear message when InfluxDB is down', async () => {
     open('cpu/usage_rate');
-    backend
-      .expectOne('/api/ui/series/cpu/usage_rate')
-      .flush({ code: 503, message: "Can't connect to influxdb" }, { status: 503, statusText: 'Unavailable' });
+    backend.expectOne('/api/ui/series/cpu/usage_rate').flush({ code: 503, message: "Can't connect to influxdb" }, { status: 503, statusText: 'Unavailable' });
     await fixture.whenStable();
     expect(text('state-error')).toContain('metrics database is unavailable');
   });
@@ -66,9 +64,7 @@ describe(StatsPage.name, () => {
     const raw = backend.expectOne('/api/ui/gpu/usage');
     expect(raw.request.body).toMatchObject({ namespace: 'cluster-3', limit: 100 });
     series.flush({ ...CPU_SERIES, metric: 'gpu/usage', unit: 'megabytes', groupBy: 'pod' });
-    const points: RawPoint[] = [
-      { time: '2024-03-01T10:04:00Z', value: 12500, pod_name: 'train-1', container_name: 'main', type: 'pod_container' },
-    ];
+    const points: RawPoint[] = [{ time: '2024-03-01T10:04:00Z', value: 12500, pod_name: 'train-1', container_name: 'main', type: 'pod_container' }];
     raw.flush(points);
     await fixture.whenStable();
     const rows = fixture.nativeElement.querySelectorAll('[data-testid="points-row"]');

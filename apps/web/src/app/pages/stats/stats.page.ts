@@ -37,16 +37,7 @@ export const POINTS_LIMIT = 100;
  */
 @Component({
   selector: 'km-stats-page',
-  imports: [
-    DatePipe,
-    TitleCasePipe,
-    RouterLink,
-    NamespacePickerComponent,
-    RefreshPickerComponent,
-    StateMessageComponent,
-    TimeRangePickerComponent,
-    TimeSeriesChartComponent,
-  ],
+  imports: [DatePipe, TitleCasePipe, RouterLink, NamespacePickerComponent, RefreshPickerComponent, StateMessageComponent, TimeRangePickerComponent, TimeSeriesChartComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './stats.page.html',
   styleUrl: './stats.page.scss',
@@ -69,9 +60,7 @@ export class StatsPage {
   protected readonly mainMetrics = MAIN_METRICS;
   protected readonly pointsLimit = POINTS_LIMIT;
   protected readonly definition = computed(() => findMetric(this.metric()));
-  protected readonly groupOptions = computed(() =>
-    this.namespace() ? GROUPS.filter((g) => g.id !== 'namespace') : GROUPS,
-  );
+  protected readonly groupOptions = computed(() => (this.namespace() ? GROUPS.filter((g) => g.id !== 'namespace') : GROUPS));
   protected readonly groupBy = computed<SeriesGroupBy>(() => {
     const wanted = this.groupOptions().find((g) => g.id === this.group());
     return wanted?.id ?? (this.namespace() ? 'pod' : 'namespace');

@@ -74,9 +74,7 @@ describe(UsagePage.name, () => {
   });
 
   it('should show the InfluxDB outage instead of an empty table', async () => {
-    backend
-      .expectOne('/api/ui/usage')
-      .flush({ code: 503, message: "Can't connect to influxdb" }, { status: 503, statusText: 'Unavailable' });
+    backend.expectOne('/api/ui/usage').flush({ code: 503, message: "Can't connect to influxdb" }, { status: 503, statusText: 'Unavailable' });
     await fixture.whenStable();
     expect(q('state-error')?.textContent).toContain('metrics database is unavailable');
     expect(q('usage-table')).toBeNull();

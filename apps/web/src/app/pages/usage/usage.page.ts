@@ -8,14 +8,7 @@ import { describeApiError, toApiError } from '../../core/api/api-error';
 import { ApiService } from '../../core/api/api.service';
 import { saveTextFile } from '../../core/download';
 import { injectQueryParamsUpdater } from '../../core/routing/query-params';
-import {
-  parseUsagePeriod,
-  periodDays,
-  USAGE_PERIOD_OPTIONS,
-  type UsagePeriod,
-  type UsagePeriodKind,
-  usagePeriodToParams,
-} from '../../core/time/usage-period';
+import { parseUsagePeriod, periodDays, USAGE_PERIOD_OPTIONS, usagePeriodToParams, type UsagePeriod, type UsagePeriodKind } from '../../core/time/usage-period';
 
 const hours = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 3 });
 const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
@@ -40,9 +33,7 @@ export class UsagePage {
   readonly pods = input<string>();
 
   protected readonly periodOptions = USAGE_PERIOD_OPTIONS;
-  protected readonly selected = computed(() =>
-    parseUsagePeriod({ period: this.period(), from: this.from(), to: this.to() }),
-  );
+  protected readonly selected = computed(() => parseUsagePeriod({ period: this.period(), from: this.from(), to: this.to() }));
   protected readonly days = computed(() => periodDays(this.selected()));
 
   // The form's draft; applied to the URL by the Apply button (custom dates) or at once (presets).
@@ -63,20 +54,15 @@ export class UsagePage {
       const namespace = this.drillNamespace();
       return namespace ? { from: this.selected().from, to: this.selected().to, namespace } : undefined;
     },
-    stream: ({ params }) =>
-      this.api.usage({ from: params.from, to: params.to, groupBy: 'pod', namespaces: [params.namespace] }),
+    stream: ({ params }) => this.api.usage({ from: params.from, to: params.to, groupBy: 'pod', namespaces: [params.namespace] }),
   });
 
   protected readonly reportError = computed(() => (this.report.error() ? toApiError(this.report.error()) : null));
   protected readonly podError = computed(() => (this.podReport.error() ? toApiError(this.podReport.error()) : null));
   protected readonly reportValue = computed(() => (this.report.hasValue() ? this.report.value() : null));
   protected readonly podValue = computed(() => (this.podReport.hasValue() ? this.podReport.value() : null));
-  protected readonly namespaceRows = computed(() =>
-    [...(this.reportValue()?.rows ?? [])].sort((a, b) => a.namespace_name.localeCompare(b.namespace_name)),
-  );
-  protected readonly podRows = computed(() =>
-    [...(this.podValue()?.rows ?? [])].sort((a, b) => (a.pod_name ?? '').localeCompare(b.pod_name ?? '')),
-  );
+  protected readonly namespaceRows = computed(() => [...(this.reportValue()?.rows ?? [])].sort((a, b) => a.namespace_name.localeCompare(b.namespace_name)));
+  protected readonly podRows = computed(() => [...(this.podValue()?.rows ?? [])].sort((a, b) => (a.pod_name ?? '').localeCompare(b.pod_name ?? '')));
 
   protected readonly downloading = signal<'namespace' | 'pod' | null>(null);
   protected readonly downloadError = signal<string | null>(null);
@@ -132,10 +118,8 @@ export class UsagePage {
   protected download(groupBy: 'namespace' | 'pod'): void {
     const { from, to } = this.selected();
     const namespace = this.drillNamespace();
-    const request: UsageReportRequest =
-      groupBy === 'pod' && namespace ? { from, to, groupBy, namespaces: [namespace] } : { from, to, groupBy: 'namespace' };
-    const filename =
-      groupBy === 'pod' && namespace ? `usage-${namespace}-pods-${from}_${to}.csv` : `usage-namespaces-${from}_${to}.csv`;
+    const request: UsageReportRequest = groupBy === 'pod' && namespace ? { from, to, groupBy, namespaces: [namespace] } : { from, to, groupBy: 'namespace' };
+    const filename = groupBy === 'pod' && namespace ? `usage-${namespace}-pods-${from}_${to}.csv` : `usage-namespaces-${from}_${to}.csv`;
     this.downloading.set(groupBy);
     this.downloadError.set(null);
     this.api.usageCsv(request).subscribe({

@@ -20,10 +20,7 @@ describe(UsersPage.name, () => {
   }
 
   beforeEach(async () => {
-    localStorage.setItem(
-      SESSION_STORAGE_KEY,
-      JSON.stringify({ accessToken: 't', expiresAt: Date.now() + 60_000, user: ADMIN_USER }),
-    );
+    localStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify({ accessToken: 't', expiresAt: Date.now() + 60_000, user: ADMIN_USER }));
     TestBed.configureTestingModule({
       imports: [UsersPage],
       providers: [provideHttpClient(), provideHttpClientTesting()],
@@ -165,9 +162,7 @@ describe(UsersPage.name, () => {
     type('user-create-email', 'bob2@example.org');
     type('user-create-password', 'long-enough');
     (byTestId('user-create-submit') as HTMLButtonElement).click();
-    backend
-      .expectOne({ method: 'POST', url: '/api/users' })
-      .flush({ code: 409, message: 'User bob already exists' }, { status: 409, statusText: 'Conflict' });
+    backend.expectOne({ method: 'POST', url: '/api/users' }).flush({ code: 409, message: 'User bob already exists' }, { status: 409, statusText: 'Conflict' });
     await fixture.whenStable();
     expect(byTestId('users-error')?.textContent).toContain('User bob already exists');
   });

@@ -1,24 +1,18 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { rxResource } from '@angular/core/rxjs-interop';
-import {
-  type AbstractControl,
-  NonNullableFormBuilder,
-  ReactiveFormsModule,
-  type ValidationErrors,
-  Validators,
-} from '@angular/forms';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators, type AbstractControl, type ValidationErrors } from '@angular/forms';
 import type { Observable } from 'rxjs';
 
 import {
   ALL_NAMESPACES,
-  type CreateUserRequest,
   grantsAllNamespaces,
   isNamespaceName,
   PASSWORD_MIN_LENGTH,
-  type UpdateUserRequest,
   USERNAME_PATTERN,
   USERNAME_RULE,
+  type CreateUserRequest,
+  type UpdateUserRequest,
   type UserRole,
   type UserView,
 } from '@kube-monitoring/contract';
@@ -77,9 +71,7 @@ export class UsersPage {
   protected readonly usernameRule = USERNAME_RULE;
   protected readonly users = rxResource({ stream: () => this.api.listUsers() });
   protected readonly usersError = computed(() => (this.users.error() ? toApiError(this.users.error()) : null));
-  protected readonly userRows = computed(() =>
-    this.users.hasValue() ? [...this.users.value()].sort((a, b) => a.username.localeCompare(b.username)) : [],
-  );
+  protected readonly userRows = computed(() => (this.users.hasValue() ? [...this.users.value()].sort((a, b) => a.username.localeCompare(b.username)) : []));
   protected readonly knownNamespaces = injectNamespaceList();
 
   protected readonly message = signal<string | null>(null);
@@ -186,9 +178,7 @@ export class UsersPage {
   }
 
   protected confirmDelete(user: UserView): void {
-    this.run(this.api.deleteUser(user.username), `User ${user.username} deleted.`, () =>
-      this.confirmingDelete.set(null),
-    );
+    this.run(this.api.deleteUser(user.username), `User ${user.username} deleted.`, () => this.confirmingDelete.set(null));
   }
 
   private run<T>(request: Observable<T>, success: string, done: () => void): void {
