@@ -21,8 +21,9 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { Command } from 'commander';
+import { Client } from 'pg';
 
-import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
+import { InfluxHandle, startInfluxDb, startPostgres } from '@kube-monitoring/testing';
 
 import { adapterEndpoints, AdapterResult, behaviourProbes, compareBehaviour, compareThroughput } from './lib/adapters';
 import { BenchApi, startBenchApi, throwawayApiEnv } from './lib/api-process';
@@ -30,7 +31,7 @@ import { BENCH_TMP, prepareApiBuild, prepareExpressBuild } from './lib/build';
 import { datasetDir, datasetKey, DatasetSpec, readSeeded, seedDatasets, SeededDataset } from './lib/dataset';
 import { FloorProcess, floorRequest, startFloor } from './lib/floor-process';
 import { HttpRequest, HttpTarget } from './lib/http';
-import { ledgerBench } from './lib/ledger-bench';
+import { ledgerBench, sqliteBytes } from './lib/ledger-bench';
 import { runLoop } from './lib/load-loop';
 import { RecordingProxy } from './lib/recorder';
 import { apiPost, LoopPlan, medianOf, record, Recording, SERVICE_PASSWORD, SERVICE_USER, SideBySide, sideBySide, TimedRuns, timedRuns } from './lib/side-by-side';
@@ -426,22 +427,39 @@ class Bench {
             { label: '30d', fromMs: T0, toMs: T0 + 30 * DAY, live: true },
             { label: '366d', fromMs: T0, toMs: T0 + 366 * DAY, live: false },
           ];
-    const lines = await ledgerBench({
+    const common = {
       log,
-      startApi: async (name, extra) => {
+      startApi: async (name: string, extra: Record<string, string>) => {
         const a = await startBenchApi({ name, main: apiMain, env: { ...this.env(data.db, influx.port), ...extra }, logDir: join(this.runDir, 'logs') });
         this.apis.push(a);
         return a;
       },
-      stopApi: (a) => this.stopApi(a),
-      target: (url) => this.target(url, 4),
-      sqlitePath: join(this.runDir, `${data.db}-ledger.sqlite`),
+      stopApi: (a: BenchApi) => this.stopApi(a),
+      target: (url: string) => this.target(url, 4),
       dataFromMs,
       dataHours,
       pods: data.pods,
       runs: this.mode.name === 'quick' ? 2 : 3,
       periods,
-    });
+    };
+    const sqlitePath = join(this.runDir, `${data.db}-ledger.sqlite`);
+    const lines = await ledgerBench({ ...common, store: { name: 'sqlite', env: { SQLITE_PATH: sqlitePath }, bytes: async () => sqliteBytes(sqlitePath) } });
+    log('PostgreSQL: a throwaway server on a loopback port');
+    const pg = await startPostgres({ database: 'ledger_bench' });
+    try {
+      const size = async () => {
+        const client = new Client({ connectionString: pg.url });
+        await client.connect();
+        try {
+          return Number((await client.query<{ n: string }>('SELECT pg_database_size(current_database()) AS n')).rows[0]?.n ?? 0);
+        } finally {
+          await client.end();
+        }
+      };
+      lines.push(...(await ledgerBench({ ...common, store: { name: 'postgresql', env: { DATABASE_URL: pg.url }, bytes: size } })));
+    } finally {
+      await pg.stop();
+    }
     for (const l of lines) results.summary.push({ scenario: l.scenario, apiP50: Number.NaN, directP50: Number.NaN, extra: l.text, plain: true });
   }
 

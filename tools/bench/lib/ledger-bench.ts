@@ -25,7 +25,8 @@ export interface LedgerBenchContext {
   startApi: (name: string, env: Record<string, string>) => Promise<BenchApi>;
   stopApi: (api: BenchApi) => Promise<void>;
   target: (url: string) => HttpTarget;
-  sqlitePath: string;
+  /** Where the ledger is kept: its name in the summary, the API's environment for it, and its size on disk after the backfill. */
+  store: { name: 'sqlite' | 'postgresql'; env: Record<string, string>; bytes: () => Promise<number> };
   /** Where the data starts, and the hours of cluster time it holds. */
   dataFromMs: number;
   dataHours: number;
@@ -51,31 +52,29 @@ export async function ledgerBench(ctx: LedgerBenchContext): Promise<LedgerBenchL
     LEDGER_ENABLED: 'true',
     LEDGER_POLL_INTERVAL: '1s',
     LEDGER_BACKFILL_FROM: new Date(ctx.dataFromMs).toISOString(),
-    SQLITE_PATH: ctx.sqlitePath,
+    ...ctx.store.env,
   };
+  const on = ctx.store.name;
   const started = Date.now();
-  let api = await ctx.startApi('api-ledger', env);
+  let api = await ctx.startApi(`api-ledger-${on}`, env);
   const status = await waitForBackfill(ctx, api);
   const seconds = (Date.now() - started) / 1000;
-  const bytes = ['', '-wal']
-    .map((s) => `${ctx.sqlitePath}${s}`)
-    .filter(existsSync)
-    .reduce((n, f) => n + statSync(f).size, 0);
+  const bytes = await ctx.store.bytes();
   ctx.log(
-    `backfill: ${status.backfill.hoursDone} hours (${ctx.dataHours} with data), ${status.podHours} pod-hours in ${seconds.toFixed(1)} s; SQLite ${(bytes / 2 ** 20).toFixed(1)} MiB`,
+    `backfill on ${on}: ${status.backfill.hoursDone} hours (${ctx.dataHours} with data), ${status.podHours} pod-hours in ${seconds.toFixed(1)} s; ${(bytes / 2 ** 20).toFixed(1)} MiB`,
   );
   const lines: LedgerBenchLine[] = [
     {
-      scenario: 'ledger backfill',
+      scenario: `ledger backfill ${on}`,
       text: `pod_hours_per_s=${(status.podHours / seconds).toFixed(0)}  cluster_hours_per_s=${(ctx.dataHours / seconds).toFixed(2)}  realtime_x=${((ctx.dataHours * 3600) / seconds).toFixed(0)}`,
     },
-    { scenario: 'ledger size sqlite', text: `bytes_per_pod_hour=${(bytes / Math.max(1, status.podHours)).toFixed(0)}  pod_hours=${status.podHours}` },
+    { scenario: `ledger size ${on}`, text: `bytes_per_pod_hour=${(bytes / Math.max(1, status.podHours)).toFixed(0)}  pod_hours=${status.podHours}` },
   ];
 
   // Restarted: the answers below come from the ledger, not from any cache of the process.
   await ctx.stopApi(api);
-  api = await ctx.startApi('api-ledger', env);
-  const live = await ctx.startApi('api-live', { LEDGER_ENABLED: 'false' });
+  api = await ctx.startApi(`api-ledger-${on}`, env);
+  const live = await ctx.startApi(`api-live-${on}`, { LEDGER_ENABLED: 'false' });
   try {
     const ledgerTarget = ctx.target(api.url);
     const liveTarget = ctx.target(live.url);
@@ -102,7 +101,7 @@ export async function ledgerBench(ctx: LedgerBenchContext): Promise<LedgerBenchL
         `ledger report ${p.label}: ledger ${ledgerMs.map((m) => m.toFixed(0)).join(' / ')} ms, live ${p.live ? liveMs.map((m) => m.toFixed(0)).join(' / ') + ' ms' : 'skipped'}`,
       );
       lines.push({
-        scenario: `ledger report ${p.label} ${ctx.pods} pods`,
+        scenario: `ledger report ${p.label} ${ctx.pods} pods ${on}`,
         text:
           `api_p50_ms=${a.toFixed(1)}  ` +
           (b === undefined ? 'live_p50_ms=skipped (longer than the bench waits)  speedup=-' : `live_p50_ms=${b.toFixed(0)}  speedup=${(b / a).toFixed(0)}`) +
@@ -129,4 +128,12 @@ async function waitForBackfill(ctx: LedgerBenchContext, api: BenchApi): Promise<
     }
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/** Bytes of a SQLite file and its write-ahead log. */
+export function sqliteBytes(path: string): number {
+  return ['', '-wal']
+    .map((suffix) => `${path}${suffix}`)
+    .filter(existsSync)
+    .reduce((n, f) => n + statSync(f).size, 0);
 }
