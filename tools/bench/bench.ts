@@ -451,7 +451,9 @@ class Bench {
         const client = new Client({ connectionString: pg.url });
         await client.connect();
         try {
-          return Number((await client.query<{ n: string }>('SELECT pg_database_size(current_database()) AS n')).rows[0]?.n ?? 0);
+          // The ledger's tables with their indexes and TOAST, not the empty database's catalogs.
+          const sql = "SELECT COALESCE(SUM(pg_total_relation_size(oid)), 0) AS n FROM pg_class WHERE relkind = 'r' AND relname LIKE 'ledger\\_%'";
+          return Number((await client.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
         } finally {
           await client.end();
         }

@@ -98,7 +98,7 @@ export async function ledgerBench(ctx: LedgerBenchContext): Promise<LedgerBenchL
       const a = medianOf(ledgerMs);
       const b = p.live ? medianOf(liveMs) : undefined;
       ctx.log(
-        `ledger report ${p.label}: ledger ${ledgerMs.map((m) => m.toFixed(0)).join(' / ')} ms, live ${p.live ? liveMs.map((m) => m.toFixed(0)).join(' / ') + ' ms' : 'skipped'}`,
+        `ledger report ${p.label} on ${on}: ledger ${ledgerMs.map((m) => m.toFixed(0)).join(' / ')} ms, live ${p.live ? liveMs.map((m) => m.toFixed(0)).join(' / ') + ' ms' : 'skipped'}`,
       );
       lines.push({
         scenario: `ledger report ${p.label} ${ctx.pods} pods ${on}`,
