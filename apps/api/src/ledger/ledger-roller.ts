@@ -36,8 +36,11 @@ export class LedgerRoller {
     this.fallbackStepMs = config.metricsResolutionSeconds > 0 ? config.metricsResolutionSeconds * 1000 : 60_000;
   }
 
-  /** Rolls one hour and stores it; answers the pods rolled. */
-  async roll(hourMs: number): Promise<number> {
+  /**
+   * Rolls one hour and stores it; answers the pods rolled. `counted`: the hour's raw sample counts when
+   * the caller has just read them (a count taken before the roll can only make a later check roll again).
+   */
+  async roll(hourMs: number, counted?: RawSampleCounts): Promise<number> {
     const rolls: MetricHour[] = [];
     const rawSamples: RawSampleCounts = {};
     // Metrics one after the other: a backfill must leave InfluxDB room for the reports being served.
@@ -45,9 +48,13 @@ export class LedgerRoller {
       const source = await this.sources.sourceOf(m.metric);
       if (!source) continue;
       const samples = this.samples.forSource(source);
-      const [roll, counts] = await Promise.all([rollMetricHour(this.engine, samples, hourMs), samples.samplesPerBucket(new Date(hourMs), new Date(hourMs + HOUR_MS), HOUR_MS)]);
+      const known = counted?.[m.key];
+      const [roll, counts] = await Promise.all([
+        rollMetricHour(this.engine, samples, hourMs),
+        known === undefined ? samples.samplesPerBucket(new Date(hourMs), new Date(hourMs + HOUR_MS), HOUR_MS) : undefined,
+      ]);
       rolls.push(roll);
-      rawSamples[m.key] = counts.get(hourMs) ?? 0;
+      rawSamples[m.key] = known ?? counts?.get(hourMs) ?? 0;
     }
     const stepMs = rolls[0]?.stepMs ?? this.fallbackStepMs;
     const [cpu, memory] = await Promise.all([this.rollNodes(NODE_METRICS.cpu, hourMs, stepMs), this.rollNodes(NODE_METRICS.memory, hourMs, stepMs)]);

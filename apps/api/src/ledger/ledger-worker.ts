@@ -163,7 +163,7 @@ export class LedgerWorker implements OnApplicationBootstrap, OnApplicationShutdo
       batchHours = busy.size === 0 ? Math.min(batchHours * 4, MAX_EMPTY_BATCH_HOURS) : BATCH_HOURS;
       for (const hourMs of todo) {
         if (!busy.has(hourMs)) continue;
-        await this.roller.roll(hourMs);
+        await this.roller.roll(hourMs, busy.get(hourMs));
         this.noteProgress(hourMs, 1);
         if (this.stopped || Date.now() > deadline) return !this.stopped;
       }
@@ -185,14 +185,14 @@ export class LedgerWorker implements OnApplicationBootstrap, OnApplicationShutdo
 
   /**
    * Of some hours, those with samples in them or in the hour before or after (a sample just past an
-   * hour's end covers part of it): one count per metric and hour, for all of them at once.
+   * hour's end covers part of it), with their counts: one count per metric and hour, for all of them at once.
    */
-  private async busyHours(hours: readonly number[]): Promise<Set<number>> {
+  private async busyHours(hours: readonly number[]): Promise<Map<number, RawSampleCounts>> {
     const first = hours[0] as number;
     const end = (hours[hours.length - 1] as number) + HOUR_MS;
     const counts = await this.roller.rawCounts(first - HOUR_MS, end + HOUR_MS);
     const has = (h: number) => Object.values(counts.get(h) ?? {}).some((n) => n > 0);
-    return new Set(hours.filter((h) => has(h - HOUR_MS) || has(h) || has(h + HOUR_MS)));
+    return new Map(hours.filter((h) => has(h - HOUR_MS) || has(h) || has(h + HOUR_MS)).map((h) => [h, counts.get(h) ?? {}]));
   }
 
   /** Rolls again the recent hours whose stored samples changed since they were rolled (a collector backlog). */
@@ -205,7 +205,7 @@ export class LedgerWorker implements OnApplicationBootstrap, OnApplicationShutdo
       if (!counts || !grew(record.rawSamples, counts)) continue;
       const late = Object.keys(counts).reduce((n, k) => n + Math.max(0, (counts[k] ?? 0) - (record.rawSamples[k] ?? 0)), 0);
       this.logger.log(`${late} samples landed in ${new Date(record.hourMs).toISOString()} after it was rolled at ${record.rolledAt.toISOString()}; rolling it again`);
-      await this.roller.roll(record.hourMs);
+      await this.roller.roll(record.hourMs, counts);
       if (this.stopped) return;
     }
   }
