@@ -34,6 +34,11 @@ export class PodUsageCollector {
     return entry.acc;
   }
 
+  /** Every pod a sample was added for, in the period or not. */
+  podsRead(): PodKey[] {
+    return [...this.pods.values()].map((e) => e.key);
+  }
+
   /** Pods with at least some coverage or a sample in the period, in pod order. */
   podFigures(): PodFigures[] {
     const out: PodFigures[] = [];

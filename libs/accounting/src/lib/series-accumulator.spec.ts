@@ -1,5 +1,6 @@
 import { SeriesAccumulator } from './series-accumulator';
 import { detectStepMs } from './step-detection';
+import { MAX_COUNTED_GAP_STEPS } from './usage-window';
 
 const STEP = 60_000;
 const window = (fromMs: number, toMs: number) => ({ fromMs, toMs, stepMs: STEP });
@@ -134,6 +135,17 @@ describe(SeriesAccumulator.name, () => {
     ]);
     // Half of the first gain (spread over (-60 s, 60 s]) lies before the period.
     expect(f.increase).toBeCloseTo(50 + 1000);
+  });
+
+  it('should start a counter afresh after a gap longer than a counted one (no read of the next hour sees across it)', () => {
+    const gap = (MAX_COUNTED_GAP_STEPS + 1) * STEP;
+    const f = feed(new SeriesAccumulator(window(0, 100 * STEP)), [
+      [STEP, 1_000_000],
+      [2 * STEP, 1_000_100],
+      [2 * STEP + gap, 1_003_200], // not spread over the gap; ran before, so not from zero either
+      [3 * STEP + gap, 1_003_300],
+    ]);
+    expect(f.increase).toBe(100 + 100);
   });
 });
 

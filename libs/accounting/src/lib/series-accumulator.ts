@@ -1,5 +1,5 @@
 import { emptyFigures, SeriesFigures } from './figures';
-import { hasLostScrapes, isBridged, UsageWindow } from './usage-window';
+import { hasLostScrapes, isBridged, MAX_COUNTED_GAP_STEPS, UsageWindow } from './usage-window';
 
 /**
  * A series' first counter value counts from zero (the pod started within its step) when it is at most
@@ -70,18 +70,21 @@ export class SeriesAccumulator {
   /**
    * Counter increase: what the counter gained since the previous sample (from zero after a reset),
    * spread evenly over the time it was gained in and clipped to the period. Counters keep counting
-   * while unobserved, so a long gap without a reset still counts; after a reset across a long gap
-   * (a new life) the gain belongs to the sample's own step.
+   * while unobserved, so a gap without a reset still counts, up to `MAX_COUNTED_GAP_STEPS`; after a
+   * reset across an unbridged gap (a new life) the gain belongs to the sample's own step.
    */
   private addGain(timeMs: number, value: number, bridged: boolean): void {
     const prevValue = this.prevValue;
     const prevTime = this.prevTime;
-    if (prevValue === undefined || prevTime === undefined) {
-      // Whether the first value counts from zero is decided with the second sample (see below).
+    const first = this.firstSample;
+    if (prevValue === undefined || prevTime === undefined || timeMs - prevTime > MAX_COUNTED_GAP_STEPS * this.window.stepMs) {
+      // After a gap no read of a neighbouring period would see across, the series starts afresh: a
+      // first sample left undecided was a one-step life. Whether the new first value counts from
+      // zero is decided with the next sample (see below).
+      if (first && first.timeMs === prevTime) this.figures.increase += this.fromZero(first);
       this.firstSample = { timeMs, value };
       return;
     }
-    const first = this.firstSample;
     if (first && first.timeMs === prevTime) {
       // The first value of a series counts from zero when the pod started then (its counter is small
       // next to what it gains per step); a large value is a counter that ran before we saw it.

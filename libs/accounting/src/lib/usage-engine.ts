@@ -11,6 +11,11 @@ import { SeriesAccumulator } from './series-accumulator';
 import { detectStepMs } from './step-detection';
 import { readMarginMs, UsageWindow } from './usage-window';
 
+/** Counters are read further beyond a period than gauges (see `MAX_COUNTED_GAP_STEPS`). */
+function metricKind(samples: MetricSamples): 'gauge' | 'counter' {
+  return findMetric(samples.metric)?.kind === 'counter' ? 'counter' : 'gauge';
+}
+
 /** A detected resolution is trusted this long. */
 const STEP_CACHE_MS = 10 * 60_000;
 
@@ -102,8 +107,14 @@ interface GroupContext {
   window: UsageWindow;
   ns: NamespaceFilter;
   selection: ContainerPodSelection | undefined;
-  /** Namespaces with at least one counted pod. */
+  /** Namespaces with at least one counted pod: the total sums the pods when one of them has no collector total. */
   podNamespaces: ReadonlySet<string>;
+  /**
+   * Namespaces with a pod read, inside the period or in the margins around it, each given its total:
+   * a step total stamped on the period's edge can hold samples of pods counted only in the
+   * neighbouring period, and a namespace's figures must be the sum of its parts' wherever cut.
+   */
+  namespacesRead: ReadonlySet<string>;
   /** The metric has container series only. */
   allFromContainers: boolean;
 }
@@ -154,7 +165,7 @@ export class UsageEngine {
       return compute();
     }
     // A period whose last sample read is settled gives the same answer every time: kept for a while.
-    const readUntil = period.to.getTime() + readMarginMs({ fromMs: period.from.getTime(), toMs: period.to.getTime(), stepMs });
+    const readUntil = period.to.getTime() + readMarginMs({ fromMs: period.from.getTime(), toMs: period.to.getTime(), stepMs }, metricKind(samples));
     const key = JSON.stringify([
       samples.cacheKey,
       period.from.getTime(),
@@ -201,7 +212,7 @@ export class UsageEngine {
   /** The metric's own figures: pods, then containers where pods lack data, and the group totals asked for. */
   private async measure(samples: MetricSamples, period: UsagePeriod, ns: NamespaceFilter, stepMs: number, options: UsageOptions): Promise<MetricUsage> {
     const window: UsageWindow = { fromMs: period.from.getTime(), toMs: period.to.getTime(), stepMs };
-    const margin = readMarginMs(window);
+    const margin = readMarginMs(window, metricKind(samples));
     const readFrom = new Date(window.fromMs - margin);
     const readTo = new Date(window.toMs + margin);
     const podPart = new PodUsageCollector(window);
@@ -235,7 +246,7 @@ export class UsageEngine {
     const tasks: Promise<void>[] = [];
     const containerPart = new PodUsageCollector(window);
     const containerCounters = new Map<string, { key: PodKey; acc: SeriesAccumulator }>();
-    if (fromContainers && findMetric(samples.metric)?.kind === 'counter') {
+    if (fromContainers && metricKind(samples) === 'counter') {
       // Counters per container: one container restarting resets its own counter, not its pod's.
       tasks.push(
         consume(samples.containerSamples(ns, readFrom, readTo, fromContainers), samples.scale, (c: ContainerKey) => {
@@ -268,6 +279,7 @@ export class UsageEngine {
       // Group totals add the containers of pods that have no pod-level data at all.
       selection: !samples.hasPodSeries ? fromContainers : containerOnly.length > 0 ? { mode: 'include', pods: containerOnly } : undefined,
       podNamespaces: new Set([...counted, ...containerOnly].map((p) => p.namespace)),
+      namespacesRead: new Set([...podPart.podsRead(), ...containerOnly].map((p) => p.namespace)),
       allFromContainers: !samples.hasPodSeries,
     };
     const namespaces = new Map<string, SeriesFigures>();
@@ -307,7 +319,7 @@ export class UsageEngine {
    */
   private async groupTotals(g: GroupContext, grouping: TotalsGrouping, steps?: Map<string, NamespaceSteps>): Promise<Map<string, SeriesFigures>> {
     const { samples, window, ns, selection } = g;
-    const margin = readMarginMs(window);
+    const margin = readMarginMs(window, metricKind(samples));
     const readFrom = new Date(window.fromMs - margin);
     const readTo = new Date(window.toMs + margin);
     type Capture = ((key: string, series: StepSeries) => void) | undefined;
@@ -317,12 +329,13 @@ export class UsageEngine {
 
     if (g.allFromContainers || !samples.hasNamespaceSeries) return fromPods(ns);
     const withSeries = new Set(await this.namespacesWithTotals(samples, ns, readFrom, readTo));
-    const missing = [...g.podNamespaces].filter((n) => !withSeries.has(n));
-    if (grouping === 'none' && missing.length > 0) return fromPods(ns);
+    const countedMissing = [...g.podNamespaces].filter((n) => !withSeries.has(n));
+    if (grouping === 'none' && countedMissing.length > 0) return fromPods(ns);
     const out = await accumulateGroups(samples.namespaceTotalsPerStep(ns, readFrom, readTo, window.stepMs, grouping), samples.scale, window, capture('collector'));
+    const missing = grouping === 'namespace' ? [...g.namespacesRead].filter((n) => !withSeries.has(n)) : [];
     if (missing.length > 0) (await fromPods({ only: missing })).forEach((f, k) => out.set(k, f));
     const mixed = [...g.podNamespaces].filter((n) => withSeries.has(n));
-    if (steps && missing.length > 0 && mixed.length > 0) {
+    if (steps && countedMissing.length > 0 && mixed.length > 0) {
       // A later total over a collector namespace and a pods-only one needs the former's pods too.
       await fromPods({ only: mixed }, (key, series) => {
         const entry = steps.get(key);

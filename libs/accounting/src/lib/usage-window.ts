@@ -30,9 +30,18 @@ export function hasLostScrapes(intervalMs: number, stepMs: number): boolean {
 }
 
 /**
- * How far before `from` and after `to` samples must be read so that the samples covering the
- * period's edges, and their predecessors across a bridged gap, are seen.
+ * A counter's gain across a gap of at most this many steps is spread over the gap: the counter kept
+ * counting while unobserved (lost scrapes, a collector restart). After a longer gap the next sample
+ * starts the series afresh, as a first sample would. The bound is what makes a period's figures the
+ * sum of its parts' (an hour rolled alone sees the sample before any gap it spreads): counter reads
+ * reach this far beyond the period.
  */
-export function readMarginMs(window: UsageWindow): number {
-  return (MAX_BRIDGED_STEPS + 2) * window.stepMs;
+export const MAX_COUNTED_GAP_STEPS = 30;
+
+/**
+ * How far before `from` and after `to` samples must be read so that the samples covering the
+ * period's edges, and their predecessors across a bridged gap (for a counter, a counted one), are seen.
+ */
+export function readMarginMs(window: UsageWindow, kind: 'gauge' | 'counter' = 'gauge'): number {
+  return (kind === 'counter' ? MAX_COUNTED_GAP_STEPS + 1 : MAX_BRIDGED_STEPS + 2) * window.stepMs;
 }
