@@ -1,4 +1,4 @@
-import { fieldWithMalformedText, jsonDepth, MAX_JSON_DEPTH, withoutNullFields } from './body-parsers';
+import { fieldWithMalformedText, inheritedKeyPath, jsonDepth, MAX_JSON_DEPTH, withoutNullFields } from './body-parsers';
 
 describe('jsonDepth', () => {
   it('should measure nesting of objects and arrays', () => {
@@ -27,5 +27,15 @@ describe('fieldWithMalformedText', () => {
     expect(fieldWithMalformedText({ email: '\ud800', role: 'viewer' })).toBe('email');
     expect(fieldWithMalformedText({ namespaces: ['ok', { x: 'a\udc00' }] })).toBe('namespaces');
     expect(fieldWithMalformedText({ email: 'ü@example.org' })).toBeUndefined();
+  });
+});
+
+describe('inheritedKeyPath', () => {
+  it('should find keys named like inherited members at any depth, by path', () => {
+    expect(inheritedKeyPath(JSON.parse('{"username":"u","__proto__":{"polluted":true}}'))).toBe('__proto__');
+    expect(inheritedKeyPath({ a: { toString: 1 } })).toBe('a.toString');
+    expect(inheritedKeyPath({ list: [{ ok: 1 }, { constructor: 1 }] })).toBe('list.constructor');
+    expect(inheritedKeyPath({ prototype: 1 })).toBe('prototype');
+    expect(inheritedKeyPath({ namespaces: ['constructor', 'toString'], valueOfX: 1 })).toBeUndefined();
   });
 });

@@ -43,7 +43,31 @@ function parseJson(text: string): unknown {
   if (jsonDepth(value) > MAX_JSON_DEPTH) throw new BadRequestException(`body: nested deeper than ${MAX_JSON_DEPTH} levels`);
   const malformed = fieldWithMalformedText(value);
   if (malformed !== undefined) throw new BadRequestException(`${malformed}: text is not valid Unicode (lone surrogate)`);
+  const inherited = inheritedKeyPath(value);
+  if (inherited !== undefined) throw new BadRequestException(`${inherited}: property ${inherited.split('.').pop()} should not exist`);
   return withoutNullFields(value);
+}
+
+/**
+ * Names every plain object inherits (`constructor`, `toString`, `__proto__`...) and `prototype`. No
+ * field of this API is called so; class-validator's whitelist looks fields up in a plain object, where
+ * these are always found, and class-transformer drops some silently: they are refused here, by name.
+ */
+const INHERITED_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/** The path (`a.b`) of the first key, at any depth, that is an inherited name. */
+export function inheritedKeyPath(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop() as [unknown, string];
+    if (v === null || typeof v !== 'object') continue;
+    for (const [k, child] of Object.entries(v)) {
+      const at = Array.isArray(v) ? path : path ? `${path}.${k}` : k;
+      if (!Array.isArray(v) && INHERITED_NAMES.has(k)) return at;
+      stack.push([child, at]);
+    }
+  }
+  return undefined;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -77,13 +101,20 @@ export function fieldWithMalformedText(value: unknown): string | undefined {
   return undefined;
 }
 
+/** The top-level fields a body gave as `null`, kept beside it (not enumerable) for the validation pipe. */
+export const NULL_FIELDS = Symbol('null fields');
+
 /**
  * A top-level `null` means "not given" (the original documents `agg` as "default None"), so the
- * field's default applies instead of a null reaching validation or a query.
+ * field's default applies instead of a null reaching validation or a query. The names are kept
+ * (`NULL_FIELDS`): a null field the endpoint does not know is still refused.
  */
 export function withoutNullFields(value: unknown): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+  const entries = Object.entries(value);
+  const out = Object.fromEntries(entries.filter(([, v]) => v !== null));
+  Object.defineProperty(out, NULL_FIELDS, { value: entries.filter(([, v]) => v === null).map(([k]) => k), enumerable: false });
+  return out;
 }
 
 /** Nesting depth of a parsed JSON value, computed without recursion. */

@@ -1,4 +1,7 @@
 import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
+
+import { inheritedKeyPath, NULL_FIELDS } from './body-parsers';
 
 /** Flattens class-validator errors into one message that names each offending field. */
 export function describeValidationErrors(errors: ValidationError[], prefix = ''): string[] {
@@ -15,16 +18,42 @@ export function describeValidationErrors(errors: ValidationError[], prefix = '')
 
 const BUILT_IN_TYPES: readonly unknown[] = [Object, Array, String, Number, Boolean];
 
+type DtoClass = NonNullable<ArgumentMetadata['metatype']>;
+
+const knownFields = new WeakMap<DtoClass, ReadonlySet<string>>();
+
+/** The fields a DTO class validates (every field of ours carries a decorator). */
+function fieldsOf(dto: DtoClass): ReadonlySet<string> {
+  let fields = knownFields.get(dto);
+  if (!fields) {
+    fields = new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(dto, '', true, false)
+        .map((m) => m.propertyName),
+    );
+    knownFields.set(dto, fields);
+  }
+  return fields;
+}
+
 /**
  * Refuses a body that is not a JSON object where the endpoint expects one (a DTO class): the
  * validator would otherwise answer for an array with the items' indexes ("0: property 0 should not
- * exist"), which names no field of the request.
+ * exist"), which names no field of the request. Also refuses, by name, the fields the whitelist
+ * cannot see: those a body gave as `null` (dropped before validation as "not given") that the DTO
+ * does not know, and query parameters named like inherited members (`constructor`, `toString`).
  */
 class ObjectBodyValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const dto = metadata.type === 'body' && typeof metadata.metatype === 'function' && !BUILT_IN_TYPES.includes(metadata.metatype);
-    if (dto && value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+    const metatype = metadata.metatype;
+    const dto = (metadata.type === 'body' || metadata.type === 'query') && typeof metatype === 'function' && !BUILT_IN_TYPES.includes(metatype);
+    if (dto && metadata.type === 'body' && value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
       throw new BadRequestException(`body: must be a JSON object, got ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}`);
+    }
+    if (dto && value !== null && typeof value === 'object') {
+      const nulls = (value as { [NULL_FIELDS]?: string[] })[NULL_FIELDS] ?? [];
+      const unknown = nulls.find((k) => !fieldsOf(metatype).has(k)) ?? (metadata.type === 'query' ? inheritedKeyPath(value) : undefined);
+      if (unknown !== undefined) throw new BadRequestException(`${unknown}: property ${unknown.split('.').pop()} should not exist`);
     }
     return super.transform(value, metadata);
   }
