@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--fresh] [--json FILE] [--no-express] [--api-main FILE]`
+ * `npm run bench [-- --quick] [--fresh] [--only SECTIONS] [--json FILE] [--no-express] [--api-main FILE]`
  *
  * Measures the API against direct InfluxDB queries in the same run, on generated data:
  *  1. raw query and each `agg` of POST /api/cpu/usage_rate: median/p99 latency (1 connection)
@@ -7,7 +7,9 @@
  *     a minimal Node pass-through process sending that InfluxQL (the floor of any HTTP hop);
  *  2. the usage report (POST /api/usage) over 30 days and 200 pods: time API vs direct, API peak RSS;
  *  3. how the report's time grows with the period and with the number of pods;
- *  4. Fastify (the API) vs NestJS's default Express adapter: same answers, requests/s.
+ *  4. Fastify (the API) vs NestJS's default Express adapter: same answers, requests/s;
+ *  5. the usage ledger: backfill speed (also of a 2,000-pod cluster), size, reports from it vs live,
+ *     on SQLite and on PostgreSQL.
  * Ends with one summary line per scenario. Reports numbers; asserts nothing.
  *
  * "The same InfluxQL": a second API process talks to InfluxDB through a recording proxy; the
@@ -31,7 +33,7 @@ import { BENCH_TMP, prepareApiBuild, prepareExpressBuild } from './lib/build';
 import { datasetDir, datasetKey, DatasetSpec, readSeeded, seedDatasets, SeededDataset } from './lib/dataset';
 import { FloorProcess, floorRequest, startFloor } from './lib/floor-process';
 import { HttpRequest, HttpTarget } from './lib/http';
-import { ledgerBench, sqliteBytes } from './lib/ledger-bench';
+import { ledgerBench, LedgerPeriod, sqliteBytes } from './lib/ledger-bench';
 import { runLoop } from './lib/load-loop';
 import { RecordingProxy } from './lib/recorder';
 import { apiPost, LoopPlan, medianOf, record, Recording, SERVICE_PASSWORD, SERVICE_USER, SideBySide, sideBySide, TimedRuns, timedRuns } from './lib/side-by-side';
@@ -50,7 +52,8 @@ interface Period {
 
 interface ModeConfig {
   name: 'quick' | 'full';
-  datasets: { main: DatasetSpec; small: DatasetSpec; large: DatasetSpec };
+  /** `huge`: the 2,000-pod cluster whose backfill speed the ledger section measures. */
+  datasets: { main: DatasetSpec; small: DatasetSpec; large: DatasetSpec; huge: DatasetSpec };
   latency: LoopPlan;
   throughput: LoopPlan;
   /** Requests recorded per scenario (their statements are what the direct side replays, in turn). */
@@ -69,7 +72,7 @@ const dataset = (db: string, pods: number, spanMs: number): DatasetSpec => ({ db
 const MODES: Record<'quick' | 'full', ModeConfig> = {
   quick: {
     name: 'quick',
-    datasets: { main: dataset('pods_200', 200, DAY), small: dataset('pods_50', 50, HOUR), large: dataset('pods_800', 800, HOUR) },
+    datasets: { main: dataset('pods_200', 200, DAY), small: dataset('pods_50', 50, HOUR), large: dataset('pods_800', 800, HOUR), huge: dataset('pods_2000', 2000, HOUR) },
     latency: { connections: 1, roundMs: 1200, rounds: 1, warmUpRequests: 2 },
     throughput: { connections: 8, roundMs: 800, rounds: 1, warmUpRequests: 8 },
     recordedPlans: 2,
@@ -81,7 +84,12 @@ const MODES: Record<'quick' | 'full', ModeConfig> = {
   },
   full: {
     name: 'full',
-    datasets: { main: dataset('pods_200', 200, 30 * DAY), small: dataset('pods_50', 50, DAY), large: dataset('pods_800', 800, DAY) },
+    datasets: {
+      main: dataset('pods_200', 200, 30 * DAY),
+      small: dataset('pods_50', 50, DAY),
+      large: dataset('pods_800', 800, DAY),
+      huge: dataset('pods_2000', 2000, 4 * HOUR),
+    },
     latency: { connections: 1, roundMs: 4000, rounds: 3, warmUpRequests: 20 },
     throughput: { connections: 8, roundMs: 3000, rounds: 2, warmUpRequests: 16 },
     recordedPlans: 5,
@@ -126,6 +134,10 @@ interface Results {
   summary: SummaryLine[];
 }
 
+/** The sections `--only` may name. */
+export const SECTIONS = ['raw', 'report', 'scaling', 'adapters', 'ledger'] as const;
+type Section = (typeof SECTIONS)[number];
+
 const log = (m: string) => console.log(m);
 const benchStarted = Date.now();
 const section = (title: string) => console.log(`\n=== [${((Date.now() - benchStarted) / 1000).toFixed(0)} s] ${title}`);
@@ -140,7 +152,7 @@ class Bench {
 
   constructor(
     private readonly mode: ModeConfig,
-    private readonly options: { fresh: boolean; express: boolean; json?: string; apiMain?: string },
+    private readonly options: { fresh: boolean; express: boolean; json?: string; apiMain?: string; only: ReadonlySet<Section> },
   ) {
     mkdirSync(BENCH_TMP, { recursive: true });
     this.runDir = mkdtempSync(join(BENCH_TMP, 'run-'));
@@ -159,28 +171,36 @@ class Bench {
 
     section('InfluxDB and data');
     results.datasets = await this.prepareData();
-    const [main, small, large] = results.datasets as [SeededDataset, SeededDataset, SeededDataset];
+    const [main, small, large, huge] = results.datasets as [SeededDataset, SeededDataset, SeededDataset, SeededDataset];
 
-    section('API processes');
-    const api = await this.api('api-pods-200', apiMain, main.db);
-    const recorder = await this.recorder('recorder-pods-200', apiMain, main.db);
+    const runs = (name: Section) => this.options.only.has(name);
+    if (runs('raw') || runs('report') || runs('scaling') || (expressMain && runs('adapters'))) {
+      section('API processes');
+      const api = await this.api('api-pods-200', apiMain, main.db);
+      const recorder = await this.recorder('recorder-pods-200', apiMain, main.db);
 
-    section('1. raw query and aggregations: API vs direct InfluxDB');
-    await this.latencyScenarios(results, api, recorder, main);
-
-    section(`2. usage report over ${this.mode.report.period.label} and ${main.pods} pods`);
-    await this.reportScenario(results, api, recorder, main);
-
-    section('3. how the report time grows');
-    await this.scaling(results, api, recorder, apiMain, { main, small, large });
-
-    if (expressMain) {
-      section('4. Fastify (the API) vs NestJS default Express adapter');
-      await this.adapters(results, api, expressMain, main);
+      if (runs('raw')) {
+        section('1. raw query and aggregations: API vs direct InfluxDB');
+        await this.latencyScenarios(results, api, recorder, main);
+      }
+      if (runs('report')) {
+        section(`2. usage report over ${this.mode.report.period.label} and ${main.pods} pods`);
+        await this.reportScenario(results, api, recorder, main);
+      }
+      if (runs('scaling')) {
+        section('3. how the report time grows');
+        await this.scaling(results, api, recorder, apiMain, { main, small, large });
+      }
+      if (expressMain && runs('adapters')) {
+        section('4. Fastify (the API) vs NestJS default Express adapter');
+        await this.adapters(results, api, expressMain, main);
+      }
     }
 
-    section('5. the usage ledger: backfill, size, reports from it vs live');
-    await this.ledger(results, apiMain, main);
+    if (runs('ledger')) {
+      section('5. the usage ledger: backfill, size, reports from it vs live');
+      await this.ledger(results, apiMain, main, huge);
+    }
 
     results.machine['loadavg_end'] = loadavg()[0]?.toFixed(2) ?? '-';
     this.printTables(results);
@@ -227,7 +247,7 @@ class Bench {
   }
 
   private async prepareData(): Promise<SeededDataset[]> {
-    const specs = [this.mode.datasets.main, this.mode.datasets.small, this.mode.datasets.large];
+    const specs = [this.mode.datasets.main, this.mode.datasets.small, this.mode.datasets.large, this.mode.datasets.huge];
     const key = datasetKey(specs);
     const { dir, ready } = datasetDir(this.mode.name, key, this.options.fresh);
     if (!ready) rmSync(dir, { recursive: true, force: true });
@@ -414,10 +434,9 @@ class Bench {
     results.scaling.push({ dimension: 'period', label: p.label, pods: data.pods, podNames: data.podNames, runs });
   }
 
-  private async ledger(results: Results, apiMain: string, data: SeededDataset): Promise<void> {
+  private async ledger(results: Results, apiMain: string, data: SeededDataset, huge: SeededDataset): Promise<void> {
     const influx = this.influx as InfluxHandle;
-    const dataFromMs = Date.parse(data.from);
-    const dataHours = Math.round((Date.parse(data.to) - dataFromMs) / HOUR);
+    const hoursOf = (d: SeededDataset) => ({ dataFromMs: Date.parse(d.from), dataHours: Math.round((Date.parse(d.to) - Date.parse(d.from)) / HOUR) });
     // Whole hours inside the data; the year-long report reaches past it (empty rolled hours and a live tail).
     const periods =
       this.mode.name === 'quick'
@@ -427,23 +446,27 @@ class Bench {
             { label: '30d', fromMs: T0, toMs: T0 + 30 * DAY, live: true },
             { label: '366d', fromMs: T0, toMs: T0 + 366 * DAY, live: false },
           ];
-    const common = {
+    const on = (d: SeededDataset, reports: LedgerPeriod[]) => ({
       log,
       startApi: async (name: string, extra: Record<string, string>) => {
-        const a = await startBenchApi({ name, main: apiMain, env: { ...this.env(data.db, influx.port), ...extra }, logDir: join(this.runDir, 'logs') });
+        const a = await startBenchApi({ name, main: apiMain, env: { ...this.env(d.db, influx.port), ...extra }, logDir: join(this.runDir, 'logs') });
         this.apis.push(a);
         return a;
       },
       stopApi: (a: BenchApi) => this.stopApi(a),
       target: (url: string) => this.target(url, 4),
-      dataFromMs,
-      dataHours,
-      pods: data.pods,
+      ...hoursOf(d),
+      pods: d.pods,
       runs: this.mode.name === 'quick' ? 2 : 3,
-      periods,
-    };
+      periods: reports,
+    });
+    const common = on(data, periods);
+    // The 2,000-pod cluster: its backfill only (the target is an hour of it rolled in under 3.6 s).
+    const hugeRun = on(huge, []);
     const sqlitePath = join(this.runDir, `${data.db}-ledger.sqlite`);
     const lines = await ledgerBench({ ...common, store: { name: 'sqlite', env: { SQLITE_PATH: sqlitePath }, bytes: async () => sqliteBytes(sqlitePath) } });
+    const hugePath = join(this.runDir, `${huge.db}-ledger.sqlite`);
+    lines.push(...(await ledgerBench({ ...hugeRun, store: { name: 'sqlite', env: { SQLITE_PATH: hugePath }, bytes: async () => sqliteBytes(hugePath) } })));
     log('PostgreSQL: a throwaway server on a loopback port');
     const pg = await startPostgres({ database: 'ledger_bench' });
     try {
@@ -461,6 +484,13 @@ class Bench {
       lines.push(...(await ledgerBench({ ...common, store: { name: 'postgresql', env: { DATABASE_URL: pg.url }, bytes: size } })));
     } finally {
       await pg.stop();
+    }
+    // A server of its own for the 2,000-pod cluster's ledger (its size is not what is measured).
+    const pgHuge = await startPostgres({ database: 'ledger_bench_huge' });
+    try {
+      lines.push(...(await ledgerBench({ ...hugeRun, store: { name: 'postgresql', env: { DATABASE_URL: pgHuge.url }, bytes: async () => Number.NaN } })));
+    } finally {
+      await pgHuge.stop();
     }
     for (const l of lines) results.summary.push({ scenario: l.scenario, apiP50: Number.NaN, directP50: Number.NaN, extra: l.text, plain: true });
   }
@@ -642,12 +672,22 @@ async function main(): Promise<void> {
     .description('API vs direct InfluxDB on generated data: latency, throughput, reports, scaling, Fastify vs Express')
     .option('--quick', 'small data and short runs (under 2 minutes once built)')
     .option('--fresh', 'regenerate the data even if a matching dataset exists')
+    .option('--only <sections>', `run only these sections, comma-separated: ${SECTIONS.join(', ')}`, SECTIONS.join(','))
     .option('--no-express', 'skip the Fastify vs Express comparison')
     .option('--json <file>', 'also write the results as JSON')
     .option('--api-main <file>', 'bench this API build (a main.js) instead of building dist/apps/api')
     .parse(process.argv);
-  const opts = program.opts<{ quick?: boolean; fresh?: boolean; express: boolean; json?: string; apiMain?: string }>();
-  const bench = new Bench(opts.quick ? MODES.quick : MODES.full, { fresh: !!opts.fresh, express: opts.express, json: opts.json, apiMain: opts.apiMain });
+  const opts = program.opts<{ quick?: boolean; fresh?: boolean; express: boolean; json?: string; apiMain?: string; only: string }>();
+  const only = opts.only.split(',').map((x) => x.trim());
+  const unknown = only.filter((x) => !(SECTIONS as readonly string[]).includes(x));
+  if (unknown.length > 0) program.error(`--only: unknown section ${unknown.join(', ')} (sections: ${SECTIONS.join(', ')})`);
+  const bench = new Bench(opts.quick ? MODES.quick : MODES.full, {
+    fresh: !!opts.fresh,
+    express: opts.express,
+    json: opts.json,
+    apiMain: opts.apiMain,
+    only: new Set(only as Section[]),
+  });
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
