@@ -2,8 +2,8 @@ import fc from 'fast-check';
 
 import { addDisjointFigures, emptyFigures, SeriesFigures } from '../figures';
 import { podId } from '../pod-key';
-import { InMemoryLedger } from '../testing/in-memory-ledger';
 import { NamespaceFilter } from '../sample-reader';
+import { InMemoryLedger } from '../testing/in-memory-ledger';
 import { InMemorySamples, InMemoryStore } from '../testing/in-memory-samples';
 import { testCluster } from '../testing/test-cluster';
 import { MetricUsage, UsageEngine, UsageOptions } from '../usage-engine';
@@ -55,7 +55,10 @@ function expectSameUsage(actual: MetricUsage, expected: MetricUsage, expectedTot
 async function liveTotalByHour(engine: UsageEngine, samples: InMemorySamples, spans: readonly UsageSpan[], filter: NamespaceFilter): Promise<SeriesFigures> {
   let total = emptyFigures();
   for (const span of spans) {
-    const parts = span.source === 'live' ? [[span.fromMs, span.toMs]] : Array.from({ length: (span.toMs - span.fromMs) / HOUR_MS }, (_, i) => [span.fromMs + i * HOUR_MS, span.fromMs + (i + 1) * HOUR_MS]);
+    const parts =
+      span.source === 'live'
+        ? [[span.fromMs, span.toMs]]
+        : Array.from({ length: (span.toMs - span.fromMs) / HOUR_MS }, (_, i) => [span.fromMs + i * HOUR_MS, span.fromMs + (i + 1) * HOUR_MS]);
     for (const [a, b] of parts) {
       const u = await engine.usage(samples, { from: new Date(a as number), to: new Date(b as number) }, filter, MIN, { total: true });
       total = addDisjointFigures(total, u.total as SeriesFigures);
@@ -121,7 +124,11 @@ describe(stitchedUsage.name, () => {
         numRuns: 400,
         // Found by this property: a pod counted from its containers in one hour while its own series,
         // jittered, has a sample just before the hour: both were summed into the namespace's total.
-        examples: [[{ seed: 546906889, fromS: 14400, lengthS: 10800, rolledMask: 128, filter: { only: ['alpha', 'beta'] }, metric: 'gauge' }], [{ seed: 496017431, fromS: 7200, lengthS: 3601, rolledMask: 56, filter: {}, metric: 'rate' }], [{ seed: 1391366685, fromS: 0, lengthS: 18000, rolledMask: 16, filter: {}, metric: 'gauge' }]],
+        examples: [
+          [{ seed: 546906889, fromS: 14400, lengthS: 10800, rolledMask: 128, filter: { only: ['alpha', 'beta'] }, metric: 'gauge' }],
+          [{ seed: 496017431, fromS: 7200, lengthS: 3601, rolledMask: 56, filter: {}, metric: 'rate' }],
+          [{ seed: 1391366685, fromS: 0, lengthS: 18000, rolledMask: 16, filter: {}, metric: 'gauge' }],
+        ],
       },
     );
   });
