@@ -457,7 +457,7 @@ class Bench {
       target: (url: string) => this.target(url, 4),
       ...hoursOf(d),
       pods: d.pods,
-      runs: this.mode.name === 'quick' ? 2 : 3,
+      runs: 3,
       periods: reports,
     });
     const common = on(data, periods);
