@@ -294,6 +294,32 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
     run.mockRestore();
   });
 
+  it('should share the range reads of a report’s three metrics while they run, and read again for a later report', async () => {
+    const memory = new InMemoryLedger(METRICS);
+    for (const h of [1, 2, 3]) await write(ledger, memory, h);
+    const run = jest.spyOn(database, 'run');
+    const report = () =>
+      Promise.all(
+        METRICS.flatMap((m) => [
+          ledger.rolledHours(hour(0), hour(6)),
+          ledger.namespaceFigures(m, hour(0), hour(6), {}),
+          ledger.totalFigures(m, hour(0), hour(6), { exclude: ['kube-system'] }),
+        ]),
+      );
+    const first = await report();
+    // The rolled hours, the rolled-up days and the hours without rollups once each, per metric its
+    // namespaces and its total (unshared: 18). The totals ask for the days after the hours without
+    // rollups: shared with the namespaces' read if it still runs, else read once more.
+    expect(run.mock.calls.length).toBeGreaterThanOrEqual(3 + 2 * METRICS.length);
+    expect(run.mock.calls.length).toBeLessThanOrEqual(4 + 2 * METRICS.length);
+    expect(first[0]).toEqual(await memory.rolledHours(hour(0), hour(6)));
+    await write(ledger, memory, 4);
+    run.mockClear();
+    expect(await ledger.rolledHours(hour(0), hour(6))).toEqual(await memory.rolledHours(hour(0), hour(6)));
+    expect(run).toHaveBeenCalledTimes(1);
+    run.mockRestore();
+  });
+
   it('should undo the rollups migration, and apply it again to hours that then get their rollups from the worker', async () => {
     await write(ledger, undefined, 2);
     const tables = () =>

@@ -87,6 +87,8 @@ export class LedgerStore implements LedgerReader {
   readonly metrics: readonly string[] = LEDGER_METRICS.map((m) => m.metric);
   private readonly now: () => number;
   private readonly podReads = new Map<string, Promise<Map<LedgerMetricKey, PodFigures[]>>>();
+  /** Reads under way that answer the same for every metric of a report, shared while they run (never kept after). */
+  private readonly sharedReads = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly database: UserDatabase,
@@ -102,7 +104,12 @@ export class LedgerStore implements LedgerReader {
   // --- LedgerReader -------------------------------------------------------------------------
 
   /** Stale hours are rolled too: they answer until re-rolled. */
-  async rolledHours(fromMs: number, toMs: number): Promise<number[]> {
+  rolledHours(fromMs: number, toMs: number): Promise<number[]> {
+    return this.shared(`rolled ${fromMs} ${toMs}`, () => this.readRolledHours(fromMs, toMs));
+  }
+
+  /** Not shared: the worker reads what it has just written. */
+  private async readRolledHours(fromMs: number, toMs: number): Promise<number[]> {
     const p = this.params();
     const rows = await this.read(`SELECT "hour_start" FROM "ledger_hours" WHERE "hour_start" >= ${p.add(fromMs)} AND "hour_start" < ${p.add(toMs)} ORDER BY "hour_start"`, p);
     return rows.map((r) => intFrom(r['hour_start'], 'hour_start'));
@@ -419,7 +426,7 @@ export class LedgerStore implements LedgerReader {
     const out: number[] = [];
     for (let start = hourCeil(fromMs); start < toMs && out.length < limit; start += UNROLLED_WINDOW_MS) {
       const end = Math.min(start + UNROLLED_WINDOW_MS, toMs);
-      const rolled = new Set(await this.rolledHours(start, end));
+      const rolled = new Set(await this.readRolledHours(start, end));
       for (let h = start; h < end && out.length < limit; h += HOUR_MS) if (!rolled.has(h)) out.push(h);
     }
     return out;
@@ -508,27 +515,44 @@ export class LedgerStore implements LedgerReader {
   }
 
   /** Which of [fromMs, toMs) is read from rolled-up days, and which hour by hour. */
-  private async readPlan(fromMs: number, toMs: number): Promise<ReadPlan> {
-    const p = this.params();
-    const rows = await this.read(
-      `SELECT "day_start" FROM "ledger_days" WHERE "day_start" >= ${p.add(fromMs)} AND "day_start" < ${p.add(toMs - DAY_MS + HOUR_MS)} ORDER BY "day_start"`,
-      p,
-    );
-    return planRanges(
-      fromMs,
-      toMs,
-      rows.map((r) => intFrom(r['day_start'], 'day_start')),
-    );
+  private readPlan(fromMs: number, toMs: number): Promise<ReadPlan> {
+    return this.shared(`plan ${fromMs} ${toMs}`, async () => {
+      const p = this.params();
+      const rows = await this.read(
+        `SELECT "day_start" FROM "ledger_days" WHERE "day_start" >= ${p.add(fromMs)} AND "day_start" < ${p.add(toMs - DAY_MS + HOUR_MS)} ORDER BY "day_start"`,
+        p,
+      );
+      return planRanges(
+        fromMs,
+        toMs,
+        rows.map((r) => intFrom(r['day_start'], 'day_start')),
+      );
+    });
   }
 
   /** Rolled hours in [fromMs, toMs) written before the rollups (no kept totals yet), ascending; none once the worker has been through them. */
-  private async hoursWithoutRollups(fromMs: number, toMs: number): Promise<number[]> {
-    const p = this.params();
-    const rows = await this.read(
-      `SELECT "hour_start" FROM "ledger_hours" WHERE "hour_start" >= ${p.add(fromMs)} AND "hour_start" < ${p.add(toMs)} AND "rollup" < ${p.add(ROLLUP_VERSION)} ORDER BY "hour_start"`,
-      p,
-    );
-    return rows.map((r) => intFrom(r['hour_start'], 'hour_start'));
+  private hoursWithoutRollups(fromMs: number, toMs: number): Promise<number[]> {
+    return this.shared(`unrolled-up ${fromMs} ${toMs}`, async () => {
+      const p = this.params();
+      const rows = await this.read(
+        `SELECT "hour_start" FROM "ledger_hours" WHERE "hour_start" >= ${p.add(fromMs)} AND "hour_start" < ${p.add(toMs)} AND "rollup" < ${p.add(ROLLUP_VERSION)} ORDER BY "hour_start"`,
+        p,
+      );
+      return rows.map((r) => intFrom(r['hour_start'], 'hour_start'));
+    });
+  }
+
+  /**
+   * One read for every caller asking the same while it runs (a report's three metrics ask the same
+   * ranges at once): a round trip to PostgreSQL costs more than the rows. Callers never change the answer.
+   */
+  private shared<T>(key: string, read: () => Promise<T>): Promise<T> {
+    let pending = this.sharedReads.get(key) as Promise<T> | undefined;
+    if (!pending) {
+      pending = read().finally(() => this.sharedReads.delete(key));
+      this.sharedReads.set(key, pending);
+    }
+    return pending;
   }
 
   // --- Helpers --------------------------------------------------------------------------------
