@@ -21,6 +21,7 @@ import { kubeStateMetricsResourceName } from '@kube-monitoring/contract';
 import type { ContainerSpec, NodeSpec, PodSpec } from './cluster-model';
 import { deviceMegabytes, gpuUuid } from './gpu-devices';
 import { seriesKey } from './heapster-writer';
+import { hash32 } from './prng';
 import type { ContainerSample, FilesystemSample, NodeSample, PodSample, SysContainerSample } from './samples';
 import type { SchemaWriter } from './schema-writer';
 
@@ -135,9 +136,10 @@ interface ContainerKeys {
   requests: Array<[string, number]>;
 }
 
-/** A pod UID in Kubernetes' format (a UUID), stable per pod. */
+/** A pod UID in Kubernetes' format (a UUID: 8-4-4-4-12 hex digits), stable per pod. */
 export function podUid(uid: number): string {
-  return gpuUuid(uid, 0x0d).slice('GPU-'.length);
+  const hex = [1, 2, 3, 4].map((salt) => (hash32(uid, 0x0d, salt) >>> 0).toString(16).padStart(8, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 export class TelegrafWriter implements SchemaWriter {
