@@ -242,3 +242,57 @@ export class NotebookPoolWorkload implements Workload {
     }
   }
 }
+
+export interface SlotJobSpec {
+  namespace: string;
+  kind: 'gpu-job';
+  prefixes: readonly string[];
+  /** One slot per device (or MIG slice) the jobs run on: at most one job per slot at a time. */
+  slots: ReadonlyArray<{ id: string; template: PodTemplate }>;
+  node: NodeSpec;
+  /** Each slot's time is cut into blocks of this length; a block holds at most one job. */
+  blockSeconds: number;
+  /** Probability that a block has a job. */
+  busyProbability: number;
+  minSeconds: number;
+}
+
+/**
+ * Jobs bound to slots (a MIG slice, a device): in each block of a slot, with some probability, one
+ * job starting at a random second and ending inside the block. Two jobs never hold the same slot
+ * at once, as the scheduler guarantees for an extended resource.
+ */
+export class SlotJobWorkload implements Workload {
+  readonly namespace: string;
+  readonly maxLifeSeconds: number;
+  private readonly streamHash: number;
+
+  constructor(
+    private readonly ctx: WorkloadContext,
+    private readonly spec: SlotJobSpec,
+  ) {
+    this.namespace = spec.namespace;
+    this.maxLifeSeconds = spec.blockSeconds;
+    this.streamHash = hash32(ctx.seed, stringHash(`${spec.namespace}/${spec.node.name}/slots`));
+  }
+
+  collectLives(a: number, b: number, out: PodLife[]): void {
+    const { ctx, spec } = this;
+    const block = spec.blockSeconds;
+    for (const slot of spec.slots) {
+      const slotHash = hash32(ctx.seed, this.streamHash, stringHash(slot.id));
+      for (let n = Math.floor(a / block) - 1; n * block < b; n++) {
+        const entity = hash32(ctx.seed, slotHash, n);
+        if (hashUnit(ctx.seed, entity, SALT_JOBS) >= spec.busyProbability) continue;
+        const duration = spec.minSeconds + Math.floor(hashUnit(ctx.seed, entity, 2) * (block - spec.minSeconds - 60));
+        const start = n * block + Math.floor(hashUnit(ctx.seed, entity, 1) * (block - duration));
+        const life = { start, stop: start + duration };
+        if (!overlaps(life, a, b)) continue;
+        const prefix = spec.prefixes[hash32(ctx.seed, entity, 3) % spec.prefixes.length];
+        const name = `${prefix}-${suffixFrom(entity, 5)}`;
+        const pod = podSpec(ctx, spec.namespace, name, spec.kind, spec.node, slot.template);
+        out.push({ id: `${spec.namespace}/${name}#s${slot.id}.${n}`, pod, ...life });
+      }
+    }
+  }
+}
