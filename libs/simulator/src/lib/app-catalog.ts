@@ -10,9 +10,6 @@ const GiB = 1024 * MiB;
 /** A100 40 GB, in the MB the site's `gpu/usage` metric uses. */
 export const GPU_DEVICE_MEGABYTES = 40_960;
 export const GPU_MODEL = 'NVIDIA-A100-SXM4-40GB';
-/** The MIG node's GPUs: A100 80 GB, whose profiles are 1g.10gb … 7g.80gb. */
-export const MIG_GPU_MODEL = 'NVIDIA-A100-SXM4-80GB';
-export const MIG_GPU_DEVICE_MEGABYTES = 81_920;
 
 export interface ContainerTemplate {
   name: string;
@@ -27,16 +24,7 @@ export interface ContainerTemplate {
   /** [millicores, MiB]; 0 = unset. */
   requests: readonly [number, number];
   limits: readonly [number, number];
-  gpu?: {
-    devices: readonly [number, number];
-    fill: readonly [number, number];
-    /** Memory of one device (or slice, or share) in MB. Default: an A100 40 GB. */
-    deviceMegabytes?: number;
-    model?: string;
-    migProfile?: string;
-  };
-  /** Extended-resource requests; default for GPU containers: `nvidia.com/gpu` = devices drawn. */
-  extended?: Readonly<Record<string, number>>;
+  gpu?: { devices: readonly [number, number]; fill: readonly [number, number] };
   rampSeconds?: readonly [number, number];
 }
 
@@ -197,71 +185,6 @@ export const APPS = {
       rampSeconds: [120, 600],
     },
   ]),
-  // A MIG slice of an A100 80 GB (device plugin, strategy mixed): one resource per profile.
-  'mig-job-1g': app('mig-job-1g', [20_000, 2_000_000], 20, [
-    {
-      name: 'trainer',
-      image: 'pytorch/pytorch:2.2.1-cuda12.1-cudnn8-runtime',
-      cpu: [500, 2000],
-      cpuDaily: 0,
-      cpuNoise: 0.2,
-      memoryMiB: [2000, 8000],
-      requests: [1000, 8192],
-      limits: [2000, 16384],
-      gpu: { devices: [1, 1], fill: [0.3, 0.9], deviceMegabytes: 10_240, model: MIG_GPU_MODEL, migProfile: '1g.10gb' },
-      extended: { 'nvidia.com/mig-1g.10gb': 1 },
-      rampSeconds: [60, 300],
-    },
-  ]),
-  'mig-job-3g': app('mig-job-3g', [50_000, 10_000_000], 50, [
-    {
-      name: 'trainer',
-      image: 'pytorch/pytorch:2.2.1-cuda12.1-cudnn8-runtime',
-      cpu: [1500, 5000],
-      cpuDaily: 0,
-      cpuNoise: 0.2,
-      memoryMiB: [6000, 24000],
-      requests: [3000, 16384],
-      limits: [6000, 32768],
-      gpu: { devices: [1, 1], fill: [0.35, 0.95], deviceMegabytes: 40_960, model: MIG_GPU_MODEL, migProfile: '3g.40gb' },
-      extended: { 'nvidia.com/mig-3g.40gb': 1 },
-      rampSeconds: [120, 600],
-    },
-  ]),
-  // HAMi: one physical GPU shared at 25 % of its cores and memory (four such pods fill it).
-  'llm-serve': app('llm-serve', [200_000, 3_000_000], 20, [
-    {
-      name: 'server',
-      image: 'vllm/vllm-openai:v0.4.0',
-      cpu: [300, 1500],
-      cpuDaily: 0.6,
-      cpuNoise: 0.25,
-      memoryMiB: [3000, 8000],
-      requests: [1000, 8192],
-      limits: [4000, 16384],
-      gpu: { devices: [1, 1], fill: [0.6, 0.95], deviceMegabytes: 10_240 },
-      extended: { 'nvidia.com/gpu': 1, 'nvidia.com/gpucores': 25, 'nvidia.com/gpumem-percentage': 25 },
-    },
-  ]),
-  // HAMi with a memory share only: its cores are not limited, it counts by memory (50 %).
-  embedder: app('embedder', [50_000, 800_000], 5, [
-    {
-      name: 'embedder',
-      image: 'ghcr.io/huggingface/text-embeddings-inference:1.2',
-      cpu: [100, 800],
-      cpuDaily: 0.5,
-      cpuNoise: 0.3,
-      memoryMiB: [1000, 3000],
-      requests: [500, 4096],
-      limits: [2000, 8192],
-      gpu: { devices: [1, 1], fill: [0.4, 0.9], deviceMegabytes: 20_480 },
-      extended: { 'nvidia.com/gpu': 1, 'nvidia.com/gpumem-percentage': 50 },
-    },
-  ]),
-  // BestEffort: neither requests nor limits.
-  toolbox: app('toolbox', [1_000, 20_000], 0, [
-    { name: 'toolbox', image: 'nicolaka/netshoot:v0.12', cpu: [5, 60], cpuDaily: 0.5, cpuNoise: 0.5, memoryMiB: [20, 120], requests: [0, 0], limits: [0, 0] },
-  ]),
   notebook: app('notebook', [5_000, 500_000], 10, [
     {
       name: 'notebook',
@@ -318,16 +241,14 @@ function containerSpec(rng: SeededRandom, t: ContainerTemplate, id: number): Con
     gpu: t.gpu
       ? {
           devices,
-          megabytes: { base: devices * (t.gpu.deviceMegabytes ?? GPU_DEVICE_MEGABYTES) * rng.range(t.gpu.fill[0], t.gpu.fill[1]), daily: 0, noise: 0.08 },
-          deviceMegabytes: t.gpu.deviceMegabytes ?? GPU_DEVICE_MEGABYTES,
+          megabytes: { base: devices * GPU_DEVICE_MEGABYTES * rng.range(t.gpu.fill[0], t.gpu.fill[1]), daily: 0, noise: 0.08 },
+          deviceMegabytes: GPU_DEVICE_MEGABYTES,
           make: 'nvidia',
-          model: t.gpu.model ?? GPU_MODEL,
-          ...(t.gpu.migProfile === undefined ? {} : { migProfile: t.gpu.migProfile }),
+          model: GPU_MODEL,
         }
       : undefined,
     requests: { cpuMillicores: t.requests[0], memoryBytes: t.requests[1] * MiB },
     limits: { cpuMillicores: t.limits[0], memoryBytes: t.limits[1] * MiB },
-    extendedRequests: t.extended ?? (t.gpu ? { 'nvidia.com/gpu': devices } : {}),
     rampSeconds: t.rampSeconds ? rng.int(t.rampSeconds[0], t.rampSeconds[1]) : 0,
     pageFaultsPerCore: rng.range(20, 400),
     rootfsBaseBytes: Math.round(rng.range(40, 400) * MiB),

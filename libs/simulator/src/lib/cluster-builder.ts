@@ -2,11 +2,11 @@
  * Builds the demo cluster from a profile and a seed: nodes (some with GPUs), the namespaces
  * `kube-system`, `default`, `cluster-3` and the team ones, and the workloads running in them.
  */
-import { APPS, GPU_DEVICE_MEGABYTES, GPU_MODEL, instantiate, MIG_GPU_DEVICE_MEGABYTES, MIG_GPU_MODEL, sysContainerSpecs, type AppName } from './app-catalog';
+import { APPS, GPU_DEVICE_MEGABYTES, GPU_MODEL, instantiate, sysContainerSpecs, type AppName } from './app-catalog';
 import type { ClusterModel, NodeSpec, Workload } from './cluster-model';
 import { hash32, SeededRandom, stringHash } from './prng';
 import type { ResolvedOptions } from './simulation-options';
-import { JobStreamWorkload, NotebookPoolWorkload, ReplicatedWorkload, SlotJobWorkload, type PodTemplate, type ReplicatedWorkloadSpec, type WorkloadContext } from './workloads';
+import { JobStreamWorkload, NotebookPoolWorkload, ReplicatedWorkload, type PodTemplate, type ReplicatedWorkloadSpec, type WorkloadContext } from './workloads';
 
 const DAY = 86_400;
 const GiB = 1024 * 1024 * 1024;
@@ -42,12 +42,7 @@ export function buildCluster(options: ResolvedOptions): ClusterModel {
 
   const cpuNodes = Array.from({ length: profile.cpuNodes }, (_, i) => makeNode(seed, rng, `node-${i + 1}`, false));
   const gpuNodes = Array.from({ length: profile.gpuNodes }, (_, i) => makeNode(seed, rng, `gpu-node-${i + 1}`, true));
-  // Their own draws, so that adding them leaves every other node and workload as it was.
-  const sharedRng = new SeededRandom(hash32(seed, stringHash('shared-gpu-nodes')));
-  const migNodes = Array.from({ length: profile.migNodes }, (_, i) => makeNode(seed, sharedRng, `gpu-mig-node-${i + 1}`, true, 'mig-mixed'));
-  const hamiNodes = Array.from({ length: profile.hamiNodes }, (_, i) => makeNode(seed, sharedRng, `gpu-hami-node-${i + 1}`, true, 'hami'));
-  const sharedGpuNodes = [...migNodes, ...hamiNodes];
-  const nodes = [...cpuNodes, ...gpuNodes, ...sharedGpuNodes];
+  const nodes = [...cpuNodes, ...gpuNodes];
   const serviceNodes = cpuNodes.length > 0 ? cpuNodes : gpuNodes;
   const teams = profile.teamNamespaces;
   const namespaces = ['default', 'kube-system', 'cluster-3', ...teams];
@@ -76,9 +71,8 @@ export function buildCluster(options: ResolvedOptions): ClusterModel {
     workloads.push(replicated('kube-system', 'coredns', 'coredns', 'deployment', 2, serviceNodes));
     workloads.push(replicated('kube-system', 'heapster', 'heapster', 'deployment', 1, serviceNodes));
     workloads.push(replicated('kube-system', 'monitoring-influxdb', 'monitoring-influxdb', 'statefulset', 1, serviceNodes));
-    const allGpuNodes = [...gpuNodes, ...sharedGpuNodes];
-    if (allGpuNodes.length > 0) {
-      workloads.push(replicated('kube-system', 'nvidia-device-plugin', 'nvidia-device-plugin', 'daemonset', allGpuNodes.length, allGpuNodes));
+    if (gpuNodes.length > 0) {
+      workloads.push(replicated('kube-system', 'nvidia-device-plugin', 'nvidia-device-plugin', 'daemonset', gpuNodes.length, gpuNodes));
     }
   }
 
@@ -152,54 +146,15 @@ export function buildCluster(options: ResolvedOptions): ClusterModel {
     }
   }
 
-  // MIG slices: one job after another on each slice, the slices dealt over the GPU namespaces.
-  for (const node of migNodes) {
-    const slots = MIG_LAYOUT.flatMap(({ gpu, app, count }) => Array.from({ length: count }, (_, i) => ({ gpu, app, id: `${gpu}.${i}` })));
-    gpuNamespaces.forEach((ns, n) => {
-      const mine = slots.filter((_, i) => i % gpuNamespaces.length === n);
-      if (mine.length === 0) return;
-      workloads.push(
-        new SlotJobWorkload(ctx, {
-          namespace: ns,
-          kind: 'gpu-job',
-          prefixes: ['mig-finetune', 'mig-eval', 'mig-train'],
-          slots: mine.map((slot) => ({ id: slot.id, template: template(slot.app, ns) })),
-          node,
-          blockSeconds: 4 * 3600,
-          busyProbability: 0.45,
-          minSeconds: 20 * 60,
-        }),
-      );
-    });
-  }
-  // HAMi: four pods at 25 % of a GPU, one at 50 % of a GPU's memory.
-  for (const node of hamiNodes) {
-    const [first, second] = [labs[0] ?? 'cluster-3', labs[1] ?? labs[0] ?? 'cluster-3'];
-    workloads.push(replicated(first, node === hamiNodes[0] ? 'llm-serve' : `llm-serve-${node.id % 1000}`, 'llm-serve', 'deployment', 4, [node]));
-    workloads.push(replicated(second, node === hamiNodes[0] ? 'embedder' : `embedder-${node.id % 1000}`, 'embedder', 'deployment', 1, [node]));
-  }
-  if (profile.bestEffortPods > 0) {
-    workloads.push(replicated('default', 'toolbox', 'toolbox', 'deployment', profile.bestEffortPods, sharedGpuNodes.length > 0 ? sharedGpuNodes : serviceNodes));
-  }
-
   return { nodes, namespaces, workloads };
 }
 
-/** How the MIG node's four A100 80 GB are partitioned (each a valid layout of the profile counts 7/1/4/3/2/1/1). */
-const MIG_LAYOUT: ReadonlyArray<{ gpu: number; app: AppName; count: number }> = [
-  { gpu: 0, app: 'mig-job-1g', count: 7 },
-  { gpu: 1, app: 'mig-job-1g', count: 7 },
-  { gpu: 2, app: 'mig-job-3g', count: 2 },
-  { gpu: 3, app: 'mig-job-3g', count: 2 },
-];
-
-function makeNode(seed: number, rng: SeededRandom, name: string, gpu: boolean, gpuSharing: NodeSpec['gpuSharing'] = 'none'): NodeSpec {
-  const model = gpuSharing === 'mig-mixed' ? MIG_GPU_MODEL : GPU_MODEL;
+function makeNode(seed: number, rng: SeededRandom, name: string, gpu: boolean): NodeSpec {
   const id = hash32(seed, stringHash(name));
   const cores = gpu ? 32 : 16;
   const memoryGiB = gpu ? 256 : 64;
   const fsCapacityBytes = (gpu ? 1000 : 200) * 1_000_000_000;
-  const labels = [`kubernetes.io/hostname:${name}`, 'kubernetes.io/os:linux', ...(gpu ? ['nvidia.com/gpu.present:true', `nvidia.com/gpu.product:${model}`] : [])].join(',');
+  const labels = [`kubernetes.io/hostname:${name}`, 'kubernetes.io/os:linux', ...(gpu ? ['nvidia.com/gpu.present:true', `nvidia.com/gpu.product:${GPU_MODEL}`] : [])].join(',');
   return {
     id,
     name,
@@ -209,9 +164,8 @@ function makeNode(seed: number, rng: SeededRandom, name: string, gpu: boolean, g
     memoryCapacityBytes: memoryGiB * GiB,
     memoryAllocatableBytes: (memoryGiB - 2) * GiB,
     gpuDevices: gpu ? 4 : 0,
-    gpuDeviceMegabytes: !gpu ? 0 : gpuSharing === 'mig-mixed' ? MIG_GPU_DEVICE_MEGABYTES : GPU_DEVICE_MEGABYTES,
-    gpuModel: gpu ? model : '',
-    gpuSharing,
+    gpuDeviceMegabytes: gpu ? GPU_DEVICE_MEGABYTES : 0,
+    gpuModel: gpu ? GPU_MODEL : '',
     fsCapacityBytes,
     fsBaseUsedBytes: Math.round(fsCapacityBytes * rng.range(0.1, 0.3)),
     // Odd seconds keep reboots off the scrape grid.

@@ -21,8 +21,6 @@ export interface GpuShape {
   deviceMegabytes: number;
   make: string;
   model: string;
-  /** MIG profile (`1g.10gb`) when the device is a MIG slice of a partitioned GPU. */
-  migProfile?: string;
 }
 
 export interface ContainerSpec {
@@ -38,11 +36,6 @@ export interface ContainerSpec {
   requests: { cpuMillicores: number; memoryBytes: number };
   /** 0 means unset (Heapster writes 0 then). */
   limits: { cpuMillicores: number; memoryBytes: number };
-  /**
-   * Extended-resource requests by Kubernetes resource name (`nvidia.com/gpu: 2`,
-   * `nvidia.com/mig-3g.40gb: 1`, HAMi's `nvidia.com/gpucores: 25`); empty for most containers.
-   */
-  extendedRequests: Readonly<Record<string, number>>;
   /** Seconds a job needs to reach its working level after start; 0 for services. */
   rampSeconds: number;
   /** Page faults per second per core of CPU usage. */
@@ -69,12 +62,9 @@ export interface NodeSpec {
   cpuAllocatableMillicores: number;
   memoryCapacityBytes: number;
   memoryAllocatableBytes: number;
-  /** Physical GPUs (a MIG-partitioned or HAMi-shared GPU still counts 1). */
   gpuDevices: number;
   gpuDeviceMegabytes: number;
   gpuModel: string;
-  /** How pods get the GPUs: whole devices, MIG slices (device plugin strategy `mixed`), or HAMi shares. */
-  gpuSharing: 'none' | 'mig-mixed' | 'hami';
   fsCapacityBytes: number;
   fsBaseUsedBytes: number;
   /** Node counters and uptime restart at every reboot: at bootPhase + n·rebootPeriodSeconds. */

@@ -6,7 +6,7 @@
  */
 import { Point } from '@influxdata/influxdb-client';
 
-import { HEAPSTER_GPU_METRIC, isGpuResource, METRIC_CATALOG, type MetricDefinition, type SeriesLevel } from '@kube-monitoring/contract';
+import { HEAPSTER_GPU_METRIC, METRIC_CATALOG, type MetricDefinition, type SeriesLevel } from '@kube-monitoring/contract';
 
 import { deviceMegabytes, gpuUuid } from './gpu-devices';
 import type { ClusterSample, ContainerSample, FilesystemSample, NamespaceSample, NetworkSample, NodeSample, PodSample, ResourceValues, SysContainerSample } from './samples';
@@ -27,26 +27,6 @@ export interface HeapsterWriterOptions {
 }
 
 type Value = number | undefined;
-
-/**
- * Heapster's name for an extended-resource request (`nvidia.com/gpu/request`): a gauge count at
- * `pod_container` and `pod` level, written only for containers that set it (Heapster iterates over
- * the container's requests). The node, ns and cluster levels do not sum extended resources.
- */
-export function extendedRequestMetric(resource: string): string {
-  return `${resource}/request`;
-}
-
-/**
- * Physical GPUs of a node (`type=node`, integer). Heapster has no capacity metric for extended
- * resources, so this series is the simulator's own (like `gpu/usage`); the GPU model is the
- * node's `nvidia.com/gpu.product` label in the `labels` tag.
- */
-export const GPU_NODE_CAPACITY_METRIC = 'gpu/node_capacity';
-
-function isExtendedRequestMetric(name: string): boolean {
-  return name.endsWith('/request') && isGpuResource(name.slice(0, -'/request'.length));
-}
 
 /** How to read one metric from each kind of sample; absent = not written at that level. */
 interface Extractors {
@@ -178,7 +158,7 @@ type Tags = Record<string, string>;
 class KeyCache {
   private readonly keys: string[] = [];
 
-  constructor(readonly tags: Tags) {}
+  constructor(private readonly tags: Tags) {}
 
   key(plan: MetricPlan, resourceId: string | undefined): string {
     let key = this.keys[plan.index];
@@ -212,11 +192,6 @@ export class HeapsterWriter implements SchemaWriter {
   private readonly nodeKeys = new WeakMap<object, KeyCache>();
   private readonly sysKeys = new WeakMap<object, KeyCache>();
   private readonly acceleratorKeys = new WeakMap<object, string[]>();
-  private readonly extendedKeys = new WeakMap<object, Map<string, string>>();
-  private readonly gpuCapacityKeys = new WeakMap<object, string>();
-  /** Which extended-resource requests to write, per level. */
-  private readonly extended: { pod_container: (metric: string) => boolean; pod: (metric: string) => boolean };
-  private readonly gpuCapacity: boolean;
   private readonly namespaceKeys = new Map<string, KeyCache>();
   private readonly clusterKeys: KeyCache;
 
@@ -224,8 +199,8 @@ export class HeapsterWriter implements SchemaWriter {
     this.clusterName = options.clusterName ?? 'default';
     const wanted = options.metrics ? new Set(options.metrics) : undefined;
     if (wanted) {
-      const known = new Set([...ALL_PLANS.map((p) => p.name), HEAPSTER_GPU_METRIC, GPU_NODE_CAPACITY_METRIC]);
-      const unknown = [...wanted].filter((m) => !known.has(m) && !isExtendedRequestMetric(m));
+      const known = new Set([...ALL_PLANS.map((p) => p.name), HEAPSTER_GPU_METRIC]);
+      const unknown = [...wanted].filter((m) => !known.has(m));
       if (unknown.length > 0) throw new Error(`unknown metric(s) for the Heapster writer: ${unknown.join(', ')}`);
     }
     const levels = new Set<SeriesLevel>(options.levels ?? ['pod_container', 'pod', 'ns', 'node', 'sys_container', 'cluster']);
@@ -240,10 +215,7 @@ export class HeapsterWriter implements SchemaWriter {
       cluster: at('cluster'),
     };
     this.accelerator = levels.has('pod_container') && (options.acceleratorMetrics ?? false) && (!wanted || wanted.has(HEAPSTER_GPU_METRIC));
-    const extendedAt = (level: SeriesLevel) => (metric: string) => levels.has(level) && (!wanted || wanted.has(metric));
-    this.extended = { pod_container: extendedAt('pod_container'), pod: extendedAt('pod') };
-    this.gpuCapacity = levels.has('node') && (!wanted || wanted.has(GPU_NODE_CAPACITY_METRIC));
-    this.writesNodes = this.plans.node.length > 0 || this.plans.sys_container.length > 0 || this.gpuCapacity;
+    this.writesNodes = this.plans.node.length > 0 || this.plans.sys_container.length > 0;
     this.clusterKeys = new KeyCache({ type: 'cluster', cluster_name: this.clusterName });
   }
 
@@ -267,7 +239,6 @@ export class HeapsterWriter implements SchemaWriter {
       }
       emit(this.plans.pod_container, 'pod_container', container, keys, '/', ts, out);
       if (this.accelerator) this.writeAccelerators(sample, container, ts, out);
-      this.writeExtended(container.spec, keys.tags, container.spec.extendedRequests, this.extended.pod_container, ts, out);
     }
     if (!pod.withPodSeries) return;
     let keys = this.podKeys.get(pod);
@@ -283,31 +254,6 @@ export class HeapsterWriter implements SchemaWriter {
       this.podKeys.set(pod, keys);
     }
     emit(this.plans.pod, 'pod', sample, keys, sample.volume.name, ts, out);
-    if (sample.containers.some((c) => Object.keys(c.spec.extendedRequests).length > 0)) {
-      // The pod aggregator sums its containers' values.
-      const sums: Record<string, number> = {};
-      for (const c of sample.containers) for (const [resource, count] of Object.entries(c.spec.extendedRequests)) sums[resource] = (sums[resource] ?? 0) + count;
-      this.writeExtended(pod, keys.tags, sums, this.extended.pod, ts, out);
-    }
-  }
-
-  /** `<resource>/request` for each extended resource requested, with the tags of the level. */
-  private writeExtended(entity: object, tags: Tags, requests: Readonly<Record<string, number>>, wanted: (metric: string) => boolean, ts: string, out: string[]): void {
-    let keys = this.extendedKeys.get(entity);
-    for (const [resource, count] of Object.entries(requests)) {
-      const metric = extendedRequestMetric(resource);
-      if (!wanted(metric)) continue;
-      if (!keys) {
-        keys = new Map();
-        this.extendedKeys.set(entity, keys);
-      }
-      let key = keys.get(metric);
-      if (key === undefined) {
-        key = seriesKey(metric, tags);
-        keys.set(metric, key);
-      }
-      out.push(`${key} value=${round(count)}i${ts}`);
-    }
   }
 
   writeNode(sample: NodeSample, out: string[]): void {
@@ -319,14 +265,6 @@ export class HeapsterWriter implements SchemaWriter {
       this.nodeKeys.set(node, keys);
     }
     emit(this.plans.node, 'node', sample, keys, '/', ts, out);
-    if (this.gpuCapacity && node.gpuDevices > 0) {
-      let key = this.gpuCapacityKeys.get(node);
-      if (key === undefined) {
-        key = seriesKey(GPU_NODE_CAPACITY_METRIC, keys.tags);
-        this.gpuCapacityKeys.set(node, key);
-      }
-      out.push(`${key} value=${node.gpuDevices}i${ts}`);
-    }
     for (const sys of sample.sysContainers) {
       let sysKeys = this.sysKeys.get(sys.spec);
       if (!sysKeys) {

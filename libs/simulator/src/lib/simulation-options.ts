@@ -6,17 +6,8 @@
 export interface ClusterProfile {
   /** Worker nodes without GPUs. */
   cpuNodes: number;
-  /** Nodes with GPUs (4 devices each), handed out whole (`nvidia.com/gpu`). */
+  /** Nodes with GPUs (4 devices each). */
   gpuNodes: number;
-  /**
-   * Nodes with 4 × A100 80 GB partitioned into MIG slices (strategy mixed: 2 GPUs as 7 × 1g.10gb,
-   * 2 as 2 × 3g.40gb), each slice running one job after another.
-   */
-  migNodes: number;
-  /** Nodes with 4 × A100 40 GB shared by HAMi: four `llm-serve` pods at 25 % and an `embedder` at 50 % memory. */
-  hamiNodes: number;
-  /** BestEffort pods (no requests, no limits), `toolbox-*` in `default`. */
-  bestEffortPods: number;
   /** Lab/team/course namespaces besides `default`, `kube-system` and `cluster-3`. */
   teamNamespaces: readonly string[];
   /** Long-running pods (deployment and statefulset replicas), spread over the namespaces. */
@@ -63,9 +54,6 @@ export const CLUSTER_PROFILES = {
   demo: {
     cpuNodes: 4,
     gpuNodes: 2,
-    migNodes: 1,
-    hamiNodes: 1,
-    bestEffortPods: 1,
     teamNamespaces: ['lab-vision', 'lab-nlp', 'team-web', 'course-ml'],
     servicePods: 16,
     batchJobsPerDay: 24,
@@ -78,9 +66,6 @@ export const CLUSTER_PROFILES = {
   tiny: {
     cpuNodes: 2,
     gpuNodes: 1,
-    migNodes: 1,
-    hamiNodes: 1,
-    bestEffortPods: 1,
     teamNamespaces: ['lab-vision'],
     servicePods: 4,
     batchJobsPerDay: 12,
@@ -93,9 +78,6 @@ export const CLUSTER_PROFILES = {
   benchmark: {
     cpuNodes: 10,
     gpuNodes: 2,
-    migNodes: 0,
-    hamiNodes: 0,
-    bestEffortPods: 0,
     teamNamespaces: ['lab-vision', 'lab-nlp', 'team-web', 'team-data', 'course-ml'],
     servicePods: 200,
     batchJobsPerDay: 0,
@@ -160,6 +142,6 @@ function validate(o: ResolvedOptions): void {
   if (o.missingFraction + o.lateFraction > 1) fail('missingFraction + lateFraction must not exceed 1');
   if (!Number.isInteger(o.lateDelayScrapes) || o.lateDelayScrapes < 1) fail('lateDelayScrapes must be a positive integer');
   const p = o.profile;
-  if (p.cpuNodes + p.gpuNodes + p.migNodes + p.hamiNodes < 1) fail('the profile needs at least one node');
+  if (p.cpuNodes + p.gpuNodes < 1) fail('the profile needs at least one node');
   if (p.cpuNodes < 1 && p.servicePods + p.batchJobsPerDay > 0) fail('CPU workloads need at least one cpu node');
 }

@@ -70,8 +70,7 @@ describe(TelegrafWriter.name, () => {
   });
 
   it('should write every inputs.kubernetes node field of the plugin, tagged node_name and host', () => {
-    // kube_inventory writes its own points into the same measurement (tagged `condition`, `status`).
-    const nodes = lines.filter((l) => l.measurement === TELEGRAF_MEASUREMENTS.node && !('condition' in l.tags));
+    const nodes = lines.filter((l) => l.measurement === TELEGRAF_MEASUREMENTS.node);
     expect(nodes).toHaveLength(frame.nodes.length);
     for (const line of nodes) {
       expect(keys(line.tags)).toEqual(['host', 'node_name']);

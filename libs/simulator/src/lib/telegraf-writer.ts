@@ -16,12 +16,9 @@
  * exactly, bytes are bytes, GPU MiB = MB ÷ 1.048576 rounded to whole MiB as DCGM reports them.
  * Series keys are built once per entity with `Point` (its sorting and escaping), then reused.
  */
-import { kubeStateMetricsResourceName } from '@kube-monitoring/contract';
-
 import type { ContainerSpec, NodeSpec, PodSpec } from './cluster-model';
 import { deviceMegabytes, gpuUuid } from './gpu-devices';
 import { seriesKey } from './heapster-writer';
-import { hash32 } from './prng';
 import type { ContainerSample, FilesystemSample, NodeSample, PodSample, SysContainerSample } from './samples';
 import type { SchemaWriter } from './schema-writer';
 
@@ -35,10 +32,6 @@ export const TELEGRAF_MEASUREMENTS = {
   node: 'kubernetes_node',
   systemContainer: 'kubernetes_system_container',
   gpuMemoryUsed: 'DCGM_FI_DEV_FB_USED',
-  /** kube-state-metrics via `inputs.prometheus` (metric_version = 1): extended-resource requests. */
-  resourceRequests: 'kube_pod_container_resource_requests',
-  /** `inputs.nvidia_smi`: one point per physical GPU of a node. */
-  nvidiaSmi: 'nvidia_smi',
 } as const;
 
 /** MiB in one MB: dcgm-exporter reports framebuffer memory in MiB, the catalog's `gpu/usage` is MB. */
@@ -51,12 +44,6 @@ export interface TelegrafWriterOptions {
   inventory?: boolean;
   /** Also write dcgm-exporter's `DCGM_FI_DEV_FB_USED` for GPU containers. Default true. */
   gpu?: boolean;
-  /** Also write GPU requests as kube-state-metrics' `kube_pod_container_resource_requests` (kube_inventory has only CPU and memory). Default true. */
-  gpuRequests?: boolean;
-  /** Also write kube_inventory's `kubernetes_node` points (allocatable and capacity). Default true. */
-  nodeInventory?: boolean;
-  /** Also write `nvidia_smi` per physical GPU of GPU nodes (devices, model, memory). Default true. */
-  gpuInventory?: boolean;
   /** dcgm-exporter's host label: `Hostname` until 2026-05, `hostname` since. Default `Hostname`. */
   dcgmHostLabel?: 'Hostname' | 'hostname';
 }
@@ -132,14 +119,6 @@ interface ContainerKeys {
   inventory: string;
   /** One `DCGM_FI_DEV_FB_USED` series key per GPU device of the container. */
   gpus: string[];
-  /** kube-state-metrics request series per extended resource: [key, count]. */
-  requests: Array<[string, number]>;
-}
-
-/** A pod UID in Kubernetes' format (a UUID: 8-4-4-4-12 hex digits), stable per pod. */
-export function podUid(uid: number): string {
-  const hex = [1, 2, 3, 4].map((salt) => (hash32(uid, 0x0d, salt) >>> 0).toString(16).padStart(8, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 export class TelegrafWriter implements SchemaWriter {
@@ -149,11 +128,6 @@ export class TelegrafWriter implements SchemaWriter {
   private readonly systemContainers: boolean;
   private readonly inventory: boolean;
   private readonly gpu: boolean;
-  private readonly gpuRequests: boolean;
-  private readonly nodeInventory: boolean;
-  private readonly gpuInventory: boolean;
-  private readonly nodeInventoryKeys = new WeakMap<NodeSpec, string>();
-  private readonly smiKeys = new WeakMap<NodeSpec, string[]>();
   private readonly dcgmHostLabel: 'Hostname' | 'hostname';
   private readonly containerKeys = new WeakMap<ContainerSpec, ContainerKeys>();
   private readonly networkKeys = new WeakMap<PodSpec, string>();
@@ -164,9 +138,6 @@ export class TelegrafWriter implements SchemaWriter {
     this.systemContainers = options.systemContainers ?? false;
     this.inventory = options.inventory ?? true;
     this.gpu = options.gpu ?? true;
-    this.gpuRequests = options.gpuRequests ?? true;
-    this.nodeInventory = options.nodeInventory ?? true;
-    this.gpuInventory = options.gpuInventory ?? true;
     this.dcgmHostLabel = options.dcgmHostLabel ?? 'Hostname';
   }
 
@@ -184,7 +155,6 @@ export class TelegrafWriter implements SchemaWriter {
       );
       if (this.inventory) out.push(`${keys.inventory} ${fieldSet(inventoryFields(container))}${ts}`);
       if (this.gpu) writeGpuMemory(keys.gpus, container, ts, out);
-      if (this.gpuRequests) for (const [key, count] of keys.requests) out.push(`${key} gauge=${count}${ts}`);
     }
     let network = this.networkKeys.get(pod);
     if (network === undefined) {
@@ -230,8 +200,6 @@ export class TelegrafWriter implements SchemaWriter {
         ['runtime_image_fs_used_bytes', int(node.fsBaseUsedBytes)],
       ])}${ts}`,
     );
-    if (this.nodeInventory) this.writeNodeInventory(sample, ts, out);
-    if (this.gpuInventory && node.gpuDevices > 0) this.writeNvidiaSmi(sample, ts, out);
     if (!this.systemContainers) return;
     for (const sys of sample.sysContainers) {
       let sysKey = this.sysKeys.get(sys.spec);
@@ -246,61 +214,6 @@ export class TelegrafWriter implements SchemaWriter {
       // The plugin writes no used bytes for system containers (its code, not its README).
       out.push(`${sysKey} ${fieldSet([...usageFields(sys), ...rootfsFields(fs, false), ...logsFields(fs, undefined)])}${ts}`);
     }
-  }
-
-  /**
-   * kube_inventory's node point: the same measurement as inputs.kubernetes' node, its own tags
-   * (`condition`, `status`), the millicpu and memory figures (cores, pods and conditions are not simulated).
-   */
-  private writeNodeInventory(sample: NodeSample, ts: string, out: string[]): void {
-    const node = sample.node;
-    let key = this.nodeInventoryKeys.get(node);
-    if (key === undefined) {
-      key = seriesKey(TELEGRAF_MEASUREMENTS.node, { condition: 'Ready', host: node.name, node_name: node.name, status: 'True' });
-      this.nodeInventoryKeys.set(node, key);
-    }
-    out.push(
-      `${key} ${fieldSet([
-        ['allocatable_memory_bytes', int(sample.memoryAllocatableBytes)],
-        ['allocatable_millicpu_cores', int(sample.cpuAllocatableMillicores)],
-        ['capacity_memory_bytes', int(sample.memoryCapacityBytes)],
-        ['capacity_millicpu_cores', int(sample.cpuCapacityMillicores)],
-      ])}${ts}`,
-    );
-  }
-
-  /**
-   * nvidia-smi's point per physical GPU (index, model `name`, uuid): `memory_total`, and the node's
-   * GPU memory in use split evenly over its devices (the simulator does not place pods on devices),
-   * in whole MiB.
-   */
-  private writeNvidiaSmi(sample: NodeSample, ts: string, out: string[]): void {
-    const node = sample.node;
-    let keys = this.smiKeys.get(node);
-    if (keys === undefined) {
-      keys = Array.from({ length: node.gpuDevices }, (_, index) =>
-        seriesKey(TELEGRAF_MEASUREMENTS.nvidiaSmi, {
-          compute_mode: 'Default',
-          host: node.name,
-          index: String(index),
-          name: nvidiaSmiName(node.gpuModel),
-          uuid: gpuUuid(node.id, index),
-        }),
-      );
-      this.smiKeys.set(node, keys);
-    }
-    const totalMiB = round(node.gpuDeviceMegabytes / MEGABYTES_PER_MEBIBYTE);
-    const used = sample.gpuMegabytes ?? 0;
-    keys.forEach((key, index) => {
-      const usedMiB = Math.min(totalMiB, round(deviceMegabytes(used, keys.length, index) / MEGABYTES_PER_MEBIBYTE));
-      out.push(
-        `${key} ${fieldSet([
-          ['memory_free', int(totalMiB - usedMiB)],
-          ['memory_total', int(totalMiB)],
-          ['memory_used', int(usedMiB)],
-        ])}${ts}`,
-      );
-    });
   }
 
   /** Telegraf has no namespace level (namespaces are the sum of their pods): nothing to write. */
@@ -338,20 +251,6 @@ export class TelegrafWriter implements SchemaWriter {
             }),
           )
         : [],
-      // kube-state-metrics' labels; its `resource` is the sanitised resource name, unit `integer`.
-      requests: Object.entries(spec.extendedRequests).map(([resource, count]) => [
-        seriesKey(TELEGRAF_MEASUREMENTS.resourceRequests, {
-          container: spec.name,
-          host: pod.node.name,
-          namespace: pod.namespace,
-          node: pod.node.name,
-          pod: pod.name,
-          resource: kubeStateMetricsResourceName(resource),
-          uid: podUid(pod.uid),
-          unit: 'integer',
-        }),
-        count,
-      ]),
     };
     this.containerKeys.set(spec, keys);
     return keys;
@@ -385,9 +284,4 @@ function writeGpuMemory(keys: readonly string[], container: ContainerSample, ts:
   keys.forEach((key, device) => {
     out.push(`${key} gauge=${round(deviceMegabytes(total, keys.length, device) / MEGABYTES_PER_MEBIBYTE)}${ts}`);
   });
-}
-
-/** nvidia-smi's product name: the GPU feature discovery label has hyphens where nvidia-smi has a space. */
-export function nvidiaSmiName(model: string): string {
-  return model.replace(/^NVIDIA-/, 'NVIDIA ');
 }

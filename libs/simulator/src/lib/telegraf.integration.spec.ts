@@ -33,22 +33,15 @@ describe('simulated Telegraf data in a real InfluxDB 1.6', () => {
     // count(*) gives one column per field: a point is counted once, by the field every point of its kind has.
     const counted: Record<string, string> = {
       [TELEGRAF_MEASUREMENTS.podNetwork]: 'count_rx_bytes',
+      [TELEGRAF_MEASUREMENTS.node]: 'count_cpu_usage_nanocores',
       [TELEGRAF_MEASUREMENTS.systemContainer]: 'count_cpu_usage_nanocores',
       [TELEGRAF_MEASUREMENTS.gpuMemoryUsed]: 'count_gauge',
-      [TELEGRAF_MEASUREMENTS.resourceRequests]: 'count_gauge',
-      [TELEGRAF_MEASUREMENTS.nvidiaSmi]: 'count_memory_total',
-    };
-    // Measurements holding two kinds of points (inputs.kubernetes and kube_inventory), each counted by its own field.
-    const twoKinds: Record<string, [string, string]> = {
-      [TELEGRAF_MEASUREMENTS.podContainer]: ['count_cpu_usage_nanocores', 'count_state_code'],
-      [TELEGRAF_MEASUREMENTS.node]: ['count_cpu_usage_nanocores', 'count_allocatable_millicpu_cores'],
     };
     let points = 0;
     for (const s of response.results[0].series ?? []) {
       const row = s.values[0];
-      const kinds = twoKinds[s.name];
-      if (kinds) {
-        points += Number(row[s.columns.indexOf(kinds[0])]) + Number(row[s.columns.indexOf(kinds[1])]);
+      if (s.name === TELEGRAF_MEASUREMENTS.podContainer) {
+        points += Number(row[s.columns.indexOf('count_cpu_usage_nanocores')]) + Number(row[s.columns.indexOf('count_state_code')]);
       } else {
         points += Number(row[s.columns.indexOf(counted[s.name])]);
       }
@@ -57,12 +50,11 @@ describe('simulated Telegraf data in a real InfluxDB 1.6', () => {
     expect(points).toBe(written);
   });
 
-  it('should store integer kubelet fields and float Prometheus gauges', async () => {
+  it('should store integer kubelet fields and a float dcgm gauge', async () => {
     const response = await query('SHOW FIELD KEYS');
-    const prometheus = new Set<string>([TELEGRAF_MEASUREMENTS.gpuMemoryUsed, TELEGRAF_MEASUREMENTS.resourceRequests]);
     for (const s of response.results[0].series ?? []) {
       for (const [field, type] of s.values as [string, string][]) {
-        expect([s.name, field, type]).toEqual([s.name, field, prometheus.has(s.name) ? 'float' : 'integer']);
+        expect([s.name, field, type]).toEqual([s.name, field, s.name === TELEGRAF_MEASUREMENTS.gpuMemoryUsed ? 'float' : 'integer']);
       }
     }
   });

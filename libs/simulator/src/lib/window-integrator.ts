@@ -41,30 +41,6 @@ export class WindowIntegrator {
     }
   }
 
-  /**
-   * Adds ∫ max(request, usage) dt over (a, b] ∩ life, window by window, into out[0] (millicore-seconds)
-   * and out[1] (byte-seconds): the `max` basis of a container that may use more than it asked for.
-   */
-  addRequestMax(c: ContainerSpec, life: Interval, a: number, b: number, out: Float64Array): void {
-    const step = this.usage.stepSeconds;
-    const lo = max(a, life.start);
-    const hi = min(b, life.stop);
-    if (hi <= lo) return;
-    const rates = this.containerScratch;
-    const cpuRequest = c.requests.cpuMillicores;
-    const memoryRequest = c.requests.memoryBytes;
-    for (let w = floor(lo / step) + 1; (w - 1) * step < hi; w++) {
-      const windowStart = (w - 1) * step;
-      const windowEnd = w * step;
-      const seconds = min(hi, windowEnd) - max(lo, windowStart);
-      if (seconds <= 0) continue;
-      const partial = life.start > windowStart || life.stop < windowEnd;
-      this.usage.containerRates(c, w, life.start, partial, rates);
-      out[0] += max(cpuRequest, rates[ContainerQuantity.CPU]) * seconds;
-      out[1] += max(memoryRequest, rates[ContainerQuantity.MEMORY]) * seconds;
-    }
-  }
-
   /** Adds ∫ rate dt over (a, b] ∩ life for every network quantity into `out`. */
   addNetwork(n: NetworkShape, entity: number, life: Interval, a: number, b: number, out: Float64Array): void {
     const step = this.usage.stepSeconds;
