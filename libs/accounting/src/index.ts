@@ -7,3 +7,4 @@ export * from './lib/step-detection';
 export * from './lib/sample-reader';
 export * from './lib/usage-engine';
 export * from './lib/ledger';
+export * from './lib/periods';

@@ -1,0 +1,2 @@
+export * from './zoned-calendar';
+export * from './report-window';
