@@ -17,7 +17,7 @@ function apiEnvNames(): { all: Set<string>; required: Set<string> } {
   const all = new Set<string>();
   const required = new Set<string>();
   for (const m of src.matchAll(/env\[['"]([A-Z][A-Z0-9_]*)['"]\]/g)) all.add(m[1]);
-  for (const m of src.matchAll(/\b(?:str|int|durationSeconds|bool|list)\(\s*env,\s*['"]([A-Z][A-Z0-9_]*)['"]\s*(\)|,)/g)) {
+  for (const m of src.matchAll(/\b(?:str|int|durationSeconds|bool|list|timeZone)\(\s*env,\s*['"]([A-Z][A-Z0-9_]*)['"]\s*(\)|,)/g)) {
     all.add(m[1]);
     if (m[2] === ')') required.add(m[1]);
   }

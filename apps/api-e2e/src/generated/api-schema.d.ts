@@ -690,6 +690,20 @@ export interface components {
              */
             source: "ledger" | "live";
         };
+        UsageReportStepDto: {
+            /**
+             * @description Inclusive start of the step (UTC)
+             * @example 2017-12-01T00:00:00.000Z
+             */
+            from: string;
+            /**
+             * @description Exclusive end of the step (UTC)
+             * @example 2017-12-02T00:00:00.000Z
+             */
+            to: string;
+            rows: components["schemas"]["UsageReportRowDto"][];
+            totals: components["schemas"]["UsageFiguresDto"];
+        };
         UsageReportDto: {
             /**
              * @description Inclusive start (UTC)
@@ -716,20 +730,39 @@ export interface components {
             totals: components["schemas"]["UsageFiguresDto"];
             /** @description Where the figures of each part of the period came from, tiling [from, to) */
             sources: components["schemas"]["UsageSourceDto"][];
+            /**
+             * @description The step asked for; `steps` holds its rows
+             * @example 1d
+             * @enum {string}
+             */
+            step?: "1h" | "1d" | "1w" | "1mo";
+            /** @description With `step`: the rows and totals of each step, in time order, tiling [from, to) */
+            steps?: components["schemas"]["UsageReportStepDto"][];
             /** @example 2018-01-01T06:00:00.000Z */
             generated_at: string;
         };
         UsageReportRequestDto: {
             /**
-             * @description Inclusive start of the period: ISO-8601 date (00:00 UTC that day) or date-time (UTC unless an offset is given), from 1970-01-01 to 2262-01-01.
+             * @description Inclusive start of the period: ISO-8601 date (00:00 UTC that day) or date-time (UTC unless an offset is given), from 1970-01-01 to 2262-01-01. Required unless `window` is given.
              * @example 2017-12-01
              */
-            from: string;
+            from?: string;
             /**
-             * @description Exclusive end of the period, same formats as `from`. At most 366 days after `from`.
+             * @description Exclusive end of the period, same formats as `from`. At most 366 days after `from`. Required unless `window` is given.
              * @example 2018-01-01
              */
-            to: string;
+            to?: string;
+            /**
+             * @description The period by name, instead of `from`/`to`: `today`, `yesterday`, `week` (from Monday), `lastweek`, `month`, `lastmonth` in `BILLING_TIMEZONE` (default UTC; the current ones end now), `<n>h` or `<n>d` (the last n hours or days up to now, e.g. `24h`, `30d`), or two instants `<from>,<to>` (e.g. `2026-11-01T00:00:00+01:00,2026-12-01T00:00:00+01:00`).
+             * @example lastmonth
+             */
+            window?: string;
+            /**
+             * @description One set of rows per hour, day, ISO week (from Monday) or month of `BILLING_TIMEZONE` (`steps` in the answer; in CSV one row per step and group, the step's dates first), the first and last step clipped to the period. At most 1000 steps.
+             * @example 1d
+             * @enum {string}
+             */
+            step?: "1h" | "1d" | "1w" | "1mo";
             /**
              * @description One row per namespace, or one row per pod.
              * @default namespace

@@ -61,6 +61,38 @@ describe('Usage, series and catalog endpoints', () => {
       );
     });
 
+    it('should answer one set of rows per step, tiling the period and adding up to it, in JSON and in CSV', async () => {
+      const res = await api.post<UsageReport>('/api/usage', { ...period, step: '1d' });
+      expect(res.status).toBe(200);
+      const steps = res.body.steps ?? [];
+      // The period runs from 05:17 on one day to 07:41 the next: two steps, cut at midnight UTC.
+      const midnight = `${period.to.slice(0, 10)}T00:00:00.000Z`;
+      expect(steps.map((s) => [s.from, s.to])).toEqual([
+        [new Date(period.from).toISOString(), midnight],
+        [midnight, new Date(period.to).toISOString()],
+      ]);
+      expect(res.body.rows).toEqual(report.rows);
+      for (const figure of ['cpu_core_hours', 'memory_gib_hours', 'gpu_memory_gb_hours'] as const) {
+        const summed = steps.reduce((sum, s) => sum + s.totals[figure], 0);
+        expect(Math.abs(summed - report.totals[figure])).toBeLessThanOrEqual(1e-5 * steps.length + 1e-9 * report.totals[figure]);
+      }
+      const csv = await api.post<unknown>('/api/usage', { ...period, step: '1d' }, { accept: 'text/csv' });
+      const rows = parse(csv.text) as string[][];
+      expect(rows.length - 1).toBe(steps.reduce((n, s) => n + s.rows.length, 0));
+      expect(rows[1]?.slice(0, 2)).toEqual([steps[0]?.from, steps[0]?.to]);
+    });
+
+    it('should take the period as a window, and refuse a window with from or to, naming it', async () => {
+      const res = await api.post<UsageReport>('/api/usage', { window: `${period.from},${period.to}` });
+      expect(res.status).toBe(200);
+      expect({ ...res.body, generated_at: '' }).toEqual({ ...report, generated_at: '' });
+      const both = await api.post<{ message: string }>('/api/usage', { ...period, window: '7d' });
+      expect([both.status, both.body.message]).toEqual([400, 'window: give either a window or from and to, not both']);
+      const bad = await api.post<{ message: string }>('/api/usage', { window: 'last-month' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.message).toMatch(/^window: must be one of today, yesterday, week, lastweek, month, lastmonth/);
+    });
+
     it('should send the same report as RFC 4180 CSV for Accept: text/csv', async () => {
       const res = await api.post<never>('/api/usage', period, { accept: 'text/csv' });
       expect(res.status).toBe(200);

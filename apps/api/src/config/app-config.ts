@@ -5,6 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 
+import { isTimeZone } from '@kube-monitoring/accounting';
+
 export interface AppConfig {
   nodeEnv: string;
   port: number;
@@ -66,6 +68,8 @@ export interface AppConfig {
     /** Answers kept per cache; 0 turns caching off. */
     maxEntries: number;
   };
+  /** IANA time zone of the report windows' calendar (`today`, `lastmonth`) and of report steps. */
+  billingTimeZone: string;
   /** The usage ledger: hourly rollups in the users' database, rolled by a worker inside the API. */
   ledger: {
     /** `LEDGER_ENABLED=false` turns the worker and the reads off. */
@@ -122,6 +126,12 @@ function durationSeconds(env: Env, name: string, fallback: number): number {
   const v = Number(m[1]) * mult;
   if (v <= 0) throw new ConfigError(`${name} must be positive`);
   return v;
+}
+
+function timeZone(env: Env, name: string, fallback: string): string {
+  const raw = env[name]?.trim() || fallback;
+  if (!isTimeZone(raw)) throw new ConfigError(`${name} must be an IANA time zone like UTC or Europe/Paris, got "${raw}"`);
+  return raw;
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -264,6 +274,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxEntries: int(env, 'CACHE_MAX_ENTRIES', 256, 0, 100_000),
     },
     heavyRequests: heavyRequestLimits(env),
+    billingTimeZone: timeZone(env, 'BILLING_TIMEZONE', 'UTC'),
     ledger: ledgerSettings(env),
   };
 }

@@ -53,6 +53,23 @@ describe('usageReportCsv', () => {
     expect(csv).not.toMatch(/[^\r]\n/);
   });
 
+  it('should write one row per step and group, the step’s dates first, when asked with a step', () => {
+    const step = (from: string, to: string, cpu: number) => ({
+      from,
+      to,
+      rows: [{ namespace_name: 'lab-vision', pods: 3, ...figures({ cpu_core_hours: cpu }) }],
+      totals: figures(),
+    });
+    const csv = usageReportCsv(
+      report({ step: '1d', steps: [step('2017-12-01T00:00:00.000Z', '2017-12-02T00:00:00.000Z', 1), step('2017-12-02T00:00:00.000Z', '2017-12-03T00:00:00.000Z', 2)] }),
+    );
+    const rows = parse(csv) as string[][];
+    expect(rows.slice(1).map((r) => [r[0], r[1], r[2], r[4]])).toEqual([
+      ['2017-12-01T00:00:00.000Z', '2017-12-02T00:00:00.000Z', 'lab-vision', '1'],
+      ['2017-12-02T00:00:00.000Z', '2017-12-03T00:00:00.000Z', 'lab-vision', '2'],
+    ]);
+  });
+
   it('should write pod reports with a pod column', () => {
     const csv = usageReportCsv(report({ groupBy: 'pod', rows: [{ namespace_name: 'lab-vision', pod_name: 'train-1', ...figures() }] }));
     const [record] = parse(csv, { columns: true }) as Record<string, string>[];

@@ -17,7 +17,7 @@ export const USAGE_CSV_FIGURES: readonly { column: string; figure: keyof UsageFi
 ];
 
 /**
- * The report as RFC 4180 CSV: a header row, then one row per group (no totals row, so a column sum in
+ * The report as RFC 4180 CSV: a header row, then one row per group, per step when asked with `step` (no totals row, so a column sum in
  * a spreadsheet or a finance import never counts anything twice). CRLF line ends, fields quoted when
  * they hold a comma, a quote or a line break; plain decimals, never exponents; a name that starts
  * like a formula is written as text.
@@ -25,13 +25,17 @@ export const USAGE_CSV_FIGURES: readonly { column: string; figure: keyof UsageFi
 export function usageReportCsv(report: UsageReport): string {
   const byPod = report.groupBy === 'pod';
   const header = ['period_from_utc', 'period_to_utc', 'namespace', ...(byPod ? ['pod'] : ['pods']), ...USAGE_CSV_FIGURES.map((c) => c.column)];
-  const rows = report.rows.map((row: UsageReportRow): CsvCell[] => [
-    report.from,
-    report.to,
-    row.namespace_name,
-    byPod ? (row.pod_name ?? '') : (row.pods ?? 0),
-    ...USAGE_CSV_FIGURES.map((c) => row[c.figure]),
-  ]);
+  // With steps, one row per step and group (the step's dates first); the whole period's rows would count everything twice.
+  const parts = report.steps ?? [report];
+  const rows = parts.flatMap((part) =>
+    part.rows.map((row: UsageReportRow): CsvCell[] => [
+      part.from,
+      part.to,
+      row.namespace_name,
+      byPod ? (row.pod_name ?? '') : (row.pods ?? 0),
+      ...USAGE_CSV_FIGURES.map((c) => row[c.figure]),
+    ]),
+  );
   return spreadsheetCsv([header, ...rows]);
 }
 

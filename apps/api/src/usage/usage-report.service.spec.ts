@@ -1,6 +1,8 @@
+import { BadRequestException } from '@nestjs/common';
+
 import { emptyFigures, MetricUsage, PodFigures, SeriesFigures } from '@kube-monitoring/accounting';
 
-import { buildUsageReport } from './usage-report.service';
+import { buildUsageReport, reportPeriodOf, reportStepsOf } from './usage-report.service';
 
 const HOUR = 3_600_000;
 const period = { from: new Date('2024-03-20T00:00:00Z'), to: new Date('2024-03-21T00:00:00Z') };
@@ -68,5 +70,44 @@ describe('buildUsageReport', () => {
     const report = buildUsageReport(period, 'namespace', [cpu, memory, gpu], now);
     expect(report.totals).toMatchObject({ cpu_core_hours: 33, cpu_cores_peak: 3.1, cpu_cores_average: 1.375, memory_gib_hours: 96, coverage: 1 });
     expect(report).toMatchObject({ from: '2024-03-20T00:00:00.000Z', to: '2024-03-21T00:00:00.000Z', step_seconds: 60, generated_at: now.toISOString() });
+  });
+});
+
+describe('reportPeriodOf', () => {
+  const now = new Date('2026-12-03T10:15:00Z');
+  const message = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(BadRequestException);
+      return (e as BadRequestException).message;
+    }
+    throw new Error('not refused');
+  };
+  const d = (iso: string) => new Date(iso);
+
+  it('should take from and to, or a window in the billing time zone', () => {
+    expect(reportPeriodOf({ from: d('2026-11-01'), to: d('2026-12-01') }, now, 'UTC')).toEqual({ from: d('2026-11-01'), to: d('2026-12-01') });
+    expect(reportPeriodOf({ window: 'lastmonth' }, now, 'Europe/Paris')).toEqual({ from: d('2026-10-31T23:00:00Z'), to: d('2026-11-30T23:00:00Z') });
+    expect(reportPeriodOf({ window: '30d' }, now, 'UTC')).toEqual({ from: d('2026-11-03T10:15:00Z'), to: now });
+  });
+
+  it('should refuse a missing, conflicting, bad, empty or too long period, naming the field', () => {
+    expect(message(() => reportPeriodOf({ to: d('2018-01-01') }, now, 'UTC'))).toBe('from: is required (inclusive start, e.g. 2017-12-01) unless a window is given');
+    expect(message(() => reportPeriodOf({ from: d('2017-12-01') }, now, 'UTC'))).toBe('to: is required (exclusive end, e.g. 2018-01-01) unless a window is given');
+    expect(message(() => reportPeriodOf({ window: 'month', from: d('2017-12-01') }, now, 'UTC'))).toBe('window: give either a window or from and to, not both');
+    expect(message(() => reportPeriodOf({ window: 'lastyear' }, now, 'UTC'))).toMatch(/^window: must be one of today, yesterday, week, lastweek, month, lastmonth/);
+    expect(message(() => reportPeriodOf({ window: 'today' }, d('2026-12-03T00:00:00Z'), 'UTC'))).toMatch(/^window: "today" is empty/);
+    expect(message(() => reportPeriodOf({ window: '2026-12-01,2026-11-01' }, now, 'UTC'))).toMatch(/^window: .* is empty or ends before it starts/);
+    expect(message(() => reportPeriodOf({ window: '400d' }, now, 'UTC'))).toBe('window: the period may cover at most 366 days');
+    expect(message(() => reportPeriodOf({ window: '2026-02-30,2026-03-01' }, now, 'UTC'))).toMatch(/^window: its first instant must be an ISO-8601 date/);
+  });
+});
+
+describe('reportStepsOf', () => {
+  it('should cut the period in the billing time zone, and refuse more than 1000 steps naming step', () => {
+    const steps = reportStepsOf({ from: new Date('2026-11-30T23:00:00Z'), to: new Date('2026-12-03T10:00:00Z') }, '1d', 'Europe/Paris');
+    expect(steps.map((s) => s.from.toISOString())).toEqual(['2026-11-30T23:00:00.000Z', '2026-12-01T23:00:00.000Z', '2026-12-02T23:00:00.000Z']);
+    expect(() => reportStepsOf({ from: new Date('2026-01-01'), to: new Date('2026-03-01') }, '1h', 'UTC')).toThrow('step: 1h gives more than 1000 steps');
   });
 });

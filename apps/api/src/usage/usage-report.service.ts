@@ -1,15 +1,40 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 
-import { compareNames, comparePods, MetricUsage, podId, rollupNamespaces, rollupTotal, roundFigure, SeriesFigures, UsageSpan } from '@kube-monitoring/accounting';
-import { BYTES_PER_GIB, MAX_PERIOD_DAYS, UsageFigures, UsageGroupBy, UsageReport, UsageReportRow, UsageSource } from '@kube-monitoring/contract';
+import {
+  compareNames,
+  comparePods,
+  MetricUsage,
+  podId,
+  reportSteps,
+  resolveWindow,
+  rollupNamespaces,
+  rollupTotal,
+  roundFigure,
+  SeriesFigures,
+  UsageSpan,
+  WindowError,
+} from '@kube-monitoring/accounting';
+import {
+  BYTES_PER_GIB,
+  INSTANT_RANGE,
+  isAcceptedInstant,
+  MAX_PERIOD_DAYS,
+  ReportStep,
+  UsageFigures,
+  UsageGroupBy,
+  UsageReport,
+  UsageReportRow,
+  UsageSource,
+} from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
 import { namespaceFilterFor } from '../access/namespace-policy';
 import { PodUsageService } from '../aggregation/pod-usage.service';
 import { Period, resolvePeriod } from '../common/period';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
-import { UsageReportRequestDto } from './usage.dto';
+import { MAX_REPORT_STEPS, UsageReportRequestDto } from './usage.dto';
 
 /** The three billed quantities: where they are read and how a stored value becomes the billed unit. */
 export const REPORT_METRICS = [
@@ -49,24 +74,88 @@ export class UsageReportService {
     private readonly sources: MetricSourceResolver,
     private readonly podUsage: PodUsageService,
     private readonly limiter: HeavyRequestLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async report(body: UsageReportRequestDto, scope: AccessScope, now: Date = new Date()): Promise<UsageReport> {
-    const period = resolvePeriod(body.from, body.to, { defaultSpanMs: 0, fields: { begin: 'from', end: 'to' }, maxDays: MAX_PERIOD_DAYS });
+    const period = reportPeriodOf(body, now, this.config.billingTimeZone);
+    const steps = body.step ? reportStepsOf(period, body.step, this.config.billingTimeZone) : [];
     const groupBy: UsageGroupBy = body.groupBy ?? 'namespace';
     const filter = namespaceFilterFor(scope, { namespaces: body.namespaces, includeSystem: body.includeSystem });
-    const usages = await this.limiter.run(scope, (admit) =>
+    const measure = (p: Period, admit: () => Promise<void>) =>
       Promise.all(
         REPORT_METRICS.map(async (m) => {
           const { source } = await this.sources.resolve(m.metric);
-          const stepMs = await this.podUsage.stepMs(source, period);
-          return this.podUsage.usage(source, period, filter, stepMs, { namespaces: groupBy === 'namespace', total: true, admit });
+          const stepMs = await this.podUsage.stepMs(source, p);
+          return this.podUsage.usage(source, p, filter, stepMs, { namespaces: groupBy === 'namespace', total: true, admit });
         }),
-      ),
-    );
-    return buildUsageReport(period, groupBy, usages, now);
+      );
+    // One heavy request however many steps: the whole period, then the steps, a few at a time.
+    const [whole, perStep] = await this.limiter.run(scope, async (admit) => {
+      const all = await measure(period, admit);
+      const each: Awaited<ReturnType<typeof measure>>[] = new Array(steps.length);
+      let next = 0;
+      const worker = async () => {
+        for (let i = next++; i < steps.length; i = next++) each[i] = await measure(steps[i] as Period, admit);
+      };
+      await Promise.all(Array.from({ length: Math.min(STEPS_AT_ONCE, steps.length) }, worker));
+      return [all, each] as const;
+    });
+    const report = buildUsageReport(period, groupBy, whole, now);
+    if (!body.step) return report;
+    return {
+      ...report,
+      step: body.step,
+      steps: steps.map((s, i) => {
+        const { from, to, rows, totals } = buildUsageReport(s, groupBy, perStep[i] ?? [], now);
+        return { from, to, rows, totals };
+      }),
+    };
   }
 }
+
+/**
+ * The period asked for: `window`, or `from` and `to` (never both), by the one period rule; a 400
+ * naming the field otherwise.
+ */
+export function reportPeriodOf(body: Pick<UsageReportRequestDto, 'from' | 'to' | 'window'>, now: Date, timeZone: string): Period {
+  const rule = { defaultSpanMs: 0, fields: { begin: 'from', end: 'to' }, maxDays: MAX_PERIOD_DAYS };
+  if (body.window === undefined) {
+    if (!body.from) throw new BadRequestException('from: is required (inclusive start, e.g. 2017-12-01) unless a window is given');
+    if (!body.to) throw new BadRequestException('to: is required (exclusive end, e.g. 2018-01-01) unless a window is given');
+    return resolvePeriod(body.from, body.to, rule);
+  }
+  if (body.from || body.to) throw new BadRequestException(`window: give either a window or from and to, not both`);
+  let window: { fromMs: number; toMs: number };
+  try {
+    window = resolveWindow(body.window, now.getTime(), timeZone);
+  } catch (e) {
+    if (e instanceof WindowError) throw new BadRequestException(`window: ${e.message}`);
+    throw e;
+  }
+  const from = new Date(window.fromMs);
+  const to = new Date(window.toMs);
+  if (!isAcceptedInstant(from) || !isAcceptedInstant(to)) throw new BadRequestException(`window: its instants must be ${INSTANT_RANGE}`);
+  if (window.toMs <= window.fromMs) throw new BadRequestException(`window: "${body.window}" is empty or ends before it starts (${from.toISOString()} to ${to.toISOString()})`);
+  if (window.toMs - window.fromMs > MAX_PERIOD_DAYS * 86_400_000) throw new BadRequestException(`window: the period may cover at most ${MAX_PERIOD_DAYS} days`);
+  return { from, to };
+}
+
+/** The steps of a period in the billing time zone; a 400 naming `step` beyond `MAX_REPORT_STEPS`. */
+export function reportStepsOf(period: Period, step: ReportStep, timeZone: string): Period[] {
+  try {
+    return reportSteps({ fromMs: period.from.getTime(), toMs: period.to.getTime() }, step, timeZone, MAX_REPORT_STEPS).map((s) => ({
+      from: new Date(s.fromMs),
+      to: new Date(s.toMs),
+    }));
+  } catch (e) {
+    if (e instanceof WindowError) throw new BadRequestException(`step: ${step} ${e.message}`);
+    throw e;
+  }
+}
+
+/** Steps measured at once: enough to keep the database busy, few enough to leave it to other callers. */
+const STEPS_AT_ONCE = 4;
 
 /** Assembles rows and totals from the three metrics' usage (pure; unit-tested with known figures). */
 export function buildUsageReport(period: Period, groupBy: UsageGroupBy, usages: readonly (MetricUsage & { spans?: UsageSpan[] })[], now: Date): UsageReport {

@@ -8,6 +8,7 @@ import { argumentsFor, bodyTypeOf, bodyValidator, Handler, refusal, routeOf } fr
 import { AccessScope, SERVICE_SCOPE } from '../access/access-scope';
 import { SCOPE_PROPERTY } from '../access/request-scope.decorator';
 import { PodUsageService } from '../aggregation/pod-usage.service';
+import { AppConfig } from '../config/app-config';
 import { ApiCredentialsGuard } from '../guards/api-credentials.guard';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
@@ -76,9 +77,9 @@ describe(UsageController.name, () => {
       ['a string', '{"from":"2017-12-01"}', 'body: must be a JSON object, got a string'],
       ['an unknown field', { ...PERIOD, format: 'csv' }, 'format: property format should not exist'],
       ['a namespace field (the report takes a list)', { ...PERIOD, namespace: 'lab-vision' }, 'namespace: property namespace should not exist'],
-      ['no from', { to: '2018-01-01' }, 'from: is required (inclusive start, e.g. 2017-12-01)'],
-      ['no to', { from: '2017-12-01' }, 'to: is required (exclusive end, e.g. 2018-01-01)'],
-      ['a null to', { from: '2017-12-01', to: null }, 'to: is required (exclusive end, e.g. 2018-01-01)'],
+      ['a window that is no string', { window: 7 }, 'window: must be a string such as "lastmonth", "7d" or "<from>,<to>"'],
+      ['a too long window', { window: 'x'.repeat(101) }, 'window: at most 100 characters'],
+      ['another step', { ...PERIOD, step: '2d' }, 'step: must be one of 1h, 1d, 1w, 1mo'],
       ['a from that is no date', { from: 'December', to: '2018-01-01' }, `from: ${FORMATS}`],
       ['a to that is no calendar day', { from: '2017-12-01', to: '2018-02-30' }, `to: ${FORMATS}`],
       ['a from as epoch ms', { from: 1512086400000, to: '2018-01-01' }, `from: ${FORMATS} string`],
@@ -164,11 +165,30 @@ describe(UsageController.name, () => {
         usage: (source: { measurement: string }) => (reads.push(source.measurement), Promise.resolve(usage)),
       };
       const limiter = { run: (_scope: AccessScope, task: (admit: () => Promise<void>) => Promise<unknown>) => task(() => Promise.resolve()) };
-      const service = new UsageReportService(sources as unknown as MetricSourceResolver, podUsage as unknown as PodUsageService, limiter as unknown as HeavyRequestLimiter);
+      const service = new UsageReportService(
+        sources as unknown as MetricSourceResolver,
+        podUsage as unknown as PodUsageService,
+        limiter as unknown as HeavyRequestLimiter,
+        {
+          billingTimeZone: 'UTC',
+        } as AppConfig,
+      );
       controller = new UiUsageController(service);
     });
     const viewer: AccessScope = { kind: 'user', username: 'lab', namespaces: ['lab-vision', 'course-ml'] };
     const report = async (body: object) => controller.usageReport(await validated(body), viewer, { headers: {} } as never, fakeReply() as never);
+
+    it('should answer the whole period and each step, every step its own reads', async () => {
+      const answer = (await report({ from: '2017-12-01', to: '2017-12-03T12:00:00Z', step: '1d' })) as UsageReport;
+      expect(answer.step).toBe('1d');
+      expect(answer.steps?.map((s) => [s.from, s.to])).toEqual([
+        ['2017-12-01T00:00:00.000Z', '2017-12-02T00:00:00.000Z'],
+        ['2017-12-02T00:00:00.000Z', '2017-12-03T00:00:00.000Z'],
+        ['2017-12-03T00:00:00.000Z', '2017-12-03T12:00:00.000Z'],
+      ]);
+      // Three metrics for the whole period and for each of the three steps.
+      expect(reads).toHaveLength(3 * 4);
+    });
 
     it.each([
       [{ from: '2018-01-01', to: '2017-12-01' }, 'to: must be later than from (2018-01-01T00:00:00.000Z)'],

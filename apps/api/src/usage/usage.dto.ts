@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsOptional } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
-import { UsageFigures, UsageGroupBy, UsageReport, UsageReportRequest, UsageReportRow, UsageSource } from '@kube-monitoring/contract';
+import { REPORT_STEPS, ReportStep, UsageFigures, UsageGroupBy, UsageReport, UsageReportRequest, UsageReportRow, UsageReportStep, UsageSource } from '@kube-monitoring/contract';
 
 import { IsFlag, IsInstant, IsNamespace } from '../common/validation.decorators';
 
@@ -9,20 +9,54 @@ export const USAGE_GROUP_BY: readonly UsageGroupBy[] = ['namespace', 'pod'];
 /** More namespaces than this in one request is a mistake, not a report. */
 export const MAX_REPORT_NAMESPACES = 1000;
 
+/** Longest `window` text: two date-times with nanoseconds and offsets, and spaces. */
+export const MAX_WINDOW_LENGTH = 100;
+/** More steps than this in one report is a mistake (e.g. hours over a year), not a report. */
+export const MAX_REPORT_STEPS = 1000;
+
 /** Body of `POST /api/usage`. */
 export class UsageReportRequestDto implements Omit<UsageReportRequest, 'from' | 'to'> {
-  @ApiProperty({
+  @ApiPropertyOptional({
     example: '2017-12-01',
-    description: 'Inclusive start of the period: ISO-8601 date (00:00 UTC that day) or date-time (UTC unless an offset is given), from 1970-01-01 to 2262-01-01.',
+    description:
+      'Inclusive start of the period: ISO-8601 date (00:00 UTC that day) or date-time (UTC unless an offset is given), from 1970-01-01 to 2262-01-01. ' +
+      'Required unless `window` is given.',
   })
-  @IsDefined({ message: 'from: is required (inclusive start, e.g. 2017-12-01)' })
+  @IsOptional()
   @IsInstant()
-  from!: Date;
+  from?: Date;
 
-  @ApiProperty({ example: '2018-01-01', description: 'Exclusive end of the period, same formats as `from`. At most 366 days after `from`.' })
-  @IsDefined({ message: 'to: is required (exclusive end, e.g. 2018-01-01)' })
+  @ApiPropertyOptional({
+    example: '2018-01-01',
+    description: 'Exclusive end of the period, same formats as `from`. At most 366 days after `from`. Required unless `window` is given.',
+  })
+  @IsOptional()
   @IsInstant()
-  to!: Date;
+  to?: Date;
+
+  @ApiPropertyOptional({
+    example: 'lastmonth',
+    maxLength: MAX_WINDOW_LENGTH,
+    description:
+      'The period by name, instead of `from`/`to`: `today`, `yesterday`, `week` (from Monday), `lastweek`, `month`, `lastmonth` in `BILLING_TIMEZONE` ' +
+      '(default UTC; the current ones end now), `<n>h` or `<n>d` (the last n hours or days up to now, e.g. `24h`, `30d`), or two instants `<from>,<to>` ' +
+      '(e.g. `2026-11-01T00:00:00+01:00,2026-12-01T00:00:00+01:00`).',
+  })
+  @IsOptional()
+  @MaxLength(MAX_WINDOW_LENGTH, { message: `window: at most ${MAX_WINDOW_LENGTH} characters` })
+  @IsString({ message: 'window: must be a string such as "lastmonth", "7d" or "<from>,<to>"' })
+  window?: string;
+
+  @ApiPropertyOptional({
+    enum: REPORT_STEPS,
+    example: '1d',
+    description:
+      'One set of rows per hour, day, ISO week (from Monday) or month of `BILLING_TIMEZONE` (`steps` in the answer; in CSV one row per step and group, ' +
+      `the step's dates first), the first and last step clipped to the period. At most ${MAX_REPORT_STEPS} steps.`,
+  })
+  @IsOptional()
+  @IsIn(REPORT_STEPS, { message: `step: must be one of ${REPORT_STEPS.join(', ')}` })
+  step?: ReportStep;
 
   @ApiPropertyOptional({ enum: USAGE_GROUP_BY, default: 'namespace', description: 'One row per namespace, or one row per pod.' })
   @IsOptional()
@@ -107,6 +141,20 @@ export class UsageSourceDto implements UsageSource {
   source!: 'ledger' | 'live';
 }
 
+export class UsageReportStepDto implements UsageReportStep {
+  @ApiProperty({ example: '2017-12-01T00:00:00.000Z', description: 'Inclusive start of the step (UTC)' })
+  from!: string;
+
+  @ApiProperty({ example: '2017-12-02T00:00:00.000Z', description: 'Exclusive end of the step (UTC)' })
+  to!: string;
+
+  @ApiProperty({ type: [UsageReportRowDto] })
+  rows!: UsageReportRowDto[];
+
+  @ApiProperty({ type: UsageFiguresDto })
+  totals!: UsageFiguresDto;
+}
+
 export class UsageReportDto implements UsageReport {
   @ApiProperty({ example: '2017-12-01T00:00:00.000Z', description: 'Inclusive start (UTC)' })
   from!: string;
@@ -128,6 +176,12 @@ export class UsageReportDto implements UsageReport {
 
   @ApiProperty({ type: [UsageSourceDto], description: 'Where the figures of each part of the period came from, tiling [from, to)' })
   sources!: UsageSourceDto[];
+
+  @ApiPropertyOptional({ enum: REPORT_STEPS, example: '1d', description: 'The step asked for; `steps` holds its rows' })
+  step?: ReportStep;
+
+  @ApiPropertyOptional({ type: [UsageReportStepDto], description: 'With `step`: the rows and totals of each step, in time order, tiling [from, to)' })
+  steps?: UsageReportStepDto[];
 
   @ApiProperty({ example: '2018-01-01T06:00:00.000Z' })
   generated_at!: string;

@@ -3,6 +3,8 @@
  * Field names follow the original system (`namespace_name`, `pod_name`, …) whatever the storage schema.
  */
 
+import type { ReportStep } from './rules/time-rules';
+
 /** Every error answer, whatever the status: `{"code": <http status>, "message": "..."}`. */
 export interface ApiError {
   code: number;
@@ -60,10 +62,14 @@ export type UsageGroupBy = 'namespace' | 'pod';
 
 /** Body of `POST /api/usage`. */
 export interface UsageReportRequest {
-  /** Inclusive start, ISO-8601 date or date-time (UTC when no offset). */
-  from: string;
-  /** Exclusive end. */
-  to: string;
+  /** Inclusive start, ISO-8601 date or date-time (UTC when no offset); required unless `window` is given. */
+  from?: string;
+  /** Exclusive end; required unless `window` is given. */
+  to?: string;
+  /** The period by name: `today`, `yesterday`, `week`, `lastweek`, `month`, `lastmonth`, `<n>h`, `<n>d` or `<from>,<to>`. */
+  window?: string;
+  /** One set of rows per step of the billing time zone. */
+  step?: ReportStep;
   groupBy?: UsageGroupBy;
   /** Limit the report to these namespaces. */
   namespaces?: string[];
@@ -102,7 +108,18 @@ export interface UsageReport {
   totals: UsageFigures;
   /** Where the figures of each part of the period came from, in time order, tiling [from, to). */
   sources: UsageSource[];
+  /** The step asked for, with the rows of each step. */
+  step?: ReportStep;
+  steps?: UsageReportStep[];
   generated_at: string;
+}
+
+/** One step of a report asked with `step`. */
+export interface UsageReportStep {
+  from: string;
+  to: string;
+  rows: UsageReportRow[];
+  totals: UsageFigures;
 }
 
 /** A part of a report's period and where its figures came from: the usage ledger's rolled hours, or the samples themselves. */

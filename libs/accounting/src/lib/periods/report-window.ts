@@ -1,4 +1,4 @@
-import { checkIsoTime } from '@kube-monitoring/contract';
+import { checkIsoTime, ReportStep } from '@kube-monitoring/contract';
 
 import { addToDate, isoWeekday, offsetMs, startOfZonedDate, ZonedDate, zonedDateOf } from './zoned-calendar';
 
@@ -10,10 +10,6 @@ export interface ReportPeriod {
 
 /** The calendar keywords a `window` may name, in the billing time zone. */
 export const WINDOW_KEYWORDS = ['today', 'yesterday', 'week', 'lastweek', 'month', 'lastmonth'] as const;
-
-/** `step` values: one set of rows per hour, day, ISO week (from Monday) or month of the billing time zone. */
-export const REPORT_STEPS = ['1h', '1d', '1w', '1mo'] as const;
-export type ReportStep = (typeof REPORT_STEPS)[number];
 
 const HOUR_MS = 3_600_000;
 const RELATIVE = /^([1-9][0-9]{0,4})(h|d)$/;

@@ -7,6 +7,10 @@
 export const EARLIEST_INSTANT = new Date('1970-01-01T00:00:00.000Z');
 export const LATEST_INSTANT = new Date('2262-01-01T00:00:00.000Z');
 
+/** A usage report's `step`: one set of rows per hour, day, ISO week (from Monday) or month of the billing time zone. */
+export const REPORT_STEPS = ['1h', '1d', '1w', '1mo'] as const;
+export type ReportStep = (typeof REPORT_STEPS)[number];
+
 /** Longest period an aggregation, a usage report or a chart may cover. */
 export const MAX_PERIOD_DAYS = 366;
 
