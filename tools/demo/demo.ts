@@ -14,6 +14,7 @@ import { Command } from 'commander';
 
 import { InfluxHandle, isPortFree, startInfluxDb, waitUntil } from '@kube-monitoring/testing';
 
+import { API_INPUTS, isStale, WEB_INPUTS } from '../lib/build-freshness';
 import { SchemaName, seedDemo, startLiveWriter, SUPPORTED_SCHEMAS } from '../seed-demo';
 
 const ROOT = resolve(__dirname, '../..');
@@ -53,9 +54,12 @@ function step(message: string): void {
 }
 
 function build(rebuild: boolean): void {
-  const projects = [...(rebuild || !existsSync(API_MAIN) || !existsSync(USERS_CLI) ? ['api'] : []), ...(rebuild || !existsSync(WEB_INDEX) ? ['web'] : [])];
+  // Built again when missing or older than its sources (after a pull): the demo shows the tree's code.
+  const apiStale = rebuild ? 'asked with --rebuild' : !existsSync(USERS_CLI) ? 'the users CLI is missing' : isStale(API_MAIN, API_INPUTS);
+  const webStale = rebuild ? 'asked with --rebuild' : isStale(WEB_INDEX, WEB_INPUTS);
+  const projects = [...(apiStale ? ['api'] : []), ...(webStale ? ['web'] : [])];
   if (projects.length === 0) return;
-  step(`building ${projects.join(' and ')} (first run only; --rebuild to force)`);
+  step(`building ${projects.join(' and ')}: ${[apiStale, webStale].filter((x) => x).join('; ')}`);
   const r = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', ...projects, '--outputStyle=static'], {
     cwd: ROOT,
     stdio: 'inherit',

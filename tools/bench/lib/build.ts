@@ -5,49 +5,15 @@
  * cannot swap the code under measurement.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+
+import { API_INPUTS, isStale } from '../../lib/build-freshness';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const API_DIST = join(ROOT, 'dist/apps/api');
 export const BENCH_TMP = join(ROOT, 'tmp/bench');
 const EXPRESS_OUT = join(BENCH_TMP, 'express-baseline');
-
-/** Newest modification time of the sources under these directories (spec files excluded). */
-function newestSource(paths: readonly string[]): { mtimeMs: number; file: string } {
-  let newest = { mtimeMs: 0, file: '' };
-  const visit = (path: string) => {
-    if (!existsSync(path)) return;
-    const st = statSync(path);
-    if (st.isDirectory()) {
-      for (const entry of readdirSync(path)) {
-        if (entry === 'node_modules' || entry.startsWith('.')) continue;
-        visit(join(path, entry));
-      }
-    } else if (!/\.(spec|test)\.ts$/.test(path) && st.mtimeMs > newest.mtimeMs) {
-      newest = { mtimeMs: st.mtimeMs, file: path };
-    }
-  };
-  for (const p of paths) visit(join(ROOT, p));
-  return newest;
-}
-
-const API_INPUTS = [
-  'apps/api/src',
-  'apps/api/webpack.config.js',
-  'apps/api/tsconfig.app.json',
-  'libs/contract/src',
-  'libs/influx/src',
-  'libs/accounting/src',
-  'tsconfig.base.json',
-];
-
-function isStale(output: string, inputs: readonly string[]): string | undefined {
-  if (!existsSync(output)) return `${output.replace(`${ROOT}/`, '')} is missing`;
-  const newest = newestSource(inputs);
-  if (newest.mtimeMs > statSync(output).mtimeMs) return `${newest.file.replace(`${ROOT}/`, '')} is newer than the build`;
-  return undefined;
-}
 
 function run(command: string, args: string[], what: string, log: (m: string) => void): void {
   log(`building ${what}: ${command} ${args.join(' ')}`);
