@@ -44,7 +44,7 @@ function parseJson(text: string): unknown {
   const malformed = fieldWithMalformedText(value);
   if (malformed !== undefined) throw new BadRequestException(`${malformed}: text is not valid Unicode (lone surrogate)`);
   const inherited = inheritedKeyPath(value);
-  if (inherited !== undefined) throw new BadRequestException(`${inherited}: property ${inherited.split('.').pop()} should not exist`);
+  if (inherited !== undefined) throw unknownField(inherited);
   return withoutNullFields(value);
 }
 
@@ -54,6 +54,11 @@ function parseJson(text: string): unknown {
  * these are always found, and class-transformer drops some silently: they are refused here, by name.
  */
 const INHERITED_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/** The 400 for a field the endpoint does not know, worded as the validator words its own (`path: property key should not exist`). */
+export function unknownField(path: string): BadRequestException {
+  return new BadRequestException(`${path}: property ${path.split('.').pop()} should not exist`);
+}
 
 /** The path (`a.b`) of the first key, at any depth, that is an inherited name. */
 export function inheritedKeyPath(value: unknown): string | undefined {

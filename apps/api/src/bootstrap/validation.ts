@@ -1,7 +1,7 @@
 import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 
-import { inheritedKeyPath, NULL_FIELDS } from './body-parsers';
+import { inheritedKeyPath, NULL_FIELDS, unknownField } from './body-parsers';
 
 /** Flattens class-validator errors into one message that names each offending field. */
 export function describeValidationErrors(errors: ValidationError[], prefix = ''): string[] {
@@ -53,7 +53,7 @@ class ObjectBodyValidationPipe extends ValidationPipe {
     if (dto && value !== null && typeof value === 'object') {
       const nulls = (value as { [NULL_FIELDS]?: string[] })[NULL_FIELDS] ?? [];
       const unknown = nulls.find((k) => !fieldsOf(metatype).has(k)) ?? (metadata.type === 'query' ? inheritedKeyPath(value) : undefined);
-      if (unknown !== undefined) throw new BadRequestException(`${unknown}: property ${unknown.split('.').pop()} should not exist`);
+      if (unknown !== undefined) throw unknownField(unknown);
     }
     return super.transform(value, metadata);
   }
