@@ -607,6 +607,26 @@ export interface components {
              * @example 0.9986
              */
             coverage: number;
+            /**
+             * @description CPU held: ∫ requested cores dt while the pods ran, in core-hours (a pod without a CPU request adds 0)
+             * @example 2200
+             */
+            cpu_request_core_hours: number;
+            /**
+             * @description Memory held: ∫ requested GiB dt while the pods ran, in GiB-hours
+             * @example 10240
+             */
+            memory_request_gib_hours: number;
+            /**
+             * @description cpu_core_hours ÷ cpu_request_core_hours (above 1: the group used more than it requested); null when nothing was requested
+             * @example 0.697
+             */
+            cpu_efficiency: number | null;
+            /**
+             * @description memory_gib_hours ÷ memory_request_gib_hours; null when nothing was requested
+             * @example 0.891
+             */
+            memory_efficiency: number | null;
             /** @example lab-vision */
             namespace_name: string;
             /**
@@ -671,6 +691,26 @@ export interface components {
              * @example 0.9986
              */
             coverage: number;
+            /**
+             * @description CPU held: ∫ requested cores dt while the pods ran, in core-hours (a pod without a CPU request adds 0)
+             * @example 2200
+             */
+            cpu_request_core_hours: number;
+            /**
+             * @description Memory held: ∫ requested GiB dt while the pods ran, in GiB-hours
+             * @example 10240
+             */
+            memory_request_gib_hours: number;
+            /**
+             * @description cpu_core_hours ÷ cpu_request_core_hours (above 1: the group used more than it requested); null when nothing was requested
+             * @example 0.697
+             */
+            cpu_efficiency: number | null;
+            /**
+             * @description memory_gib_hours ÷ memory_request_gib_hours; null when nothing was requested
+             * @example 0.891
+             */
+            memory_efficiency: number | null;
         };
         UsageSourceDto: {
             /**
@@ -1490,7 +1530,11 @@ export interface operations {
                      *           "gpu_memory_gb_hours": 20511.4,
                      *           "gpu_memory_gb_average": 27.57,
                      *           "gpu_memory_gb_peak": 63.2,
-                     *           "coverage": 1
+                     *           "coverage": 1,
+                     *           "cpu_request_core_hours": 2200,
+                     *           "memory_request_gib_hours": 10240,
+                     *           "cpu_efficiency": 0.69737,
+                     *           "memory_efficiency": 0.890771
                      *         }
                      *       ],
                      *       "totals": {
@@ -1503,7 +1547,11 @@ export interface operations {
                      *         "gpu_memory_gb_hours": 20511.4,
                      *         "gpu_memory_gb_average": 27.57,
                      *         "gpu_memory_gb_peak": 63.2,
-                     *         "coverage": 1
+                     *         "coverage": 1,
+                     *         "cpu_request_core_hours": 2200,
+                     *         "memory_request_gib_hours": 10240,
+                     *         "cpu_efficiency": 0.69737,
+                     *         "memory_efficiency": 0.890771
                      *       },
                      *       "sources": [
                      *         {
@@ -1522,8 +1570,8 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["UsageReportDto"];
                     /**
-                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction
-                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1
+                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,cpu_efficiency,memory_efficiency
+                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1,2200,10240,0.69737,0.890771
                      */
                     "text/csv": string;
                 };
@@ -1637,7 +1685,11 @@ export interface operations {
                      *           "gpu_memory_gb_hours": 20511.4,
                      *           "gpu_memory_gb_average": 27.57,
                      *           "gpu_memory_gb_peak": 63.2,
-                     *           "coverage": 1
+                     *           "coverage": 1,
+                     *           "cpu_request_core_hours": 2200,
+                     *           "memory_request_gib_hours": 10240,
+                     *           "cpu_efficiency": 0.69737,
+                     *           "memory_efficiency": 0.890771
                      *         }
                      *       ],
                      *       "totals": {
@@ -1650,7 +1702,11 @@ export interface operations {
                      *         "gpu_memory_gb_hours": 20511.4,
                      *         "gpu_memory_gb_average": 27.57,
                      *         "gpu_memory_gb_peak": 63.2,
-                     *         "coverage": 1
+                     *         "coverage": 1,
+                     *         "cpu_request_core_hours": 2200,
+                     *         "memory_request_gib_hours": 10240,
+                     *         "cpu_efficiency": 0.69737,
+                     *         "memory_efficiency": 0.890771
                      *       },
                      *       "sources": [
                      *         {
@@ -1669,8 +1725,8 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["UsageReportDto"];
                     /**
-                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction
-                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1
+                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,cpu_efficiency,memory_efficiency
+                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1,2200,10240,0.69737,0.890771
                      */
                     "text/csv": string;
                 };

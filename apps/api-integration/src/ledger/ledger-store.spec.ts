@@ -331,6 +331,8 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
       );
     const rollupTables = ['ledger_days', 'ledger_namespace_days', 'ledger_pod_days', 'ledger_total_days', 'ledger_total_hours'];
     expect(await tables()).toEqual(expect.arrayContaining(rollupTables));
+    // The allocation migration came after the rollups: undone first.
+    await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
     await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
     expect((await tables()).filter((t) => rollupTables.includes(t))).toEqual([]);
     const before = await database.run((ds) => ds.query('SELECT * FROM "ledger_hours"'));
@@ -339,6 +341,23 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
     expect(await ledger.addMissingRollups(10)).toBe(1);
     expect(await ledger.addMissingRollups(10)).toBe(0);
     expect(await ledger.stepMs('memory/usage', hour(0), hour(6))).toBe(MIN);
+  });
+
+  it('should answer the requests of hours rolled before the allocation migration live, the usage still from the ledger', async () => {
+    await write(ledger, undefined, 2);
+    const rolled = await ledger.rolledHours(hour(0), hour(6));
+    expect(rolled.length).toBeGreaterThan(0);
+    expect(await ledger.rolledHours(hour(0), hour(6), 'cpu/request')).toEqual(rolled);
+    await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
+    const before = await database.run((ds) => ds.query('SELECT * FROM "ledger_pod_hours"'));
+    expect(Object.keys(before[0])).not.toContain('cpu_request_integral');
+    await database.run((ds) => ds.runMigrations({ transaction: 'each' }));
+    expect(await ledger.rolledHours(hour(0), hour(6), 'cpu/usage_rate')).toEqual(rolled);
+    expect(await ledger.rolledHours(hour(0), hour(6), 'cpu/request')).toEqual([]);
+    expect(await ledger.rolledHours(hour(0), hour(6), 'memory/request')).toEqual([]);
+    // Rolled again, an hour holds its requests.
+    await write(ledger, undefined, 2);
+    expect(await ledger.rolledHours(hour(0), hour(6), 'cpu/request')).toEqual(rolled);
   });
 
   it('should give an hour’s figures back exactly, the peak of an hour without samples as -Infinity', async () => {

@@ -50,7 +50,7 @@ export class LedgerRoller {
       const samples = this.samples.forSource(source);
       const known = counted?.[m.key];
       const [roll, counts] = await Promise.all([
-        rollMetricHour(this.engine, samples, hourMs),
+        rollMetricHour(this.engine, samples, hourMs, { namespaces: !m.podsOnly }),
         known === undefined ? samples.samplesPerBucket(new Date(hourMs), new Date(hourMs + HOUR_MS), HOUR_MS) : undefined,
       ]);
       rolls.push(roll);

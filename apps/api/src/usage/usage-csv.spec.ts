@@ -16,6 +16,10 @@ function figures(overrides: Partial<UsageFigures> = {}): UsageFigures {
     gpu_memory_gb_average: 0,
     gpu_memory_gb_peak: 0,
     coverage: 1,
+    cpu_request_core_hours: 25,
+    memory_request_gib_hours: 96,
+    cpu_efficiency: 0.5,
+    memory_efficiency: 0.5,
     ...overrides,
   };
 }
@@ -42,7 +46,8 @@ describe('usageReportCsv', () => {
     const [header] = usageReportCsv(report()).split('\r\n');
     expect(header).toBe(
       'period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,' +
-        'memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction',
+        'memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,' +
+        'cpu_efficiency,memory_efficiency',
     );
   });
 
@@ -96,7 +101,14 @@ describe('usageReportCsv', () => {
     const [, , second] = usageReportCsv(report()).split('\r\n');
     expect(second).toContain(',0,');
     expect(second).not.toMatch(/e-?\d/i);
-    expect(second?.endsWith(',0.25')).toBe(true);
+    expect(second).toContain(',0.25,');
+  });
+
+  it('should leave an efficiency without a request empty, never write "null"', () => {
+    const csv = usageReportCsv(report({ rows: [{ namespace_name: 'best-effort', pods: 1, ...figures({ cpu_request_core_hours: 0, cpu_efficiency: null }) }] }));
+    const [record] = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(record).toMatchObject({ cpu_request_core_hours: '0', cpu_efficiency: '', memory_efficiency: '0.5' });
+    expect(csv).not.toContain('null');
   });
 });
 

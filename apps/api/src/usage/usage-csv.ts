@@ -14,6 +14,10 @@ export const USAGE_CSV_FIGURES: readonly { column: string; figure: keyof UsageFi
   { column: 'gpu_memory_gb_average', figure: 'gpu_memory_gb_average' },
   { column: 'gpu_memory_gb_peak', figure: 'gpu_memory_gb_peak' },
   { column: 'coverage_fraction', figure: 'coverage' },
+  { column: 'cpu_request_core_hours', figure: 'cpu_request_core_hours' },
+  { column: 'memory_request_gib_hours', figure: 'memory_request_gib_hours' },
+  { column: 'cpu_efficiency', figure: 'cpu_efficiency' },
+  { column: 'memory_efficiency', figure: 'memory_efficiency' },
 ];
 
 /**
@@ -33,7 +37,8 @@ export function usageReportCsv(report: UsageReport): string {
       part.to,
       row.namespace_name,
       byPod ? (row.pod_name ?? '') : (row.pods ?? 0),
-      ...USAGE_CSV_FIGURES.map((c) => row[c.figure]),
+      // A figure that does not apply (an efficiency without a request) is an empty cell.
+      ...USAGE_CSV_FIGURES.map((c) => row[c.figure] ?? ''),
     ]),
   );
   return spreadsheetCsv([header, ...rows]);

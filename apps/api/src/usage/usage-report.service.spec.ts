@@ -73,6 +73,36 @@ describe('buildUsageReport', () => {
   });
 });
 
+describe('buildUsageReport with requests', () => {
+  // train requests 4 cores for its 12 h, notebook 1 core for its 6 h; web requests nothing. train holds 16 GiB.
+  const cpuRequest = usage(
+    [pod('lab-vision', 'train', fig(4000 * 12 * 3600, 12 * HOUR, 4000)), pod('lab-vision', 'notebook', fig(1000 * 6 * 3600, 6 * HOUR, 1000))],
+    [],
+    emptyFigures(),
+  );
+  const memoryRequest = usage([pod('lab-vision', 'train', fig(2 ** 30 * 16 * 12 * 3600, 12 * HOUR, 2 ** 30 * 16))], [], emptyFigures());
+
+  it('should give request core-hours and GiB-hours, and usage ÷ request, null without a request', () => {
+    const report = buildUsageReport(period, 'pod', [cpu, memory, gpu, cpuRequest, memoryRequest], now);
+    const [notebook, train, web] = report.rows;
+    expect(train).toMatchObject({ cpu_request_core_hours: 48, memory_request_gib_hours: 192, cpu_efficiency: 0.5, memory_efficiency: 0.5 });
+    expect(notebook).toMatchObject({ cpu_request_core_hours: 6, memory_request_gib_hours: 0, cpu_efficiency: 0.5, memory_efficiency: null });
+    expect(web).toMatchObject({ cpu_core_hours: 6, cpu_request_core_hours: 0, cpu_efficiency: null });
+  });
+
+  it('should sum requests over the pods of a namespace and of the totals, and count pods by their usage', () => {
+    const report = buildUsageReport(period, 'namespace', [cpu, memory, gpu, cpuRequest, memoryRequest], now);
+    expect(report.rows[0]).toMatchObject({ namespace_name: 'lab-vision', pods: 2, cpu_request_core_hours: 54, cpu_efficiency: 0.5, memory_request_gib_hours: 192 });
+    // The totals' efficiency counts web's usage too: it is of everything together.
+    expect(report.totals).toMatchObject({ cpu_request_core_hours: 54, cpu_efficiency: 0.611111, memory_efficiency: 0.5, coverage: 1 });
+  });
+
+  it('should leave request figures at 0 and efficiencies null when the store holds no requests', () => {
+    const report = buildUsageReport(period, 'namespace', [cpu, memory, gpu], now);
+    expect(report.totals).toMatchObject({ cpu_request_core_hours: 0, memory_request_gib_hours: 0, cpu_efficiency: null, memory_efficiency: null });
+  });
+});
+
 describe('reportPeriodOf', () => {
   const now = new Date('2026-12-03T10:15:00Z');
   const message = (f: () => unknown) => {

@@ -53,6 +53,32 @@ export const REPORT_METRICS = [
 
 type ReportMetric = (typeof REPORT_METRICS)[number];
 
+/**
+ * What pods hold beside what they use: the time integral of their requests while they run (a gauge
+ * like any other, through the same computation), and the usage figure it is the efficiency of.
+ */
+export const ALLOCATION_METRICS = [
+  { key: 'cpu_request', metric: 'cpu/request', perUnit: 1000, hours: 'cpu_request_core_hours', used: 'cpu_core_hours', efficiency: 'cpu_efficiency' },
+  {
+    key: 'memory_request',
+    metric: 'memory/request',
+    perUnit: BYTES_PER_GIB,
+    hours: 'memory_request_gib_hours',
+    used: 'memory_gib_hours',
+    efficiency: 'memory_efficiency',
+  },
+] as const satisfies readonly {
+  key: string;
+  metric: string;
+  perUnit: number;
+  hours: keyof UsageFigures;
+  used: keyof UsageFigures;
+  efficiency: keyof UsageFigures;
+}[];
+
+/** Every metric a report reads, in the order of the usages `buildUsageReport` takes. */
+export const MEASURED_METRICS: readonly string[] = [...REPORT_METRICS, ...ALLOCATION_METRICS].map((m) => m.metric);
+
 /** What one group (pod, namespace, everything) contributes for one metric. */
 interface GroupMeasure {
   /** ∫ value dt in stored unit·seconds. */
@@ -83,13 +109,20 @@ export class UsageReportService {
     const groupBy: UsageGroupBy = body.groupBy ?? 'namespace';
     const filter = namespaceFilterFor(scope, { namespaces: body.namespaces, includeSystem: body.includeSystem });
     const measure = (p: Period, admit: () => Promise<void>) =>
-      Promise.all(
-        REPORT_METRICS.map(async (m) => {
+      Promise.all([
+        ...REPORT_METRICS.map(async (m) => {
           const { source } = await this.sources.resolve(m.metric);
           const stepMs = await this.podUsage.stepMs(source, p);
           return this.podUsage.usage(source, p, filter, stepMs, { namespaces: groupBy === 'namespace', total: true, admit });
         }),
-      );
+        // Requests are summed over pods only: no peak or coverage of a group is reported for them.
+        ...ALLOCATION_METRICS.map(async (m) => {
+          const source = await this.sources.sourceOf(m.metric);
+          if (!source) return noUsage();
+          const stepMs = await this.podUsage.stepMs(source, p);
+          return this.podUsage.usage(source, p, filter, stepMs, { admit });
+        }),
+      ]);
     // One heavy request however many steps: the whole period, then the steps, a few at a time.
     const [whole, perStep] = await this.limiter.run(scope, async (admit) => {
       const all = await measure(period, admit);
@@ -157,12 +190,20 @@ export function reportStepsOf(period: Period, step: ReportStep, timeZone: string
 /** Steps measured at once: enough to keep the database busy, few enough to leave it to other callers. */
 const STEPS_AT_ONCE = 4;
 
-/** Assembles rows and totals from the three metrics' usage (pure; unit-tested with known figures). */
+/** A metric the store does not hold (a schema without requests): no pod, no figure. */
+function noUsage(): MetricUsage {
+  return { stepMs: 0, pods: [], namespaces: new Map(), total: undefined };
+}
+
+/**
+ * Assembles rows and totals from the usage of every measured metric, in `MEASURED_METRICS` order
+ * (pure; unit-tested with known figures). Missing trailing usages count as metrics without data.
+ */
 export function buildUsageReport(period: Period, groupBy: UsageGroupBy, usages: readonly (MetricUsage & { spans?: UsageSpan[] })[], now: Date): UsageReport {
   const periodMs = period.to.getTime() - period.from.getTime();
   const rows = groupBy === 'pod' ? podRows(usages, periodMs) : namespaceRows(usages, periodMs);
   const totals = figures(
-    usages.map((u) => measureOf(rollupTotal(u.pods, u.total))),
+    usages.map((u, i) => measureOf(i < REPORT_METRICS.length ? rollupTotal(u.pods, u.total) : rollupTotal(u.pods, undefined))),
     periodMs,
   );
   return {
@@ -174,7 +215,7 @@ export function buildUsageReport(period: Period, groupBy: UsageGroupBy, usages: 
     totals,
     sources: reportSources(
       period,
-      usages.map((u) => u.spans ?? []),
+      usages.filter((u) => u.spans !== undefined).map((u) => u.spans ?? []),
     ),
     generated_at: now.toISOString(),
   };
@@ -232,12 +273,16 @@ function namespaceRows(usages: readonly MetricUsage[], periodMs: number): UsageR
   };
   usages.forEach((u, i) => {
     for (const ns of rollupNamespaces(u.pods, u.namespaces)) entryOf(ns.namespace).measures[i] = measureOf(ns.figures);
-    for (const p of u.pods) entryOf(p.namespace).pods.add(p.pod);
+    // Pods are counted by what they used; one that only held a request still gets its row's figures.
+    for (const p of u.pods) if (i < REPORT_METRICS.length) entryOf(p.namespace).pods.add(p.pod);
   });
   return [...byNs.entries()].sort(([a], [b]) => compareNames(a, b)).map(([namespace, e]) => ({ namespace_name: namespace, pods: e.pods.size, ...figures(e.measures, periodMs) }));
 }
 
-/** The billed figures of one group from its three measures (cpu, memory, gpu in REPORT_METRICS order). */
+/**
+ * The figures of one group from its measures (in `MEASURED_METRICS` order). Coverage is that of
+ * usage: a request is a declaration, not an observation of the pod running.
+ */
 function figures(measures: readonly GroupMeasure[], periodMs: number): UsageFigures {
   const out = {} as UsageFigures;
   let coveredMs = 0;
@@ -249,6 +294,13 @@ function figures(measures: readonly GroupMeasure[], periodMs: number): UsageFigu
     coveredMs = Math.max(coveredMs, g.coveredMs);
   });
   out.coverage = roundFigure(periodMs > 0 ? Math.min(1, coveredMs / periodMs) : 0);
+  ALLOCATION_METRICS.forEach((m, i) => {
+    const g = measures[REPORT_METRICS.length + i] ?? emptyMeasure();
+    const used = measures[REPORT_METRICS.findIndex((r) => r.hours === m.used)] ?? emptyMeasure();
+    out[m.hours] = roundFigure(g.integral / m.perUnit / 3600);
+    // From the unrounded integrals (same unit), so a tiny request does not give a ratio of rounded figures.
+    out[m.efficiency] = g.integral > 0 ? roundFigure(used.integral / g.integral) : null;
+  });
   return out;
 }
 

@@ -120,6 +120,10 @@ describe(UsageController.name, () => {
         gpu_memory_gb_average: 0,
         gpu_memory_gb_peak: 0,
         coverage: 0,
+        cpu_request_core_hours: 0,
+        memory_request_gib_hours: 0,
+        cpu_efficiency: null,
+        memory_efficiency: null,
       },
       generated_at: '2018-01-01T06:00:00.000Z',
     };
@@ -158,7 +162,10 @@ describe(UsageController.name, () => {
     let controller: UiUsageController;
     beforeEach(() => {
       reads = [];
-      const sources = { resolve: (metric: string) => Promise.resolve({ definition: METRIC_CATALOG.find((m) => m.name === metric), source: { measurement: metric } }) };
+      const sources = {
+        resolve: (metric: string) => Promise.resolve({ definition: METRIC_CATALOG.find((m) => m.name === metric), source: { measurement: metric } }),
+        sourceOf: (metric: string) => Promise.resolve({ measurement: metric }),
+      };
       const usage: MetricUsage = { stepMs: 60_000, pods: [], namespaces: new Map(), total: undefined };
       const podUsage = {
         stepMs: () => Promise.resolve(60_000),
@@ -186,8 +193,8 @@ describe(UsageController.name, () => {
         ['2017-12-02T00:00:00.000Z', '2017-12-03T00:00:00.000Z'],
         ['2017-12-03T00:00:00.000Z', '2017-12-03T12:00:00.000Z'],
       ]);
-      // Three metrics for the whole period and for each of the three steps.
-      expect(reads).toHaveLength(3 * 4);
+      // Five metrics (three used, two requested) for the whole period and for each of the three steps.
+      expect(reads).toHaveLength(5 * 4);
     });
 
     it.each([
@@ -200,9 +207,9 @@ describe(UsageController.name, () => {
       expect(reads).toEqual([]);
     });
 
-    it('should accept a period of exactly 366 days and read the three billed metrics', async () => {
+    it('should accept a period of exactly 366 days and read the billed metrics and the requests', async () => {
       await expect(report({ from: '2017-01-01', to: '2018-01-02' })).resolves.toMatchObject({ from: '2017-01-01T00:00:00.000Z', to: '2018-01-02T00:00:00.000Z', rows: [] });
-      expect(reads.sort()).toEqual(['cpu/usage_rate', 'gpu/usage', 'memory/usage']);
+      expect(reads.sort()).toEqual(['cpu/request', 'cpu/usage_rate', 'gpu/usage', 'memory/request', 'memory/usage']);
     });
 
     it("should refuse a namespace outside the person's account with a 403 naming the field", async () => {

@@ -113,6 +113,26 @@ export class UsageFiguresDto implements UsageFigures {
 
   @ApiProperty({ example: 0.9986, minimum: 0, maximum: 1, description: 'Fraction of the period for which the group had samples' })
   coverage!: number;
+
+  @ApiProperty({
+    example: 2200,
+    description: 'CPU held: ∫ requested cores dt while the pods ran, in core-hours (a pod without a CPU request adds 0)',
+  })
+  cpu_request_core_hours!: number;
+
+  @ApiProperty({ example: 10240, description: 'Memory held: ∫ requested GiB dt while the pods ran, in GiB-hours' })
+  memory_request_gib_hours!: number;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 0.697,
+    description: 'cpu_core_hours ÷ cpu_request_core_hours (above 1: the group used more than it requested); null when nothing was requested',
+  })
+  cpu_efficiency!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, example: 0.891, description: 'memory_gib_hours ÷ memory_request_gib_hours; null when nothing was requested' })
+  memory_efficiency!: number | null;
 }
 
 export class UsageReportRowDto extends UsageFiguresDto implements UsageReportRow {

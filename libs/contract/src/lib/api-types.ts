@@ -89,6 +89,14 @@ export interface UsageFigures {
   gpu_memory_gb_peak: number;
   /** Fraction (0..1) of the period for which the group had samples. */
   coverage: number;
+  /** ∫ CPU request dt while the pods ran, in core-hours (0 for pods without a request). */
+  cpu_request_core_hours: number;
+  /** ∫ memory request dt while the pods ran, in GiB-hours. */
+  memory_request_gib_hours: number;
+  /** CPU used ÷ CPU requested (`cpu_core_hours / cpu_request_core_hours`); null without a request. */
+  cpu_efficiency: number | null;
+  /** Memory used ÷ memory requested; null without a request. */
+  memory_efficiency: number | null;
 }
 
 export interface UsageReportRow extends UsageFigures {

@@ -1,17 +1,32 @@
 /**
  * The metrics the ledger rolls: catalog name, and the key naming their columns (`cpu_integral`, …)
  * and their namespace-hour rows. The migration that created the columns writes them out itself (it
- * is frozen); adding a metric here takes a migration adding its six columns to `ledger_pod_hours`.
+ * is frozen); adding a metric here takes a migration adding its six columns to `ledger_pod_hours`
+ * and `ledger_pod_days`.
+ *
+ * `since`: the allocation version (`ledger_hours.allocation`) an hour must have been rolled with
+ * to hold the metric; hours rolled before it answer that metric live. `podsOnly`: rolled per pod
+ * only — reports sum them over pods and ask no group coverage or peak of them.
  */
 export const LEDGER_METRICS = [
-  { key: 'cpu', metric: 'cpu/usage_rate' },
-  { key: 'memory', metric: 'memory/usage' },
-  { key: 'gpu', metric: 'gpu/usage' },
+  { key: 'cpu', metric: 'cpu/usage_rate', since: 0, podsOnly: false },
+  { key: 'memory', metric: 'memory/usage', since: 0, podsOnly: false },
+  { key: 'gpu', metric: 'gpu/usage', since: 0, podsOnly: false },
+  { key: 'cpu_request', metric: 'cpu/request', since: 1, podsOnly: true },
+  { key: 'memory_request', metric: 'memory/request', since: 1, podsOnly: true },
 ] as const;
 
 export type LedgerMetricKey = (typeof LEDGER_METRICS)[number]['key'];
 
+/** The allocation version hours are rolled with now (see `since`). */
+export const ALLOCATION_VERSION = 1;
+
 /** The column key of a ledger metric, or undefined when the ledger does not roll it. */
 export function ledgerMetricKey(metric: string): LedgerMetricKey | undefined {
   return LEDGER_METRICS.find((m) => m.metric === metric)?.key;
+}
+
+/** The ledger's entry of a metric, or undefined when it does not roll it. */
+export function ledgerMetric(metric: string): (typeof LEDGER_METRICS)[number] | undefined {
+  return LEDGER_METRICS.find((m) => m.metric === metric);
 }

@@ -22,7 +22,7 @@ import {
 } from '@kube-monitoring/accounting';
 
 import { UserDatabase } from '../user-database';
-import { LEDGER_METRICS, ledgerMetricKey, LedgerMetricKey } from './ledger-metrics';
+import { ALLOCATION_VERSION, LEDGER_METRICS, ledgerMetric, ledgerMetricKey, LedgerMetricKey } from './ledger-metrics';
 import { DAY_MS, EVERYTHING, keptSelectionOf, keptTotalsOfHour, planRanges, ReadPlan, ROLLUP_VERSION } from './ledger-rollups';
 import {
   blobFrom,
@@ -103,15 +103,22 @@ export class LedgerStore implements LedgerReader {
 
   // --- LedgerReader -------------------------------------------------------------------------
 
-  /** Stale hours are rolled too: they answer until re-rolled. */
-  rolledHours(fromMs: number, toMs: number): Promise<number[]> {
-    return this.shared(`rolled ${fromMs} ${toMs}`, () => this.readRolledHours(fromMs, toMs));
+  /**
+   * Stale hours are rolled too: they answer until re-rolled. With a metric: the hours rolled with
+   * it (an hour rolled before the ledger kept a metric answers that metric live).
+   */
+  rolledHours(fromMs: number, toMs: number, metric?: string): Promise<number[]> {
+    const since = metric === undefined ? 0 : (ledgerMetric(metric)?.since ?? 0);
+    return this.shared(`rolled ${fromMs} ${toMs} ${since}`, () => this.readRolledHours(fromMs, toMs, since));
   }
 
   /** Not shared: the worker reads what it has just written. */
-  private async readRolledHours(fromMs: number, toMs: number): Promise<number[]> {
+  private async readRolledHours(fromMs: number, toMs: number, since = 0): Promise<number[]> {
     const p = this.params();
-    const rows = await this.read(`SELECT "hour_start" FROM "ledger_hours" WHERE "hour_start" >= ${p.add(fromMs)} AND "hour_start" < ${p.add(toMs)} ORDER BY "hour_start"`, p);
+    // Parameters in the order they appear: SQLite's are positional.
+    let sql = `SELECT "hour_start" FROM "ledger_hours" WHERE "hour_start" >= ${p.add(fromMs)} AND "hour_start" < ${p.add(toMs)}`;
+    if (since > 0) sql += ` AND "allocation" >= ${p.add(since)}`;
+    const rows = await this.read(`${sql} ORDER BY "hour_start"`, p);
     return rows.map((r) => intFrom(r['hour_start'], 'hour_start'));
   }
 
@@ -248,10 +255,11 @@ export class LedgerStore implements LedgerReader {
       await this.insertRows(query, 'ledger_total_hours', TOTAL_HOUR_COLUMNS, totalRows);
       const p = this.params();
       await query(
-        `INSERT INTO "ledger_hours" ("hour_start", "rolled_at", "stale", "pods", "raw_samples", "rollup")
-         VALUES (${p.add(hourMs)}, ${p.add(rolledAt)}, FALSE, ${p.add(pods.size)}, ${p.add(rawSamples)}, ${p.add(ROLLUP_VERSION)})
+        `INSERT INTO "ledger_hours" ("hour_start", "rolled_at", "stale", "pods", "raw_samples", "rollup", "allocation")
+         VALUES (${p.add(hourMs)}, ${p.add(rolledAt)}, FALSE, ${p.add(pods.size)}, ${p.add(rawSamples)}, ${p.add(ROLLUP_VERSION)}, ${p.add(ALLOCATION_VERSION)})
          ON CONFLICT ("hour_start") DO UPDATE
-            SET "rolled_at" = excluded."rolled_at", "stale" = FALSE, "pods" = excluded."pods", "raw_samples" = excluded."raw_samples", "rollup" = excluded."rollup"`,
+            SET "rolled_at" = excluded."rolled_at", "stale" = FALSE, "pods" = excluded."pods", "raw_samples" = excluded."raw_samples",
+                "rollup" = excluded."rollup", "allocation" = excluded."allocation"`,
         p.values,
       );
       await this.rollUpDays(query, [hourMs]);
@@ -269,8 +277,8 @@ export class LedgerStore implements LedgerReader {
     await this.database.transaction(async (manager) => {
       const query = (sql: string, parameters: unknown[]) => manager.query(sql, parameters) as Promise<Row[]>;
       // `stale` takes its default (false): booleans bind differently in the two stores. No data, no totals to keep.
-      const rows = hours.map((h) => [h, rolledAt, 0, '{}', ROLLUP_VERSION]);
-      await this.insertRows(query, 'ledger_hours', ['hour_start', 'rolled_at', 'pods', 'raw_samples', 'rollup'], rows, ' ON CONFLICT ("hour_start") DO NOTHING');
+      const rows = hours.map((h) => [h, rolledAt, 0, '{}', ROLLUP_VERSION, ALLOCATION_VERSION]);
+      await this.insertRows(query, 'ledger_hours', ['hour_start', 'rolled_at', 'pods', 'raw_samples', 'rollup', 'allocation'], rows, ' ON CONFLICT ("hour_start") DO NOTHING');
       await this.rollUpDays(query, hours);
     });
   }

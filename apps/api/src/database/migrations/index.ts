@@ -3,9 +3,17 @@ import { AddUserTokenVersion1765000000000 } from './1765000000000-add-user-token
 import { ExplicitAllNamespaces1765000000001 } from './1765000000001-explicit-all-namespaces';
 import { CreateLedger1766000000000 } from './1766000000000-create-ledger';
 import { LedgerRollups1767000000000 } from './1767000000000-ledger-rollups';
+import { LedgerAllocation1768000000000 } from './1768000000000-ledger-allocation';
 
 /**
  * Every migration, oldest first. Listed as classes rather than a glob because the API is bundled by
  * webpack, where no migration files exist on disk to be found.
  */
-export const MIGRATIONS = [CreateUsers1764000000000, AddUserTokenVersion1765000000000, ExplicitAllNamespaces1765000000001, CreateLedger1766000000000, LedgerRollups1767000000000];
+export const MIGRATIONS = [
+  CreateUsers1764000000000,
+  AddUserTokenVersion1765000000000,
+  ExplicitAllNamespaces1765000000001,
+  CreateLedger1766000000000,
+  LedgerRollups1767000000000,
+  LedgerAllocation1768000000000,
+];

@@ -7,8 +7,11 @@ import { StoredNamespaceHour } from './ledger-records';
 export interface LedgerReader {
   /** Catalog names of the metrics the ledger rolls. */
   readonly metrics: readonly string[];
-  /** Starts of the rolled hours in [fromMs, toMs), ascending. */
-  rolledHours(fromMs: number, toMs: number): Promise<number[]>;
+  /**
+   * Starts of the rolled hours in [fromMs, toMs), ascending; with a metric, those rolled with it
+   * (hours rolled before the ledger kept a metric are read live for it).
+   */
+  rolledHours(fromMs: number, toMs: number, metric?: string): Promise<number[]>;
   /**
    * Per pod of the selected namespaces, its figures over the rolled hours in [fromMs, toMs): the sum
    * of its hours (coverage too: hours are disjoint), the largest peak. In pod order.

@@ -59,7 +59,7 @@ export async function stitchedUsage(
   const toMs = period.to.getTime();
   const whole = (): Promise<StitchedUsage> => live(samples, period, ns, stepMs, options).then((u) => ({ ...u, spans: [{ fromMs, toMs, source: 'live' }] }));
   if (!ledger.metrics.includes(samples.metric)) return whole();
-  const rolled = await ledger.rolledHours(hourCeil(fromMs), hourFloor(toMs));
+  const rolled = await ledger.rolledHours(hourCeil(fromMs), hourFloor(toMs), samples.metric);
   if (rolled.length === 0) return whole();
   const spans = planSpans(fromMs, toMs, rolled);
   const first = rolled[0] as number;

@@ -16,9 +16,9 @@ export class InMemoryLedger implements LedgerReader {
     this.hours.set(`${hour.metric}@${hour.hourMs}`, hour);
   }
 
-  async rolledHours(fromMs: number, toMs: number): Promise<number[]> {
+  async rolledHours(fromMs: number, toMs: number, metric?: string): Promise<number[]> {
     const starts = new Set<number>();
-    for (const h of this.hours.values()) if (h.hourMs >= fromMs && h.hourMs < toMs) starts.add(h.hourMs);
+    for (const h of this.hours.values()) if (h.hourMs >= fromMs && h.hourMs < toMs && (metric === undefined || h.metric === metric)) starts.add(h.hourMs);
     return [...starts].sort((a, b) => a - b);
   }
 
