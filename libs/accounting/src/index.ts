@@ -8,3 +8,4 @@ export * from './lib/sample-reader';
 export * from './lib/usage-engine';
 export * from './lib/ledger';
 export * from './lib/periods';
+export * from './lib/gpu-device-samples';

@@ -15,6 +15,7 @@ export * from './lib/queries/series.query';
 export * from './lib/queries/namespaces.query';
 export * from './lib/queries/seed-comparison.query';
 export * from './lib/telegraf-sources';
+export * from './lib/gpu-request-sources';
 export * from './lib/storage-schema';
 export * from './lib/readers/influx-reads';
 export * from './lib/readers/usage-samples.reader';

@@ -627,6 +627,11 @@ export interface components {
              * @example 0.891
              */
             memory_efficiency: number | null;
+            /**
+             * @description GPU devices held × hours while the pods ran: a whole GPU (`nvidia.com/gpu`) counts 1, a MIG slice `nvidia.com/mig-<g>g.<m>gb` g/7, a HAMi share (`nvidia.com/gpucores`, else `nvidia.com/gpumem-percentage`) its fraction of each GPU
+             * @example 744
+             */
+            gpu_hours: number;
             /** @example lab-vision */
             namespace_name: string;
             /**
@@ -711,6 +716,11 @@ export interface components {
              * @example 0.891
              */
             memory_efficiency: number | null;
+            /**
+             * @description GPU devices held × hours while the pods ran: a whole GPU (`nvidia.com/gpu`) counts 1, a MIG slice `nvidia.com/mig-<g>g.<m>gb` g/7, a HAMi share (`nvidia.com/gpucores`, else `nvidia.com/gpumem-percentage`) its fraction of each GPU
+             * @example 744
+             */
+            gpu_hours: number;
         };
         UsageSourceDto: {
             /**
@@ -1534,7 +1544,8 @@ export interface operations {
                      *           "cpu_request_core_hours": 2200,
                      *           "memory_request_gib_hours": 10240,
                      *           "cpu_efficiency": 0.69737,
-                     *           "memory_efficiency": 0.890771
+                     *           "memory_efficiency": 0.890771,
+                     *           "gpu_hours": 744
                      *         }
                      *       ],
                      *       "totals": {
@@ -1551,7 +1562,8 @@ export interface operations {
                      *         "cpu_request_core_hours": 2200,
                      *         "memory_request_gib_hours": 10240,
                      *         "cpu_efficiency": 0.69737,
-                     *         "memory_efficiency": 0.890771
+                     *         "memory_efficiency": 0.890771,
+                     *         "gpu_hours": 744
                      *       },
                      *       "sources": [
                      *         {
@@ -1570,8 +1582,8 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["UsageReportDto"];
                     /**
-                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,cpu_efficiency,memory_efficiency
-                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1,2200,10240,0.69737,0.890771
+                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,cpu_efficiency,memory_efficiency,gpu_hours
+                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1,2200,10240,0.69737,0.890771,744
                      */
                     "text/csv": string;
                 };
@@ -1689,7 +1701,8 @@ export interface operations {
                      *           "cpu_request_core_hours": 2200,
                      *           "memory_request_gib_hours": 10240,
                      *           "cpu_efficiency": 0.69737,
-                     *           "memory_efficiency": 0.890771
+                     *           "memory_efficiency": 0.890771,
+                     *           "gpu_hours": 744
                      *         }
                      *       ],
                      *       "totals": {
@@ -1706,7 +1719,8 @@ export interface operations {
                      *         "cpu_request_core_hours": 2200,
                      *         "memory_request_gib_hours": 10240,
                      *         "cpu_efficiency": 0.69737,
-                     *         "memory_efficiency": 0.890771
+                     *         "memory_efficiency": 0.890771,
+                     *         "gpu_hours": 744
                      *       },
                      *       "sources": [
                      *         {
@@ -1725,8 +1739,8 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["UsageReportDto"];
                     /**
-                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,cpu_efficiency,memory_efficiency
-                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1,2200,10240,0.69737,0.890771
+                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,cpu_efficiency,memory_efficiency,gpu_hours
+                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1,2200,10240,0.69737,0.890771,744
                      */
                     "text/csv": string;
                 };

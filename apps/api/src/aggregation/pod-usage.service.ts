@@ -46,8 +46,8 @@ export class PodUsageService {
   }
 
   /** The sample resolution: configured, else that of the ledger's rolled hours in the period, else detected from the data around it. */
-  async stepMs(source: MetricSource, period: UsagePeriod): Promise<number> {
-    const samples = this.samples.forSource(source);
+  async stepMs(source: MetricSource | MetricSamples, period: UsagePeriod): Promise<number> {
+    const samples = this.samplesOf(source);
     if (this.config.metricsResolutionSeconds === 0 && this.config.ledger.enabled && this.ledger.metrics.includes(source.metric)) {
       const rolled = await this.fromLedger(() => this.ledger.stepMs(source.metric, hourCeil(period.from.getTime()), hourFloor(period.to.getTime())));
       if (rolled !== undefined) return rolled;
@@ -56,8 +56,8 @@ export class PodUsageService {
   }
 
   /** Each pod's usage of one metric over a period, each pod once; group totals when asked for; where each part came from. */
-  async usage(source: MetricSource, period: UsagePeriod, ns: NamespaceFilter, stepMs: number, options: UsageOptions = {}): Promise<StitchedUsage> {
-    const samples = this.samples.forSource(source);
+  async usage(source: MetricSource | MetricSamples, period: UsagePeriod, ns: NamespaceFilter, stepMs: number, options: UsageOptions = {}): Promise<StitchedUsage> {
+    const samples = this.samplesOf(source);
     const live = (s: MetricSamples, p: UsagePeriod, n: NamespaceFilter, step: number, o: UsageOptions) => this.engine.usage(s, p, n, step, o);
     const allLive = async () => ({
       ...(await live(samples, period, ns, stepMs, options)),
@@ -65,6 +65,11 @@ export class PodUsageService {
     });
     if (!this.config.ledger.enabled) return allLive();
     return (await this.fromLedger(() => stitchedUsage(this.ledger, live, samples, period, ns, stepMs, options))) ?? allLive();
+  }
+
+  /** A stored metric's samples, or samples joined from several (a pod's GPU devices). */
+  private samplesOf(source: MetricSource | MetricSamples): MetricSamples {
+    return 'cacheKey' in source ? source : this.samples.forSource(source);
   }
 
   /** Which pods charts read from their containers, from the index alone. */

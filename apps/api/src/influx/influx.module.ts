@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 
 import { InfluxConnection } from './influx-connection';
+import { MeasuredSamples } from './measured-samples';
 import { MetricSourceResolver } from './metric-source.resolver';
 import { QueryMetrics } from './query-metrics';
 import { READER_PROVIDERS } from './reader-providers';
@@ -9,7 +10,7 @@ import { CATALOG_READER, CHART_SERIES_READER, NAMESPACES_READER, RAW_POINTS_READ
 /** The metrics database: one connection, and the readers the services read it through. */
 @Global()
 @Module({
-  providers: [QueryMetrics, InfluxConnection, MetricSourceResolver, ...READER_PROVIDERS],
-  exports: [QueryMetrics, MetricSourceResolver, RAW_POINTS_READER, CATALOG_READER, NAMESPACES_READER, CHART_SERIES_READER, USAGE_SAMPLES, STORE_PING],
+  providers: [QueryMetrics, InfluxConnection, MetricSourceResolver, MeasuredSamples, ...READER_PROVIDERS],
+  exports: [QueryMetrics, MetricSourceResolver, MeasuredSamples, RAW_POINTS_READER, CATALOG_READER, NAMESPACES_READER, CHART_SERIES_READER, USAGE_SAMPLES, STORE_PING],
 })
 export class InfluxModule {}

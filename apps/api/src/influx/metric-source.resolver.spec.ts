@@ -10,7 +10,7 @@ class FakeCatalog implements CatalogReader {
   readonly queries: string[] = [];
   failNext = false;
 
-  constructor(private readonly db: { measurements: string[]; fields?: Record<string, string[]>; tags?: Record<string, string[]> }) {}
+  constructor(private readonly db: { measurements: string[]; fields?: Record<string, string[]>; tags?: Record<string, string[]>; tagValues?: Record<string, string[]> }) {}
 
   async measurements(): Promise<string[]> {
     this.record('measurements');
@@ -25,6 +25,11 @@ class FakeCatalog implements CatalogReader {
   async tagKeys(measurement: string): Promise<string[]> {
     this.record(`tag keys of ${measurement}`);
     return this.db.tags?.[measurement] ?? [];
+  }
+
+  async tagValues(measurement: string, tag: string): Promise<string[]> {
+    this.record(`tag values of ${measurement}.${tag}`);
+    return this.db.tagValues?.[`${measurement}.${tag}`] ?? [];
   }
 
   private record(what: string): void {
@@ -93,5 +98,25 @@ describe(MetricSourceResolver.name, () => {
     expect(await present('cpu/usage_rate')).toBe(true);
     expect(await present('cpu/request')).toBe(false);
     expect(await present('network/rx')).toBe(false);
+  });
+
+  it('should find the GPU resources pods request: Heapster measurements, kube-state-metrics tag values', async () => {
+    const heapster = resolver('heapster', {
+      measurements: ['cpu/usage_rate', 'nvidia.com/gpu/request', 'nvidia.com/mig-3g.40gb/request', 'nvidia.com/gpumem/request', 'cpu/request'],
+    });
+    expect((await heapster.sources.gpuRequestSources()).map((s) => [s.resource, s.source.measurement, s.source.podLevel])).toEqual([
+      ['nvidia.com/gpu', 'nvidia.com/gpu/request', undefined],
+      ['nvidia.com/mig-3g.40gb', 'nvidia.com/mig-3g.40gb/request', undefined],
+    ]);
+    const telegraf = resolver('telegraf', {
+      ...TELEGRAF_DB,
+      measurements: [...TELEGRAF_DB.measurements, 'kube_pod_container_resource_requests'],
+      tagValues: { 'kube_pod_container_resource_requests.resource': ['nvidia_com_gpu', 'nvidia_com_gpucores', 'cpu'] },
+    });
+    expect((await telegraf.sources.gpuRequestSources()).map((s) => [s.resource, s.source.containerLevel])).toEqual([
+      ['nvidia_com_gpu', { tag: 'resource', value: 'nvidia_com_gpu' }],
+      ['nvidia_com_gpucores', { tag: 'resource', value: 'nvidia_com_gpucores' }],
+    ]);
+    expect(await resolver('telegraf', TELEGRAF_DB).sources.gpuRequestSources()).toEqual([]);
   });
 });

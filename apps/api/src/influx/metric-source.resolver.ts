@@ -5,12 +5,17 @@ import {
   CatalogReader,
   detectStorageSchema,
   detectTelegrafGpu,
+  GpuRequestSource,
+  heapsterGpuRequestSources,
+  KSM_MEASUREMENTS,
+  KSM_RESOURCE_TAG,
   MetricSource,
   metricSourceFor,
   SchemaContext,
   StorageSchema,
   TELEGRAF_ABSENT_REASONS,
   TELEGRAF_MEASUREMENTS,
+  telegrafGpuRequestSources,
 } from '@kube-monitoring/influx';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -48,6 +53,7 @@ export class MetricSourceResolver {
   private readonly measurements = new Cached(() => this.loadMeasurements());
   private readonly fields = new Cached(() => this.loadFields());
   private readonly dcgmTags = new Cached(() => this.loadTagKeys(TELEGRAF_MEASUREMENTS.dcgmMemoryUsed));
+  private readonly requestedResources = new Cached(() => this.catalog.tagValues(KSM_MEASUREMENTS.containerRequests, KSM_RESOURCE_TAG));
 
   constructor(
     @Inject(CATALOG_READER) private readonly catalog: CatalogReader,
@@ -77,6 +83,18 @@ export class MetricSourceResolver {
   async sourceOf(metric: string): Promise<MetricSource | undefined> {
     const schema = await this.schema();
     return metricSourceFor(schema, metric, await this.context(schema, metric));
+  }
+
+  /**
+   * Where each GPU resource pods request is stored (whole GPUs, MIG profiles, HAMi shares): Heapster's
+   * `<resource>/request` measurements, or kube-state-metrics' request series by resource. Empty when
+   * no pod requests a GPU.
+   */
+  async gpuRequestSources(): Promise<GpuRequestSource[]> {
+    const measurements = await this.presentMeasurements();
+    if ((await this.schema()) === 'heapster') return heapsterGpuRequestSources(measurements);
+    if (!measurements.has(KSM_MEASUREMENTS.containerRequests)) return [];
+    return telegrafGpuRequestSources(await this.requestedResources.get());
   }
 
   /** The configured schema, or the one the database holds (`auto`, re-checked every minute). */

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { HOUR_MS, MetricHour, NodeHour, rollMetricHour, rollNodeHour, UsageEngine } from '@kube-monitoring/accounting';
+import { HOUR_MS, MetricHour, NodeHour, rollMetricHour, rollNodeHour, SampleCounts, UsageEngine } from '@kube-monitoring/accounting';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { LEDGER_METRICS } from '../database/ledger/ledger-metrics';
 import { LedgerStore } from '../database/ledger/ledger-store';
 import { LedgerNodeStore } from '../database/ledger/node-hours-store';
+import { MeasuredSamples } from '../influx/measured-samples';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { SourceSampleStore, USAGE_SAMPLES } from '../influx/reader-tokens';
 
@@ -28,6 +29,7 @@ export class LedgerRoller {
   constructor(
     @Inject(USAGE_SAMPLES) private readonly samples: SourceSampleStore,
     private readonly sources: MetricSourceResolver,
+    private readonly measured: MeasuredSamples,
     private readonly store: LedgerStore,
     private readonly nodes: LedgerNodeStore,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -45,16 +47,16 @@ export class LedgerRoller {
     const rawSamples: RawSampleCounts = {};
     // Metrics one after the other: a backfill must leave InfluxDB room for the reports being served.
     for (const m of LEDGER_METRICS) {
-      const source = await this.sources.sourceOf(m.metric);
-      if (!source) continue;
-      const samples = this.samples.forSource(source);
+      const samples = await this.measured.of(m.metric);
+      if (!samples) continue;
+      const counter = await this.countsOf(m.metric);
       const known = counted?.[m.key];
       const [roll, counts] = await Promise.all([
         rollMetricHour(this.engine, samples, hourMs, { namespaces: !m.podsOnly }),
-        known === undefined ? samples.samplesPerBucket(new Date(hourMs), new Date(hourMs + HOUR_MS), HOUR_MS) : undefined,
+        known === undefined ? counter?.samplesPerBucket(new Date(hourMs), new Date(hourMs + HOUR_MS), HOUR_MS) : undefined,
       ]);
       rolls.push(roll);
-      rawSamples[m.key] = known ?? counts?.get(hourMs) ?? 0;
+      if (counter) rawSamples[m.key] = known ?? counts?.get(hourMs) ?? 0;
     }
     const stepMs = rolls[0]?.stepMs ?? this.fallbackStepMs;
     const [cpu, memory] = await Promise.all([this.rollNodes(NODE_METRICS.cpu, hourMs, stepMs), this.rollNodes(NODE_METRICS.memory, hourMs, stepMs)]);
@@ -62,6 +64,15 @@ export class LedgerRoller {
     await this.nodes.writeNodeHours(hourMs, cpu, memory);
     await this.store.writeHour(hourMs, rolls, { rawSamples });
     return new Set(rolls.flatMap((r) => r.pods.map((p) => `${p.namespace}\u0000${p.pod}`))).size;
+  }
+
+  /**
+   * The sample counts of a stored metric, for the late-sample check and the backfill's start; none for
+   * a joined one (GPU devices: their requests are written in the scrapes of the usage counted beside them).
+   */
+  private async countsOf(metric: string): Promise<SampleCounts | undefined> {
+    const source = await this.sources.sourceOf(metric);
+    return source ? this.samples.forSource(source) : undefined;
   }
 
   /** A node metric's hour, where the schema stores node series (Heapster's `type=node`); none otherwise. */
@@ -75,9 +86,9 @@ export class LedgerRoller {
   async rawCounts(fromMs: number, toMs: number): Promise<Map<number, RawSampleCounts>> {
     const out = new Map<number, RawSampleCounts>();
     for (const m of LEDGER_METRICS) {
-      const source = await this.sources.sourceOf(m.metric);
-      if (!source) continue;
-      const counts = await this.samples.forSource(source).samplesPerBucket(new Date(fromMs), new Date(toMs), HOUR_MS);
+      const counter = await this.countsOf(m.metric);
+      if (!counter) continue;
+      const counts = await counter.samplesPerBucket(new Date(fromMs), new Date(toMs), HOUR_MS);
       for (let h = fromMs; h < toMs; h += HOUR_MS) {
         const entry = out.get(h) ?? {};
         entry[m.key] = counts.get(h) ?? 0;
@@ -91,9 +102,9 @@ export class LedgerRoller {
   async oldestSampleMs(): Promise<number | undefined> {
     let oldest: number | undefined;
     for (const m of LEDGER_METRICS) {
-      const source = await this.sources.sourceOf(m.metric);
-      if (!source) continue;
-      const first = await this.samples.forSource(source).firstSampleMs();
+      const counter = await this.countsOf(m.metric);
+      if (!counter) continue;
+      const first = await counter.firstSampleMs();
       if (first !== undefined && (oldest === undefined || first < oldest)) oldest = first;
     }
     return oldest;

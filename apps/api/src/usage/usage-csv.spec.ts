@@ -20,6 +20,7 @@ function figures(overrides: Partial<UsageFigures> = {}): UsageFigures {
     memory_request_gib_hours: 96,
     cpu_efficiency: 0.5,
     memory_efficiency: 0.5,
+    gpu_hours: 0,
     ...overrides,
   };
 }
@@ -47,7 +48,7 @@ describe('usageReportCsv', () => {
     expect(header).toBe(
       'period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,' +
         'memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,' +
-        'cpu_efficiency,memory_efficiency',
+        'cpu_efficiency,memory_efficiency,gpu_hours',
     );
   });
 
@@ -102,6 +103,7 @@ describe('usageReportCsv', () => {
     expect(second).toContain(',0,');
     expect(second).not.toMatch(/e-?\d/i);
     expect(second).toContain(',0.25,');
+    expect(second?.endsWith(',0')).toBe(true);
   });
 
   it('should leave an efficiency without a request empty, never write "null"', () => {

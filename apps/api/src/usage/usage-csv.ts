@@ -18,6 +18,7 @@ export const USAGE_CSV_FIGURES: readonly { column: string; figure: keyof UsageFi
   { column: 'memory_request_gib_hours', figure: 'memory_request_gib_hours' },
   { column: 'cpu_efficiency', figure: 'cpu_efficiency' },
   { column: 'memory_efficiency', figure: 'memory_efficiency' },
+  { column: 'gpu_hours', figure: 'gpu_hours' },
 ];
 
 /**

@@ -97,6 +97,15 @@ describe('buildUsageReport with requests', () => {
     expect(report.totals).toMatchObject({ cpu_request_core_hours: 54, cpu_efficiency: 0.611111, memory_efficiency: 0.5, coverage: 1 });
   });
 
+  it('should give GPU-hours from the devices held, summed over pods', () => {
+    // train holds 3/7 of a GPU (a MIG 3g slice) for its 12 h.
+    const devices = usage([pod('lab-vision', 'train', fig((3 / 7) * 12 * 3600, 12 * HOUR, 3 / 7))], [], emptyFigures());
+    const report = buildUsageReport(period, 'namespace', [cpu, memory, gpu, cpuRequest, memoryRequest, devices], now);
+    expect(report.rows[0]).toMatchObject({ namespace_name: 'lab-vision', gpu_hours: 5.142857 });
+    expect(report.rows[1]).toMatchObject({ namespace_name: 'team-web', gpu_hours: 0 });
+    expect(report.totals.gpu_hours).toBe(5.142857);
+  });
+
   it('should leave request figures at 0 and efficiencies null when the store holds no requests', () => {
     const report = buildUsageReport(period, 'namespace', [cpu, memory, gpu], now);
     expect(report.totals).toMatchObject({ cpu_request_core_hours: 0, memory_request_gib_hours: 0, cpu_efficiency: null, memory_efficiency: null });

@@ -3,6 +3,7 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import {
   compareNames,
   comparePods,
+  GPU_DEVICES_METRIC,
   MetricUsage,
   podId,
   reportSteps,
@@ -32,6 +33,7 @@ import { namespaceFilterFor } from '../access/namespace-policy';
 import { PodUsageService } from '../aggregation/pod-usage.service';
 import { Period, resolvePeriod } from '../common/period';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { MeasuredSamples } from '../influx/measured-samples';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
 import { MAX_REPORT_STEPS, UsageReportRequestDto } from './usage.dto';
@@ -67,13 +69,15 @@ export const ALLOCATION_METRICS = [
     used: 'memory_gib_hours',
     efficiency: 'memory_efficiency',
   },
+  // GPU devices held (whole, MIG slices, HAMi shares), joined from the GPU resource requests.
+  { key: 'gpu_devices', metric: GPU_DEVICES_METRIC, perUnit: 1, hours: 'gpu_hours' },
 ] as const satisfies readonly {
   key: string;
   metric: string;
   perUnit: number;
   hours: keyof UsageFigures;
-  used: keyof UsageFigures;
-  efficiency: keyof UsageFigures;
+  used?: keyof UsageFigures;
+  efficiency?: keyof UsageFigures;
 }[];
 
 /** Every metric a report reads, in the order of the usages `buildUsageReport` takes. */
@@ -98,6 +102,7 @@ interface GroupMeasure {
 export class UsageReportService {
   constructor(
     private readonly sources: MetricSourceResolver,
+    private readonly measured: MeasuredSamples,
     private readonly podUsage: PodUsageService,
     private readonly limiter: HeavyRequestLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -117,10 +122,10 @@ export class UsageReportService {
         }),
         // Requests are summed over pods only: no peak or coverage of a group is reported for them.
         ...ALLOCATION_METRICS.map(async (m) => {
-          const source = await this.sources.sourceOf(m.metric);
-          if (!source) return noUsage();
-          const stepMs = await this.podUsage.stepMs(source, p);
-          return this.podUsage.usage(source, p, filter, stepMs, { admit });
+          const samples = await this.measured.of(m.metric);
+          if (!samples) return noUsage();
+          const stepMs = await this.podUsage.stepMs(samples, p);
+          return this.podUsage.usage(samples, p, filter, stepMs, { admit });
         }),
       ]);
     // One heavy request however many steps: the whole period, then the steps, a few at a time.
@@ -296,10 +301,10 @@ function figures(measures: readonly GroupMeasure[], periodMs: number): UsageFigu
   out.coverage = roundFigure(periodMs > 0 ? Math.min(1, coveredMs / periodMs) : 0);
   ALLOCATION_METRICS.forEach((m, i) => {
     const g = measures[REPORT_METRICS.length + i] ?? emptyMeasure();
-    const used = measures[REPORT_METRICS.findIndex((r) => r.hours === m.used)] ?? emptyMeasure();
+    const used = ('used' in m ? measures[REPORT_METRICS.findIndex((r) => r.hours === m.used)] : undefined) ?? emptyMeasure();
     out[m.hours] = roundFigure(g.integral / m.perUnit / 3600);
     // From the unrounded integrals (same unit), so a tiny request does not give a ratio of rounded figures.
-    out[m.efficiency] = g.integral > 0 ? roundFigure(used.integral / g.integral) : null;
+    if ('efficiency' in m) out[m.efficiency] = g.integral > 0 ? roundFigure(used.integral / g.integral) : null;
   });
   return out;
 }

@@ -11,6 +11,7 @@ import { PodUsageService } from '../aggregation/pod-usage.service';
 import { AppConfig } from '../config/app-config';
 import { ApiCredentialsGuard } from '../guards/api-credentials.guard';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard';
+import { MeasuredSamples } from '../influx/measured-samples';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
 import { UsageReportService } from './usage-report.service';
@@ -124,6 +125,7 @@ describe(UsageController.name, () => {
         memory_request_gib_hours: 0,
         cpu_efficiency: null,
         memory_efficiency: null,
+        gpu_hours: 0,
       },
       generated_at: '2018-01-01T06:00:00.000Z',
     };
@@ -164,16 +166,17 @@ describe(UsageController.name, () => {
       reads = [];
       const sources = {
         resolve: (metric: string) => Promise.resolve({ definition: METRIC_CATALOG.find((m) => m.name === metric), source: { measurement: metric } }),
-        sourceOf: (metric: string) => Promise.resolve({ measurement: metric }),
       };
+      const measured = { of: (metric: string) => Promise.resolve({ cacheKey: metric, metric }) };
       const usage: MetricUsage = { stepMs: 60_000, pods: [], namespaces: new Map(), total: undefined };
       const podUsage = {
         stepMs: () => Promise.resolve(60_000),
-        usage: (source: { measurement: string }) => (reads.push(source.measurement), Promise.resolve(usage)),
+        usage: (source: { measurement?: string; metric?: string }) => (reads.push(source.measurement ?? source.metric ?? ''), Promise.resolve(usage)),
       };
       const limiter = { run: (_scope: AccessScope, task: (admit: () => Promise<void>) => Promise<unknown>) => task(() => Promise.resolve()) };
       const service = new UsageReportService(
         sources as unknown as MetricSourceResolver,
+        measured as unknown as MeasuredSamples,
         podUsage as unknown as PodUsageService,
         limiter as unknown as HeavyRequestLimiter,
         {
@@ -193,8 +196,8 @@ describe(UsageController.name, () => {
         ['2017-12-02T00:00:00.000Z', '2017-12-03T00:00:00.000Z'],
         ['2017-12-03T00:00:00.000Z', '2017-12-03T12:00:00.000Z'],
       ]);
-      // Five metrics (three used, two requested) for the whole period and for each of the three steps.
-      expect(reads).toHaveLength(5 * 4);
+      // Six measures (three used, two requested, GPU devices held) for the whole period and for each of the three steps.
+      expect(reads).toHaveLength(6 * 4);
     });
 
     it.each([
@@ -209,7 +212,7 @@ describe(UsageController.name, () => {
 
     it('should accept a period of exactly 366 days and read the billed metrics and the requests', async () => {
       await expect(report({ from: '2017-01-01', to: '2018-01-02' })).resolves.toMatchObject({ from: '2017-01-01T00:00:00.000Z', to: '2018-01-02T00:00:00.000Z', rows: [] });
-      expect(reads.sort()).toEqual(['cpu/request', 'cpu/usage_rate', 'gpu/usage', 'memory/request', 'memory/usage']);
+      expect(reads.sort()).toEqual(['cpu/request', 'cpu/usage_rate', 'gpu/devices', 'gpu/usage', 'memory/request', 'memory/usage']);
     });
 
     it("should refuse a namespace outside the person's account with a 403 naming the field", async () => {

@@ -133,6 +133,14 @@ export class UsageFiguresDto implements UsageFigures {
 
   @ApiProperty({ type: Number, nullable: true, example: 0.891, description: 'memory_gib_hours ÷ memory_request_gib_hours; null when nothing was requested' })
   memory_efficiency!: number | null;
+
+  @ApiProperty({
+    example: 744,
+    description:
+      'GPU devices held × hours while the pods ran: a whole GPU (`nvidia.com/gpu`) counts 1, a MIG slice `nvidia.com/mig-<g>g.<m>gb` g/7, ' +
+      'a HAMi share (`nvidia.com/gpucores`, else `nvidia.com/gpumem-percentage`) its fraction of each GPU',
+  })
+  gpu_hours!: number;
 }
 
 export class UsageReportRowDto extends UsageFiguresDto implements UsageReportRow {

@@ -97,6 +97,11 @@ export interface UsageFigures {
   cpu_efficiency: number | null;
   /** Memory used ÷ memory requested; null without a request. */
   memory_efficiency: number | null;
+  /**
+   * GPU devices held × hours while the pods ran: a whole GPU counts 1, a MIG `<g>g` slice g/7, a
+   * HAMi share its fraction (4 pods at 25 % of one GPU for 1 h = 1 GPU-hour).
+   */
+  gpu_hours: number;
 }
 
 export interface UsageReportRow extends UsageFigures {

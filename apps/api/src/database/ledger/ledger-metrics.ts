@@ -14,6 +14,8 @@ export const LEDGER_METRICS = [
   { key: 'gpu', metric: 'gpu/usage', since: 0, podsOnly: false },
   { key: 'cpu_request', metric: 'cpu/request', since: 1, podsOnly: true },
   { key: 'memory_request', metric: 'memory/request', since: 1, podsOnly: true },
+  // GPU devices held, joined from the GPU resource requests (the accounting's GPU_DEVICES_METRIC).
+  { key: 'gpu_devices', metric: 'gpu/devices', since: 1, podsOnly: true },
 ] as const;
 
 export type LedgerMetricKey = (typeof LEDGER_METRICS)[number]['key'];

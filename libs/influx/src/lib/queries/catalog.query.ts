@@ -15,3 +15,8 @@ export function fieldKeysQuery(): InfluxQuery {
 export function tagKeysQuery(measurement: string): InfluxQuery {
   return { text: `SHOW TAG KEYS FROM ${quoteIdentifier(measurement)}`, params: {} };
 }
+
+/** Values of one tag of a measurement (kube-state-metrics' `resource`: which GPU resources are requested). */
+export function tagValuesQuery(measurement: string, tag: string): InfluxQuery {
+  return { text: `SHOW TAG VALUES FROM ${quoteIdentifier(measurement)} WITH KEY = ${quoteIdentifier(tag)}`, params: {} };
+}

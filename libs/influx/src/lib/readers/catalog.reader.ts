@@ -1,4 +1,4 @@
-import { fieldKeysQuery, measurementsQuery, tagKeysQuery } from '../queries/catalog.query';
+import { fieldKeysQuery, measurementsQuery, tagKeysQuery, tagValuesQuery } from '../queries/catalog.query';
 import { InfluxReads } from './influx-reads';
 
 /** What the database holds: its measurements, their fields and tags. */
@@ -7,6 +7,8 @@ export interface CatalogReader {
   /** Per measurement, the names of its fields. */
   fieldKeys(): Promise<Map<string, Set<string>>>;
   tagKeys(measurement: string): Promise<string[]>;
+  /** The values one tag of a measurement takes. */
+  tagValues(measurement: string, tag: string): Promise<string[]>;
 }
 
 export class InfluxCatalogReader implements CatalogReader {
@@ -24,6 +26,11 @@ export class InfluxCatalogReader implements CatalogReader {
 
   async tagKeys(measurement: string): Promise<string[]> {
     return firstColumn(await this.influx.query(tagKeysQuery(measurement)));
+  }
+
+  async tagValues(measurement: string, tag: string): Promise<string[]> {
+    // SHOW TAG VALUES answers rows of [key, value].
+    return (await this.influx.query(tagValuesQuery(measurement, tag))).flatMap((s) => s.values.map((row) => String(row[1])));
   }
 }
 
