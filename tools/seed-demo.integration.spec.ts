@@ -57,12 +57,15 @@ describe('tools/seed-demo against a real InfluxDB 1.6', () => {
     expect(minutes.slice(1).every((m, i) => m - minutes[i] === 60)).toBe(true);
   }, 60_000);
 
-  it('should seed the Telegraf schema: kubelet measurements, inventory points and dcgm GPU memory', async () => {
+  it("should seed the Telegraf schema: kubelet measurements, inventory points, dcgm GPU memory and kube-state-metrics' GPU allocation", async () => {
     const result = await seedDemo({ url: influx.url, db: 'telegraf', days: 1 / 24, profile: 'tiny', schema: 'telegraf', until: new Date('2024-03-20T15:00:00Z') });
     expect(result.lines).toBeGreaterThan(1000);
     const response = await query('telegraf', 'SHOW MEASUREMENTS');
     expect((response.results[0].series?.[0].values ?? []).map((v) => v[0])).toEqual([
       'DCGM_FI_DEV_FB_USED',
+      'kube_node_labels',
+      'kube_node_status_allocatable',
+      'kube_pod_container_resource_requests',
       'kubernetes_node',
       'kubernetes_pod_container',
       'kubernetes_pod_network',

@@ -60,7 +60,8 @@ export function writerFor(schema: SchemaName): SchemaWriter {
     case 'heapster':
       return new HeapsterWriter({ acceleratorMetrics: true });
     case 'telegraf':
-      // What deploy/k8s's Telegraf DaemonSet collects: kubelet stats, kube_inventory requests/limits, dcgm-exporter.
+      // What deploy/k8s's Telegraf DaemonSet collects: kubelet stats, kube_inventory requests/limits and node allocatable,
+      // dcgm-exporter, kube-state-metrics' GPU requests and GPU capacity.
       return new TelegrafWriter();
   }
 }

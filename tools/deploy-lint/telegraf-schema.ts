@@ -67,8 +67,39 @@ const KUBE_INVENTORY_PODS: Record<string, Produced> = {
   },
 };
 
+/**
+ * inputs.kube_inventory, resource "nodes" (Telegraf 1.29+ keeps only `node_name`'s node): the node's
+ * capacity and allocatable, and per condition a point of its own.
+ */
+const KUBE_INVENTORY_NODES: Record<string, Produced> = {
+  [TELEGRAF_MEASUREMENTS.node]: {
+    fields: [
+      'capacity_cpu_cores',
+      'capacity_millicpu_cores',
+      'capacity_memory_bytes',
+      'capacity_pods',
+      'allocatable_cpu_cores',
+      'allocatable_millicpu_cores',
+      'allocatable_memory_bytes',
+      'allocatable_pods',
+      'spec_unschedulable',
+      'status_condition',
+      'ready',
+      'node_count',
+    ],
+    tags: ['node_name', 'cluster_namespace', 'version', 'condition', 'status'],
+  },
+};
+
 /** dcgm-exporter's labels with its Kubernetes mapping, as inputs.prometheus (metric_version 1) stores them. */
-const DCGM_LABELS = ['gpu', 'UUID', 'pci_bus_id', 'device', 'modelName', 'Hostname', 'hostname', 'namespace', 'pod', 'container'];
+const DCGM_LABELS = ['gpu', 'UUID', 'pci_bus_id', 'device', 'modelName', 'GPU_I_PROFILE', 'GPU_I_ID', 'Hostname', 'hostname', 'namespace', 'pod', 'container'];
+
+/** kube-state-metrics' labels of the families the deploy config scrapes (node labels: those allowlisted). */
+const KSM_LABELS: Record<string, readonly string[]> = {
+  kube_pod_container_resource_requests: ['namespace', 'pod', 'uid', 'container', 'node', 'resource', 'unit'],
+  kube_node_status_allocatable: ['node', 'resource', 'unit'],
+  kube_node_labels: ['node', 'label_nvidia_com_gpu_count', 'label_nvidia_com_gpu_product', 'label_nvidia_com_mig_strategy'],
+};
 
 function glob(pattern: string): RegExp {
   return new RegExp(
@@ -99,11 +130,11 @@ function outputOf(kind: string, input: Obj): Map<string, Produced> {
       delete produced[TELEGRAF_MEASUREMENTS.node];
     }
   } else if (kind === 'kube_inventory') {
-    const resources = passes('pods', input['resource_include'], input['resource_exclude']);
-    if (resources) produced = KUBE_INVENTORY_PODS;
+    if (passes('pods', input['resource_include'], input['resource_exclude'])) produced = { ...produced, ...KUBE_INVENTORY_PODS };
+    if (passes('nodes', input['resource_include'], input['resource_exclude'])) produced = { ...produced, ...KUBE_INVENTORY_NODES };
   } else if (kind === 'prometheus' && Number(input['metric_version'] ?? 1) === 1) {
     // Version 1: each exporter metric its own measurement, a gauge's value in field `gauge`.
-    for (const name of (input['namepass'] ?? []) as string[]) if (!name.includes('*')) produced[name] = { fields: ['gauge'], tags: DCGM_LABELS };
+    for (const name of (input['namepass'] ?? []) as string[]) if (!name.includes('*')) produced[name] = { fields: ['gauge'], tags: [...(KSM_LABELS[name] ?? DCGM_LABELS)] };
   }
   const out = new Map<string, Produced>();
   for (const [measurement, p] of Object.entries(produced)) {
@@ -118,11 +149,13 @@ function outputOf(kind: string, input: Obj): Map<string, Produced> {
 
 /** The tags the API needs on a metric's series: identity (node: any of the alternatives) and level. */
 function neededTags(source: MetricSource): string[][] {
-  const needed = [[source.tags.namespace], [source.tags.pod]];
+  // A node-only metric (kube_inventory's allocatable) has no pod identity to carry.
+  const podScoped = source.podLevel !== undefined || source.containerLevel !== undefined;
+  const needed = podScoped ? [[source.tags.namespace], [source.tags.pod]] : [];
   if (source.containerLevel) needed.push([source.tags.container]);
   // dcgm-exporter names its host label `Hostname` or (since 2026) `hostname`: either will do.
   needed.push(source.measurement === TELEGRAF_MEASUREMENTS.dcgmMemoryUsed ? ['Hostname', 'hostname'] : [source.tags.node]);
-  for (const level of [source.podLevel, source.containerLevel]) if (level) needed.push([level.tag]);
+  for (const level of [source.podLevel, source.containerLevel, podScoped ? undefined : source.nodeLevel]) if (level) needed.push([level.tag]);
   return needed;
 }
 

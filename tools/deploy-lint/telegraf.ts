@@ -45,8 +45,9 @@ export function telegrafProblems(objects: Obj[]): string[] {
   const inv = (inputs['kube_inventory'] ?? [])[0];
   if (inv) {
     if (!inv['node_name']) problems.push('inputs.kube_inventory without node_name: every DaemonSet pod would write every pod of the cluster');
-    if ((inv['resource_include'] ?? []).some((r: string) => r !== 'pods'))
-      problems.push('inputs.kube_inventory collects more than pods (cluster-wide objects would be written once per node)');
+    // node_name filters pods and (Telegraf 1.29+) nodes; every other resource is cluster-wide.
+    if ((inv['resource_include'] ?? []).some((r: string) => r !== 'pods' && r !== 'nodes'))
+      problems.push('inputs.kube_inventory collects more than pods and nodes (cluster-wide objects would be written once per node)');
   }
   const prom = (inputs['prometheus'] ?? []).find((p: Obj) => (p['namepass'] ?? []).includes('DCGM_FI_DEV_FB_USED'));
   if (!prom) problems.push('no [[inputs.prometheus]] passing DCGM_FI_DEV_FB_USED (GPU memory)');
@@ -89,6 +90,7 @@ export function telegrafProblems(objects: Obj[]): string[] {
     ['nodes/proxy', 'get'],
     ['pods', 'list'],
     ['pods', 'watch'],
+    ...((inv?.['resource_include'] ?? []).includes('nodes') ? [['nodes', 'list']] : []),
     ['namespaces', 'list'],
     ['namespaces', 'watch'],
   ]) {

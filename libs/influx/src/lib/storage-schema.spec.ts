@@ -53,6 +53,20 @@ describe('storage schemas', () => {
       tags: { namespace: 'namespace', pod: 'pod', container: 'container', node: 'Hostname' },
       containerLevel: { tag: 'pod', op: '!=' },
     });
+    // kube_inventory's node figures: node series only, in the measurement the kubelet's node figures share.
+    expect(telegrafSource('cpu/node_allocatable')).toEqual({
+      metric: 'cpu/node_allocatable',
+      measurement: 'kubernetes_node',
+      field: 'allocatable_millicpu_cores',
+      scale: 1,
+      tags: { namespace: 'namespace', pod: 'pod_name', container: 'container_name', node: 'node_name' },
+      nodeLevel: { tag: 'node_name', value: '', op: '!=' },
+      sharedMeasurement: true,
+    });
+    expect(telegrafSource('memory/node_allocatable')).toMatchObject({ field: 'allocatable_memory_bytes', nodeLevel: { tag: 'node_name' } });
+    expect(telegrafSource('cpu/node_capacity')).toMatchObject({ field: 'capacity_millicpu_cores' });
+    expect(telegrafSource('memory/node_capacity')).toMatchObject({ field: 'capacity_memory_bytes' });
+    expect(telegrafSource('cpu/node_utilization')).toBeUndefined();
     expect(metricSourceFor('telegraf', 'uptime', { measurements: new Set(), gpu: { kind: 'dcgm', hostTag: 'Hostname' } })).toBeUndefined();
   });
 

@@ -1,7 +1,8 @@
 /**
  * Where each catalog metric lives when Telegraf fills the database (what `deploy/k8s` collects):
  * `inputs.kubernetes` (kubelet stats), `inputs.kube_inventory` (requests and limits, in the same
- * measurement), and GPU memory from NVIDIA dcgm-exporter scraped by `inputs.prometheus`
+ * measurement; nodes' allocatable and capacity, in `kubernetes_node` beside the kubelet's node
+ * figures), and GPU memory from NVIDIA dcgm-exporter scraped by `inputs.prometheus`
  * (`metric_version = 1`) or, without pod attribution, Telegraf's `inputs.nvidia_smi`.
  *
  * Telegraf writes no pod-level CPU or memory series (a pod is the sum of its containers), network
@@ -65,6 +66,17 @@ const INVENTORY_FIELDS: Record<string, FieldSpec> = {
   'memory/limit': { field: 'resource_limits_memory_bytes' },
 };
 
+/**
+ * `inputs.kube_inventory` nodes, per node (each DaemonSet agent its own: `node_name` filters nodes
+ * since Telegraf 1.29), in their own `kubernetes_node` series (tag `version`) beside the kubelet's.
+ */
+const NODE_FIELDS: Record<string, FieldSpec> = {
+  'cpu/node_capacity': { field: 'capacity_millicpu_cores' },
+  'cpu/node_allocatable': { field: 'allocatable_millicpu_cores' },
+  'memory/node_capacity': { field: 'capacity_memory_bytes' },
+  'memory/node_allocatable': { field: 'allocatable_memory_bytes' },
+};
+
 /** `inputs.kubernetes`, per pod (the kubelet reports network per pod, as Heapster did). */
 const NETWORK_FIELDS: Record<string, FieldSpec> = {
   'network/rx': { field: 'rx_bytes' },
@@ -75,14 +87,10 @@ const NETWORK_FIELDS: Record<string, FieldSpec> = {
 
 /** Why the other catalog metrics have no Telegraf source (shown by the API's 404). */
 export const TELEGRAF_ABSENT_REASONS: Readonly<Record<string, string>> = {
-  'cpu/node_capacity': 'node capacity comes from kube_inventory nodes, which the collector does not gather (every DaemonSet pod would write every node)',
-  'cpu/node_allocatable': 'node allocatable comes from kube_inventory nodes, which the collector does not gather',
-  'cpu/node_reservation': 'a ratio of requests to node allocatable, which the collector does not gather',
-  'cpu/node_utilization': 'a ratio of usage to node allocatable, which the collector does not gather',
-  'memory/node_capacity': 'node capacity comes from kube_inventory nodes, which the collector does not gather',
-  'memory/node_allocatable': 'node allocatable comes from kube_inventory nodes, which the collector does not gather',
-  'memory/node_reservation': 'a ratio of requests to node allocatable, which the collector does not gather',
-  'memory/node_utilization': 'a ratio of usage to node allocatable, which the collector does not gather',
+  'cpu/node_reservation': 'a ratio of requests to node allocatable, which Telegraf does not write',
+  'cpu/node_utilization': 'a ratio of usage to node allocatable, which Telegraf does not write',
+  'memory/node_reservation': 'a ratio of requests to node allocatable, which Telegraf does not write',
+  'memory/node_utilization': 'a ratio of usage to node allocatable, which Telegraf does not write',
   'memory/cache': 'the kubelet stats Telegraf reads have no page-cache figure',
   'memory/page_faults_rate': 'Telegraf writes the cumulative page faults (memory/page_faults), not a rate',
   'memory/major_page_faults_rate': 'Telegraf writes the cumulative major page faults (memory/major_page_faults), not a rate',
@@ -144,6 +152,11 @@ export function telegrafSource(metric: string, gpu: TelegrafGpuCollector = DEFAU
   if (inventory) return kubeletSource(metric, TELEGRAF_MEASUREMENTS.podContainer, inventory, 'container', { tag: 'state', value: 'terminated', op: '!=' });
   const network = NETWORK_FIELDS[metric];
   if (network) return kubeletSource(metric, TELEGRAF_MEASUREMENTS.podNetwork, network, 'pod', withTag(TELEGRAF_TAGS.pod));
+  const node = NODE_FIELDS[metric];
+  if (node) {
+    // Node series only; the kubelet's series of the same measurement lack the field and are not read.
+    return { metric, measurement: TELEGRAF_MEASUREMENTS.node, field: node.field, scale: 1, tags: TELEGRAF_TAGS, nodeLevel: withTag(TELEGRAF_TAGS.node), sharedMeasurement: true };
+  }
   if (metric === 'gpu/usage') return gpuSource(gpu);
   return undefined;
 }

@@ -2,6 +2,8 @@
  * The applications that run on the simulated cluster: images, usage ranges, requests and limits.
  * Each pod instance draws its own levels inside these ranges from its uid.
  */
+import { GPU_RESOURCE } from '@kube-monitoring/contract';
+
 import type { ContainerSpec, NetworkShape, PodSpec } from './cluster-model';
 import { hash32, SeededRandom } from './prng';
 
@@ -10,6 +12,11 @@ const GiB = 1024 * MiB;
 /** A100 40 GB, in the MB the site's `gpu/usage` metric uses. */
 export const GPU_DEVICE_MEGABYTES = 40_960;
 export const GPU_MODEL = 'NVIDIA-A100-SXM4-40GB';
+/** The MIG node's GPU (its memory in the same MB). */
+export const MIG_GPU_MODEL = 'NVIDIA-A100-SXM4-80GB';
+/** The HAMi node's GPUs. */
+export const HAMI_GPU_MODEL = 'NVIDIA-H100-80GB-HBM3';
+export const GPU_80GB_MEGABYTES = 81_920;
 
 export interface ContainerTemplate {
   name: string;
@@ -24,7 +31,13 @@ export interface ContainerTemplate {
   /** [millicores, MiB]; 0 = unset. */
   requests: readonly [number, number];
   limits: readonly [number, number];
-  gpu?: { devices: readonly [number, number]; fill: readonly [number, number] };
+  /**
+   * GPU devices and the share of their memory used. `deviceMegabytes` (default a whole A100 40 GB) is
+   * what one device offers: a MIG instance's memory, or a HAMi slice's share. `noise` default 0.08.
+   */
+  gpu?: { devices: readonly [number, number]; fill: readonly [number, number]; deviceMegabytes?: number; model?: string; noise?: number };
+  /** Extended-resource requests; default for a GPU container `nvidia.com/gpu` = its devices. */
+  extendedRequests?: Readonly<Record<string, number>>;
   rampSeconds?: readonly [number, number];
 }
 
@@ -158,6 +171,9 @@ export const APPS = {
       limits: [0, 0],
     },
   ]),
+  'hami-device-plugin': app('hami-device-plugin', [1_000, 5_000], 0, [
+    { name: 'device-plugin', image: 'projecthami/hami:v2.3.12', cpu: [1, 5], cpuDaily: 0, cpuNoise: 0.3, memoryMiB: [20, 40], requests: [0, 0], limits: [0, 0] },
+  ]),
   'batch-job': app('batch-job', [10_000, 2_000_000], 5, [
     {
       name: 'job',
@@ -197,6 +213,71 @@ export const APPS = {
       requests: [500, 1024],
       limits: [2000, 6144],
     },
+  ]),
+  // The MIG node's workloads: one 3g.40gb training job at a time, inference on the 1g.10gb instances.
+  'mig-train': app('mig-train', [50_000, 5_000_000], 50, [
+    {
+      name: 'trainer',
+      image: 'pytorch/pytorch:2.2.1-cuda12.1-cudnn8-runtime',
+      cpu: [1500, 4000],
+      cpuDaily: 0,
+      cpuNoise: 0.2,
+      memoryMiB: [8000, 20000],
+      requests: [4000, 16384],
+      limits: [8000, 32768],
+      // A training job holds its memory (the allocator's cache): little noise.
+      gpu: { devices: [1, 1], fill: [0.55, 0.9], deviceMegabytes: 40 * 1024, model: MIG_GPU_MODEL, noise: 0.03 },
+      extendedRequests: { 'nvidia.com/mig-3g.40gb': 1 },
+      rampSeconds: [120, 600],
+    },
+  ]),
+  'mig-infer': app('mig-infer', [20_000, 500_000], 5, [
+    {
+      name: 'server',
+      image: 'nvcr.io/nvidia/tritonserver:24.03-py3',
+      cpu: [200, 800],
+      cpuDaily: 0.6,
+      cpuNoise: 0.3,
+      memoryMiB: [2000, 4000],
+      requests: [500, 4096],
+      limits: [2000, 8192],
+      gpu: { devices: [1, 1], fill: [0.4, 0.85], deviceMegabytes: 10 * 1024, model: MIG_GPU_MODEL, noise: 0.03 },
+      extendedRequests: { 'nvidia.com/mig-1g.10gb': 1 },
+    },
+  ]),
+  // The HAMi node's workloads: four replicas sharing one GPU at 25 % each, one at 50 % of another.
+  'llm-serve': app('llm-serve', [50_000, 2_000_000], 0, [
+    {
+      name: 'vllm',
+      image: 'vllm/vllm-openai:v0.4.0',
+      cpu: [500, 2000],
+      cpuDaily: 0.6,
+      cpuNoise: 0.3,
+      memoryMiB: [6000, 12000],
+      requests: [2000, 16384],
+      limits: [4000, 24576],
+      // vLLM takes its memory share up front: nearly constant, within HAMi's 25 %.
+      gpu: { devices: [1, 1], fill: [0.75, 0.95], deviceMegabytes: GPU_80GB_MEGABYTES / 4, model: HAMI_GPU_MODEL, noise: 0.02 },
+      extendedRequests: { [GPU_RESOURCE]: 1, 'nvidia.com/gpucores': 25, 'nvidia.com/gpumem-percentage': 25 },
+    },
+  ]),
+  embedder: app('embedder', [20_000, 1_000_000], 0, [
+    {
+      name: 'embedder',
+      image: 'ghcr.io/huggingface/text-embeddings-inference:1.2',
+      cpu: [200, 1000],
+      cpuDaily: 0.6,
+      cpuNoise: 0.3,
+      memoryMiB: [2000, 5000],
+      requests: [1000, 8192],
+      limits: [2000, 12288],
+      gpu: { devices: [1, 1], fill: [0.3, 0.7], deviceMegabytes: GPU_80GB_MEGABYTES / 2, model: HAMI_GPU_MODEL, noise: 0.03 },
+      extendedRequests: { [GPU_RESOURCE]: 1, 'nvidia.com/gpucores': 50, 'nvidia.com/gpumem-percentage': 50 },
+    },
+  ]),
+  // BestEffort: no requests, no limits at all.
+  toolbox: app('toolbox', [1_000, 20_000], 0, [
+    { name: 'toolbox', image: 'nicolaka/netshoot:v0.12', cpu: [2, 30], cpuDaily: 0.2, cpuNoise: 0.5, memoryMiB: [10, 60], requests: [0, 0], limits: [0, 0] },
   ]),
 } as const satisfies Record<string, AppTemplate>;
 
@@ -241,13 +322,15 @@ function containerSpec(rng: SeededRandom, t: ContainerTemplate, id: number): Con
     gpu: t.gpu
       ? {
           devices,
-          megabytes: { base: devices * GPU_DEVICE_MEGABYTES * rng.range(t.gpu.fill[0], t.gpu.fill[1]), daily: 0, noise: 0.08 },
-          deviceMegabytes: GPU_DEVICE_MEGABYTES,
+          megabytes: { base: devices * (t.gpu.deviceMegabytes ?? GPU_DEVICE_MEGABYTES) * rng.range(t.gpu.fill[0], t.gpu.fill[1]), daily: 0, noise: t.gpu.noise ?? 0.08 },
+          deviceMegabytes: t.gpu.deviceMegabytes ?? GPU_DEVICE_MEGABYTES,
           make: 'nvidia',
-          model: GPU_MODEL,
+          model: t.gpu.model ?? GPU_MODEL,
         }
       : undefined,
     requests: { cpuMillicores: t.requests[0], memoryBytes: t.requests[1] * MiB },
+    // No extra draw: the existing pods' levels stay as they were.
+    ...(t.extendedRequests ? { extendedRequests: t.extendedRequests } : t.gpu ? { extendedRequests: { [GPU_RESOURCE]: devices } } : {}),
     limits: { cpuMillicores: t.limits[0], memoryBytes: t.limits[1] * MiB },
     rampSeconds: t.rampSeconds ? rng.int(t.rampSeconds[0], t.rampSeconds[1]) : 0,
     pageFaultsPerCore: rng.range(20, 400),

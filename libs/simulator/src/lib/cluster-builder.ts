@@ -1,12 +1,18 @@
 /**
  * Builds the demo cluster from a profile and a seed: nodes (some with GPUs), the namespaces
  * `kube-system`, `default`, `cluster-3` and the team ones, and the workloads running in them.
+ *
+ * Everything added later (the MIG and HAMi nodes and their pods, the BestEffort toolbox) draws from
+ * its own random stream and comes after the rest, so every earlier pod keeps its uid, name and draws.
  */
-import { APPS, GPU_DEVICE_MEGABYTES, GPU_MODEL, instantiate, sysContainerSpecs, type AppName } from './app-catalog';
-import type { ClusterModel, NodeSpec, Workload } from './cluster-model';
+import { GPU_RESOURCE } from '@kube-monitoring/contract';
+
+import { APPS, GPU_80GB_MEGABYTES, GPU_DEVICE_MEGABYTES, GPU_MODEL, HAMI_GPU_MODEL, instantiate, MIG_GPU_MODEL, sysContainerSpecs, type AppName } from './app-catalog';
+import type { ClusterModel, GpuDevicePlacement, NodeSpec, Workload } from './cluster-model';
+import { migDeviceUuid, nodeGpuUuid } from './gpu-devices';
 import { hash32, SeededRandom, stringHash } from './prng';
 import type { ResolvedOptions } from './simulation-options';
-import { JobStreamWorkload, NotebookPoolWorkload, ReplicatedWorkload, type PodTemplate, type ReplicatedWorkloadSpec, type WorkloadContext } from './workloads';
+import { JobStreamWorkload, NotebookPoolWorkload, ReplicatedWorkload, SerialJobWorkload, type PodTemplate, type ReplicatedWorkloadSpec, type WorkloadContext } from './workloads';
 
 const DAY = 86_400;
 const GiB = 1024 * 1024 * 1024;
@@ -31,6 +37,41 @@ const SERVICE_PLAN: ReadonlyArray<{ ns: string; app: AppName; kind: 'deployment'
 /** Cycled after the plan, for large profiles. */
 const FILLER_APPS: readonly AppName[] = ['api', 'web', 'worker', 'frontend', 'redis'];
 
+/** The GPUs of a node: what GPU Feature Discovery labels and the device plugin advertises. */
+interface GpuNodeKind {
+  devices: number;
+  deviceMegabytes: number;
+  model: string;
+  allocatable: Readonly<Record<string, number>>;
+  /** GFD labels besides `gpu.present`, `gpu.product` and `gpu.count`. */
+  labels: readonly string[];
+}
+
+const WHOLE_GPUS: GpuNodeKind = { devices: 4, deviceMegabytes: GPU_DEVICE_MEGABYTES, model: GPU_MODEL, allocatable: { [GPU_RESOURCE]: 4 }, labels: [] };
+
+/** One A100 80 GB, MIG mixed strategy: one 3g.40gb and four 1g.10gb instances (7 of 7 compute slices). */
+const MIG_GPU: GpuNodeKind = {
+  devices: 1,
+  deviceMegabytes: GPU_80GB_MEGABYTES,
+  model: MIG_GPU_MODEL,
+  allocatable: { 'nvidia.com/mig-1g.10gb': 4, 'nvidia.com/mig-3g.40gb': 1 },
+  labels: ['nvidia.com/mig.strategy:mixed', 'nvidia.com/mig-1g.10gb.count:4', 'nvidia.com/mig-3g.40gb.count:1'],
+};
+/** GPU instance ids (nvidia-smi's) of the MIG node's instances. */
+const MIG_3G_INSTANCE = 2;
+const MIG_1G_INSTANCES = [9, 10, 11, 12] as const;
+
+/** HAMi's deviceSplitCount: vGPU slots a physical GPU advertises as `nvidia.com/gpu`. */
+const HAMI_SPLIT_COUNT = 10;
+/** Two H100 80 GB shared by HAMi. */
+const HAMI_GPUS: GpuNodeKind = {
+  devices: 2,
+  deviceMegabytes: GPU_80GB_MEGABYTES,
+  model: HAMI_GPU_MODEL,
+  allocatable: { [GPU_RESOURCE]: 2 * HAMI_SPLIT_COUNT },
+  labels: ['gpu:on'],
+};
+
 export function buildCluster(options: ResolvedOptions): ClusterModel {
   const { seed, profile } = options;
   const rng = new SeededRandom(hash32(seed, stringHash('cluster')));
@@ -40,9 +81,15 @@ export function buildCluster(options: ResolvedOptions): ClusterModel {
     containerOnlyFraction: options.containerOnlyFraction,
   };
 
-  const cpuNodes = Array.from({ length: profile.cpuNodes }, (_, i) => makeNode(seed, rng, `node-${i + 1}`, false));
-  const gpuNodes = Array.from({ length: profile.gpuNodes }, (_, i) => makeNode(seed, rng, `gpu-node-${i + 1}`, true));
-  const nodes = [...cpuNodes, ...gpuNodes];
+  const cpuNodes = Array.from({ length: profile.cpuNodes }, (_, i) => makeNode(seed, rng, `node-${i + 1}`, undefined));
+  const gpuNodes = Array.from({ length: profile.gpuNodes }, (_, i) => makeNode(seed, rng, `gpu-node-${i + 1}`, WHOLE_GPUS));
+  // The GPU-sharing nodes draw from their own stream: the draws of everything else stay as they were.
+  const sharing = new SeededRandom(hash32(seed, stringHash('gpu-sharing')));
+  const migNode = profile.sharedGpuNodes ? makeNode(seed, sharing, 'gpu-mig-node-1', MIG_GPU) : undefined;
+  const hamiNode = profile.sharedGpuNodes ? makeNode(seed, sharing, 'gpu-shared-node-1', HAMI_GPUS) : undefined;
+  const sharedNodes = [migNode, hamiNode].filter((n): n is NodeSpec => n !== undefined);
+  // After the others: a daemonset's earlier replicas keep their nodes.
+  const nodes = [...cpuNodes, ...gpuNodes, ...sharedNodes];
   const serviceNodes = cpuNodes.length > 0 ? cpuNodes : gpuNodes;
   const teams = profile.teamNamespaces;
   const namespaces = ['default', 'kube-system', 'cluster-3', ...teams];
@@ -72,7 +119,9 @@ export function buildCluster(options: ResolvedOptions): ClusterModel {
     workloads.push(replicated('kube-system', 'heapster', 'heapster', 'deployment', 1, serviceNodes));
     workloads.push(replicated('kube-system', 'monitoring-influxdb', 'monitoring-influxdb', 'statefulset', 1, serviceNodes));
     if (gpuNodes.length > 0) {
-      workloads.push(replicated('kube-system', 'nvidia-device-plugin', 'nvidia-device-plugin', 'daemonset', gpuNodes.length, gpuNodes));
+      // The NVIDIA device plugin also serves the MIG node (mixed strategy); HAMi brings its own.
+      const pluginNodes = migNode ? [...gpuNodes, migNode] : gpuNodes;
+      workloads.push(replicated('kube-system', 'nvidia-device-plugin', 'nvidia-device-plugin', 'daemonset', pluginNodes.length, pluginNodes));
     }
   }
 
@@ -146,15 +195,99 @@ export function buildCluster(options: ResolvedOptions): ClusterModel {
     }
   }
 
+  // Long lives only: a pod's figures are checked within 0.5 %, and a short one with a lost scrape can miss that.
+  const shared = (ns: string, app: string, base: AppName, kind: 'deployment' | 'statefulset', replicas: number, on: NodeSpec, gpus?: (slot: number) => GpuDevicePlacement[]) =>
+    new ReplicatedWorkload(ctx, {
+      namespace: ns,
+      app,
+      kind,
+      replicas,
+      nodes: [on],
+      template: gpus ? placed(template(base, ns), gpus) : template(base, ns),
+      rolloutPeriodSeconds: Math.round(sharing.range(3, 7) * DAY),
+      rolloutPhaseSeconds: sharing.int(0, 7 * DAY),
+      restartsPerDay: profile.restartsPerPodPerDay,
+      // A GPU share is not there twice: the old pod goes before the new one comes.
+      strategy: 'Recreate',
+    });
+  const migNamespace = labs[0] ?? 'cluster-3';
+  const hamiNamespace = labs.includes('lab-nlp') ? 'lab-nlp' : migNamespace;
+  if (migNode) {
+    const gpu0 = { index: 0, uuid: nodeGpuUuid(migNode.id, 0) };
+    const instance = (profile: string, id: number): GpuDevicePlacement => ({ ...gpu0, mig: { profile, instanceId: id, uuid: migDeviceUuid(migNode.id, 0, id) } });
+    // One training job at a time on the 3g.40gb instance, 4 to 6.5 hours each, one per 8 hours.
+    workloads.push(
+      new SerialJobWorkload(ctx, {
+        namespace: migNamespace,
+        kind: 'gpu-job',
+        prefix: 'mig-train',
+        periodSeconds: 8 * 3600,
+        minSeconds: 4 * 3600,
+        maxSeconds: 6.5 * 3600,
+        node: migNode,
+        template: placed(template('mig-train', migNamespace), () => [instance('3g.40gb', MIG_3G_INSTANCE)]),
+      }),
+    );
+    // Inference servers, ordinal i on 1g.10gb instance i: four at once, at most.
+    workloads.push(shared(migNamespace, 'mig-infer', 'mig-infer', 'statefulset', MIG_1G_INSTANCES.length, migNode, (slot) => [instance('1g.10gb', MIG_1G_INSTANCES[slot])]));
+  }
+  if (hamiNode) {
+    const gpu = (index: number) => () => [{ index, uuid: nodeGpuUuid(hamiNode.id, index) }];
+    // GPU 0: four replicas at 25 % each; GPU 1: one at 50 %, its other half unallocated.
+    workloads.push(shared(hamiNamespace, 'llm-serve', 'llm-serve', 'deployment', 4, hamiNode, gpu(0)));
+    workloads.push(shared(hamiNamespace, 'embedder', 'embedder', 'deployment', 1, hamiNode, gpu(1)));
+    if (profile.systemPods) {
+      workloads.push(
+        new ReplicatedWorkload(ctx, {
+          namespace: 'kube-system',
+          app: 'hami-device-plugin',
+          kind: 'daemonset',
+          replicas: 1,
+          nodes: [hamiNode],
+          template: template('hami-device-plugin', 'kube-system'),
+          rolloutPeriodSeconds: Math.round(sharing.range(3, 7) * DAY),
+          rolloutPhaseSeconds: sharing.int(0, 7 * DAY),
+          restartsPerDay: profile.restartsPerPodPerDay,
+        }),
+      );
+    }
+  }
+  // BestEffort pods (no requests, no limits) in a tenant namespace: billed by what they use only.
+  if (profile.bestEffortPods > 0) {
+    workloads.push(
+      new ReplicatedWorkload(ctx, {
+        namespace: 'default',
+        app: 'toolbox',
+        kind: 'deployment',
+        replicas: profile.bestEffortPods,
+        nodes: serviceNodes,
+        template: template('toolbox', 'default'),
+        rolloutPeriodSeconds: Math.round(sharing.range(3, 7) * DAY),
+        rolloutPhaseSeconds: sharing.int(0, 7 * DAY),
+        restartsPerDay: profile.restartsPerPodPerDay,
+      }),
+    );
+  }
+
   return { nodes, namespaces, workloads };
 }
 
-function makeNode(seed: number, rng: SeededRandom, name: string, gpu: boolean): NodeSpec {
+/** A template whose GPU containers sit on the devices `gpus(slot)` gives (the replica's MIG instance, the shared GPU). */
+function placed(base: PodTemplate, gpus: (slot: number) => GpuDevicePlacement[]): PodTemplate {
+  return (uid, slot = 0) => {
+    const parts = base(uid, slot);
+    return { ...parts, containers: parts.containers.map((c) => (c.gpu ? { ...c, gpu: { ...c.gpu, placement: gpus(slot) } } : c)) };
+  };
+}
+
+function makeNode(seed: number, rng: SeededRandom, name: string, gpu: GpuNodeKind | undefined): NodeSpec {
   const id = hash32(seed, stringHash(name));
   const cores = gpu ? 32 : 16;
   const memoryGiB = gpu ? 256 : 64;
   const fsCapacityBytes = (gpu ? 1000 : 200) * 1_000_000_000;
-  const labels = [`kubernetes.io/hostname:${name}`, 'kubernetes.io/os:linux', ...(gpu ? ['nvidia.com/gpu.present:true', `nvidia.com/gpu.product:${GPU_MODEL}`] : [])].join(',');
+  // GPU Feature Discovery's labels: what a collector reads a node's GPUs from.
+  const gpuLabels = gpu ? ['nvidia.com/gpu.present:true', `nvidia.com/gpu.product:${gpu.model}`, `nvidia.com/gpu.count:${gpu.devices}`, ...gpu.labels] : [];
+  const labels = [`kubernetes.io/hostname:${name}`, 'kubernetes.io/os:linux', ...gpuLabels].join(',');
   return {
     id,
     name,
@@ -163,9 +296,10 @@ function makeNode(seed: number, rng: SeededRandom, name: string, gpu: boolean): 
     cpuAllocatableMillicores: cores * 1000 - 500,
     memoryCapacityBytes: memoryGiB * GiB,
     memoryAllocatableBytes: (memoryGiB - 2) * GiB,
-    gpuDevices: gpu ? 4 : 0,
-    gpuDeviceMegabytes: gpu ? GPU_DEVICE_MEGABYTES : 0,
-    gpuModel: gpu ? GPU_MODEL : '',
+    gpuDevices: gpu?.devices ?? 0,
+    gpuDeviceMegabytes: gpu?.deviceMegabytes ?? 0,
+    gpuModel: gpu?.model ?? '',
+    gpuAllocatable: gpu?.allocatable ?? {},
     fsCapacityBytes,
     fsBaseUsedBytes: Math.round(fsCapacityBytes * rng.range(0.1, 0.3)),
     // Odd seconds keep reboots off the scrape grid.

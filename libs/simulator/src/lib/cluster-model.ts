@@ -12,15 +12,36 @@ export interface UsageShape {
   noise: number;
 }
 
+/**
+ * Where one of a container's GPU devices sits when the placement fixes it (the MIG and HAMi nodes):
+ * which physical GPU of the node, and on a MIG-partitioned GPU which instance.
+ */
+export interface GpuDevicePlacement {
+  /** Index of the physical GPU on its node (dcgm-exporter's `gpu` label). */
+  index: number;
+  /** UUID of the physical GPU (dcgm-exporter's `UUID`, for a MIG instance too: its parent's). */
+  uuid: string;
+  mig?: {
+    /** dcgm-exporter's `GPU_I_PROFILE`, e.g. `3g.40gb`. */
+    profile: string;
+    /** dcgm-exporter's `GPU_I_ID`. */
+    instanceId: number;
+    /** The MIG device's own UUID (`MIG-…`), as the container sees it. */
+    uuid: string;
+  };
+}
+
 export interface GpuShape {
-  /** Number of GPU devices attached to the container. */
+  /** Number of GPU devices (or MIG instances, or HAMi slices) attached to the container. */
   devices: number;
   /** GPU memory used over all devices, in MB (the site's `gpu/usage` unit). */
   megabytes: UsageShape;
-  /** Memory of one device in MB; usage never exceeds devices × this. */
+  /** Memory of one device in MB (of a MIG instance, or of the share a HAMi slice gets); usage never exceeds devices × this. */
   deviceMegabytes: number;
   make: string;
   model: string;
+  /** One per device when the node fixes it; else each device is the container's own (a UUID drawn from its id). */
+  placement?: readonly GpuDevicePlacement[];
 }
 
 export interface ContainerSpec {
@@ -34,6 +55,11 @@ export interface ContainerSpec {
   memory: UsageShape & { growthPerHour: number };
   gpu?: GpuShape;
   requests: { cpuMillicores: number; memoryBytes: number };
+  /**
+   * Extended-resource requests by Kubernetes name (`nvidia.com/gpu`, `nvidia.com/mig-3g.40gb`,
+   * HAMi's `nvidia.com/gpucores`…), only those set. Their limits equal them, as Kubernetes requires.
+   */
+  extendedRequests?: Readonly<Record<string, number>>;
   /** 0 means unset (Heapster writes 0 then). */
   limits: { cpuMillicores: number; memoryBytes: number };
   /** Seconds a job needs to reach its working level after start; 0 for services. */
@@ -62,9 +88,15 @@ export interface NodeSpec {
   cpuAllocatableMillicores: number;
   memoryCapacityBytes: number;
   memoryAllocatableBytes: number;
+  /** Physical GPUs. */
   gpuDevices: number;
   gpuDeviceMegabytes: number;
   gpuModel: string;
+  /**
+   * Extended resources the node's device plugin advertises (Kubernetes names): `nvidia.com/gpu: 4`
+   * for whole GPUs, one count per MIG profile, HAMi's vGPU slots (10 per physical GPU).
+   */
+  gpuAllocatable: Readonly<Record<string, number>>;
   fsCapacityBytes: number;
   fsBaseUsedBytes: number;
   /** Node counters and uptime restart at every reboot: at bootPhase + n·rebootPeriodSeconds. */

@@ -73,10 +73,13 @@ export class ClusterSimulator {
     });
   }
 
-  /** Exact usage, counter increases, peaks and sample counts per pod and namespace over [from, to). */
+  /**
+   * Exact usage, counter increases, peaks, sample counts, requests, limits, GPU-hours and the `max`
+   * basis per pod and namespace over [from, to); per node its allocatable and its pods' requests.
+   */
   groundTruth(period: Period): GroundTruth {
     const { from, to } = this.seconds(period);
-    const truth = computeGroundTruth(this.model, this.ctx.integrator, from, to, this.frames(period, { nodes: false }));
+    const truth = computeGroundTruth(this.model, this.ctx.integrator, this.schedule, from, to, this.frames(period, { nodes: false }));
     return { ...truth, stepSeconds: this.options.stepSeconds };
   }
 

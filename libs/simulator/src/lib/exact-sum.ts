@@ -17,6 +17,14 @@ export class ExactSum {
     }
   }
 
+  /** A product of whole numbers that may exceed 2^53 (a request × a long life). */
+  addProduct(a: number, b: number): void {
+    if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) throw new RangeError(`ExactSum takes whole numbers, got ${a} × ${b}`);
+    const product = a * b;
+    if (Number.isSafeInteger(product)) this.add(product);
+    else this.big += BigInt(a) * BigInt(b);
+  }
+
   addSum(other: ExactSum): void {
     this.big += other.bigint();
   }

@@ -1,13 +1,17 @@
 /**
  * The exact answer an accounting over [from, to) must find (the rules of docs/accounting.md §3–4): per
  * (namespace, pod) and per namespace, the time integrals of true usage, the counter increases, and the
- * peaks and counts of the samples that reach the database.
+ * peaks and counts of the samples that reach the database; what the pods reserved (requests, limits,
+ * GPU devices) over their lives; and per node what it offered and what its pods reserved.
  */
-import type { ClusterModel } from './cluster-model';
+import { gpuDevicesOf } from '@kube-monitoring/contract';
+
+import type { ClusterModel, PodLife } from './cluster-model';
 import { livesBetween } from './cluster-model';
 import { ExactSum } from './exact-sum';
 import { ContainerQuantity, NetworkQuantity } from './quantities';
 import type { ScrapeFrame } from './samples';
+import type { ScrapeSchedule } from './scrape-schedule';
 import type { WindowIntegrator } from './window-integrator';
 
 const { CPU, GPU, MAJOR_PAGE_FAULTS, MEMORY, PAGE_FAULTS, COUNT: CONTAINER_QUANTITIES } = ContainerQuantity;
@@ -48,7 +52,32 @@ export interface SampleStats {
   peakGpuMegabytes: number;
 }
 
-export interface PodTruth extends UsageIntegrals, SampleStats {
+/**
+ * What the pods reserved over [from, to) ∩ alive, exactly, in billing units (core-hours, GiB-hours of
+ * 2^30 bytes, GPU-hours), and the per-sample `max` basis: each scrape window billed at the larger of
+ * what the pod requested and what it used.
+ */
+export interface AllocationTruth {
+  /** Σ over containers of the request × alive hours (0 without requests). */
+  cpuRequestCoreHours: number;
+  memoryRequestGibHours: number;
+  /** The same for limits (0 where unset). */
+  cpuLimitCoreHours: number;
+  memoryLimitGibHours: number;
+  /** Σ over containers of gpuDevicesOf(its requests) × alive hours (contract's GPU rule: whole GPUs, HAMi shares, MIG slices). */
+  gpuHours: number;
+  /**
+   * Σ over the pod's scrape windows (t_{k−1}, t_k], clipped to [from, to) and to the life, of
+   * max(request × window seconds, ∫ usage over the window): the pod's (containers summed) request
+   * against its true usage, every window counted, lost scrapes included.
+   */
+  cpuMaxCoreHours: number;
+  memoryMaxGibHours: number;
+  /** Some container requests CPU, memory or a GPU resource (false: BestEffort). */
+  hasRequests: boolean;
+}
+
+export interface PodTruth extends UsageIntegrals, SampleStats, AllocationTruth {
   namespace_name: string;
   pod_name: string;
   /** Lives of the pod overlapping the period (restarts add lives). */
@@ -57,11 +86,27 @@ export interface PodTruth extends UsageIntegrals, SampleStats {
   counters: CounterIncreases;
 }
 
-export interface NamespaceTruth extends UsageIntegrals, SampleStats {
+export interface NamespaceTruth extends UsageIntegrals, SampleStats, AllocationTruth {
   namespace_name: string;
   /** Distinct pod names with a life in the period. */
   pods: number;
   counters: CounterIncreases;
+}
+
+/** A node over the whole period (nodes never leave the simulated cluster), and what its pods requested. */
+export interface NodeTruth {
+  node: string;
+  /** Allocatable × the period's hours. */
+  cpuAllocatableCoreHours: number;
+  memoryAllocatableGibHours: number;
+  /** Physical GPUs (a MIG-partitioned or HAMi-shared GPU is one). */
+  gpuDevices: number;
+  /** gpuDevices × the period's hours. */
+  gpuDeviceHours: number;
+  /** The requests of the pods on the node over the period (as in AllocationTruth). */
+  cpuRequestCoreHours: number;
+  memoryRequestGibHours: number;
+  gpuHours: number;
 }
 
 export interface GroundTruth {
@@ -70,6 +115,8 @@ export interface GroundTruth {
   stepSeconds: number;
   pods: PodTruth[];
   namespaces: NamespaceTruth[];
+  /** Every node of the cluster, by name. */
+  nodes: NodeTruth[];
 }
 
 const DAY = 86_400;
@@ -86,6 +133,7 @@ class Accumulator {
   peakGpu = 0;
   lives = 0;
   hasGpu = false;
+  readonly allocation = new AllocationAccumulator();
 
   merge(other: Accumulator): void {
     this.cpu.addSum(other.cpu);
@@ -94,6 +142,7 @@ class Accumulator {
     this.cpuCounter.addSum(other.cpuCounter);
     for (let i = 0; i < this.counters.length; i++) this.counters[i] += other.counters[i];
     this.samples += other.samples;
+    this.allocation.merge(other.allocation);
   }
 
   integrals(): UsageIntegrals {
@@ -133,11 +182,102 @@ class Accumulator {
   }
 }
 
+/** Requests, limits and the max basis in exact millicore-seconds and byte-seconds; GPU device-hours. */
+class AllocationAccumulator {
+  readonly cpuRequest = new ExactSum();
+  readonly memoryRequest = new ExactSum();
+  readonly cpuLimit = new ExactSum();
+  readonly memoryLimit = new ExactSum();
+  readonly cpuMax = new ExactSum();
+  readonly memoryMax = new ExactSum();
+  gpuHours = 0;
+  hasRequests = false;
+
+  merge(other: AllocationAccumulator): void {
+    this.cpuRequest.addSum(other.cpuRequest);
+    this.memoryRequest.addSum(other.memoryRequest);
+    this.cpuLimit.addSum(other.cpuLimit);
+    this.memoryLimit.addSum(other.memoryLimit);
+    this.cpuMax.addSum(other.cpuMax);
+    this.memoryMax.addSum(other.memoryMax);
+    this.gpuHours += other.gpuHours;
+    this.hasRequests ||= other.hasRequests;
+  }
+
+  truth(): AllocationTruth {
+    const coreHours = (s: ExactSum) => s.number() / 1000 / 3600;
+    const gibHours = (s: ExactSum) => s.number() / 2 ** 30 / 3600;
+    return {
+      cpuRequestCoreHours: coreHours(this.cpuRequest),
+      memoryRequestGibHours: gibHours(this.memoryRequest),
+      cpuLimitCoreHours: coreHours(this.cpuLimit),
+      memoryLimitGibHours: gibHours(this.memoryLimit),
+      gpuHours: this.gpuHours,
+      cpuMaxCoreHours: coreHours(this.cpuMax),
+      memoryMaxGibHours: gibHours(this.memoryMax),
+      hasRequests: this.hasRequests,
+    };
+  }
+}
+
+/** Adds what a life reserved over [from, to) ∩ alive: requests, limits and GPU devices × its alive time. */
+function addReservations(acc: AllocationAccumulator, life: PodLife, from: number, to: number): void {
+  const seconds = min(to, life.stop) - max(from, life.start);
+  for (const c of life.pod.containers) {
+    const gpu = c.extendedRequests ? gpuDevicesOf(c.extendedRequests) : 0;
+    acc.hasRequests ||= c.requests.cpuMillicores > 0 || c.requests.memoryBytes > 0 || gpu > 0;
+    if (seconds <= 0) continue;
+    acc.cpuRequest.addProduct(c.requests.cpuMillicores, seconds);
+    acc.memoryRequest.addProduct(c.requests.memoryBytes, seconds);
+    acc.cpuLimit.addProduct(c.limits.cpuMillicores, seconds);
+    acc.memoryLimit.addProduct(c.limits.memoryBytes, seconds);
+    acc.gpuHours += gpu * (seconds / 3600);
+  }
+}
+
+/**
+ * Adds the life's `max` basis: per scrape window (t_{k−1}, t_k] of the life (the first after the
+ * start to the first at or after the stop, so the windows cover the life once), clipped to [from, to)
+ * and to the life, the larger of the pod's request × seconds and its true usage integral.
+ */
+function addMaxBasis(acc: AllocationAccumulator, life: PodLife, from: number, to: number, schedule: ScrapeSchedule, integrator: WindowIntegrator, part: Float64Array): void {
+  const containers = life.pod.containers;
+  let cpuRequest = 0;
+  let memoryRequest = 0;
+  for (const c of containers) {
+    cpuRequest += c.requests.cpuMillicores;
+    memoryRequest += c.requests.memoryBytes;
+  }
+  const first = max(schedule.firstAfter(life.start), schedule.firstAfter(from));
+  const last = min(schedule.firstAtOrAfter(life.stop), schedule.firstAtOrAfter(to));
+  let previous = schedule.time(first - 1);
+  for (let k = first; k <= last; k++) {
+    const time = schedule.time(k);
+    const a = max(previous, from);
+    const b = min(time, to);
+    previous = time;
+    const seconds = min(b, life.stop) - max(a, life.start);
+    if (seconds <= 0) continue;
+    part.fill(0);
+    for (const c of containers) integrator.addContainer(c, life, a, b, part);
+    acc.cpuMax.add(max(cpuRequest * seconds, part[CPU]));
+    acc.memoryMax.add(max(memoryRequest * seconds, part[MEMORY]));
+  }
+}
+
 /**
  * `frames` must be the frames of every scrape with from ≤ t < to (node samples not needed).
- * Integrals come from the model directly, day by day, so they never depend on sampling.
+ * Integrals come from the model directly, day by day, so they never depend on sampling; so do the
+ * reservations and the `max` basis (its windows are the schedule's, lost scrapes included).
  */
-export function computeGroundTruth(model: ClusterModel, integrator: WindowIntegrator, from: number, to: number, frames: Iterable<ScrapeFrame>): Omit<GroundTruth, 'stepSeconds'> {
+export function computeGroundTruth(
+  model: ClusterModel,
+  integrator: WindowIntegrator,
+  schedule: ScrapeSchedule,
+  from: number,
+  to: number,
+  frames: Iterable<ScrapeFrame>,
+): Omit<GroundTruth, 'stepSeconds'> {
   const pods = new Map<string, Accumulator>();
   const namespaces = new Map<string, Accumulator>();
   const podKey = (ns: string, pod: string) => `${ns}\u0000${pod}`;
@@ -152,10 +292,15 @@ export function computeGroundTruth(model: ClusterModel, integrator: WindowIntegr
 
   const containerPart = new Float64Array(CONTAINER_QUANTITIES);
   const networkPart = new Float64Array(NETWORK_QUANTITIES);
+  const nodes = new Map(model.nodes.map((n) => [n.name, new AllocationAccumulator()]));
   for (const life of livesBetween(model, from, to)) {
     const acc = accumulator(pods, podKey(life.pod.namespace, life.pod.name));
     acc.lives += 1;
     acc.hasGpu ||= life.pod.containers.some((c) => c.gpu !== undefined);
+    addReservations(acc.allocation, life, from, to);
+    const node = nodes.get(life.pod.node.name);
+    if (node) addReservations(node, life, from, to);
+    addMaxBasis(acc.allocation, life, from, to, schedule, integrator, containerPart);
     const a = max(from, life.start);
     const b = min(to, life.stop);
     // A day at a time keeps every partial sum an exact double.
@@ -206,6 +351,7 @@ export function computeGroundTruth(model: ClusterModel, integrator: WindowIntegr
       hasGpu: acc.hasGpu,
       ...acc.integrals(),
       ...acc.stats(),
+      ...acc.allocation.truth(),
       counters: acc.counterIncreases(),
     });
     const nsAcc = accumulator(namespaces, namespace);
@@ -223,11 +369,29 @@ export function computeGroundTruth(model: ClusterModel, integrator: WindowIntegr
       pods: podCounts.get(namespace) ?? 0,
       ...acc.integrals(),
       ...acc.stats(),
+      ...acc.allocation.truth(),
       counters: acc.counterIncreases(),
     }))
     .sort((x, y) => compare(x.namespace_name, y.namespace_name));
 
-  return { from: new Date(from * 1000), to: new Date(to * 1000), pods: podTruths, namespaces: namespaceTruths };
+  const hours = (to - from) / 3600;
+  const nodeTruths: NodeTruth[] = model.nodes
+    .map((n) => {
+      const reserved = (nodes.get(n.name) as AllocationAccumulator).truth();
+      return {
+        node: n.name,
+        cpuAllocatableCoreHours: (n.cpuAllocatableMillicores / 1000) * hours,
+        memoryAllocatableGibHours: (n.memoryAllocatableBytes / 2 ** 30) * hours,
+        gpuDevices: n.gpuDevices,
+        gpuDeviceHours: n.gpuDevices * hours,
+        cpuRequestCoreHours: reserved.cpuRequestCoreHours,
+        memoryRequestGibHours: reserved.memoryRequestGibHours,
+        gpuHours: reserved.gpuHours,
+      };
+    })
+    .sort((x, y) => compare(x.node, y.node));
+
+  return { from: new Date(from * 1000), to: new Date(to * 1000), pods: podTruths, namespaces: namespaceTruths, nodes: nodeTruths };
 }
 
 function compare(a: string, b: string): number {

@@ -54,6 +54,50 @@ describe(HeapsterWriter.name, () => {
     expect(types).toEqual({ 'cpu/node_utilization': 'float', 'cpu/node_capacity': 'float', 'cpu/usage_rate': 'int' });
   });
 
+  it('should write GPU requests as <resource>/request at container and pod level, only where requested, with the tags of cpu/request', () => {
+    const frame = firstFrame();
+    const out: string[] = [];
+    const writer = new HeapsterWriter();
+    for (const pod of frame.pods) writer.writePod(pod, out);
+    const lines = out.map(parseLine);
+    const cpuRequest = new Map(lines.filter((l) => l.measurement === 'cpu/request').map((l) => [`${l.tags['type']} ${l.tags['pod_name']} ${l.tags['container_name']}`, l.tags]));
+    const requests = lines.filter((l) => l.measurement.endsWith('/request') && l.measurement.startsWith('nvidia.com/'));
+    const expected = new Map<string, bigint>();
+    for (const pod of frame.pods) {
+      for (const c of pod.containers) {
+        for (const [resource, q] of Object.entries(c.spec.extendedRequests ?? {})) {
+          expected.set(`${resource}/request pod_container ${pod.pod.name} ${c.spec.name}`, BigInt(q));
+          const podKey = `${resource}/request pod ${pod.pod.name} undefined`;
+          expected.set(podKey, (expected.get(podKey) ?? 0n) + BigInt(q));
+        }
+      }
+    }
+    const written = new Map(
+      requests.map((l) => [`${l.measurement} ${l.tags['type']} ${l.tags['pod_name']} ${l.tags['container_name']}`, (l.fields['value'] as { value: bigint }).value]),
+    );
+    expect(written).toEqual(expected);
+    for (const l of requests) expect(l.tags).toEqual(cpuRequest.get(`${l.tags['type']} ${l.tags['pod_name']} ${l.tags['container_name']}`));
+    const measurements = new Set(requests.map((l) => l.measurement));
+    for (const m of ['nvidia.com/gpu/request', 'nvidia.com/gpucores/request', 'nvidia.com/gpumem-percentage/request', 'nvidia.com/mig-1g.10gb/request'])
+      expect(measurements).toContain(m);
+    // Not with a chosen metric list, unless asked.
+    const few: string[] = [];
+    new HeapsterWriter({ metrics: ['cpu/request'] }).writePod(frame.pods[0], few);
+    expect(few.some((l) => l.startsWith('nvidia.com/'))).toBe(false);
+  });
+
+  it("should label GPU nodes with GPU Feature Discovery's count, product and MIG strategy", () => {
+    const frame = firstFrame();
+    const labels = Object.fromEntries(frame.nodes.map((n) => [n.node.name, n.node.labels.split(',')]));
+    expect(labels['gpu-node-1']).toEqual(expect.arrayContaining(['nvidia.com/gpu.count:4', 'nvidia.com/gpu.product:NVIDIA-A100-SXM4-40GB']));
+    expect(labels['gpu-mig-node-1']).toEqual(expect.arrayContaining(['nvidia.com/gpu.count:1', 'nvidia.com/gpu.product:NVIDIA-A100-SXM4-80GB', 'nvidia.com/mig.strategy:mixed']));
+    expect(labels['gpu-shared-node-1']).toEqual(expect.arrayContaining(['nvidia.com/gpu.count:2', 'nvidia.com/gpu.product:NVIDIA-H100-80GB-HBM3']));
+    expect(labels['node-1'].some((l) => l.startsWith('nvidia.com/'))).toBe(false);
+    const out: string[] = [];
+    new HeapsterWriter({ metrics: ['cpu/node_allocatable'], levels: ['node'] }).writeNode(frame.nodes.find((n) => n.node.name === 'gpu-mig-node-1') ?? frame.nodes[0], out);
+    expect(parseLine(out[0]).tags['labels']).toContain('nvidia.com/mig.strategy:mixed');
+  });
+
   it('should write a pod without a pod series as container series only', () => {
     const frame = firstFrame();
     const pod = frame.pods[0];

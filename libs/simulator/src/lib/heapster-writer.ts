@@ -8,7 +8,8 @@ import { Point } from '@influxdata/influxdb-client';
 
 import { HEAPSTER_GPU_METRIC, METRIC_CATALOG, type MetricDefinition, type SeriesLevel } from '@kube-monitoring/contract';
 
-import { deviceMegabytes, gpuUuid } from './gpu-devices';
+import type { ContainerSpec } from './cluster-model';
+import { containerDeviceUuid, deviceMegabytes } from './gpu-devices';
 import type { ClusterSample, ContainerSample, FilesystemSample, NamespaceSample, NetworkSample, NodeSample, PodSample, ResourceValues, SysContainerSample } from './samples';
 import type { SchemaWriter } from './schema-writer';
 
@@ -24,6 +25,12 @@ export interface HeapsterWriterOptions {
   levels?: readonly SeriesLevel[];
   /** Also write Heapster's `accelerator/memory_used` (bytes, per GPU device) for GPU containers. Default false. */
   acceleratorMetrics?: boolean;
+  /**
+   * Also write the extended-resource requests (`nvidia.com/gpu/request`, `nvidia.com/mig-1g.10gb/request`,
+   * HAMi's `nvidia.com/gpucores/request`…, integer `value`) at the `pod_container` and `pod` levels
+   * (within `levels`), for the containers (pods) that request them. Default: when `metrics` is not given.
+   */
+  gpuRequests?: boolean;
 }
 
 type Value = number | undefined;
@@ -158,7 +165,7 @@ type Tags = Record<string, string>;
 class KeyCache {
   private readonly keys: string[] = [];
 
-  constructor(private readonly tags: Tags) {}
+  constructor(readonly tags: Tags) {}
 
   key(plan: MetricPlan, resourceId: string | undefined): string {
     let key = this.keys[plan.index];
@@ -192,6 +199,10 @@ export class HeapsterWriter implements SchemaWriter {
   private readonly nodeKeys = new WeakMap<object, KeyCache>();
   private readonly sysKeys = new WeakMap<object, KeyCache>();
   private readonly acceleratorKeys = new WeakMap<object, string[]>();
+  private readonly gpuRequests: { container: boolean; pod: boolean };
+  /** `<resource>/request` series keys per container spec or pod spec, by resource. */
+  private readonly requestKeys = new WeakMap<object, Map<string, string>>();
+  private readonly podRequestSums = new WeakMap<object, Record<string, number> | null>();
   private readonly namespaceKeys = new Map<string, KeyCache>();
   private readonly clusterKeys: KeyCache;
 
@@ -215,6 +226,8 @@ export class HeapsterWriter implements SchemaWriter {
       cluster: at('cluster'),
     };
     this.accelerator = levels.has('pod_container') && (options.acceleratorMetrics ?? false) && (!wanted || wanted.has(HEAPSTER_GPU_METRIC));
+    const gpuRequests = options.gpuRequests ?? !wanted;
+    this.gpuRequests = { container: gpuRequests && levels.has('pod_container'), pod: gpuRequests && levels.has('pod') };
     this.writesNodes = this.plans.node.length > 0 || this.plans.sys_container.length > 0;
     this.clusterKeys = new KeyCache({ type: 'cluster', cluster_name: this.clusterName });
   }
@@ -239,6 +252,9 @@ export class HeapsterWriter implements SchemaWriter {
       }
       emit(this.plans.pod_container, 'pod_container', container, keys, '/', ts, out);
       if (this.accelerator) this.writeAccelerators(sample, container, ts, out);
+      if (this.gpuRequests.container && container.spec.extendedRequests) {
+        this.writeRequests(container.spec, container.spec.extendedRequests, keys.tags, ts, out);
+      }
     }
     if (!pod.withPodSeries) return;
     let keys = this.podKeys.get(pod);
@@ -254,6 +270,32 @@ export class HeapsterWriter implements SchemaWriter {
       this.podKeys.set(pod, keys);
     }
     emit(this.plans.pod, 'pod', sample, keys, sample.volume.name, ts, out);
+    if (this.gpuRequests.pod) {
+      // The pod's figure is its containers' sum (Heapster's pod aggregator), where any requests it.
+      let sums = this.podRequestSums.get(pod);
+      if (sums === undefined) {
+        sums = podRequests(pod.containers) ?? null;
+        this.podRequestSums.set(pod, sums);
+      }
+      if (sums) this.writeRequests(pod, sums, keys.tags, ts, out);
+    }
+  }
+
+  /** `<resource>/request` lines, one per requested resource, with the tags of the entity's `cpu/request`. */
+  private writeRequests(entity: object, requests: Readonly<Record<string, number>>, tags: Tags, ts: string, out: string[]): void {
+    let keys = this.requestKeys.get(entity);
+    if (!keys) {
+      keys = new Map();
+      this.requestKeys.set(entity, keys);
+    }
+    for (const [resource, quantity] of Object.entries(requests)) {
+      let key = keys.get(resource);
+      if (key === undefined) {
+        key = seriesKey(`${resource}/request`, tags);
+        keys.set(resource, key);
+      }
+      out.push(`${key} value=${round(quantity)}i${ts}`);
+    }
   }
 
   writeNode(sample: NodeSample, out: string[]): void {
@@ -310,7 +352,7 @@ export class HeapsterWriter implements SchemaWriter {
           nodename: pod.node.name,
           labels: pod.labels,
           cluster_name: this.clusterName,
-          accelerator_id: gpuUuid(container.spec.id, device),
+          accelerator_id: containerDeviceUuid(container.spec.id, device, gpu.placement),
           make: gpu.make,
           model: gpu.model,
         }),
@@ -323,6 +365,17 @@ export class HeapsterWriter implements SchemaWriter {
       out.push(`${key} value=${megabytes === 0 ? 0 : `${megabytes}000000`}i${ts}`);
     });
   }
+}
+
+/** Extended-resource requests of a pod: its containers' summed, undefined when none requests any. */
+function podRequests(containers: readonly ContainerSpec[]): Record<string, number> | undefined {
+  let sums: Record<string, number> | undefined;
+  for (const c of containers) {
+    if (!c.extendedRequests) continue;
+    sums ??= {};
+    for (const [resource, quantity] of Object.entries(c.extendedRequests)) sums[resource] = (sums[resource] ?? 0) + quantity;
+  }
+  return sums;
 }
 
 function emit<T>(plans: readonly MetricPlan[], level: SeriesLevel, sample: T, keys: KeyCache, resourceId: string | undefined, ts: string, out: string[]): void {

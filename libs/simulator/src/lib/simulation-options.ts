@@ -22,6 +22,13 @@ export interface ClusterProfile {
   restartsPerPodPerDay: number;
   /** Whether the kube-system daemon pods (kube-proxy, coredns, …) run. */
   systemPods: boolean;
+  /**
+   * The GPU-sharing nodes and their pods: `gpu-mig-node-1` (one A100 80 GB in MIG instances) and
+   * `gpu-shared-node-1` (two H100 shared by HAMi).
+   */
+  sharedGpuNodes: boolean;
+  /** Replicas of `toolbox`, a BestEffort deployment (no requests, no limits) in `default`. */
+  bestEffortPods: number;
 }
 
 export interface AdversarialOptions {
@@ -61,6 +68,8 @@ export const CLUSTER_PROFILES = {
     notebookUsers: 6,
     restartsPerPodPerDay: 0.1,
     systemPods: true,
+    sharedGpuNodes: true,
+    bestEffortPods: 2,
   },
   /** Tiny and quick, for unit tests. */
   tiny: {
@@ -73,6 +82,8 @@ export const CLUSTER_PROFILES = {
     notebookUsers: 2,
     restartsPerPodPerDay: 0.5,
     systemPods: true,
+    sharedGpuNodes: true,
+    bestEffortPods: 1,
   },
   /** Benchmark size: 200 long-running pods, no churn. */
   benchmark: {
@@ -85,6 +96,8 @@ export const CLUSTER_PROFILES = {
     notebookUsers: 0,
     restartsPerPodPerDay: 0.05,
     systemPods: false,
+    sharedGpuNodes: false,
+    bestEffortPods: 0,
   },
 } as const satisfies Record<string, ClusterProfile>;
 
@@ -144,4 +157,5 @@ function validate(o: ResolvedOptions): void {
   const p = o.profile;
   if (p.cpuNodes + p.gpuNodes < 1) fail('the profile needs at least one node');
   if (p.cpuNodes < 1 && p.servicePods + p.batchJobsPerDay > 0) fail('CPU workloads need at least one cpu node');
+  if (!Number.isInteger(p.bestEffortPods) || p.bestEffortPods < 0) fail(`bestEffortPods must be a whole number ≥ 0, got ${p.bestEffortPods}`);
 }

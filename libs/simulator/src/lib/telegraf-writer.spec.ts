@@ -70,7 +70,7 @@ describe(TelegrafWriter.name, () => {
   });
 
   it('should write every inputs.kubernetes node field of the plugin, tagged node_name and host', () => {
-    const nodes = lines.filter((l) => l.measurement === TELEGRAF_MEASUREMENTS.node);
+    const nodes = lines.filter((l) => l.measurement === TELEGRAF_MEASUREMENTS.node && 'cpu_usage_nanocores' in l.fields);
     expect(nodes).toHaveLength(frame.nodes.length);
     for (const line of nodes) {
       expect(keys(line.tags)).toEqual(['host', 'node_name']);
@@ -97,6 +97,76 @@ describe(TelegrafWriter.name, () => {
         ].sort(),
       );
     }
+  });
+
+  it("should write kube_inventory's allocatable and capacity per node as its own points, tagged version", () => {
+    const inventory = lines.filter((l) => l.measurement === TELEGRAF_MEASUREMENTS.node && !('cpu_usage_nanocores' in l.fields));
+    expect(inventory).toHaveLength(frame.nodes.length);
+    for (const node of frame.nodes) {
+      const line = inventory.find((l) => l.tags['node_name'] === node.node.name);
+      expect(line?.tags).toEqual({ host: node.node.name, node_name: node.node.name, version: 'v1.29.2' });
+      expect(line?.fields).toEqual({
+        allocatable_cpu_cores: { type: 'int', value: BigInt(Math.floor(node.cpuAllocatableMillicores / 1000)) },
+        allocatable_millicpu_cores: { type: 'int', value: BigInt(node.cpuAllocatableMillicores) },
+        allocatable_memory_bytes: { type: 'int', value: BigInt(node.memoryAllocatableBytes) },
+        capacity_cpu_cores: { type: 'int', value: BigInt(node.cpuCapacityMillicores / 1000) },
+        capacity_millicpu_cores: { type: 'int', value: BigInt(node.cpuCapacityMillicores) },
+        capacity_memory_bytes: { type: 'int', value: BigInt(node.memoryCapacityBytes) },
+      });
+    }
+    // The documented line has the same fields (and more the deploy config leaves out).
+    const documentedNode = docs.find((l) => l.measurement === TELEGRAF_MEASUREMENTS.node && 'allocatable_millicpu_cores' in l.fields);
+    expect(keys(inventory[0].fields).every((f) => documentedNode !== undefined && f in documentedNode.fields)).toBe(true);
+  });
+
+  it("should write kube-state-metrics' GPU requests per container, sanitised, only for the containers requesting them", () => {
+    const requests = lines.filter((l) => l.measurement === TELEGRAF_MEASUREMENTS.podResourceRequests);
+    const expected = frame.pods.flatMap((p) =>
+      p.containers.flatMap((c) =>
+        Object.entries(c.spec.extendedRequests ?? {}).map(([resource, value]) => ({
+          measurement: TELEGRAF_MEASUREMENTS.podResourceRequests,
+          tags: {
+            container: c.spec.name,
+            host: 'node-1',
+            namespace: p.pod.namespace,
+            node: p.pod.node.name,
+            pod: p.pod.name,
+            resource: resource.replace(/[./-]/g, '_'),
+            unit: 'integer',
+          },
+          fields: { gauge: { type: 'float', value } },
+          timestamp: BigInt(frame.time),
+        })),
+      ),
+    );
+    expect(requests).toEqual(expected);
+    const resources = new Set(requests.map((l) => l.tags['resource']));
+    for (const r of ['nvidia_com_gpu', 'nvidia_com_gpucores', 'nvidia_com_gpumem_percentage', 'nvidia_com_mig_1g_10gb']) expect(resources).toContain(r);
+    expect(linesOf(frame, new TelegrafWriter({ inventory: false })).some((l) => l.measurement.startsWith('kube_'))).toBe(false);
+  });
+
+  it("should write kube-state-metrics' GPU allocatable and GPU Feature Discovery labels per GPU node", () => {
+    const allocatable = lines.filter((l) => l.measurement === TELEGRAF_MEASUREMENTS.nodeAllocatable);
+    const of = (node: string) => Object.fromEntries(allocatable.filter((l) => l.tags['node'] === node).map((l) => [l.tags['resource'], l.fields['gauge']]));
+    expect(of('gpu-node-1')).toEqual({ nvidia_com_gpu: { type: 'float', value: 4 } });
+    expect(of('gpu-mig-node-1')).toEqual({ nvidia_com_mig_1g_10gb: { type: 'float', value: 4 }, nvidia_com_mig_3g_40gb: { type: 'float', value: 1 } });
+    // HAMi: deviceSplitCount (10) vGPU slots per physical GPU.
+    expect(of('gpu-shared-node-1')).toEqual({ nvidia_com_gpu: { type: 'float', value: 20 } });
+    expect(of('node-1')).toEqual({});
+    expect(allocatable.every((l) => l.tags['unit'] === 'integer' && l.tags['host'] === 'node-1')).toBe(true);
+    const labels = Object.fromEntries(lines.filter((l) => l.measurement === TELEGRAF_MEASUREMENTS.nodeLabels).map((l) => [l.tags['node'], l]));
+    expect(Object.keys(labels).sort()).toEqual(['gpu-mig-node-1', 'gpu-node-1', 'gpu-shared-node-1']);
+    expect(labels['gpu-mig-node-1']).toMatchObject({
+      tags: { label_nvidia_com_gpu_count: '1', label_nvidia_com_gpu_product: 'NVIDIA-A100-SXM4-80GB', label_nvidia_com_mig_strategy: 'mixed' },
+      fields: { gauge: { type: 'float', value: 1 } },
+    });
+    expect(labels['gpu-shared-node-1'].tags).toEqual({
+      host: 'node-1',
+      node: 'gpu-shared-node-1',
+      label_nvidia_com_gpu_count: '2',
+      label_nvidia_com_gpu_product: 'NVIDIA-H100-80GB-HBM3',
+    });
+    expect(labels['gpu-node-1'].tags['label_nvidia_com_gpu_count']).toBe('4');
   });
 
   it('should write kube_inventory requests and limits as their own points, with the inventory tags and only set values', () => {
@@ -134,9 +204,19 @@ describe(TelegrafWriter.name, () => {
     for (const line of gpu) {
       expect(keys(line.fields)).toEqual(['gauge']);
       expect(line.fields['gauge'].type).toBe('float');
-      // The documented labels (UUID, gpu, container, namespace, pod) plus the exporter's own and the agent's host.
-      expect(keys(line.tags)).toEqual(['Hostname', 'UUID', 'container', 'gpu', 'host', 'modelName', 'namespace', 'pod']);
+      // The documented labels (UUID, gpu, container, namespace, pod) plus the exporter's own and the agent's host; MIG instances their own.
+      const mig = line.tags['GPU_I_PROFILE'] !== undefined ? ['GPU_I_ID', 'GPU_I_PROFILE'] : [];
+      expect(keys(line.tags)).toEqual([...mig, 'Hostname', 'UUID', 'container', 'gpu', 'host', 'modelName', 'namespace', 'pod']);
+      expect(line.tags['UUID']).toMatch(/^GPU-/);
     }
+    // MIG: the parent GPU's index and UUID on every instance; HAMi: the shared GPU's UUID on each pod.
+    const migLines = gpu.filter((l) => l.tags['host'] === 'gpu-mig-node-1');
+    expect(new Set(migLines.map((l) => l.tags['GPU_I_PROFILE']))).toEqual(new Set(['1g.10gb', '3g.40gb']));
+    expect(new Set(migLines.map((l) => `${l.tags['gpu']} ${l.tags['UUID']}`)).size).toBe(1);
+    expect(new Set(migLines.map((l) => l.tags['GPU_I_ID'])).size).toBe(migLines.length);
+    const shared = gpu.filter((l) => l.tags['host'] === 'gpu-shared-node-1' && l.tags['gpu'] === '0');
+    expect(shared.length).toBe(4);
+    expect(new Set(shared.map((l) => l.tags['UUID'])).size).toBe(1);
     const typed = prometheusToTelegrafV1(`# TYPE DCGM_FI_DEV_FB_USED gauge\nDCGM_FI_DEV_FB_USED{gpu="1",UUID="GPU-1",pod=""} 0`, { time: 60 }).map(parseLine);
     expect(typed).toEqual([{ measurement: 'DCGM_FI_DEV_FB_USED', tags: { UUID: 'GPU-1', gpu: '1' }, fields: { gauge: { type: 'float', value: 0 } }, timestamp: 60n }]);
   });

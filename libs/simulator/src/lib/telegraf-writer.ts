@@ -7,15 +7,25 @@
  *   memory (a pod is the sum of its containers) and no namespace or cluster level at all.
  * - `inputs.kube_inventory`: requests and limits as separate points of `kubernetes_pod_container`,
  *   with the inventory's own tags (`phase`, `state`, `readiness`) and without the usage fields.
+ * - `inputs.kube_inventory` nodes (Telegraf 1.29+ filters them by `node_name` too): allocatable and
+ *   capacity CPU and memory as `kubernetes_node` points tagged `node_name` and `version`.
  * - NVIDIA dcgm-exporter scraped by `inputs.prometheus` (metric_version = 1):
  *   `DCGM_FI_DEV_FB_USED`, field `gauge`, framebuffer memory in MiB per GPU, with the labels of
- *   the pod using it (`namespace`, `pod`, `container`).
+ *   the pod using it (`namespace`, `pod`, `container`). A MIG instance carries its parent GPU's
+ *   `gpu` and `UUID` plus `GPU_I_PROFILE` and `GPU_I_ID`; a HAMi-shared GPU is reported per pod
+ *   (dcgm-exporter's `--kubernetes-virtual-gpus`: each pod's own memory).
+ * - kube-state-metrics scraped by `inputs.prometheus` (metric_version = 1), kept only for GPU
+ *   resources (`resource` = `nvidia_com_*`): `kube_pod_container_resource_requests` per container,
+ *   `kube_node_status_allocatable` per node, and `kube_node_labels` (GPU Feature Discovery's
+ *   `nvidia.com/gpu.count`, `gpu.product`, `mig.strategy`, allowlisted) per GPU node; field `gauge`.
  *
  * The agent adds `host` (the node's name in the DaemonSet) to everything. Values come from the same
  * samples as Heapster's, so the ground truth is unchanged: `cpu_usage_nanocores` = millicores × 1e6
  * exactly, bytes are bytes, GPU MiB = MB ÷ 1.048576 rounded to whole MiB as DCGM reports them.
  * Series keys are built once per entity with `Point` (its sorting and escaping), then reused.
  */
+import { sanitizeResourceName } from '@kube-monitoring/contract';
+
 import type { ContainerSpec, NodeSpec, PodSpec } from './cluster-model';
 import { deviceMegabytes, gpuUuid } from './gpu-devices';
 import { seriesKey } from './heapster-writer';
@@ -32,7 +42,16 @@ export const TELEGRAF_MEASUREMENTS = {
   node: 'kubernetes_node',
   systemContainer: 'kubernetes_system_container',
   gpuMemoryUsed: 'DCGM_FI_DEV_FB_USED',
+  podResourceRequests: 'kube_pod_container_resource_requests',
+  nodeAllocatable: 'kube_node_status_allocatable',
+  nodeLabels: 'kube_node_labels',
 } as const;
+
+/** GFD node labels kube-state-metrics is allowed to export (`--metric-labels-allowlist=nodes=[…]`). */
+export const KSM_NODE_LABELS = ['nvidia.com/gpu.count', 'nvidia.com/gpu.product', 'nvidia.com/mig.strategy'] as const;
+
+/** The kubelet version the inventory reports (kube-proxy's image is the same release). */
+const KUBELET_VERSION = 'v1.29.2';
 
 /** MiB in one MB: dcgm-exporter reports framebuffer memory in MiB, the catalog's `gpu/usage` is MB. */
 export const MEGABYTES_PER_MEBIBYTE = 1.048576;
@@ -40,8 +59,12 @@ export const MEGABYTES_PER_MEBIBYTE = 1.048576;
 export interface TelegrafWriterOptions {
   /** Also write `kubernetes_system_container` (the deploy config drops it). Default false. */
   systemContainers?: boolean;
-  /** Also write the kube_inventory request/limit points. Default true. */
+  /** Also write the kube_inventory points: containers' requests and limits, nodes' allocatable and capacity. Default true. */
   inventory?: boolean;
+  /** Also write kube-state-metrics' GPU requests, GPU allocatable and GPU node labels. Default: as `inventory`. */
+  kubeStateMetrics?: boolean;
+  /** The agent (`host`) that scrapes kube-state-metrics: the node it runs on. Default `node-1`. */
+  kubeStateMetricsHost?: string;
   /** Also write dcgm-exporter's `DCGM_FI_DEV_FB_USED` for GPU containers. Default true. */
   gpu?: boolean;
   /** dcgm-exporter's host label: `Hostname` until 2026-05, `hostname` since. Default `Hostname`. */
@@ -119,6 +142,15 @@ interface ContainerKeys {
   inventory: string;
   /** One `DCGM_FI_DEV_FB_USED` series key per GPU device of the container. */
   gpus: string[];
+  /** `kube_pod_container_resource_requests` series keys and values (GPU resources the container requests). */
+  requests: Array<[key: string, value: number]>;
+}
+
+interface NodeKeys {
+  usage: string;
+  inventory: string;
+  /** kube-state-metrics lines without their timestamp (they do not change). */
+  kubeStateMetrics: string[];
 }
 
 export class TelegrafWriter implements SchemaWriter {
@@ -127,16 +159,20 @@ export class TelegrafWriter implements SchemaWriter {
   readonly writesNodes = true;
   private readonly systemContainers: boolean;
   private readonly inventory: boolean;
+  private readonly kubeStateMetrics: boolean;
+  private readonly kubeStateMetricsHost: string;
   private readonly gpu: boolean;
   private readonly dcgmHostLabel: 'Hostname' | 'hostname';
   private readonly containerKeys = new WeakMap<ContainerSpec, ContainerKeys>();
   private readonly networkKeys = new WeakMap<PodSpec, string>();
-  private readonly nodeKeys = new WeakMap<NodeSpec, string>();
+  private readonly nodeKeys = new WeakMap<NodeSpec, NodeKeys>();
   private readonly sysKeys = new WeakMap<ContainerSpec, string>();
 
   constructor(options: TelegrafWriterOptions = {}) {
     this.systemContainers = options.systemContainers ?? false;
     this.inventory = options.inventory ?? true;
+    this.kubeStateMetrics = options.kubeStateMetrics ?? this.inventory;
+    this.kubeStateMetricsHost = options.kubeStateMetricsHost ?? 'node-1';
     this.gpu = options.gpu ?? true;
     this.dcgmHostLabel = options.dcgmHostLabel ?? 'Hostname';
   }
@@ -155,6 +191,7 @@ export class TelegrafWriter implements SchemaWriter {
       );
       if (this.inventory) out.push(`${keys.inventory} ${fieldSet(inventoryFields(container))}${ts}`);
       if (this.gpu) writeGpuMemory(keys.gpus, container, ts, out);
+      if (this.kubeStateMetrics) for (const [key, value] of keys.requests) out.push(`${key} gauge=${value}${ts}`);
     }
     let network = this.networkKeys.get(pod);
     if (network === undefined) {
@@ -175,15 +212,19 @@ export class TelegrafWriter implements SchemaWriter {
   writeNode(sample: NodeSample, out: string[]): void {
     const node = sample.node;
     const ts = ` ${sample.time}`;
-    let key = this.nodeKeys.get(node);
-    if (key === undefined) {
-      key = seriesKey(TELEGRAF_MEASUREMENTS.node, { host: node.name, node_name: node.name });
-      this.nodeKeys.set(node, key);
+    let keys = this.nodeKeys.get(node);
+    if (keys === undefined) {
+      keys = {
+        usage: seriesKey(TELEGRAF_MEASUREMENTS.node, { host: node.name, node_name: node.name }),
+        inventory: seriesKey(TELEGRAF_MEASUREMENTS.node, { host: node.name, node_name: node.name, version: KUBELET_VERSION }),
+        kubeStateMetrics: kubeStateMetricsNodeLines(node, this.kubeStateMetricsHost),
+      };
+      this.nodeKeys.set(node, keys);
     }
     const fs = sample.rootfs;
     const n = sample.network;
     out.push(
-      `${key} ${fieldSet([
+      `${keys.usage} ${fieldSet([
         ...usageFields(sample),
         // The kubelet's "available": capacity minus working set (what eviction looks at).
         ['memory_available_bytes', int(Math.max(0, sample.node.memoryCapacityBytes - sample.workingSetBytes))],
@@ -200,6 +241,20 @@ export class TelegrafWriter implements SchemaWriter {
         ['runtime_image_fs_used_bytes', int(node.fsBaseUsedBytes)],
       ])}${ts}`,
     );
+    if (this.inventory) {
+      // Only the fields the deploy config keeps (its fieldinclude); cores are truncated, as the plugin's int64(cores).
+      out.push(
+        `${keys.inventory} ${fieldSet([
+          ['allocatable_cpu_cores', int(floor(sample.cpuAllocatableMillicores / 1000))],
+          ['allocatable_millicpu_cores', int(sample.cpuAllocatableMillicores)],
+          ['allocatable_memory_bytes', int(sample.memoryAllocatableBytes)],
+          ['capacity_cpu_cores', int(floor(sample.cpuCapacityMillicores / 1000))],
+          ['capacity_millicpu_cores', int(sample.cpuCapacityMillicores)],
+          ['capacity_memory_bytes', int(sample.memoryCapacityBytes)],
+        ])}${ts}`,
+      );
+    }
+    if (this.kubeStateMetrics) for (const line of keys.kubeStateMetrics) out.push(`${line}${ts}`);
     if (!this.systemContainers) return;
     for (const sys of sample.sysContainers) {
       let sysKey = this.sysKeys.get(sys.spec);
@@ -233,28 +288,73 @@ export class TelegrafWriter implements SchemaWriter {
     const identity = { container_name: spec.name, host: pod.node.name, namespace: pod.namespace, node_name: pod.node.name, pod_name: pod.name };
     const withImage: Tags = { ...identity, image, ...(version === undefined ? {} : { version }) };
     const gpu = spec.gpu;
+    const ksm = { container: spec.name, host: this.kubeStateMetricsHost, namespace: pod.namespace, node: pod.node.name, pod: pod.name, unit: 'integer' };
     keys = {
       usage: seriesKey(TELEGRAF_MEASUREMENTS.podContainer, withImage),
       // The inventory's own tags: a running, ready container (the simulator's pods are never pending).
       inventory: seriesKey(TELEGRAF_MEASUREMENTS.podContainer, { ...withImage, phase: 'Running', readiness: 'ready', state: 'running' }),
       gpus: gpu
-        ? Array.from({ length: gpu.devices }, (_, device) =>
-            seriesKey(TELEGRAF_MEASUREMENTS.gpuMemoryUsed, {
+        ? Array.from({ length: gpu.devices }, (_, device) => {
+            const placed = gpu.placement?.[device];
+            return seriesKey(TELEGRAF_MEASUREMENTS.gpuMemoryUsed, {
               [this.dcgmHostLabel]: pod.node.name,
-              UUID: gpuUuid(spec.id, device),
+              // A MIG instance: its parent GPU's index and UUID, and the instance (dcgm-exporter's labels).
+              UUID: placed ? placed.uuid : gpuUuid(spec.id, device),
+              ...(placed?.mig ? { GPU_I_ID: String(placed.mig.instanceId), GPU_I_PROFILE: placed.mig.profile } : {}),
               container: spec.name,
-              gpu: String(device),
+              gpu: String(placed ? placed.index : device),
               host: pod.node.name,
               modelName: gpu.model,
               namespace: pod.namespace,
               pod: pod.name,
-            }),
-          )
+            });
+          })
         : [],
+      // kube-state-metrics' sanitised resource names; the deploy config keeps only the GPU ones.
+      requests: Object.entries(spec.extendedRequests ?? {})
+        .filter(([resource]) => isNvidiaResource(resource))
+        .map(([resource, value]) => [seriesKey(TELEGRAF_MEASUREMENTS.podResourceRequests, { ...ksm, resource: sanitizeResourceName(resource) }), value]),
     };
     this.containerKeys.set(spec, keys);
     return keys;
   }
+}
+
+/** What the deploy config's `tagpass` on `resource` keeps: `nvidia_com_*`. */
+function isNvidiaResource(resource: string): boolean {
+  return sanitizeResourceName(resource).startsWith('nvidia_com_');
+}
+
+/** A node's `key:value,…` labels (Heapster's `labels` tag) as a map. */
+function labelsOf(node: NodeSpec): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const pair of node.labels.split(',')) {
+    const colon = pair.indexOf(':');
+    if (colon > 0) labels.set(pair.slice(0, colon), pair.slice(colon + 1));
+  }
+  return labels;
+}
+
+/**
+ * kube-state-metrics' GPU lines of a node, without timestamp: `kube_node_status_allocatable` per GPU
+ * resource the device plugin advertises, and `kube_node_labels` with the allowlisted GFD labels
+ * (`label_` + sanitised key). Nodes without GPUs have neither (the deploy config's tagpass drops them).
+ */
+function kubeStateMetricsNodeLines(node: NodeSpec, host: string): string[] {
+  const lines = Object.entries(node.gpuAllocatable)
+    .filter(([resource]) => isNvidiaResource(resource))
+    .map(
+      ([resource, value]) =>
+        `${seriesKey(TELEGRAF_MEASUREMENTS.nodeAllocatable, { host, node: node.name, resource: sanitizeResourceName(resource), unit: 'integer' })} gauge=${value}`,
+    );
+  const labels = labelsOf(node);
+  const tags: Tags = {};
+  for (const key of KSM_NODE_LABELS) {
+    const value = labels.get(key);
+    if (value !== undefined) tags[`label_${sanitizeResourceName(key)}`] = value;
+  }
+  if (Object.keys(tags).length > 0) lines.push(`${seriesKey(TELEGRAF_MEASUREMENTS.nodeLabels, { ...tags, host, node: node.name })} gauge=1`);
+  return lines;
 }
 
 /** kube_inventory writes a request or limit only when the container sets it (the simulator's 0 = unset). */

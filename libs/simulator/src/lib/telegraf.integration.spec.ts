@@ -36,12 +36,18 @@ describe('simulated Telegraf data in a real InfluxDB 1.6', () => {
       [TELEGRAF_MEASUREMENTS.node]: 'count_cpu_usage_nanocores',
       [TELEGRAF_MEASUREMENTS.systemContainer]: 'count_cpu_usage_nanocores',
       [TELEGRAF_MEASUREMENTS.gpuMemoryUsed]: 'count_gauge',
+      [TELEGRAF_MEASUREMENTS.podResourceRequests]: 'count_gauge',
+      [TELEGRAF_MEASUREMENTS.nodeAllocatable]: 'count_gauge',
+      [TELEGRAF_MEASUREMENTS.nodeLabels]: 'count_gauge',
     };
     let points = 0;
     for (const s of response.results[0].series ?? []) {
       const row = s.values[0];
       if (s.name === TELEGRAF_MEASUREMENTS.podContainer) {
         points += Number(row[s.columns.indexOf('count_cpu_usage_nanocores')]) + Number(row[s.columns.indexOf('count_state_code')]);
+      } else if (s.name === TELEGRAF_MEASUREMENTS.node) {
+        // The kubelet's usage points and the inventory's allocatable points.
+        points += Number(row[s.columns.indexOf('count_cpu_usage_nanocores')]) + Number(row[s.columns.indexOf('count_allocatable_millicpu_cores')]);
       } else {
         points += Number(row[s.columns.indexOf(counted[s.name])]);
       }
@@ -50,11 +56,20 @@ describe('simulated Telegraf data in a real InfluxDB 1.6', () => {
     expect(points).toBe(written);
   });
 
-  it('should store integer kubelet fields and a float dcgm gauge', async () => {
+  it('should store integer kubelet and inventory fields and float exporter gauges', async () => {
     const response = await query('SHOW FIELD KEYS');
+    // What inputs.prometheus stores from dcgm-exporter and kube-state-metrics (Prometheus values are float64).
+    const scraped: string[] = [
+      TELEGRAF_MEASUREMENTS.gpuMemoryUsed,
+      TELEGRAF_MEASUREMENTS.podResourceRequests,
+      TELEGRAF_MEASUREMENTS.nodeAllocatable,
+      TELEGRAF_MEASUREMENTS.nodeLabels,
+    ];
+    const names = (response.results[0].series ?? []).map((s) => s.name);
+    expect(names).toEqual(expect.arrayContaining(scraped));
     for (const s of response.results[0].series ?? []) {
       for (const [field, type] of s.values as [string, string][]) {
-        expect([s.name, field, type]).toEqual([s.name, field, s.name === TELEGRAF_MEASUREMENTS.gpuMemoryUsed ? 'float' : 'integer']);
+        expect([s.name, field, type]).toEqual([s.name, field, scraped.includes(s.name) ? 'float' : 'integer']);
       }
     }
   });

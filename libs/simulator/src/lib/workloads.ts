@@ -18,8 +18,11 @@ const SALT_JOBS = 56;
 const SALT_DELAY = 57;
 const SALT_SESSION = 58;
 
-/** Builds the containers, network and volume of a pod instance from its uid. */
-export type PodTemplate = (uid: number) => Pick<PodSpec, 'containers' | 'network' | 'volume' | 'labels'>;
+/**
+ * Builds the containers, network and volume of a pod instance from its uid; `slot` is the replica
+ * index where there is one (a pod pinned to one MIG instance by its ordinal).
+ */
+export type PodTemplate = (uid: number, slot?: number) => Pick<PodSpec, 'containers' | 'network' | 'volume' | 'labels'>;
 
 export interface WorkloadContext {
   seed: number;
@@ -27,9 +30,9 @@ export interface WorkloadContext {
   containerOnlyFraction: number;
 }
 
-function podSpec(ctx: WorkloadContext, namespace: string, name: string, kind: WorkloadKind, node: NodeSpec, template: PodTemplate, uidSalt = 0): PodSpec {
+function podSpec(ctx: WorkloadContext, namespace: string, name: string, kind: WorkloadKind, node: NodeSpec, template: PodTemplate, uidSalt = 0, slot?: number): PodSpec {
   const uid = hash32(ctx.seed, stringHash(`${namespace}/${name}`), uidSalt);
-  const parts = template(uid);
+  const parts = template(uid, slot);
   return {
     uid,
     namespace,
@@ -83,6 +86,12 @@ export interface ReplicatedWorkloadSpec {
   rolloutPeriodSeconds: number;
   rolloutPhaseSeconds: number;
   restartsPerDay: number;
+  /**
+   * Deployments only. `RollingUpdate` (default): the new pod starts before the old one stops.
+   * `Recreate`: the old one stops at the rollout, the new one starts seconds later (what a pod holding
+   * a GPU share needs: the share is not there twice).
+   */
+  strategy?: 'RollingUpdate' | 'Recreate';
 }
 
 /** Deployments, statefulsets and daemonsets: replicas that live for a rollout period, restarting now and then. */
@@ -135,7 +144,7 @@ export class ReplicatedWorkload implements Workload {
       name =
         spec.kind === 'deployment' ? `${spec.app}-${suffixFrom(hash32(ctx.seed, this.appHash, generation), 10)}-${suffixFrom(entity, 5)}` : `${spec.app}-${suffixFrom(entity, 5)}`;
       start = g0 + delay;
-      stop = g1 + overlap;
+      stop = spec.kind === 'deployment' && spec.strategy === 'Recreate' ? g1 : g1 + overlap;
     }
     const node =
       spec.kind === 'daemonset'
@@ -144,7 +153,7 @@ export class ReplicatedWorkload implements Workload {
           ? spec.nodes[hash32(ctx.seed, this.appHash, replica, SALT_NODE) % spec.nodes.length]
           : spec.nodes[hash32(ctx.seed, entity, SALT_NODE) % spec.nodes.length];
     // Statefulset pods get a fresh identity per generation too (new uid), like a recreated pod.
-    const pod = podSpec(ctx, spec.namespace, name, spec.kind, node, spec.template, generation);
+    const pod = podSpec(ctx, spec.namespace, name, spec.kind, node, spec.template, generation, replica);
     return splitByRestarts(ctx, entity, start, stop, spec.restartsPerDay).map(([s, e], i) => ({
       id: `${spec.namespace}/${name}#g${generation}.${i}`,
       pod,
@@ -200,6 +209,58 @@ export class JobStreamWorkload implements Workload {
         const pod = podSpec(ctx, spec.namespace, name, spec.kind, node, spec.template);
         out.push({ id: `${spec.namespace}/${name}#h${slot}.${j}`, pod, ...life });
       }
+    }
+  }
+}
+
+export interface SerialJobSpec {
+  namespace: string;
+  kind: 'batch-job' | 'gpu-job';
+  /** Pod names are `<prefix>-<id>`. */
+  prefix: string;
+  /** One job per period, inside it: jobs never overlap (one device, one job at a time). */
+  periodSeconds: number;
+  minSeconds: number;
+  maxSeconds: number;
+  node: NodeSpec;
+  template: PodTemplate;
+}
+
+/** Jobs kept this far from their period's edges (the period's multiples are whole hours of the day). */
+const SERIAL_MARGIN_SECONDS = 10 * 60;
+
+/**
+ * A queue of long jobs on one device (a MIG instance): in each period one job, starting 10 to ~80
+ * minutes after the period starts and ending before it ends, so the next never starts early.
+ */
+export class SerialJobWorkload implements Workload {
+  readonly namespace: string;
+  readonly maxLifeSeconds: number;
+  private readonly streamHash: number;
+
+  constructor(
+    private readonly ctx: WorkloadContext,
+    private readonly spec: SerialJobSpec,
+  ) {
+    if (spec.maxSeconds + 2 * SERIAL_MARGIN_SECONDS > spec.periodSeconds || spec.minSeconds > spec.maxSeconds) {
+      throw new RangeError(`serial jobs of ${spec.minSeconds}–${spec.maxSeconds} s do not fit a period of ${spec.periodSeconds} s`);
+    }
+    this.namespace = spec.namespace;
+    this.maxLifeSeconds = spec.maxSeconds;
+    this.streamHash = hash32(ctx.seed, stringHash(`${spec.namespace}/${spec.prefix}`));
+  }
+
+  collectLives(a: number, b: number, out: PodLife[]): void {
+    const { ctx, spec } = this;
+    const room = spec.periodSeconds - spec.maxSeconds - 2 * SERIAL_MARGIN_SECONDS;
+    for (let slot = Math.floor((a - this.maxLifeSeconds) / spec.periodSeconds); slot * spec.periodSeconds < b; slot++) {
+      const entity = hash32(ctx.seed, this.streamHash, slot);
+      const start = slot * spec.periodSeconds + SERIAL_MARGIN_SECONDS + Math.floor(hashUnit(ctx.seed, entity, 1) * room);
+      const stop = start + spec.minSeconds + Math.floor(hashUnit(ctx.seed, entity, 2) * (spec.maxSeconds - spec.minSeconds));
+      if (!overlaps({ start, stop }, a, b)) continue;
+      const name = `${spec.prefix}-${suffixFrom(entity, 5)}`;
+      const pod = podSpec(ctx, spec.namespace, name, spec.kind, spec.node, spec.template);
+      out.push({ id: `${spec.namespace}/${name}#s${slot}`, pod, start, stop });
     }
   }
 }
