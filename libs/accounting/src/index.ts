@@ -9,3 +9,4 @@ export * from './lib/usage-engine';
 export * from './lib/ledger';
 export * from './lib/periods';
 export * from './lib/gpu-device-samples';
+export * from './lib/allocation-lives';

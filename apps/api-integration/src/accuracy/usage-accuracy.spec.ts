@@ -10,7 +10,19 @@ import { GroundTruth } from '@kube-monitoring/simulator';
 import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
 
 import { ApiUnderTest, startApi, waitForLedger } from './support/api-under-test';
-import { CHECKED_FIGURES, compareRows, Comparison, nsKeyOfRow, nsKeyOfTruth, podKeyOfRow, podKeyOfTruth, relativeError, withinTolerance } from './support/ground-truth-compare';
+import {
+  ALLOCATION_FIGURES,
+  CHECKED_FIGURES,
+  compareRows,
+  Comparison,
+  nsKeyOfRow,
+  nsKeyOfTruth,
+  podKeyOfRow,
+  podKeyOfTruth,
+  relativeError,
+  withinTolerance,
+} from './support/ground-truth-compare';
+import { EdgeAllowance, lifeEdgeAllowance } from './support/life-edges';
 import { lostEdgeUsage, LostUsage } from './support/lost-edges';
 import { sameFigures } from './support/same-figures';
 import { unseenPeaks } from './support/unseen-peaks';
@@ -54,6 +66,8 @@ describe('Usage accounting against the ground truth', () => {
      */
     let lostPods: Map<string, LostUsage>;
     let lostNamespaces: Map<string, LostUsage>;
+    /** Without uptime (Telegraf), what a request's samples may claim at each life edge: a step of it. */
+    let edges: { pods: Map<string, EdgeAllowance>; namespaces: Map<string, EdgeAllowance> };
 
     beforeAll(async () => {
       loaded = await loadScenario(influx.url, scenario, { schema });
@@ -70,11 +84,24 @@ describe('Usage accounting against the ground truth', () => {
       for (const [ns, lost] of unseenPeaks(loaded.simulator, scenario.from, scenario.to, schema)) {
         lostNamespaces.set(ns, { ...lostNamespaces.get(ns), ...lost });
       }
+      edges = schema === 'telegraf' ? lifeEdgeAllowance(loaded.simulator, scenario.from, scenario.to) : { pods: new Map(), namespaces: new Map() };
       [byPod, byNamespace] = await reportsOf(api, scenario);
     });
 
     afterAll(async () => {
       await api?.close();
+    });
+
+    const allocationMismatches = (pods: UsageReport, namespaces: UsageReport, level: string) => {
+      const p = compareRows(pods.rows, truth.pods, podKeyOfRow, podKeyOfTruth, edges.pods, ALLOCATION_FIGURES);
+      const n = compareRows(namespaces.rows, truth.namespaces, nsKeyOfRow, nsKeyOfTruth, edges.namespaces, ALLOCATION_FIGURES);
+      record(label, `pod ${level}`, p);
+      record(label, `namespace ${level}`, n);
+      return [...p.mismatches, ...n.mismatches];
+    };
+
+    it('should find what every pod and namespace held (requests while it ran, GPU devices) within 0.5 % of the truth', () => {
+      expect(allocationMismatches(byPod, byNamespace, 'allocation')).toEqual([]);
     });
 
     describe('from the usage ledger', () => {
@@ -114,6 +141,7 @@ describe('Usage accounting against the ground truth', () => {
       it('should find every pod and namespace figure within 0.5 % of the truth', () => {
         expect(compareRows(ledgerPods.rows, truth.pods, podKeyOfRow, podKeyOfTruth, lostPods).mismatches).toEqual([]);
         expect(compareRows(ledgerNamespaces.rows, truth.namespaces, nsKeyOfRow, nsKeyOfTruth, lostNamespaces).mismatches).toEqual([]);
+        expect(allocationMismatches(ledgerPods, ledgerNamespaces, 'allocation, ledger')).toEqual([]);
       });
     });
 
@@ -235,7 +263,7 @@ function percent(fraction: number): string {
 }
 
 function formatSummary(): string {
-  const figures = [...CHECKED_FIGURES, 'cpu_usage_increase'];
+  const figures = [...CHECKED_FIGURES, 'cpu_usage_increase', ...ALLOCATION_FIGURES];
   const header = `| scenario | level | groups (with unreceived data) | ${figures.join(' | ')} |`;
   const rule = `|${'---|'.repeat(figures.length + 3)}`;
   const cell = (s: (typeof summary)[number], f: string) => {

@@ -1,6 +1,7 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 
 import {
+  clipToLives,
   compareNames,
   comparePods,
   GPU_DEVICES_METRIC,
@@ -80,6 +81,9 @@ export const ALLOCATION_METRICS = [
   efficiency?: keyof UsageFigures;
 }[];
 
+/** The pods' uptime counter: its increase is the time each pod ran, which requests are held for (`clipToLives`). */
+export const LIVES_METRIC = 'uptime';
+
 /** Every metric a report reads, in the order of the usages `buildUsageReport` takes. */
 export const MEASURED_METRICS: readonly string[] = [...REPORT_METRICS, ...ALLOCATION_METRICS].map((m) => m.metric);
 
@@ -113,8 +117,12 @@ export class UsageReportService {
     const steps = body.step ? reportStepsOf(period, body.step, this.config.billingTimeZone) : [];
     const groupBy: UsageGroupBy = body.groupBy ?? 'namespace';
     const filter = namespaceFilterFor(scope, { namespaces: body.namespaces, includeSystem: body.includeSystem });
-    const measure = (p: Period, admit: () => Promise<void>) =>
-      Promise.all([
+    const measure = async (p: Period, admit: () => Promise<void>) => {
+      // How long each pod ran, read once per period: what its requests are held for.
+      const ran = this.measured
+        .of(LIVES_METRIC)
+        .then(async (samples) => (samples ? this.podUsage.usage(samples, p, filter, await this.podUsage.stepMs(samples, p), { admit }) : undefined));
+      return Promise.all([
         ...REPORT_METRICS.map(async (m) => {
           const { source } = await this.sources.resolve(m.metric);
           const stepMs = await this.podUsage.stepMs(source, p);
@@ -125,9 +133,11 @@ export class UsageReportService {
           const samples = await this.measured.of(m.metric);
           if (!samples) return noUsage();
           const stepMs = await this.podUsage.stepMs(samples, p);
-          return this.podUsage.usage(samples, p, filter, stepMs, { admit });
+          const [held, lives] = await Promise.all([this.podUsage.usage(samples, p, filter, stepMs, { admit }), ran]);
+          return lives ? { ...held, pods: clipToLives(held.pods, lives.pods) } : held;
         }),
       ]);
+    };
     // One heavy request however many steps: the whole period, then the steps, a few at a time.
     const [whole, perStep] = await this.limiter.run(scope, async (admit) => {
       const all = await measure(period, admit);

@@ -6,7 +6,7 @@
 import { InfluxClient, StorageSchema } from '@kube-monitoring/influx';
 import { ClusterSimulator, HeapsterWriter, SchemaWriter, TelegrafWriter } from '@kube-monitoring/simulator';
 
-import { ACCOUNTED_METRICS, Scenario } from './scenarios';
+import { ACCOUNTED_METRICS, ALLOCATION_METRICS, Scenario } from './scenarios';
 
 export interface LoadedScenario {
   scenario: Scenario;
@@ -30,10 +30,13 @@ export interface LoadOptions {
   schema?: StorageSchema;
 }
 
-/** The accounted metrics only: Heapster's measurements, or Telegraf's containers and GPUs without the inventory. */
+/**
+ * The accounted metrics and what pods hold: Heapster's measurements with the GPU requests, or
+ * Telegraf's containers, GPUs, the inventory's requests and kube-state-metrics' GPU requests.
+ */
 function writerFor(schema: StorageSchema, scenario: Scenario): SchemaWriter {
-  if (schema === 'telegraf') return new TelegrafWriter({ inventory: false });
-  return new HeapsterWriter({ metrics: [...ACCOUNTED_METRICS], levels: ['pod_container', 'pod', 'ns'], ...scenario.writer });
+  if (schema === 'telegraf') return new TelegrafWriter({ inventory: true });
+  return new HeapsterWriter({ metrics: [...ACCOUNTED_METRICS, ...ALLOCATION_METRICS], levels: ['pod_container', 'pod', 'ns'], gpuRequests: true, ...scenario.writer });
 }
 
 export async function loadScenario(influxUrl: string, scenario: Scenario, options: LoadOptions = {}): Promise<LoadedScenario> {

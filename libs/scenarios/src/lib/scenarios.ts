@@ -33,6 +33,9 @@ export function schemasOf(scenario: Scenario): readonly StorageSchema[] {
 /** Metrics the accounting reads: the three billed gauges and the CPU counter. */
 export const ACCOUNTED_METRICS = ['cpu/usage_rate', 'memory/usage', 'gpu/usage', 'cpu/usage'] as const;
 
+/** What pods hold, written beside: requests, and the uptime that bounds them to each life (Heapster). */
+export const ALLOCATION_METRICS = ['cpu/request', 'memory/request', 'uptime'] as const;
+
 /** A Wednesday: a day-long period sees the daytime peak. */
 const DAY0 = '2024-03-20';
 const DAY1 = '2024-03-21';

@@ -18,7 +18,10 @@ export const CHECKED_FIGURES = [
   'gpu_memory_gb_peak',
 ] as const satisfies readonly (keyof UsageFigures)[];
 
-export type CheckedFigure = (typeof CHECKED_FIGURES)[number];
+/** What pods hold, checked against the truth the same way (requests while they ran, GPU devices). */
+export const ALLOCATION_FIGURES = ['cpu_request_core_hours', 'memory_request_gib_hours', 'gpu_hours'] as const satisfies readonly (keyof UsageFigures)[];
+
+export type CheckedFigure = (typeof CHECKED_FIGURES)[number] | (typeof ALLOCATION_FIGURES)[number];
 
 /** The truth of a pod or namespace in the API's units. */
 export function truthFigures(t: PodTruth | NamespaceTruth): Record<CheckedFigure, number> {
@@ -29,6 +32,9 @@ export function truthFigures(t: PodTruth | NamespaceTruth): Record<CheckedFigure
     cpu_cores_peak: t.peakCpuMillicores / 1000,
     memory_gib_peak: t.peakMemoryBytes / 2 ** 30,
     gpu_memory_gb_peak: t.peakGpuMegabytes / 1000,
+    cpu_request_core_hours: t.cpuRequestCoreHours,
+    memory_request_gib_hours: t.memoryRequestGibHours,
+    gpu_hours: t.gpuHours,
   };
 }
 

@@ -16,6 +16,8 @@ export const LEDGER_METRICS = [
   { key: 'memory_request', metric: 'memory/request', since: 1, podsOnly: true },
   // GPU devices held, joined from the GPU resource requests (the accounting's GPU_DEVICES_METRIC).
   { key: 'gpu_devices', metric: 'gpu/devices', since: 1, podsOnly: true },
+  // How long each pod ran (the increase of its uptime counter): the time its requests are held for.
+  { key: 'uptime', metric: 'uptime', since: 1, podsOnly: true },
 ] as const;
 
 export type LedgerMetricKey = (typeof LEDGER_METRICS)[number]['key'];
