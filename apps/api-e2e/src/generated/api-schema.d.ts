@@ -632,6 +632,21 @@ export interface components {
              * @example 744
              */
             gpu_hours: number;
+            /**
+             * @description CPU billed under the basis: `cpu_core_hours` (usage) or `cpu_request_core_hours` (request), in core-hours
+             * @example 1534.213
+             */
+            billed_cpu_core_hours: number;
+            /**
+             * @description Memory billed under the basis: `memory_gib_hours` (usage) or `memory_request_gib_hours` (request), in GiB-hours
+             * @example 9121.5
+             */
+            billed_memory_gib_hours: number;
+            /**
+             * @description GPUs billed: `gpu_hours` under every basis (the devices held), in GPU-hours
+             * @example 744
+             */
+            billed_gpu_hours: number;
             /** @example lab-vision */
             namespace_name: string;
             /**
@@ -721,6 +736,21 @@ export interface components {
              * @example 744
              */
             gpu_hours: number;
+            /**
+             * @description CPU billed under the basis: `cpu_core_hours` (usage) or `cpu_request_core_hours` (request), in core-hours
+             * @example 1534.213
+             */
+            billed_cpu_core_hours: number;
+            /**
+             * @description Memory billed under the basis: `memory_gib_hours` (usage) or `memory_request_gib_hours` (request), in GiB-hours
+             * @example 9121.5
+             */
+            billed_memory_gib_hours: number;
+            /**
+             * @description GPUs billed: `gpu_hours` under every basis (the devices held), in GPU-hours
+             * @example 744
+             */
+            billed_gpu_hours: number;
         };
         UsageSourceDto: {
             /**
@@ -770,6 +800,12 @@ export interface components {
              * @enum {string}
              */
             groupBy: "namespace" | "pod";
+            /**
+             * @description What the `billed_*` figures count
+             * @example usage
+             * @enum {string}
+             */
+            basis: "usage" | "request";
             /**
              * @description Sample resolution of cpu/usage_rate, detected from the data or configured (METRICS_RESOLUTION_SECONDS)
              * @example 60
@@ -832,6 +868,12 @@ export interface components {
              * @default false
              */
             includeSystem?: boolean;
+            /**
+             * @description What the `billed_*` figures count: `usage`, what the pods used (the default: every existing client gets the same answers), or `request`, what they held (requests while they ran). GPUs bill the devices held (`gpu_hours`) under both; GPU memory stays its own figure.
+             * @default usage
+             * @enum {string}
+             */
+            basis?: "usage" | "request";
         };
         SeriesRequestDto: {
             /**
@@ -1526,6 +1568,7 @@ export interface operations {
                      *       "from": "2017-12-01T00:00:00.000Z",
                      *       "to": "2018-01-01T00:00:00.000Z",
                      *       "groupBy": "namespace",
+                     *       "basis": "usage",
                      *       "step_seconds": 60,
                      *       "rows": [
                      *         {
@@ -1545,7 +1588,10 @@ export interface operations {
                      *           "memory_request_gib_hours": 10240,
                      *           "cpu_efficiency": 0.69737,
                      *           "memory_efficiency": 0.890771,
-                     *           "gpu_hours": 744
+                     *           "gpu_hours": 744,
+                     *           "billed_cpu_core_hours": 1534.213,
+                     *           "billed_memory_gib_hours": 9121.5,
+                     *           "billed_gpu_hours": 744
                      *         }
                      *       ],
                      *       "totals": {
@@ -1563,7 +1609,10 @@ export interface operations {
                      *         "memory_request_gib_hours": 10240,
                      *         "cpu_efficiency": 0.69737,
                      *         "memory_efficiency": 0.890771,
-                     *         "gpu_hours": 744
+                     *         "gpu_hours": 744,
+                     *         "billed_cpu_core_hours": 1534.213,
+                     *         "billed_memory_gib_hours": 9121.5,
+                     *         "billed_gpu_hours": 744
                      *       },
                      *       "sources": [
                      *         {
@@ -1582,8 +1631,8 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["UsageReportDto"];
                     /**
-                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,cpu_efficiency,memory_efficiency,gpu_hours
-                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1,2200,10240,0.69737,0.890771,744
+                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,cpu_efficiency,memory_efficiency,gpu_hours,billed_cpu_core_hours,billed_memory_gib_hours,billed_gpu_hours
+                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1,2200,10240,0.69737,0.890771,744,1534.213,9121.5,744
                      */
                     "text/csv": string;
                 };
@@ -1683,6 +1732,7 @@ export interface operations {
                      *       "from": "2017-12-01T00:00:00.000Z",
                      *       "to": "2018-01-01T00:00:00.000Z",
                      *       "groupBy": "namespace",
+                     *       "basis": "usage",
                      *       "step_seconds": 60,
                      *       "rows": [
                      *         {
@@ -1702,7 +1752,10 @@ export interface operations {
                      *           "memory_request_gib_hours": 10240,
                      *           "cpu_efficiency": 0.69737,
                      *           "memory_efficiency": 0.890771,
-                     *           "gpu_hours": 744
+                     *           "gpu_hours": 744,
+                     *           "billed_cpu_core_hours": 1534.213,
+                     *           "billed_memory_gib_hours": 9121.5,
+                     *           "billed_gpu_hours": 744
                      *         }
                      *       ],
                      *       "totals": {
@@ -1720,7 +1773,10 @@ export interface operations {
                      *         "memory_request_gib_hours": 10240,
                      *         "cpu_efficiency": 0.69737,
                      *         "memory_efficiency": 0.890771,
-                     *         "gpu_hours": 744
+                     *         "gpu_hours": 744,
+                     *         "billed_cpu_core_hours": 1534.213,
+                     *         "billed_memory_gib_hours": 9121.5,
+                     *         "billed_gpu_hours": 744
                      *       },
                      *       "sources": [
                      *         {
@@ -1739,8 +1795,8 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["UsageReportDto"];
                     /**
-                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,cpu_efficiency,memory_efficiency,gpu_hours
-                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1,2200,10240,0.69737,0.890771,744
+                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,cpu_efficiency,memory_efficiency,gpu_hours,billed_cpu_core_hours,billed_memory_gib_hours,billed_gpu_hours
+                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1,2200,10240,0.69737,0.890771,744,1534.213,9121.5,744
                      */
                     "text/csv": string;
                 };

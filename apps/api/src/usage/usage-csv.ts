@@ -19,6 +19,9 @@ export const USAGE_CSV_FIGURES: readonly { column: string; figure: keyof UsageFi
   { column: 'cpu_efficiency', figure: 'cpu_efficiency' },
   { column: 'memory_efficiency', figure: 'memory_efficiency' },
   { column: 'gpu_hours', figure: 'gpu_hours' },
+  { column: 'billed_cpu_core_hours', figure: 'billed_cpu_core_hours' },
+  { column: 'billed_memory_gib_hours', figure: 'billed_memory_gib_hours' },
+  { column: 'billed_gpu_hours', figure: 'billed_gpu_hours' },
 ];
 
 /**

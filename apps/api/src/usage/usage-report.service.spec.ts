@@ -106,6 +106,20 @@ describe('buildUsageReport with requests', () => {
     expect(report.totals.gpu_hours).toBe(5.142857);
   });
 
+  it('should bill usage by default and requests with basis request, GPUs by the devices held under both', () => {
+    const devices = usage([pod('lab-vision', 'train', fig((3 / 7) * 12 * 3600, 12 * HOUR, 3 / 7))], [], emptyFigures());
+    const usages = [cpu, memory, gpu, cpuRequest, memoryRequest, devices];
+    const byUsage = buildUsageReport(period, 'pod', usages, now);
+    expect(byUsage.basis).toBe('usage');
+    expect(byUsage.rows[1]).toMatchObject({ pod_name: 'train', billed_cpu_core_hours: 24, billed_memory_gib_hours: 96, billed_gpu_hours: 5.142857 });
+    const byRequest = buildUsageReport(period, 'pod', usages, now, 'request');
+    expect(byRequest.basis).toBe('request');
+    expect(byRequest.rows[1]).toMatchObject({ pod_name: 'train', billed_cpu_core_hours: 48, billed_memory_gib_hours: 192, billed_gpu_hours: 5.142857 });
+    // web requests nothing: under the request basis it bills nothing.
+    expect(byRequest.rows[2]).toMatchObject({ pod_name: 'web', cpu_core_hours: 6, billed_cpu_core_hours: 0 });
+    expect(byRequest.totals).toMatchObject({ billed_cpu_core_hours: 54, billed_memory_gib_hours: 192, billed_gpu_hours: 5.142857 });
+  });
+
   it('should leave request figures at 0 and efficiencies null when the store holds no requests', () => {
     const report = buildUsageReport(period, 'namespace', [cpu, memory, gpu], now);
     expect(report.totals).toMatchObject({ cpu_request_core_hours: 0, memory_request_gib_hours: 0, cpu_efficiency: null, memory_efficiency: null });

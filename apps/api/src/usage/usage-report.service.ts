@@ -17,6 +17,7 @@ import {
   WindowError,
 } from '@kube-monitoring/accounting';
 import {
+  BillingBasis,
   BYTES_PER_GIB,
   INSTANT_RANGE,
   isAcceptedInstant,
@@ -76,9 +77,9 @@ export const ALLOCATION_METRICS = [
   key: string;
   metric: string;
   perUnit: number;
-  hours: keyof UsageFigures;
-  used?: keyof UsageFigures;
-  efficiency?: keyof UsageFigures;
+  hours: keyof UnbilledFigures;
+  used?: keyof UnbilledFigures;
+  efficiency?: keyof UnbilledFigures;
 }[];
 
 /** The pods' uptime counter: its increase is the time each pod ran, which requests are held for (`clipToLives`). */
@@ -86,6 +87,10 @@ export const LIVES_METRIC = 'uptime';
 
 /** Every metric a report reads, in the order of the usages `buildUsageReport` takes. */
 export const MEASURED_METRICS: readonly string[] = [...REPORT_METRICS, ...ALLOCATION_METRICS].map((m) => m.metric);
+
+/** A group's figures before the basis decides what is billed. */
+type UnbilledFigures = Omit<UsageFigures, 'billed_cpu_core_hours' | 'billed_memory_gib_hours' | 'billed_gpu_hours'>;
+type UnbilledRow = UnbilledFigures & Pick<UsageReportRow, 'namespace_name' | 'pod_name' | 'pods'>;
 
 /** What one group (pod, namespace, everything) contributes for one metric. */
 interface GroupMeasure {
@@ -149,13 +154,14 @@ export class UsageReportService {
       await Promise.all(Array.from({ length: Math.min(STEPS_AT_ONCE, steps.length) }, worker));
       return [all, each] as const;
     });
-    const report = buildUsageReport(period, groupBy, whole, now);
+    const basis: BillingBasis = body.basis ?? 'usage';
+    const report = buildUsageReport(period, groupBy, whole, now, basis);
     if (!body.step) return report;
     return {
       ...report,
       step: body.step,
       steps: steps.map((s, i) => {
-        const { from, to, rows, totals } = buildUsageReport(s, groupBy, perStep[i] ?? [], now);
+        const { from, to, rows, totals } = buildUsageReport(s, groupBy, perStep[i] ?? [], now, basis);
         return { from, to, rows, totals };
       }),
     };
@@ -214,17 +220,27 @@ function noUsage(): MetricUsage {
  * Assembles rows and totals from the usage of every measured metric, in `MEASURED_METRICS` order
  * (pure; unit-tested with known figures). Missing trailing usages count as metrics without data.
  */
-export function buildUsageReport(period: Period, groupBy: UsageGroupBy, usages: readonly (MetricUsage & { spans?: UsageSpan[] })[], now: Date): UsageReport {
+export function buildUsageReport(
+  period: Period,
+  groupBy: UsageGroupBy,
+  usages: readonly (MetricUsage & { spans?: UsageSpan[] })[],
+  now: Date,
+  basis: BillingBasis = 'usage',
+): UsageReport {
   const periodMs = period.to.getTime() - period.from.getTime();
-  const rows = groupBy === 'pod' ? podRows(usages, periodMs) : namespaceRows(usages, periodMs);
-  const totals = figures(
-    usages.map((u, i) => measureOf(i < REPORT_METRICS.length ? rollupTotal(u.pods, u.total) : rollupTotal(u.pods, undefined))),
-    periodMs,
+  const rows = (groupBy === 'pod' ? podRows(usages, periodMs) : namespaceRows(usages, periodMs)).map((r) => withBilled(r, basis));
+  const totals = withBilled(
+    figures(
+      usages.map((u, i) => measureOf(i < REPORT_METRICS.length ? rollupTotal(u.pods, u.total) : rollupTotal(u.pods, undefined))),
+      periodMs,
+    ),
+    basis,
   );
   return {
     from: period.from.toISOString(),
     to: period.to.toISOString(),
     groupBy,
+    basis,
     step_seconds: Math.round((usages[0]?.stepMs ?? 60_000) / 1000),
     rows,
     totals,
@@ -259,7 +275,7 @@ export function reportSources(period: Period, spansPerMetric: readonly (readonly
   return out;
 }
 
-function podRows(usages: readonly MetricUsage[], periodMs: number): UsageReportRow[] {
+function podRows(usages: readonly MetricUsage[], periodMs: number): UnbilledRow[] {
   const byPod = new Map<string, { namespace: string; pod: string; measures: GroupMeasure[] }>();
   usages.forEach((u, i) => {
     for (const p of u.pods) {
@@ -276,7 +292,7 @@ function podRows(usages: readonly MetricUsage[], periodMs: number): UsageReportR
 }
 
 /** Per namespace, each metric's rollup (its pods summed, coverage and peak from its total); pods counted in any metric. */
-function namespaceRows(usages: readonly MetricUsage[], periodMs: number): UsageReportRow[] {
+function namespaceRows(usages: readonly MetricUsage[], periodMs: number): UnbilledRow[] {
   const byNs = new Map<string, { measures: GroupMeasure[]; pods: Set<string> }>();
   const entryOf = (namespace: string) => {
     let entry = byNs.get(namespace);
@@ -298,8 +314,8 @@ function namespaceRows(usages: readonly MetricUsage[], periodMs: number): UsageR
  * The figures of one group from its measures (in `MEASURED_METRICS` order). Coverage is that of
  * usage: a request is a declaration, not an observation of the pod running.
  */
-function figures(measures: readonly GroupMeasure[], periodMs: number): UsageFigures {
-  const out = {} as UsageFigures;
+function figures(measures: readonly GroupMeasure[], periodMs: number): UnbilledFigures {
+  const out = {} as UnbilledFigures;
   let coveredMs = 0;
   REPORT_METRICS.forEach((m: ReportMetric, i) => {
     const g = measures[i] ?? emptyMeasure();
@@ -317,6 +333,19 @@ function figures(measures: readonly GroupMeasure[], periodMs: number): UsageFigu
     if ('efficiency' in m) out[m.efficiency] = g.integral > 0 ? roundFigure(used.integral / g.integral) : null;
   });
   return out;
+}
+
+/** What each basis bills, per resource: the figure the `billed_*` one repeats. GPUs bill devices held under every basis. */
+const BILLED_FIGURES: Record<BillingBasis, { cpu: keyof UsageFigures; memory: keyof UsageFigures; gpu: keyof UsageFigures }> = {
+  usage: { cpu: 'cpu_core_hours', memory: 'memory_gib_hours', gpu: 'gpu_hours' },
+  request: { cpu: 'cpu_request_core_hours', memory: 'memory_request_gib_hours', gpu: 'gpu_hours' },
+};
+
+/** A group's figures with what its basis bills. */
+function withBilled<T extends Omit<UsageFigures, 'billed_cpu_core_hours' | 'billed_memory_gib_hours' | 'billed_gpu_hours'>>(f: T, basis: BillingBasis): T & UsageFigures {
+  const billed = BILLED_FIGURES[basis];
+  const value = (k: keyof UsageFigures) => (f as unknown as UsageFigures)[k] as number;
+  return { ...f, billed_cpu_core_hours: value(billed.cpu), billed_memory_gib_hours: value(billed.memory), billed_gpu_hours: value(billed.gpu) };
 }
 
 function measureOf(f: SeriesFigures): GroupMeasure {

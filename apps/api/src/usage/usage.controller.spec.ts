@@ -107,6 +107,7 @@ describe(UsageController.name, () => {
       from: '2017-12-01T00:00:00.000Z',
       to: '2018-01-01T00:00:00.000Z',
       groupBy: 'namespace',
+      basis: 'usage',
       step_seconds: 60,
       sources: [],
       rows: [],
@@ -126,6 +127,9 @@ describe(UsageController.name, () => {
         cpu_efficiency: null,
         memory_efficiency: null,
         gpu_hours: 0,
+        billed_cpu_core_hours: 0,
+        billed_memory_gib_hours: 0,
+        billed_gpu_hours: 0,
       },
       generated_at: '2018-01-01T06:00:00.000Z',
     };

@@ -1,7 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
-import { REPORT_STEPS, ReportStep, UsageFigures, UsageGroupBy, UsageReport, UsageReportRequest, UsageReportRow, UsageReportStep, UsageSource } from '@kube-monitoring/contract';
+import {
+  BILLING_BASES,
+  BillingBasis,
+  REPORT_STEPS,
+  ReportStep,
+  UsageFigures,
+  UsageGroupBy,
+  UsageReport,
+  UsageReportRequest,
+  UsageReportRow,
+  UsageReportStep,
+  UsageSource,
+} from '@kube-monitoring/contract';
 
 import { IsFlag, IsInstant, IsNamespace } from '../common/validation.decorators';
 
@@ -81,6 +93,17 @@ export class UsageReportRequestDto implements Omit<UsageReportRequest, 'from' | 
   @IsOptional()
   @IsFlag()
   includeSystem?: boolean;
+
+  @ApiPropertyOptional({
+    enum: BILLING_BASES,
+    default: 'usage',
+    description:
+      'What the `billed_*` figures count: `usage`, what the pods used (the default: every existing client gets the same answers), or `request`, ' +
+      'what they held (requests while they ran). GPUs bill the devices held (`gpu_hours`) under both; GPU memory stays its own figure.',
+  })
+  @IsOptional()
+  @IsIn(BILLING_BASES, { message: `basis: must be one of ${BILLING_BASES.join(', ')}` })
+  basis?: BillingBasis;
 }
 
 export class UsageFiguresDto implements UsageFigures {
@@ -141,6 +164,15 @@ export class UsageFiguresDto implements UsageFigures {
       'a HAMi share (`nvidia.com/gpucores`, else `nvidia.com/gpumem-percentage`) its fraction of each GPU',
   })
   gpu_hours!: number;
+
+  @ApiProperty({ example: 1534.213, description: 'CPU billed under the basis: `cpu_core_hours` (usage) or `cpu_request_core_hours` (request), in core-hours' })
+  billed_cpu_core_hours!: number;
+
+  @ApiProperty({ example: 9121.5, description: 'Memory billed under the basis: `memory_gib_hours` (usage) or `memory_request_gib_hours` (request), in GiB-hours' })
+  billed_memory_gib_hours!: number;
+
+  @ApiProperty({ example: 744, description: 'GPUs billed: `gpu_hours` under every basis (the devices held), in GPU-hours' })
+  billed_gpu_hours!: number;
 }
 
 export class UsageReportRowDto extends UsageFiguresDto implements UsageReportRow {
@@ -192,6 +224,9 @@ export class UsageReportDto implements UsageReport {
 
   @ApiProperty({ enum: USAGE_GROUP_BY, example: 'namespace' })
   groupBy!: UsageGroupBy;
+
+  @ApiProperty({ enum: BILLING_BASES, example: 'usage', description: 'What the `billed_*` figures count' })
+  basis!: BillingBasis;
 
   @ApiProperty({ example: 60, description: 'Sample resolution of cpu/usage_rate, detected from the data or configured (METRICS_RESOLUTION_SECONDS)' })
   step_seconds!: number;

@@ -60,6 +60,13 @@ export type MetricQueryResponse = RawPoint[] | AggregationRow[] | EmptySetRespon
 
 export type UsageGroupBy = 'namespace' | 'pod';
 
+/**
+ * What a report bills: `usage`, what the pods used (the seed's meaning, the default), or `request`,
+ * what they held. GPUs are billed by the devices held under both (GPU memory stays its own figure).
+ */
+export const BILLING_BASES = ['usage', 'request'] as const;
+export type BillingBasis = (typeof BILLING_BASES)[number];
+
 /** Body of `POST /api/usage`. */
 export interface UsageReportRequest {
   /** Inclusive start, ISO-8601 date or date-time (UTC when no offset); required unless `window` is given. */
@@ -75,6 +82,8 @@ export interface UsageReportRequest {
   namespaces?: string[];
   /** Include `kube-system` (excluded by default). */
   includeSystem?: boolean;
+  /** What the `billed_*` figures count (default `usage`). */
+  basis?: BillingBasis;
 }
 
 export interface UsageFigures {
@@ -102,6 +111,12 @@ export interface UsageFigures {
    * HAMi share its fraction (4 pods at 25 % of one GPU for 1 h = 1 GPU-hour).
    */
   gpu_hours: number;
+  /** What is billed under the report's basis: `cpu_core_hours` (usage) or `cpu_request_core_hours` (request). */
+  billed_cpu_core_hours: number;
+  /** `memory_gib_hours` (usage) or `memory_request_gib_hours` (request). */
+  billed_memory_gib_hours: number;
+  /** `gpu_hours` under every basis: a GPU is billed by the devices held. */
+  billed_gpu_hours: number;
 }
 
 export interface UsageReportRow extends UsageFigures {
@@ -115,6 +130,8 @@ export interface UsageReport {
   from: string;
   to: string;
   groupBy: UsageGroupBy;
+  /** What the `billed_*` figures count. */
+  basis: BillingBasis;
   /** Sample resolution detected from the data (or configured), in seconds. */
   step_seconds: number;
   rows: UsageReportRow[];
