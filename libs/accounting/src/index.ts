@@ -10,3 +10,4 @@ export * from './lib/ledger';
 export * from './lib/periods';
 export * from './lib/gpu-device-samples';
 export * from './lib/allocation-lives';
+export * from './lib/per-sample-max';

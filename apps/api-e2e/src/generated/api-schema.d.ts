@@ -633,12 +633,12 @@ export interface components {
              */
             gpu_hours: number;
             /**
-             * @description CPU billed under the basis: `cpu_core_hours` (usage) or `cpu_request_core_hours` (request), in core-hours
+             * @description CPU billed under the basis: `cpu_core_hours` (usage), `cpu_request_core_hours` (request), or max(request, usage) per sample (max), in core-hours
              * @example 1534.213
              */
             billed_cpu_core_hours: number;
             /**
-             * @description Memory billed under the basis: `memory_gib_hours` (usage) or `memory_request_gib_hours` (request), in GiB-hours
+             * @description Memory billed under the basis: `memory_gib_hours` (usage), `memory_request_gib_hours` (request), or max(request, usage) per sample (max), in GiB-hours
              * @example 9121.5
              */
             billed_memory_gib_hours: number;
@@ -737,12 +737,12 @@ export interface components {
              */
             gpu_hours: number;
             /**
-             * @description CPU billed under the basis: `cpu_core_hours` (usage) or `cpu_request_core_hours` (request), in core-hours
+             * @description CPU billed under the basis: `cpu_core_hours` (usage), `cpu_request_core_hours` (request), or max(request, usage) per sample (max), in core-hours
              * @example 1534.213
              */
             billed_cpu_core_hours: number;
             /**
-             * @description Memory billed under the basis: `memory_gib_hours` (usage) or `memory_request_gib_hours` (request), in GiB-hours
+             * @description Memory billed under the basis: `memory_gib_hours` (usage), `memory_request_gib_hours` (request), or max(request, usage) per sample (max), in GiB-hours
              * @example 9121.5
              */
             billed_memory_gib_hours: number;
@@ -805,7 +805,7 @@ export interface components {
              * @example usage
              * @enum {string}
              */
-            basis: "usage" | "request";
+            basis: "usage" | "request" | "max";
             /**
              * @description Sample resolution of cpu/usage_rate, detected from the data or configured (METRICS_RESOLUTION_SECONDS)
              * @example 60
@@ -869,11 +869,11 @@ export interface components {
              */
             includeSystem?: boolean;
             /**
-             * @description What the `billed_*` figures count: `usage`, what the pods used (the default: every existing client gets the same answers), or `request`, what they held (requests while they ran). GPUs bill the devices held (`gpu_hours`) under both; GPU memory stays its own figure.
+             * @description What the `billed_*` figures count: `usage`, what the pods used (the default: every existing client gets the same answers), `request`, what they held (requests while they ran), or `max`, the larger of request and usage at each sample (not per period). GPUs bill the devices held (`gpu_hours`) under every basis; GPU memory stays its own figure.
              * @default usage
              * @enum {string}
              */
-            basis?: "usage" | "request";
+            basis?: "usage" | "request" | "max";
         };
         SeriesRequestDto: {
             /**

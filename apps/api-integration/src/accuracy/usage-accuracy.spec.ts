@@ -6,7 +6,7 @@
  */
 import { AggregationRow, UsageReport } from '@kube-monitoring/contract';
 import { LoadedScenario, loadScenario, SCENARIOS, schemasOf } from '@kube-monitoring/scenarios';
-import { GroundTruth } from '@kube-monitoring/simulator';
+import { GroundTruth, NamespaceTruth, PodTruth } from '@kube-monitoring/simulator';
 import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
 
 import { ApiUnderTest, startApi, waitForLedger } from './support/api-under-test';
@@ -68,6 +68,9 @@ describe('Usage accounting against the ground truth', () => {
     let lostNamespaces: Map<string, LostUsage>;
     /** Without uptime (Telegraf), what a request's samples may claim at each life edge: a step of it. */
     let edges: { pods: Map<string, EdgeAllowance>; namespaces: Map<string, EdgeAllowance> };
+    /** The same reports under the basis `max`. */
+    let maxPods: UsageReport;
+    let maxNamespaces: UsageReport;
 
     beforeAll(async () => {
       loaded = await loadScenario(influx.url, scenario, { schema });
@@ -86,6 +89,7 @@ describe('Usage accounting against the ground truth', () => {
       }
       edges = schema === 'telegraf' ? lifeEdgeAllowance(loaded.simulator, scenario.from, scenario.to) : { pods: new Map(), namespaces: new Map() };
       [byPod, byNamespace] = await reportsOf(api, scenario);
+      [maxPods, maxNamespaces] = await reportsOf(api, scenario, 'max');
     });
 
     afterAll(async () => {
@@ -104,10 +108,41 @@ describe('Usage accounting against the ground truth', () => {
       expect(allocationMismatches(byPod, byNamespace, 'allocation')).toEqual([]);
     });
 
+    it('should bill under basis max the per-sample max(request, usage) of every pod and namespace within 0.5 % of the truth', () => {
+      const bad: { group: string; figure: string; ours: number; truth: number }[] = [];
+      const check = (
+        rows: UsageReport['rows'],
+        truths: readonly (PodTruth | NamespaceTruth)[],
+        key: (t: PodTruth | NamespaceTruth) => string,
+        rowKey: (r: UsageReport['rows'][number]) => string,
+        lost: Map<string, LostUsage>,
+        edge: Map<string, EdgeAllowance>,
+      ) => {
+        const ours = new Map(rows.map((r) => [rowKey(r), r]));
+        for (const t of truths) {
+          const row = ours.get(key(t));
+          const k = key(t);
+          // What the database never received (a lost edge scrape), and without uptime a step of the request per life edge.
+          const cpuSlack = (lost.get(k)?.cpu_core_hours ?? 0) + (edge.get(k)?.cpu_request_core_hours ?? 0);
+          const memorySlack = (lost.get(k)?.memory_gib_hours ?? 0) + (edge.get(k)?.memory_request_gib_hours ?? 0);
+          if (!withinTolerance(row?.billed_cpu_core_hours ?? 0, t.cpuMaxCoreHours, cpuSlack))
+            bad.push({ group: k, figure: 'billed_cpu_core_hours', ours: row?.billed_cpu_core_hours ?? 0, truth: t.cpuMaxCoreHours });
+          if (!withinTolerance(row?.billed_memory_gib_hours ?? 0, t.memoryMaxGibHours, memorySlack))
+            bad.push({ group: k, figure: 'billed_memory_gib_hours', ours: row?.billed_memory_gib_hours ?? 0, truth: t.memoryMaxGibHours });
+        }
+      };
+      expect(maxPods.basis).toBe('max');
+      check(maxPods.rows, truth.pods, podKeyOfTruth, podKeyOfRow, lostPods, edges.pods);
+      check(maxNamespaces.rows, truth.namespaces, nsKeyOfTruth, nsKeyOfRow, lostNamespaces, edges.namespaces);
+      expect(bad).toEqual([]);
+    });
+
     describe('from the usage ledger', () => {
       let ledgerApi: ApiUnderTest;
       let ledgerPods: UsageReport;
       let ledgerNamespaces: UsageReport;
+      let ledgerMaxPods: UsageReport;
+      let ledgerMaxNamespaces: UsageReport;
 
       beforeAll(async () => {
         // The same database, a second API with the ledger on, its rolls started at the period's first hour.
@@ -119,6 +154,12 @@ describe('Usage accounting against the ground truth', () => {
         });
         await waitForLedger(ledgerApi);
         [ledgerPods, ledgerNamespaces] = await reportsOf(ledgerApi, scenario);
+        [ledgerMaxPods, ledgerMaxNamespaces] = await reportsOf(ledgerApi, scenario, 'max');
+      });
+
+      it('should bill under basis max what the live computation bills', () => {
+        expect(sameFigures(ledgerMaxPods, maxPods)).toEqual([]);
+        expect(sameFigures(ledgerMaxNamespaces, maxNamespaces)).toEqual([]);
       });
 
       afterAll(async () => {
@@ -235,8 +276,8 @@ describe('Usage accounting against the ground truth', () => {
 });
 
 /** The scenario's period reported per pod and per namespace, `kube-system` included. */
-async function reportsOf(api: ApiUnderTest, scenario: { from: string; to: string }): Promise<[UsageReport, UsageReport]> {
-  const period = { from: scenario.from, to: scenario.to, includeSystem: true };
+async function reportsOf(api: ApiUnderTest, scenario: { from: string; to: string }, basis?: 'max'): Promise<[UsageReport, UsageReport]> {
+  const period = { from: scenario.from, to: scenario.to, includeSystem: true, ...(basis ? { basis } : {}) };
   const [pods, namespaces] = await Promise.all([
     api.post<UsageReport>('/api/usage', { ...period, groupBy: 'pod' }),
     api.post<UsageReport>('/api/usage', { ...period, groupBy: 'namespace' }),

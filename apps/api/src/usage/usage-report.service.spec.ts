@@ -120,6 +120,24 @@ describe('buildUsageReport with requests', () => {
     expect(byRequest.totals).toMatchObject({ billed_cpu_core_hours: 54, billed_memory_gib_hours: 192, billed_gpu_hours: 5.142857 });
   });
 
+  it('should bill under max the per-sample maxima of each pod, summed for namespaces and totals', () => {
+    const devices = usage([], [], emptyFigures());
+    // train: max(request, usage) per sample gives 50 core-hours and 200 GiB-hours; web 6 core-hours (no request).
+    const cpuMax = usage([pod('lab-vision', 'train', fig(50 * 3_600_000, 12 * HOUR, 4000)), pod('team-web', 'web', fig(6 * 3_600_000, 24 * HOUR, 300))], [], emptyFigures());
+    const memoryMax = usage([pod('lab-vision', 'train', fig(2 ** 30 * 200 * 3600, 12 * HOUR, 2 ** 30 * 16))], [], emptyFigures());
+    const usages = [cpu, memory, gpu, cpuRequest, memoryRequest, devices, cpuMax, memoryMax];
+    const byPod = buildUsageReport(period, 'pod', usages, now, 'max');
+    expect(byPod.basis).toBe('max');
+    expect(byPod.rows.find((r) => r.pod_name === 'train')).toMatchObject({ billed_cpu_core_hours: 50, billed_memory_gib_hours: 200, cpu_core_hours: 24 });
+    expect(byPod.rows.find((r) => r.pod_name === 'notebook')).toMatchObject({ billed_cpu_core_hours: 0, billed_memory_gib_hours: 0 });
+    const byNamespace = buildUsageReport(period, 'namespace', usages, now, 'max');
+    expect(byNamespace.rows.map((r) => [r.namespace_name, r.billed_cpu_core_hours])).toEqual([
+      ['lab-vision', 50],
+      ['team-web', 6],
+    ]);
+    expect(byNamespace.totals).toMatchObject({ billed_cpu_core_hours: 56, billed_memory_gib_hours: 200 });
+  });
+
   it('should leave request figures at 0 and efficiencies null when the store holds no requests', () => {
     const report = buildUsageReport(period, 'namespace', [cpu, memory, gpu], now);
     expect(report.totals).toMatchObject({ cpu_request_core_hours: 0, memory_request_gib_hours: 0, cpu_efficiency: null, memory_efficiency: null });

@@ -6,6 +6,7 @@ import {
   comparePods,
   GPU_DEVICES_METRIC,
   MetricUsage,
+  PER_SAMPLE_MAX_METRICS,
   podId,
   reportSteps,
   resolveWindow,
@@ -122,6 +123,7 @@ export class UsageReportService {
     const steps = body.step ? reportStepsOf(period, body.step, this.config.billingTimeZone) : [];
     const groupBy: UsageGroupBy = body.groupBy ?? 'namespace';
     const filter = namespaceFilterFor(scope, { namespaces: body.namespaces, includeSystem: body.includeSystem });
+    const basis: BillingBasis = body.basis ?? 'usage';
     const measure = async (p: Period, admit: () => Promise<void>) => {
       // How long each pod ran, read once per period: what its requests are held for.
       const ran = this.measured
@@ -141,6 +143,12 @@ export class UsageReportService {
           const [held, lives] = await Promise.all([this.podUsage.usage(samples, p, filter, stepMs, { admit }), ran]);
           return lives ? { ...held, pods: clipToLives(held.pods, lives.pods) } : held;
         }),
+        // Only under `max`: what each pod is billed per sample, max(request, usage).
+        ...(basis === 'max' ? [PER_SAMPLE_MAX_METRICS.cpu, PER_SAMPLE_MAX_METRICS.memory] : []).map(async (metric) => {
+          const samples = await this.measured.of(metric);
+          if (!samples) return noUsage();
+          return this.podUsage.usage(samples, p, filter, await this.podUsage.stepMs(samples, p), { admit });
+        }),
       ]);
     };
     // One heavy request however many steps: the whole period, then the steps, a few at a time.
@@ -154,7 +162,7 @@ export class UsageReportService {
       await Promise.all(Array.from({ length: Math.min(STEPS_AT_ONCE, steps.length) }, worker));
       return [all, each] as const;
     });
-    const basis: BillingBasis = body.basis ?? 'usage';
+
     const report = buildUsageReport(period, groupBy, whole, now, basis);
     if (!body.step) return report;
     return {
@@ -228,13 +236,19 @@ export function buildUsageReport(
   basis: BillingBasis = 'usage',
 ): UsageReport {
   const periodMs = period.to.getTime() - period.from.getTime();
-  const rows = (groupBy === 'pod' ? podRows(usages, periodMs) : namespaceRows(usages, periodMs)).map((r) => withBilled(r, basis));
+  const measured = usages.slice(0, MEASURED_METRICS.length);
+  // Under `max`, the per-sample maxima follow the measured metrics, CPU then memory.
+  const maxima = basis === 'max' ? billedMaxima(usages.slice(MEASURED_METRICS.length)) : undefined;
+  const rows = (groupBy === 'pod' ? podRows(measured, periodMs) : namespaceRows(measured, periodMs)).map((r) =>
+    withBilled(r, basis, maxima?.(r.namespace_name, groupBy === 'pod' ? r.pod_name : undefined)),
+  );
   const totals = withBilled(
     figures(
-      usages.map((u, i) => measureOf(i < REPORT_METRICS.length ? rollupTotal(u.pods, u.total) : rollupTotal(u.pods, undefined))),
+      measured.map((u, i) => measureOf(i < REPORT_METRICS.length ? rollupTotal(u.pods, u.total) : rollupTotal(u.pods, undefined))),
       periodMs,
     ),
     basis,
+    maxima?.(undefined, undefined),
   );
   return {
     from: period.from.toISOString(),
@@ -336,16 +350,38 @@ function figures(measures: readonly GroupMeasure[], periodMs: number): UnbilledF
 }
 
 /** What each basis bills, per resource: the figure the `billed_*` one repeats. GPUs bill devices held under every basis. */
-const BILLED_FIGURES: Record<BillingBasis, { cpu: keyof UsageFigures; memory: keyof UsageFigures; gpu: keyof UsageFigures }> = {
-  usage: { cpu: 'cpu_core_hours', memory: 'memory_gib_hours', gpu: 'gpu_hours' },
-  request: { cpu: 'cpu_request_core_hours', memory: 'memory_request_gib_hours', gpu: 'gpu_hours' },
+const BILLED_FIGURES: Record<Exclude<BillingBasis, 'max'>, { cpu: keyof UnbilledFigures; memory: keyof UnbilledFigures }> = {
+  usage: { cpu: 'cpu_core_hours', memory: 'memory_gib_hours' },
+  request: { cpu: 'cpu_request_core_hours', memory: 'memory_request_gib_hours' },
 };
 
-/** A group's figures with what its basis bills. */
-function withBilled<T extends Omit<UsageFigures, 'billed_cpu_core_hours' | 'billed_memory_gib_hours' | 'billed_gpu_hours'>>(f: T, basis: BillingBasis): T & UsageFigures {
+/** Core-hours and GiB-hours billed under `max`, of one group. */
+interface BilledMaxima {
+  cpu: number;
+  memory: number;
+}
+
+/** A group's figures with what its basis bills (under `max`, the group's per-sample maxima). */
+function withBilled<T extends UnbilledFigures>(f: T, basis: BillingBasis, maxima: BilledMaxima | undefined): T & UsageFigures {
+  const gpu = f.gpu_hours;
+  if (basis === 'max')
+    return { ...f, billed_cpu_core_hours: maxima?.cpu ?? f.cpu_core_hours, billed_memory_gib_hours: maxima?.memory ?? f.memory_gib_hours, billed_gpu_hours: gpu };
   const billed = BILLED_FIGURES[basis];
-  const value = (k: keyof UsageFigures) => (f as unknown as UsageFigures)[k] as number;
-  return { ...f, billed_cpu_core_hours: value(billed.cpu), billed_memory_gib_hours: value(billed.memory), billed_gpu_hours: value(billed.gpu) };
+  return { ...f, billed_cpu_core_hours: f[billed.cpu] as number, billed_memory_gib_hours: f[billed.memory] as number, billed_gpu_hours: gpu };
+}
+
+/**
+ * The per-sample maxima of a pod (namespace and pod), a namespace (pod undefined) or everything
+ * (both undefined), summed over its pods, in core-hours and GiB-hours.
+ */
+function billedMaxima(usages: readonly MetricUsage[]): (namespace: string | undefined, pod: string | undefined) => BilledMaxima {
+  const [cpu, memory] = usages;
+  const sum = (u: MetricUsage | undefined, namespace: string | undefined, pod: string | undefined) =>
+    (u?.pods ?? []).reduce((acc, p) => ((namespace !== undefined && p.namespace !== namespace) || (pod !== undefined && p.pod !== pod) ? acc : acc + p.figures.integral), 0);
+  return (namespace, pod) => ({
+    cpu: roundFigure(sum(cpu, namespace, pod) / 1000 / 3600),
+    memory: roundFigure(sum(memory, namespace, pod) / BYTES_PER_GIB / 3600),
+  });
 }
 
 function measureOf(f: SeriesFigures): GroupMeasure {

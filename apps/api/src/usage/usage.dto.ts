@@ -98,8 +98,9 @@ export class UsageReportRequestDto implements Omit<UsageReportRequest, 'from' | 
     enum: BILLING_BASES,
     default: 'usage',
     description:
-      'What the `billed_*` figures count: `usage`, what the pods used (the default: every existing client gets the same answers), or `request`, ' +
-      'what they held (requests while they ran). GPUs bill the devices held (`gpu_hours`) under both; GPU memory stays its own figure.',
+      'What the `billed_*` figures count: `usage`, what the pods used (the default: every existing client gets the same answers), `request`, ' +
+      'what they held (requests while they ran), or `max`, the larger of request and usage at each sample (not per period). ' +
+      'GPUs bill the devices held (`gpu_hours`) under every basis; GPU memory stays its own figure.',
   })
   @IsOptional()
   @IsIn(BILLING_BASES, { message: `basis: must be one of ${BILLING_BASES.join(', ')}` })
@@ -165,10 +166,16 @@ export class UsageFiguresDto implements UsageFigures {
   })
   gpu_hours!: number;
 
-  @ApiProperty({ example: 1534.213, description: 'CPU billed under the basis: `cpu_core_hours` (usage) or `cpu_request_core_hours` (request), in core-hours' })
+  @ApiProperty({
+    example: 1534.213,
+    description: 'CPU billed under the basis: `cpu_core_hours` (usage), `cpu_request_core_hours` (request), or max(request, usage) per sample (max), in core-hours',
+  })
   billed_cpu_core_hours!: number;
 
-  @ApiProperty({ example: 9121.5, description: 'Memory billed under the basis: `memory_gib_hours` (usage) or `memory_request_gib_hours` (request), in GiB-hours' })
+  @ApiProperty({
+    example: 9121.5,
+    description: 'Memory billed under the basis: `memory_gib_hours` (usage), `memory_request_gib_hours` (request), or max(request, usage) per sample (max), in GiB-hours',
+  })
   billed_memory_gib_hours!: number;
 
   @ApiProperty({ example: 744, description: 'GPUs billed: `gpu_hours` under every basis (the devices held), in GPU-hours' })

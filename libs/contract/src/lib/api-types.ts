@@ -61,10 +61,11 @@ export type MetricQueryResponse = RawPoint[] | AggregationRow[] | EmptySetRespon
 export type UsageGroupBy = 'namespace' | 'pod';
 
 /**
- * What a report bills: `usage`, what the pods used (the seed's meaning, the default), or `request`,
- * what they held. GPUs are billed by the devices held under both (GPU memory stays its own figure).
+ * What a report bills: `usage`, what the pods used (the seed's meaning, the default), `request`,
+ * what they held, or `max`, the larger of the two at each sample (OpenCost's rule). GPUs are billed
+ * by the devices held under every basis (GPU memory stays its own figure).
  */
-export const BILLING_BASES = ['usage', 'request'] as const;
+export const BILLING_BASES = ['usage', 'request', 'max'] as const;
 export type BillingBasis = (typeof BILLING_BASES)[number];
 
 /** Body of `POST /api/usage`. */
@@ -111,9 +112,9 @@ export interface UsageFigures {
    * HAMi share its fraction (4 pods at 25 % of one GPU for 1 h = 1 GPU-hour).
    */
   gpu_hours: number;
-  /** What is billed under the report's basis: `cpu_core_hours` (usage) or `cpu_request_core_hours` (request). */
+  /** What is billed under the report's basis: `cpu_core_hours` (usage), `cpu_request_core_hours` (request), or max(request, usage) per sample (max). */
   billed_cpu_core_hours: number;
-  /** `memory_gib_hours` (usage) or `memory_request_gib_hours` (request). */
+  /** `memory_gib_hours` (usage), `memory_request_gib_hours` (request), or max(request, usage) per sample (max). */
   billed_memory_gib_hours: number;
   /** `gpu_hours` under every basis: a GPU is billed by the devices held. */
   billed_gpu_hours: number;

@@ -18,6 +18,9 @@ export const LEDGER_METRICS = [
   { key: 'gpu_devices', metric: 'gpu/devices', since: 1, podsOnly: true },
   // How long each pod ran (the increase of its uptime counter): the time its requests are held for.
   { key: 'uptime', metric: 'uptime', since: 1, podsOnly: true },
+  // What the `max` basis bills: max(request, usage) per sample (the accounting's PER_SAMPLE_MAX_METRICS).
+  { key: 'cpu_max', metric: 'cpu/billed_max', since: 1, podsOnly: true },
+  { key: 'memory_max', metric: 'memory/billed_max', since: 1, podsOnly: true },
 ] as const;
 
 export type LedgerMetricKey = (typeof LEDGER_METRICS)[number]['key'];

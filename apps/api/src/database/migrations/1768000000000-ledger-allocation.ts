@@ -4,7 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * What pods hold beside what they use: per pod-hour (and pod-day), the figures of the CPU and
  * memory requests (`cpu_request_*`, `memory_request_*`) and of the GPU devices held
  * (`gpu_devices_*`), and of the pods' uptime counter (`uptime_*`: how long each pod ran, which
- * bounds what a request's samples claim at a life's edges). Frozen like the ledger's other migrations.
+ * bounds what a request's samples claim at a life's edges), and what the `max` basis bills
+ * (`cpu_max_*`, `memory_max_*`: max(request, usage) per sample). Frozen like the ledger's other migrations.
  *
  * `ledger_hours.allocation` says which of these an hour was rolled with: 0 for the hours rolled
  * before this migration, whose new columns are zeros; reports read the requests of those hours from
@@ -16,7 +17,7 @@ export class LedgerAllocation1768000000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "ledger_hours" ADD COLUMN "allocation" integer NOT NULL DEFAULT 0`);
     for (const table of ['ledger_pod_hours', 'ledger_pod_days']) {
-      for (const prefix of ['cpu_request_', 'memory_request_', 'gpu_devices_', 'uptime_']) {
+      for (const prefix of ['cpu_request_', 'memory_request_', 'gpu_devices_', 'uptime_', 'cpu_max_', 'memory_max_']) {
         // One column per statement: SQLite's ALTER TABLE adds one at a time.
         for (const column of [
           `"${prefix}integral" double precision NOT NULL DEFAULT 0`,
@@ -35,7 +36,7 @@ export class LedgerAllocation1768000000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of ['ledger_pod_hours', 'ledger_pod_days']) {
-      for (const prefix of ['cpu_request_', 'memory_request_', 'gpu_devices_', 'uptime_']) {
+      for (const prefix of ['cpu_request_', 'memory_request_', 'gpu_devices_', 'uptime_', 'cpu_max_', 'memory_max_']) {
         for (const figure of ['integral', 'increase', 'covered_ms', 'samples', 'sum', 'max']) {
           await queryRunner.query(`ALTER TABLE "${table}" DROP COLUMN "${prefix}${figure}"`);
         }
