@@ -11,3 +11,4 @@ export * from './lib/periods';
 export * from './lib/gpu-device-samples';
 export * from './lib/allocation-lives';
 export * from './lib/per-sample-max';
+export * from './lib/idle-capacity';

@@ -108,6 +108,23 @@ describe('Usage accounting against the ground truth', () => {
       expect(allocationMismatches(byPod, byNamespace, 'allocation')).toEqual([]);
     });
 
+    it('should give the idle capacity of the cluster: allocatable − requested over every node, never negative', async () => {
+      const res = await api.post<UsageReport>('/api/usage', { from: scenario.from, to: scenario.to, includeIdle: true });
+      expect(res.status).toBe(200);
+      const idle = res.body.rows.find((r) => r.namespace_name === '__idle__');
+      const sum = (pick: (n: GroundTruth['nodes'][number]) => number) => truth.nodes.reduce((acc, n) => acc + pick(n), 0);
+      const cpu = sum((n) => n.cpuAllocatableCoreHours) - sum((n) => n.cpuRequestCoreHours);
+      const memory = sum((n) => n.memoryAllocatableGibHours) - sum((n) => n.memoryRequestGibHours);
+      // Without uptime (Telegraf), the requests' samples claim up to a step more at each life edge.
+      const slack = (f: keyof EdgeAllowance) => [...edges.pods.values()].reduce((acc, a) => acc + (a[f] ?? 0), 0);
+      expect(cpu).toBeGreaterThan(0);
+      expect(withinTolerance(idle?.cpu_core_hours ?? Number.NaN, Math.max(0, cpu), slack('cpu_request_core_hours'))).toBe(true);
+      expect(withinTolerance(idle?.memory_gib_hours ?? Number.NaN, Math.max(0, memory), slack('memory_request_gib_hours'))).toBe(true);
+      expect(withinTolerance(idle?.overcommit_cpu_core_hours ?? Number.NaN, Math.max(0, -cpu), slack('cpu_request_core_hours'))).toBe(true);
+      // The totals stay those of the pods.
+      expect(res.body.totals.cpu_core_hours).toBeCloseTo(byNamespace.totals.cpu_core_hours, 6);
+    });
+
     it('should bill under basis max the per-sample max(request, usage) of every pod and namespace within 0.5 % of the truth', () => {
       const bad: { group: string; figure: string; ours: number; truth: number }[] = [];
       const check = (

@@ -52,7 +52,8 @@ describe('usageReportCsv', () => {
     expect(header).toBe(
       'period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,' +
         'memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,' +
-        'cpu_efficiency,memory_efficiency,gpu_hours,billed_cpu_core_hours,billed_memory_gib_hours,billed_gpu_hours',
+        'cpu_efficiency,memory_efficiency,gpu_hours,billed_cpu_core_hours,billed_memory_gib_hours,billed_gpu_hours,overcommit_cpu_core_hours,' +
+        'overcommit_memory_gib_hours,overcommit_gpu_hours',
     );
   });
 
@@ -108,7 +109,7 @@ describe('usageReportCsv', () => {
     expect(second).not.toMatch(/e-?\d/i);
     expect(second).toContain(',0.25,');
     expect(second?.endsWith(',0.0000004,48,0')).toBe(false);
-    expect(second?.endsWith(',12.5,48,0')).toBe(true);
+    expect(second?.endsWith(',12.5,48,0,,,')).toBe(true);
   });
 
   it('should leave an efficiency without a request empty, never write "null"', () => {

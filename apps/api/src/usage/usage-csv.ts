@@ -3,7 +3,7 @@ import { UsageFigures, UsageReport, UsageReportRow } from '@kube-monitoring/cont
 import { CsvCell, spreadsheetCsv } from '../csv/spreadsheet-csv';
 
 /** Figure columns in order, each named with its unit. */
-export const USAGE_CSV_FIGURES: readonly { column: string; figure: keyof UsageFigures }[] = [
+export const USAGE_CSV_FIGURES: readonly { column: string; figure: keyof UsageFigures | 'overcommit_cpu_core_hours' | 'overcommit_memory_gib_hours' | 'overcommit_gpu_hours' }[] = [
   { column: 'cpu_core_hours', figure: 'cpu_core_hours' },
   { column: 'cpu_cores_average', figure: 'cpu_cores_average' },
   { column: 'cpu_cores_peak', figure: 'cpu_cores_peak' },
@@ -22,6 +22,10 @@ export const USAGE_CSV_FIGURES: readonly { column: string; figure: keyof UsageFi
   { column: 'billed_cpu_core_hours', figure: 'billed_cpu_core_hours' },
   { column: 'billed_memory_gib_hours', figure: 'billed_memory_gib_hours' },
   { column: 'billed_gpu_hours', figure: 'billed_gpu_hours' },
+  // The `__idle__` row's (empty on the others).
+  { column: 'overcommit_cpu_core_hours', figure: 'overcommit_cpu_core_hours' },
+  { column: 'overcommit_memory_gib_hours', figure: 'overcommit_memory_gib_hours' },
+  { column: 'overcommit_gpu_hours', figure: 'overcommit_gpu_hours' },
 ];
 
 /**

@@ -138,6 +138,24 @@ describe('buildUsageReport with requests', () => {
     expect(byNamespace.totals).toMatchObject({ billed_cpu_core_hours: 56, billed_memory_gib_hours: 200 });
   });
 
+  it('should add the idle row after the pods, in resource units, outside the totals', () => {
+    const idle = { idle: { cpu: 1000 * 3600 * 10, memory: 2 ** 30 * 3600 * 64 }, overcommit: { cpu: 0, memory: 2 ** 30 * 3600 * 2 } };
+    const report = buildUsageReport(period, 'namespace', [cpu, memory, gpu], now, 'usage', idle);
+    expect(report.rows.map((r) => r.namespace_name)).toEqual(['lab-vision', 'team-web', '__idle__']);
+    expect(report.rows[2]).toMatchObject({
+      pods: 0,
+      cpu_core_hours: 10,
+      memory_gib_hours: 64,
+      gpu_hours: 0,
+      billed_cpu_core_hours: 10,
+      overcommit_cpu_core_hours: 0,
+      overcommit_memory_gib_hours: 2,
+      cpu_efficiency: null,
+    });
+    expect(report.rows[2]).not.toHaveProperty('overcommit_gpu_hours');
+    expect(report.totals.cpu_core_hours).toBe(33);
+  });
+
   it('should leave request figures at 0 and efficiencies null when the store holds no requests', () => {
     const report = buildUsageReport(period, 'namespace', [cpu, memory, gpu], now);
     expect(report.totals).toMatchObject({ cpu_request_core_hours: 0, memory_request_gib_hours: 0, cpu_efficiency: null, memory_efficiency: null });

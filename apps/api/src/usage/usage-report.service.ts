@@ -1,11 +1,14 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 
 import {
   clipToLives,
   compareNames,
   comparePods,
   GPU_DEVICES_METRIC,
+  IdleCapacity,
+  idleCapacity,
   MetricUsage,
+  NamespaceFilter,
   PER_SAMPLE_MAX_METRICS,
   podId,
   reportSteps,
@@ -20,6 +23,7 @@ import {
 import {
   BillingBasis,
   BYTES_PER_GIB,
+  IDLE_ROW,
   INSTANT_RANGE,
   isAcceptedInstant,
   MAX_PERIOD_DAYS,
@@ -32,13 +36,14 @@ import {
 } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
-import { namespaceFilterFor } from '../access/namespace-policy';
+import { namespaceFilterFor, seesEveryNamespace } from '../access/namespace-policy';
 import { PodUsageService } from '../aggregation/pod-usage.service';
 import { Period, resolvePeriod } from '../common/period';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MeasuredSamples } from '../influx/measured-samples';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
+import { NodeCapacityService } from './node-capacity.service';
 import { MAX_REPORT_STEPS, UsageReportRequestDto } from './usage.dto';
 
 /** The three billed quantities: where they are read and how a stored value becomes the billed unit. */
@@ -115,6 +120,7 @@ export class UsageReportService {
     private readonly measured: MeasuredSamples,
     private readonly podUsage: PodUsageService,
     private readonly limiter: HeavyRequestLimiter,
+    private readonly nodes: NodeCapacityService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -124,32 +130,55 @@ export class UsageReportService {
     const groupBy: UsageGroupBy = body.groupBy ?? 'namespace';
     const filter = namespaceFilterFor(scope, { namespaces: body.namespaces, includeSystem: body.includeSystem });
     const basis: BillingBasis = body.basis ?? 'usage';
-    const measure = async (p: Period, admit: () => Promise<void>) => {
+    if (body.includeIdle && !seesEveryNamespace(scope)) {
+      throw new ForbiddenException('includeIdle: the idle capacity of the cluster needs access to every namespace');
+    }
+    /** What the pods of some namespaces held (in ALLOCATION_METRICS order), each request only while its pod ran. */
+    const held = (p: Period, ns: NamespaceFilter, admit: () => Promise<void>) => {
       // How long each pod ran, read once per period: what its requests are held for.
       const ran = this.measured
         .of(LIVES_METRIC)
-        .then(async (samples) => (samples ? this.podUsage.usage(samples, p, filter, await this.podUsage.stepMs(samples, p), { admit }) : undefined));
-      return Promise.all([
-        ...REPORT_METRICS.map(async (m) => {
-          const { source } = await this.sources.resolve(m.metric);
-          const stepMs = await this.podUsage.stepMs(source, p);
-          return this.podUsage.usage(source, p, filter, stepMs, { namespaces: groupBy === 'namespace', total: true, admit });
-        }),
-        // Requests are summed over pods only: no peak or coverage of a group is reported for them.
-        ...ALLOCATION_METRICS.map(async (m) => {
+        .then(async (samples) => (samples ? this.podUsage.usage(samples, p, ns, await this.podUsage.stepMs(samples, p), { admit }) : undefined));
+      // Requests are summed over pods only: no peak or coverage of a group is reported for them.
+      return Promise.all(
+        ALLOCATION_METRICS.map(async (m) => {
           const samples = await this.measured.of(m.metric);
           if (!samples) return noUsage();
           const stepMs = await this.podUsage.stepMs(samples, p);
-          const [held, lives] = await Promise.all([this.podUsage.usage(samples, p, filter, stepMs, { admit }), ran]);
-          return lives ? { ...held, pods: clipToLives(held.pods, lives.pods) } : held;
+          const [usage, lives] = await Promise.all([this.podUsage.usage(samples, p, ns, stepMs, { admit }), ran]);
+          return lives ? { ...usage, pods: clipToLives(usage.pods, lives.pods) } : usage;
         }),
+      );
+    };
+    /** What the nodes offered and no pod of any namespace (kube-system included) held. */
+    const idle = async (p: Period, admit: () => Promise<void>): Promise<IdleCapacity> => {
+      const { source } = await this.sources.resolve(REPORT_METRICS[0].metric);
+      const [everything, offered] = await Promise.all([held(p, {}, admit), this.nodes.offered(p, await this.podUsage.stepMs(source, p))]);
+      const sum = (u: MetricUsage | undefined) => (u?.pods ?? []).reduce((acc, pod) => acc + pod.figures.integral, 0);
+      const [cpu, memory] = everything;
+      return idleCapacity(offered, { cpu: sum(cpu), memory: sum(memory) });
+    };
+    const measure = async (p: Period, admit: () => Promise<void>): Promise<Measured> => {
+      const [used, holding, maxima, free] = await Promise.all([
+        Promise.all(
+          REPORT_METRICS.map(async (m) => {
+            const { source } = await this.sources.resolve(m.metric);
+            const stepMs = await this.podUsage.stepMs(source, p);
+            return this.podUsage.usage(source, p, filter, stepMs, { namespaces: groupBy === 'namespace', total: true, admit });
+          }),
+        ),
+        held(p, filter, admit),
         // Only under `max`: what each pod is billed per sample, max(request, usage).
-        ...(basis === 'max' ? [PER_SAMPLE_MAX_METRICS.cpu, PER_SAMPLE_MAX_METRICS.memory] : []).map(async (metric) => {
-          const samples = await this.measured.of(metric);
-          if (!samples) return noUsage();
-          return this.podUsage.usage(samples, p, filter, await this.podUsage.stepMs(samples, p), { admit });
-        }),
+        Promise.all(
+          (basis === 'max' ? [PER_SAMPLE_MAX_METRICS.cpu, PER_SAMPLE_MAX_METRICS.memory] : []).map(async (metric) => {
+            const samples = await this.measured.of(metric);
+            if (!samples) return noUsage();
+            return this.podUsage.usage(samples, p, filter, await this.podUsage.stepMs(samples, p), { admit });
+          }),
+        ),
+        body.includeIdle ? idle(p, admit) : undefined,
       ]);
+      return { usages: [...used, ...holding, ...maxima], idle: free };
     };
     // One heavy request however many steps: the whole period, then the steps, a few at a time.
     const [whole, perStep] = await this.limiter.run(scope, async (admit) => {
@@ -163,13 +192,14 @@ export class UsageReportService {
       return [all, each] as const;
     });
 
-    const report = buildUsageReport(period, groupBy, whole, now, basis);
+    const report = buildUsageReport(period, groupBy, whole.usages, now, basis, whole.idle);
     if (!body.step) return report;
     return {
       ...report,
       step: body.step,
       steps: steps.map((s, i) => {
-        const { from, to, rows, totals } = buildUsageReport(s, groupBy, perStep[i] ?? [], now, basis);
+        const step = perStep[i];
+        const { from, to, rows, totals } = buildUsageReport(s, groupBy, step?.usages ?? [], now, basis, step?.idle);
         return { from, to, rows, totals };
       }),
     };
@@ -219,6 +249,12 @@ export function reportStepsOf(period: Period, step: ReportStep, timeZone: string
 /** Steps measured at once: enough to keep the database busy, few enough to leave it to other callers. */
 const STEPS_AT_ONCE = 4;
 
+/** What one period's reads gave: the usages in `buildUsageReport`'s order, and the idle capacity when asked. */
+interface Measured {
+  usages: (MetricUsage & { spans?: UsageSpan[] })[];
+  idle: IdleCapacity | undefined;
+}
+
 /** A metric the store does not hold (a schema without requests): no pod, no figure. */
 function noUsage(): MetricUsage {
   return { stepMs: 0, pods: [], namespaces: new Map(), total: undefined };
@@ -234,6 +270,7 @@ export function buildUsageReport(
   usages: readonly (MetricUsage & { spans?: UsageSpan[] })[],
   now: Date,
   basis: BillingBasis = 'usage',
+  idle?: IdleCapacity,
 ): UsageReport {
   const periodMs = period.to.getTime() - period.from.getTime();
   const measured = usages.slice(0, MEASURED_METRICS.length);
@@ -242,6 +279,8 @@ export function buildUsageReport(
   const rows = (groupBy === 'pod' ? podRows(measured, periodMs) : namespaceRows(measured, periodMs)).map((r) =>
     withBilled(r, basis, maxima?.(r.namespace_name, groupBy === 'pod' ? r.pod_name : undefined)),
   );
+  // The idle row goes beside the pods' rows, after them; the totals stay those of the pods.
+  if (idle) rows.push(idleRow(idle, groupBy));
   const totals = withBilled(
     figures(
       measured.map((u, i) => measureOf(i < REPORT_METRICS.length ? rollupTotal(u.pods, u.total) : rollupTotal(u.pods, undefined))),
@@ -354,6 +393,42 @@ const BILLED_FIGURES: Record<Exclude<BillingBasis, 'max'>, { cpu: keyof Unbilled
   usage: { cpu: 'cpu_core_hours', memory: 'memory_gib_hours' },
   request: { cpu: 'cpu_request_core_hours', memory: 'memory_request_gib_hours' },
 };
+
+/**
+ * The `__idle__` row: allocatable − requested core-hours and GiB-hours over every node, never
+ * negative, requests beyond it as overcommit; billed as the hours themselves (idle is nobody's usage,
+ * a finance office may still price it).
+ */
+function idleRow(idle: IdleCapacity, groupBy: UsageGroupBy): UsageReportRow {
+  const cpu = roundFigure(idle.idle.cpu / 1000 / 3600);
+  const memory = roundFigure(idle.idle.memory / BYTES_PER_GIB / 3600);
+  const gpu = roundFigure((idle.idle.gpu ?? 0) / 3600);
+  return {
+    namespace_name: IDLE_ROW,
+    ...(groupBy === 'pod' ? { pod_name: '' } : { pods: 0 }),
+    cpu_core_hours: cpu,
+    cpu_cores_average: 0,
+    cpu_cores_peak: 0,
+    memory_gib_hours: memory,
+    memory_gib_average: 0,
+    memory_gib_peak: 0,
+    gpu_memory_gb_hours: 0,
+    gpu_memory_gb_average: 0,
+    gpu_memory_gb_peak: 0,
+    coverage: 0,
+    cpu_request_core_hours: 0,
+    memory_request_gib_hours: 0,
+    cpu_efficiency: null,
+    memory_efficiency: null,
+    gpu_hours: gpu,
+    billed_cpu_core_hours: cpu,
+    billed_memory_gib_hours: memory,
+    billed_gpu_hours: gpu,
+    overcommit_cpu_core_hours: roundFigure(idle.overcommit.cpu / 1000 / 3600),
+    overcommit_memory_gib_hours: roundFigure(idle.overcommit.memory / BYTES_PER_GIB / 3600),
+    ...(idle.overcommit.gpu !== undefined ? { overcommit_gpu_hours: roundFigure(idle.overcommit.gpu / 3600) } : {}),
+  };
+}
 
 /** Core-hours and GiB-hours billed under `max`, of one group. */
 interface BilledMaxima {

@@ -14,6 +14,7 @@ import { JwtAuthGuard } from '../guards/jwt-auth.guard';
 import { MeasuredSamples } from '../influx/measured-samples';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
+import { NodeCapacityService } from './node-capacity.service';
 import { UsageReportService } from './usage-report.service';
 import { UiUsageController, UsageController } from './usage.controller';
 import { MAX_REPORT_NAMESPACES, UsageReportRequestDto } from './usage.dto';
@@ -177,12 +178,14 @@ describe(UsageController.name, () => {
         stepMs: () => Promise.resolve(60_000),
         usage: (source: { measurement?: string; metric?: string }) => (reads.push(source.measurement ?? source.metric ?? ''), Promise.resolve(usage)),
       };
+      const nodes = { offered: () => (reads.push('nodes'), Promise.resolve({ cpu: 0, memory: 0 })) };
       const limiter = { run: (_scope: AccessScope, task: (admit: () => Promise<void>) => Promise<unknown>) => task(() => Promise.resolve()) };
       const service = new UsageReportService(
         sources as unknown as MetricSourceResolver,
         measured as unknown as MeasuredSamples,
         podUsage as unknown as PodUsageService,
         limiter as unknown as HeavyRequestLimiter,
+        nodes as unknown as NodeCapacityService,
         {
           billingTimeZone: 'UTC',
         } as AppConfig,
@@ -211,6 +214,13 @@ describe(UsageController.name, () => {
       [{ from: '1970-01-01', to: '2262-01-01' }, 'to: the period may cover at most 366 days; ask for several shorter periods'],
     ])('should refuse the period of %j before reading anything', async (body, message) => {
       expect(await refusal(() => report(body))).toBe(message);
+      expect(reads).toEqual([]);
+    });
+
+    it('should refuse the idle capacity of the cluster to a viewer of some namespaces, naming includeIdle', async () => {
+      await expect(report({ from: '2017-12-01', to: '2017-12-02', includeIdle: true })).rejects.toThrow(
+        'includeIdle: the idle capacity of the cluster needs access to every namespace',
+      );
       expect(reads).toEqual([]);
     });
 

@@ -56,8 +56,8 @@ const JSON_EXAMPLE: UsageReport = {
 
 const CSV_EXAMPLE =
   'period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,' +
-  'gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,cpu_efficiency,memory_efficiency,gpu_hours,billed_cpu_core_hours,billed_memory_gib_hours,billed_gpu_hours\r\n' +
-  '2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1,2200,10240,0.69737,0.890771,744,1534.213,9121.5,744\r\n';
+  'gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,cpu_efficiency,memory_efficiency,gpu_hours,billed_cpu_core_hours,billed_memory_gib_hours,billed_gpu_hours,overcommit_cpu_core_hours,overcommit_memory_gib_hours,overcommit_gpu_hours\r\n' +
+  '2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1,2200,10240,0.69737,0.890771,744,1534.213,9121.5,744,,,\r\n';
 
 /**
  * `POST /api/usage`, written once and mounted twice: for the billing client (service headers) and

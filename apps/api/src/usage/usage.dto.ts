@@ -105,6 +105,17 @@ export class UsageReportRequestDto implements Omit<UsageReportRequest, 'from' | 
   @IsOptional()
   @IsIn(BILLING_BASES, { message: `basis: must be one of ${BILLING_BASES.join(', ')}` })
   basis?: BillingBasis;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Add the row `namespace_name: "__idle__"`: allocatable − requested core-hours and GiB-hours over every node (kube-system’s requests count as ' +
+      'requested), never negative, requests beyond allocatable as `overcommit_*`; after the pods’ rows, not in the totals. Needs access to every ' +
+      'namespace (403 otherwise).',
+  })
+  @IsOptional()
+  @IsFlag()
+  includeIdle?: boolean;
 }
 
 export class UsageFiguresDto implements UsageFigures {
@@ -191,6 +202,15 @@ export class UsageReportRowDto extends UsageFiguresDto implements UsageReportRow
 
   @ApiPropertyOptional({ example: 14, description: 'Namespace rows: number of pods counted' })
   pods?: number;
+
+  @ApiPropertyOptional({ example: 120.5, description: 'The `__idle__` row: requested CPU beyond what the nodes offered, in core-hours' })
+  overcommit_cpu_core_hours?: number;
+
+  @ApiPropertyOptional({ example: 0, description: 'The `__idle__` row: requested memory beyond what the nodes offered, in GiB-hours' })
+  overcommit_memory_gib_hours?: number;
+
+  @ApiPropertyOptional({ example: 0, description: 'The `__idle__` row, where GPU capacity is known: GPU devices held beyond those offered, in GPU-hours' })
+  overcommit_gpu_hours?: number;
 }
 
 export class UsageSourceDto implements UsageSource {

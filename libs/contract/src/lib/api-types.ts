@@ -85,7 +85,12 @@ export interface UsageReportRequest {
   includeSystem?: boolean;
   /** What the `billed_*` figures count (default `usage`). */
   basis?: BillingBasis;
+  /** Add the row `__idle__`: what the nodes offered and no pod requested (cluster-wide callers only). */
+  includeIdle?: boolean;
 }
+
+/** The namespace name of the idle-capacity row. */
+export const IDLE_ROW = '__idle__';
 
 export interface UsageFigures {
   cpu_core_hours: number;
@@ -125,6 +130,11 @@ export interface UsageReportRow extends UsageFigures {
   pod_name?: string;
   /** Namespace rows: number of pods counted. */
   pods?: number;
+  /** The `__idle__` row: requests beyond what the nodes offered, in core-hours. */
+  overcommit_cpu_core_hours?: number;
+  overcommit_memory_gib_hours?: number;
+  /** Where GPU capacity is known. */
+  overcommit_gpu_hours?: number;
 }
 
 export interface UsageReport {

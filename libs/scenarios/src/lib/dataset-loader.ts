@@ -6,7 +6,7 @@
 import { InfluxClient, StorageSchema } from '@kube-monitoring/influx';
 import { ClusterSimulator, HeapsterWriter, SchemaWriter, TelegrafWriter } from '@kube-monitoring/simulator';
 
-import { ACCOUNTED_METRICS, ALLOCATION_METRICS, Scenario } from './scenarios';
+import { ACCOUNTED_METRICS, ALLOCATION_METRICS, NODE_METRICS, Scenario } from './scenarios';
 
 export interface LoadedScenario {
   scenario: Scenario;
@@ -36,7 +36,14 @@ export interface LoadOptions {
  */
 function writerFor(schema: StorageSchema, scenario: Scenario): SchemaWriter {
   if (schema === 'telegraf') return new TelegrafWriter({ inventory: true });
-  return new HeapsterWriter({ metrics: [...ACCOUNTED_METRICS, ...ALLOCATION_METRICS], levels: ['pod_container', 'pod', 'ns'], gpuRequests: true, ...scenario.writer });
+  // A scenario's own list of usage metrics (Heapster's accelerator metric) still gets what pods hold and nodes offer.
+  const usage = scenario.writer?.metrics ?? ACCOUNTED_METRICS;
+  return new HeapsterWriter({
+    levels: ['pod_container', 'pod', 'ns', 'node'],
+    gpuRequests: true,
+    ...scenario.writer,
+    metrics: [...usage, ...ALLOCATION_METRICS, ...NODE_METRICS],
+  });
 }
 
 export async function loadScenario(influxUrl: string, scenario: Scenario, options: LoadOptions = {}): Promise<LoadedScenario> {

@@ -36,6 +36,9 @@ export const ACCOUNTED_METRICS = ['cpu/usage_rate', 'memory/usage', 'gpu/usage',
 /** What pods hold, written beside: requests, and the uptime that bounds them to each life (Heapster). */
 export const ALLOCATION_METRICS = ['cpu/request', 'memory/request', 'uptime'] as const;
 
+/** What nodes offer (Heapster's node level): idle capacity is what they offered and no pod requested. */
+export const NODE_METRICS = ['cpu/node_allocatable', 'memory/node_allocatable'] as const;
+
 /** A Wednesday: a day-long period sees the daytime peak. */
 const DAY0 = '2024-03-20';
 const DAY1 = '2024-03-21';

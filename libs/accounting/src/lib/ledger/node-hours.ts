@@ -2,7 +2,7 @@ import { SeriesFigures, touchesPeriod } from '../figures';
 import { compareNames } from '../pod-key';
 import { SampleStream } from '../sample-reader';
 import { SeriesAccumulator } from '../series-accumulator';
-import { readMarginMs } from '../usage-window';
+import { readMarginMs, UsageWindow } from '../usage-window';
 import { HOUR_MS } from './ledger-records';
 
 /** A node-level metric's samples (what a node offers: allocatable CPU, memory), one series per node. */
@@ -26,10 +26,15 @@ export interface NodeHour {
  * hours add up. In node order.
  */
 export async function rollNodeHour(samples: NodeSamples, hourMs: number, stepMs: number): Promise<NodeHour[]> {
-  const window = { fromMs: hourMs, toMs: hourMs + HOUR_MS, stepMs };
+  return nodeFigures(samples, { fromMs: hourMs, toMs: hourMs + HOUR_MS, stepMs });
+}
+
+/** A node metric over any window, through the same gap rule (what `rollNodeHour` gives for an hour). In node order. */
+export async function nodeFigures(samples: NodeSamples, window: UsageWindow): Promise<NodeHour[]> {
   const margin = readMarginMs(window);
+  const { fromMs, toMs } = window;
   const accs = new Map<string, SeriesAccumulator>();
-  for await (const piece of samples.nodeSamples(new Date(hourMs - margin), new Date(hourMs + HOUR_MS + margin))) {
+  for await (const piece of samples.nodeSamples(new Date(fromMs - margin), new Date(toMs + margin))) {
     let acc = accs.get(piece.series);
     if (!acc) {
       acc = new SeriesAccumulator(window);
