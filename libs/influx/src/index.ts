@@ -23,3 +23,4 @@ export * from './lib/readers/raw-points.reader';
 export * from './lib/readers/catalog.reader';
 export * from './lib/readers/namespaces.reader';
 export * from './lib/readers/chart-series.reader';
+export * from './lib/readers/node-gpus.reader';

@@ -659,6 +659,21 @@ export interface components {
              * @example 14
              */
             pods?: number;
+            /**
+             * @description The `__idle__` row: requested CPU beyond what the nodes offered, in core-hours
+             * @example 120.5
+             */
+            overcommit_cpu_core_hours?: number;
+            /**
+             * @description The `__idle__` row: requested memory beyond what the nodes offered, in GiB-hours
+             * @example 0
+             */
+            overcommit_memory_gib_hours?: number;
+            /**
+             * @description The `__idle__` row, where GPU capacity is known: GPU devices held beyond those offered, in GPU-hours
+             * @example 0
+             */
+            overcommit_gpu_hours?: number;
         };
         UsageFiguresDto: {
             /**
@@ -874,6 +889,11 @@ export interface components {
              * @enum {string}
              */
             basis?: "usage" | "request" | "max";
+            /**
+             * @description Add the row `namespace_name: "__idle__"`: allocatable − requested core-hours and GiB-hours over every node (kube-system’s requests count as requested), never negative, requests beyond allocatable as `overcommit_*`; after the pods’ rows, not in the totals. Needs access to every namespace (403 otherwise).
+             * @default false
+             */
+            includeIdle?: boolean;
         };
         SeriesRequestDto: {
             /**
@@ -1631,8 +1651,8 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["UsageReportDto"];
                     /**
-                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,cpu_efficiency,memory_efficiency,gpu_hours,billed_cpu_core_hours,billed_memory_gib_hours,billed_gpu_hours
-                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1,2200,10240,0.69737,0.890771,744,1534.213,9121.5,744
+                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,cpu_efficiency,memory_efficiency,gpu_hours,billed_cpu_core_hours,billed_memory_gib_hours,billed_gpu_hours,overcommit_cpu_core_hours,overcommit_memory_gib_hours,overcommit_gpu_hours
+                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1,2200,10240,0.69737,0.890771,744,1534.213,9121.5,744,,,
                      */
                     "text/csv": string;
                 };
@@ -1795,8 +1815,8 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["UsageReportDto"];
                     /**
-                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,cpu_efficiency,memory_efficiency,gpu_hours,billed_cpu_core_hours,billed_memory_gib_hours,billed_gpu_hours
-                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1,2200,10240,0.69737,0.890771,744,1534.213,9121.5,744
+                     * @example period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,cpu_cores_average,cpu_cores_peak,memory_gib_hours,memory_gib_average,memory_gib_peak,gpu_memory_gb_hours,gpu_memory_gb_average,gpu_memory_gb_peak,coverage_fraction,cpu_request_core_hours,memory_request_gib_hours,cpu_efficiency,memory_efficiency,gpu_hours,billed_cpu_core_hours,billed_memory_gib_hours,billed_gpu_hours,overcommit_cpu_core_hours,overcommit_memory_gib_hours,overcommit_gpu_hours
+                     *     2017-12-01T00:00:00.000Z,2018-01-01T00:00:00.000Z,lab-vision,14,1534.213,2.062114,7.412,9121.5,12.26,30.1,20511.4,27.57,63.2,1,2200,10240,0.69737,0.890771,744,1534.213,9121.5,744,,,
                      */
                     "text/csv": string;
                 };

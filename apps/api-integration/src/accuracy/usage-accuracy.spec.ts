@@ -121,6 +121,10 @@ describe('Usage accounting against the ground truth', () => {
       expect(withinTolerance(idle?.cpu_core_hours ?? Number.NaN, Math.max(0, cpu), slack('cpu_request_core_hours'))).toBe(true);
       expect(withinTolerance(idle?.memory_gib_hours ?? Number.NaN, Math.max(0, memory), slack('memory_request_gib_hours'))).toBe(true);
       expect(withinTolerance(idle?.overcommit_cpu_core_hours ?? Number.NaN, Math.max(0, -cpu), slack('cpu_request_core_hours'))).toBe(true);
+      // GPU devices: every labelled node's GPUs over the period, less those held.
+      const gpu = sum((n) => n.gpuDeviceHours) - sum((n) => n.gpuHours);
+      expect(sum((n) => n.gpuDeviceHours)).toBeGreaterThan(0);
+      expect(withinTolerance(idle?.gpu_hours ?? Number.NaN, Math.max(0, gpu), slack('gpu_hours'))).toBe(true);
       // The totals stay those of the pods.
       expect(res.body.totals.cpu_core_hours).toBeCloseTo(byNamespace.totals.cpu_core_hours, 6);
     });

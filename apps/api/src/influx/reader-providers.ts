@@ -6,16 +6,28 @@ import {
   InfluxCatalogReader,
   InfluxChartSeriesReader,
   InfluxNamespacesReader,
+  InfluxNodeGpusReader,
   InfluxRawPointsReader,
   InfluxUsageSamples,
   MetricSource,
   NamespacesReader,
+  NodeGpusReader,
   RawPointsReader,
 } from '@kube-monitoring/influx';
 
 import { InfluxConnection } from './influx-connection';
 import { MetricSourceResolver } from './metric-source.resolver';
-import { CATALOG_READER, CHART_SERIES_READER, NAMESPACES_READER, RAW_POINTS_READER, SourceSampleStore, STORE_PING, StorePing, USAGE_SAMPLES } from './reader-tokens';
+import {
+  CATALOG_READER,
+  CHART_SERIES_READER,
+  NAMESPACES_READER,
+  NODE_GPUS_READER,
+  RAW_POINTS_READER,
+  SourceSampleStore,
+  STORE_PING,
+  StorePing,
+  USAGE_SAMPLES,
+} from './reader-tokens';
 
 /** The readers, each over the process's one InfluxDB connection. */
 export const READER_PROVIDERS: Provider[] = [
@@ -28,6 +40,7 @@ export const READER_PROVIDERS: Provider[] = [
     inject: [InfluxConnection, MetricSourceResolver],
     useFactory: (c: InfluxConnection, sources: MetricSourceResolver): SourceSampleStore => new InfluxUsageSamples(c.client, (metric) => presentSource(sources, metric)),
   },
+  { provide: NODE_GPUS_READER, inject: [InfluxConnection], useFactory: (c: InfluxConnection): NodeGpusReader => new InfluxNodeGpusReader(c.client) },
   { provide: STORE_PING, inject: [InfluxConnection], useFactory: (c: InfluxConnection): StorePing => ({ ping: () => c.client.ping() }) },
 ];
 

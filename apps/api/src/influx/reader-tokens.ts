@@ -18,3 +18,6 @@ export interface SourceSampleStore extends UsageSampleStore {
 export interface StorePing {
   ping(): Promise<boolean>;
 }
+
+/** How many GPUs each node has (GPU Feature Discovery's labels). */
+export const NODE_GPUS_READER = Symbol('NODE_GPUS_READER');

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { HOUR_MS, hourCeil, hourFloor, nodeFigures, planSpans } from '@kube-monitoring/accounting';
+import { NodeGpusReader } from '@kube-monitoring/influx';
 
 import { Period } from '../common/period';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -8,7 +9,7 @@ import { LedgerStore } from '../database/ledger/ledger-store';
 import { LedgerNodeStore } from '../database/ledger/node-hours-store';
 import { UserDatabaseUnavailableException } from '../database/user-database';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
-import { SourceSampleStore, USAGE_SAMPLES } from '../influx/reader-tokens';
+import { NODE_GPUS_READER, SourceSampleStore, USAGE_SAMPLES } from '../influx/reader-tokens';
 
 /** What nodes offer: their allocatable CPU and memory. */
 const ALLOCATABLE = { cpu: 'cpu/node_allocatable', memory: 'memory/node_allocatable' } as const;
@@ -19,10 +20,14 @@ const ALLOCATABLE = { cpu: 'cpu/node_allocatable', memory: 'memory/node_allocata
  */
 const ROLLED_WITH_NODES = 'cpu/request';
 
-/** Allocatable CPU (millicore·s) and memory (byte·s) offered by every node over a period. */
+/**
+ * Allocatable CPU (millicore·s) and memory (byte·s) offered by every node over a period, and GPU
+ * device·s where nodes are labelled with their GPU count (undefined when none is).
+ */
 export interface OfferedCapacity {
   cpu: number;
   memory: number;
+  gpu?: number;
 }
 
 /**
@@ -36,6 +41,7 @@ export class NodeCapacityService {
   constructor(
     private readonly sources: MetricSourceResolver,
     @Inject(USAGE_SAMPLES) private readonly samples: SourceSampleStore,
+    @Inject(NODE_GPUS_READER) private readonly gpus: NodeGpusReader,
     private readonly ledger: LedgerStore,
     private readonly nodes: LedgerNodeStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,20 +53,26 @@ export class NodeCapacityService {
     const rolled = await this.rolledHours(fromMs, toMs);
     const spans = planSpans(fromMs, toMs, rolled);
     const out: OfferedCapacity = { cpu: 0, memory: 0 };
-    const [stored, live] = await Promise.all([
+    /** Per node, the time its allocatable CPU was seen: how long it offered its GPUs. */
+    const upMs = new Map<string, number>();
+    const [stored, live, gpus] = await Promise.all([
       rolled.length > 0 ? this.nodes.nodeHours(rolled[0] as number, (rolled[rolled.length - 1] as number) + HOUR_MS) : [],
       Promise.all(spans.filter((s) => s.source === 'live').map((s) => this.live({ fromMs: s.fromMs, toMs: s.toMs, stepMs }))),
+      this.sources.schema().then((schema) => this.gpus.gpuCounts(schema, period.from, period.to)),
     ]);
     const inLedger = new Set(rolled);
     for (const h of stored) {
       if (!inLedger.has(h.hourMs)) continue;
       out.cpu += h.cpu.integral;
       out.memory += h.memory.integral;
+      upMs.set(h.node, (upMs.get(h.node) ?? 0) + h.cpu.coveredMs);
     }
     for (const part of live) {
       out.cpu += part.cpu;
       out.memory += part.memory;
+      for (const [node, ms] of part.upMs) upMs.set(node, (upMs.get(node) ?? 0) + ms);
     }
+    if (gpus.size > 0) out.gpu = [...gpus].reduce((sum, [node, count]) => sum + (count * (upMs.get(node) ?? 0)) / 1000, 0);
     return out;
   }
 
@@ -75,13 +87,13 @@ export class NodeCapacityService {
     }
   }
 
-  private async live(window: { fromMs: number; toMs: number; stepMs: number }): Promise<OfferedCapacity> {
+  private async live(window: { fromMs: number; toMs: number; stepMs: number }): Promise<{ cpu: number; memory: number; upMs: Map<string, number> }> {
     const read = async (metric: string) => {
       const source = await this.sources.sourceOf(metric);
-      if (!source?.nodeLevel) return 0;
-      return (await nodeFigures(this.samples.forSource(source), window)).reduce((sum, n) => sum + n.figures.integral, 0);
+      return source?.nodeLevel ? nodeFigures(this.samples.forSource(source), window) : [];
     };
     const [cpu, memory] = await Promise.all([read(ALLOCATABLE.cpu), read(ALLOCATABLE.memory)]);
-    return { cpu, memory };
+    const sum = (nodes: typeof cpu) => nodes.reduce((acc, n) => acc + n.figures.integral, 0);
+    return { cpu: sum(cpu), memory: sum(memory), upMs: new Map(cpu.map((n) => [n.node, n.figures.coveredMs])) };
   }
 }

@@ -155,8 +155,8 @@ export class UsageReportService {
       const { source } = await this.sources.resolve(REPORT_METRICS[0].metric);
       const [everything, offered] = await Promise.all([held(p, {}, admit), this.nodes.offered(p, await this.podUsage.stepMs(source, p))]);
       const sum = (u: MetricUsage | undefined) => (u?.pods ?? []).reduce((acc, pod) => acc + pod.figures.integral, 0);
-      const [cpu, memory] = everything;
-      return idleCapacity(offered, { cpu: sum(cpu), memory: sum(memory) });
+      const [cpu, memory, gpu] = everything;
+      return idleCapacity(offered, { cpu: sum(cpu), memory: sum(memory), gpu: sum(gpu) });
     };
     const measure = async (p: Period, admit: () => Promise<void>): Promise<Measured> => {
       const [used, holding, maxima, free] = await Promise.all([
