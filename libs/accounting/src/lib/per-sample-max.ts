@@ -94,8 +94,9 @@ export class PerSampleMaxSamples implements MetricSamples {
   }
 }
 
-async function* refused(what: string): AsyncGenerator<never> {
-  throw new Error(`per-sample max has no ${what}: it is read per pod`);
+/** A read this metric cannot answer: it fails when iterated, as a store's failed read does. */
+function refused(what: string): AsyncIterable<never> {
+  return { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error(`per-sample max has no ${what}: it is read per pod`)) }) };
 }
 
 /** A store's container rows gathered per pod (its pieces arrive one after the other), in the catalog unit. */
