@@ -3,8 +3,8 @@
  * themselves. Runs all steps even when one fails, then prints a summary and exits non-zero on
  * any failure. The last line is `N passed, N failed` (test cases, plus one per non-jest check).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../..');
@@ -15,6 +15,11 @@ interface Step {
   command: string;
   /** Jest steps write a JSON report there, so test cases can be counted. */
   jestReport?: boolean;
+  /**
+   * Steps of one lane run one after the other, beside the steps of the other lanes (each suite
+   * starts its own services on free loopback ports). Steps without a lane run alone.
+   */
+  lane?: string;
 }
 
 const jest = (name: string, configs: string[], extra = ''): Step => ({
@@ -39,9 +44,14 @@ const steps: Step[] = [
   { name: 'build', command: 'npx nx run-many -t build -p api web --outputStyle=static' },
   // The dashboard's initial bundle must stay under 500 kB gzip (Angular's budget measures raw size).
   { name: 'bundle-size', command: 'node apps/web/scripts/check-bundle-size.mjs dist/apps/web/browser 500' },
-  ...['apps/api-integration', 'apps/api-e2e', 'apps/web-e2e']
-    .filter((p) => existsSync(join(root, p, 'jest.config.cts')))
-    .map((p) => jest(p.split('/')[1] as string, [`${p}/jest.config.cts`], '--runInBand')),
+  // The slowest suite in one lane, the two others in another: two cores, two suites at a time.
+  ...[
+    ['apps/api-integration', 'integration'],
+    ['apps/api-e2e', 'e2e'],
+    ['apps/web-e2e', 'e2e'],
+  ]
+    .filter(([p]) => existsSync(join(root, p as string, 'jest.config.cts')))
+    .map(([p, lane]) => ({ ...jest((p as string).split('/')[1] as string, [`${p}/jest.config.cts`], '--runInBand'), lane })),
 ];
 
 interface Outcome {
@@ -52,17 +62,48 @@ interface Outcome {
   seconds: number;
 }
 
+const STEP_ENV = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
+
 function run(step: Step): Outcome {
   console.log(`\n==> ${step.name}: ${step.command}`);
   const started = Date.now();
-  const r = spawnSync(step.command, {
-    cwd: root,
-    stdio: 'inherit',
-    shell: true,
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+  const r = spawnSync(step.command, { cwd: root, stdio: 'inherit', shell: true, env: STEP_ENV });
+  return outcomeOf(step, r.status === 0, started);
+}
+
+/** A step beside others: its output goes to a file, printed whole when it ends (never interleaved). */
+function runBeside(step: Step): Promise<Outcome> {
+  const logs = join(root, 'test-artifacts', 'logs');
+  mkdirSync(logs, { recursive: true });
+  const file = join(logs, `${step.name}.log`);
+  console.log(`\n==> ${step.name} (in parallel, output when it ends): ${step.command}`);
+  const started = Date.now();
+  const fd = openSync(file, 'w');
+  return new Promise((resolvePromise) => {
+    const child = spawn(step.command, { cwd: root, stdio: ['ignore', fd, fd], shell: true, env: STEP_ENV });
+    child.on('close', (code) => {
+      closeSync(fd);
+      console.log(`\n==> ${step.name} ended (${Math.round((Date.now() - started) / 1000)}s):\n${readFileSync(file, 'utf8')}`);
+      resolvePromise(outcomeOf(step, code === 0, started));
+    });
   });
+}
+
+/** The lanes' steps, each lane in order, the lanes side by side; outcomes in the steps' order. */
+async function runLanes(group: Step[]): Promise<Outcome[]> {
+  const lanes = new Map<string, Step[]>();
+  for (const step of group) lanes.set(step.lane as string, [...(lanes.get(step.lane as string) ?? []), step]);
+  const done = new Map<Step, Outcome>();
+  await Promise.all(
+    [...lanes.values()].map(async (lane) => {
+      for (const step of lane) done.set(step, await runBeside(step));
+    }),
+  );
+  return group.map((s) => done.get(s) as Outcome);
+}
+
+function outcomeOf(step: Step, ok: boolean, started: number): Outcome {
   const seconds = Math.round((Date.now() - started) / 1000);
-  const ok = r.status === 0;
   if (step.jestReport) {
     const file = join(results, `${step.name}.json`);
     if (existsSync(file)) {
@@ -78,12 +119,25 @@ function run(step: Step): Outcome {
   return { name: step.name, ok, passed: ok ? 1 : 0, failed: ok ? 0 : 1, seconds };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   rmSync(results, { recursive: true, force: true });
   mkdirSync(results, { recursive: true });
   const only = process.argv.slice(2);
   const selected = only.length ? steps.filter((s) => only.includes(s.name)) : steps;
-  const outcomes = selected.map(run);
+  const outcomes: Outcome[] = [];
+  for (let i = 0; i < selected.length;) {
+    const step = selected[i] as Step;
+    if (!step.lane) {
+      outcomes.push(run(step));
+      i++;
+      continue;
+    }
+    // Consecutive steps with lanes run as one group.
+    let j = i;
+    while (j < selected.length && selected[j]?.lane) j++;
+    outcomes.push(...(await runLanes(selected.slice(i, j))));
+    i = j;
+  }
   console.log('\n==> summary');
   for (const o of outcomes) {
     console.log(`${o.ok ? 'ok  ' : 'FAIL'}  ${o.name.padEnd(16)} passed=${o.passed} failed=${o.failed} (${o.seconds}s)`);
@@ -94,4 +148,4 @@ function main(): void {
   process.exit(outcomes.every((o) => o.ok) && failed === 0 ? 0 : 1);
 }
 
-main();
+void main();

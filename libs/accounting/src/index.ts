@@ -9,6 +9,5 @@ export * from './lib/usage-engine';
 export * from './lib/ledger';
 export * from './lib/periods';
 export * from './lib/gpu-device-samples';
-export * from './lib/allocation-lives';
-export * from './lib/per-sample-max';
+export * from './lib/pod-allocation-samples';
 export * from './lib/idle-capacity';

@@ -49,6 +49,7 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
         { name: 'ExplicitAllNamespaces1765000000001' },
         { name: 'CreateLedger1766000000000' },
         { name: 'LedgerRollups1767000000000' },
+        { name: 'LedgerAllocation1768000000000' },
       ]);
     });
 
@@ -58,7 +59,7 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
       await expect(again.start()).resolves.toBe(true);
       await again.close();
       expect(logged.filter((m) => m.startsWith('applied migration'))).toEqual([]);
-      expect(await database.run((ds) => ds.query('SELECT name FROM typeorm_migrations'))).toHaveLength(5);
+      expect(await database.run((ds) => ds.query('SELECT name FROM typeorm_migrations'))).toHaveLength(6);
     });
 
     it('should turn a stored empty namespace list, which meant all, into the explicit "*"', async () => {

@@ -1,21 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { GPU_DEVICES_METRIC, GpuDeviceSamples, MetricSamples, PER_SAMPLE_MAX_METRICS, PerSampleMaxSamples } from '@kube-monitoring/accounting';
+import { GPU_DEVICES_METRIC, GpuDeviceSamples, MetricSamples, PER_SAMPLE_MAX_METRICS, PodAllocationSamples } from '@kube-monitoring/accounting';
 
 import { MetricSourceResolver } from './metric-source.resolver';
 import { SourceSampleStore, USAGE_SAMPLES } from './reader-tokens';
 
-/** What the per-sample maxima are made of: usage (the rate, per sample), request, and the uptime that bounds it to the lives. */
+/** What the basis `max` compares per sample: the usage (the rate, per sample) and the request. */
 const PER_SAMPLE_MAX_USES = {
-  cpu: ['cpu/usage_rate', 'cpu/request', 'uptime'],
-  memory: ['memory/usage', 'memory/request', 'uptime'],
+  cpu: { usage: 'cpu/usage_rate', request: 'cpu/request' },
+  memory: { usage: 'memory/usage', request: 'memory/request' },
 } as const;
 
+/** Requests, held only while their containers ran (`PodAllocationSamples` in mode `held`). */
+const HELD_REQUESTS: ReadonlySet<string> = new Set(['cpu/request', 'memory/request']);
+
+/** A container's uptime counter: how long it ran, which bounds what its requests' samples claim. */
+const UPTIME = 'uptime';
+
 /**
- * The samples of what reports and the ledger measure: a stored catalog metric, the GPU devices pods
- * hold, joined from their GPU resource requests (`gpu/devices`), or the per-sample max(request,
- * usage) of the `max` basis (`cpu/billed_max`, `memory/billed_max`). Undefined when the database
- * holds none of it in this schema.
+ * The samples of what reports and the ledger measure: a stored catalog metric; a request, held only
+ * while its container ran (`cpu/request`, `memory/request`); the GPU devices pods hold, joined from
+ * their GPU resource requests (`gpu/devices`); or the per-sample max(request, usage) of the basis
+ * `max` (`cpu/billed_max`, `memory/billed_max`). Undefined when the database holds none of it in
+ * this schema.
  */
 @Injectable()
 export class MeasuredSamples {
@@ -28,20 +35,27 @@ export class MeasuredSamples {
     if (metric === GPU_DEVICES_METRIC) {
       const parts = await this.sources.gpuRequestSources();
       if (parts.length === 0) return undefined;
-      return new GpuDeviceSamples(parts.map((p) => ({ resource: p.resource, samples: this.samples.forSource(p.source) })));
+      const devices = new GpuDeviceSamples(parts.map((p) => ({ resource: p.resource, samples: this.samples.forSource(p.source) })));
+      return new PodAllocationSamples(metric, 'held', devices, await this.stored(UPTIME));
+    }
+    if (HELD_REQUESTS.has(metric)) {
+      const request = await this.stored(metric);
+      return request ? new PodAllocationSamples(metric, 'held', request, await this.stored(UPTIME)) : undefined;
     }
     const max = Object.entries(PER_SAMPLE_MAX_METRICS).find(([, name]) => name === metric)?.[0] as keyof typeof PER_SAMPLE_MAX_USES | undefined;
     if (max) {
-      const [usage, request, uptime] = await Promise.all(PER_SAMPLE_MAX_USES[max].map((m) => this.stored(m)));
+      const uses = PER_SAMPLE_MAX_USES[max];
+      const [usage, request, uptime] = await Promise.all([this.stored(uses.usage), this.stored(uses.request), this.stored(UPTIME)]);
       // Without requests in the schema, max(request, usage) is the usage: no joined series to read.
       if (!usage || !request) return undefined;
-      return new PerSampleMaxSamples(metric, usage, request, uptime);
+      return new PodAllocationSamples(metric, 'max', request, uptime, usage);
     }
     return this.stored(metric);
   }
 
+  /** A stored metric's samples, when the database holds its field (none: nothing to read, every report). */
   private async stored(metric: string): Promise<MetricSamples | undefined> {
     const source = await this.sources.sourceOf(metric);
-    return source ? this.samples.forSource(source) : undefined;
+    return source && (await this.sources.isPresent(source)) ? this.samples.forSource(source) : undefined;
   }
 }

@@ -1,7 +1,6 @@
 import { BadRequestException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 
 import {
-  clipToLives,
   compareNames,
   comparePods,
   GPU_DEVICES_METRIC,
@@ -88,9 +87,6 @@ export const ALLOCATION_METRICS = [
   efficiency?: keyof UnbilledFigures;
 }[];
 
-/** The pods' uptime counter: its increase is the time each pod ran, which requests are held for (`clipToLives`). */
-export const LIVES_METRIC = 'uptime';
-
 /** Every metric a report reads, in the order of the usages `buildUsageReport` takes. */
 export const MEASURED_METRICS: readonly string[] = [...REPORT_METRICS, ...ALLOCATION_METRICS].map((m) => m.metric);
 
@@ -133,23 +129,16 @@ export class UsageReportService {
     if (body.includeIdle && !seesEveryNamespace(scope)) {
       throw new ForbiddenException('includeIdle: the idle capacity of the cluster needs access to every namespace');
     }
-    /** What the pods of some namespaces held (in ALLOCATION_METRICS order), each request only while its pod ran. */
-    const held = (p: Period, ns: NamespaceFilter, admit: () => Promise<void>) => {
-      // How long each pod ran, read once per period: what its requests are held for.
-      const ran = this.measured
-        .of(LIVES_METRIC)
-        .then(async (samples) => (samples ? this.podUsage.usage(samples, p, ns, await this.podUsage.stepMs(samples, p), { admit }) : undefined));
+    /** What the pods of some namespaces held (in ALLOCATION_METRICS order), each request only while its container ran. */
+    const held = (p: Period, ns: NamespaceFilter, admit: () => Promise<void>) =>
       // Requests are summed over pods only: no peak or coverage of a group is reported for them.
-      return Promise.all(
+      Promise.all(
         ALLOCATION_METRICS.map(async (m) => {
           const samples = await this.measured.of(m.metric);
           if (!samples) return noUsage();
-          const stepMs = await this.podUsage.stepMs(samples, p);
-          const [usage, lives] = await Promise.all([this.podUsage.usage(samples, p, ns, stepMs, { admit }), ran]);
-          return lives ? { ...usage, pods: clipToLives(usage.pods, lives.pods) } : usage;
+          return this.podUsage.usage(samples, p, ns, await this.podUsage.stepMs(samples, p), { admit });
         }),
       );
-    };
     /** What the nodes offered and no pod of any namespace (kube-system included) held. */
     const idle = async (p: Period, admit: () => Promise<void>): Promise<IdleCapacity> => {
       const { source } = await this.sources.resolve(REPORT_METRICS[0].metric);

@@ -203,8 +203,8 @@ describe(UsageController.name, () => {
         ['2017-12-02T00:00:00.000Z', '2017-12-03T00:00:00.000Z'],
         ['2017-12-03T00:00:00.000Z', '2017-12-03T12:00:00.000Z'],
       ]);
-      // Seven measures (three used, two requested, GPU devices held, uptime) for the whole period and for each of the three steps.
-      expect(reads).toHaveLength(7 * 4);
+      // Six measures (three used, two requested, GPU devices held) for the whole period and for each of the three steps.
+      expect(reads).toHaveLength(6 * 4);
     });
 
     it.each([
@@ -226,7 +226,7 @@ describe(UsageController.name, () => {
 
     it('should accept a period of exactly 366 days and read the billed metrics and the requests', async () => {
       await expect(report({ from: '2017-01-01', to: '2018-01-02' })).resolves.toMatchObject({ from: '2017-01-01T00:00:00.000Z', to: '2018-01-02T00:00:00.000Z', rows: [] });
-      expect(reads.sort()).toEqual(['cpu/request', 'cpu/usage_rate', 'gpu/devices', 'gpu/usage', 'memory/request', 'memory/usage', 'uptime']);
+      expect(reads.sort()).toEqual(['cpu/request', 'cpu/usage_rate', 'gpu/devices', 'gpu/usage', 'memory/request', 'memory/usage']);
     });
 
     it("should refuse a namespace outside the person's account with a 403 naming the field", async () => {

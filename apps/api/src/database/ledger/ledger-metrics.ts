@@ -4,6 +4,8 @@
  * is frozen); adding a metric here takes a migration adding its six columns to `ledger_pod_hours`
  * and `ledger_pod_days`.
  *
+ * Requests and GPU devices are rolled as held: each only while its container ran (from its uptime).
+ *
  * `since`: the allocation version (`ledger_hours.allocation`) an hour must have been rolled with
  * to hold the metric; hours rolled before it answer that metric live. `podsOnly`: rolled per pod
  * only — reports sum them over pods and ask no group coverage or peak of them.
@@ -16,8 +18,6 @@ export const LEDGER_METRICS = [
   { key: 'memory_request', metric: 'memory/request', since: 1, podsOnly: true },
   // GPU devices held, joined from the GPU resource requests (the accounting's GPU_DEVICES_METRIC).
   { key: 'gpu_devices', metric: 'gpu/devices', since: 1, podsOnly: true },
-  // How long each pod ran (the increase of its uptime counter): the time its requests are held for.
-  { key: 'uptime', metric: 'uptime', since: 1, podsOnly: true },
   // What the `max` basis bills: max(request, usage) per sample (the accounting's PER_SAMPLE_MAX_METRICS).
   { key: 'cpu_max', metric: 'cpu/billed_max', since: 1, podsOnly: true },
   { key: 'memory_max', metric: 'memory/billed_max', since: 1, podsOnly: true },

@@ -3,8 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * What pods hold beside what they use: per pod-hour (and pod-day), the figures of the CPU and
  * memory requests (`cpu_request_*`, `memory_request_*`) and of the GPU devices held
- * (`gpu_devices_*`), and of the pods' uptime counter (`uptime_*`: how long each pod ran, which
- * bounds what a request's samples claim at a life's edges), and what the `max` basis bills
+ * (`gpu_devices_*`) — each only while its container ran — and what the `max` basis bills
  * (`cpu_max_*`, `memory_max_*`: max(request, usage) per sample). Frozen like the ledger's other migrations.
  *
  * `ledger_hours.allocation` says which of these an hour was rolled with: 0 for the hours rolled
@@ -17,7 +16,7 @@ export class LedgerAllocation1768000000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "ledger_hours" ADD COLUMN "allocation" integer NOT NULL DEFAULT 0`);
     for (const table of ['ledger_pod_hours', 'ledger_pod_days']) {
-      for (const prefix of ['cpu_request_', 'memory_request_', 'gpu_devices_', 'uptime_', 'cpu_max_', 'memory_max_']) {
+      for (const prefix of ['cpu_request_', 'memory_request_', 'gpu_devices_', 'cpu_max_', 'memory_max_']) {
         // One column per statement: SQLite's ALTER TABLE adds one at a time.
         for (const column of [
           `"${prefix}integral" double precision NOT NULL DEFAULT 0`,
@@ -36,7 +35,7 @@ export class LedgerAllocation1768000000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of ['ledger_pod_hours', 'ledger_pod_days']) {
-      for (const prefix of ['cpu_request_', 'memory_request_', 'gpu_devices_', 'uptime_', 'cpu_max_', 'memory_max_']) {
+      for (const prefix of ['cpu_request_', 'memory_request_', 'gpu_devices_', 'cpu_max_', 'memory_max_']) {
         for (const figure of ['integral', 'increase', 'covered_ms', 'samples', 'sum', 'max']) {
           await queryRunner.query(`ALTER TABLE "${table}" DROP COLUMN "${prefix}${figure}"`);
         }

@@ -19,45 +19,55 @@ interface ContainerSeries {
 }
 
 /**
- * What a pod is billed under the basis `max` (OpenCost's rule): at each sample, the larger of what it
- * used and what it requested, its containers summed — max(Σ usage, Σ request), never per period.
- * A request is counted for the part of the sample's window the container ran (from its uptime
- * counter, where the schema stores one: Δuptime ÷ Δt, the first sample of a life uptime ÷ step), as
- * the usage gauge of that window is its mean over the window.
+ * A pod's allocation per sample, from its containers' request rows joined per pod and sample time
+ * with their uptime (where the schema stores one): a request counts for the part of the sample's
+ * window the container ran — Δuptime ÷ Δt, the first sample of a life uptime ÷ step — as a usage
+ * gauge is the mean over its window. A collector writes a request as the spec gives it at every
+ * scrape, so without this a life's first and last samples speak for whole steps: up to 40 % of a
+ * job of a few minutes. Containers restarting on their own, pods read only from their containers and
+ * requests that change are all counted sample by sample.
  *
- * It reads like a metric with one series per pod, built from the three metrics' container rows
- * joined per pod and sample time, so the one usage computation integrates it and the ledger rolls it.
- * Pods come in the store's order (series key order: the pod order), one pod held at a time.
+ * - `held`: what the pod held, Σ request × share (requests, GPU devices).
+ * - `max`: what the basis `max` bills (OpenCost's rule): at each usage sample the larger of the
+ *   pod's usage and what it held, its containers summed first — max(Σ usage, Σ held), never per period.
+ *
+ * It reads like a metric with one series per pod, so the one usage computation integrates it and the
+ * ledger rolls it. Pods come in the store's order (series key order: the pod order), one held at a time.
  */
-export class PerSampleMaxSamples implements MetricSamples {
+export class PodAllocationSamples implements MetricSamples {
   readonly cacheKey: string;
   readonly resolutionKey: string;
   readonly scale = 1;
   readonly hasPodSeries = true;
   readonly hasContainerSeries = false;
   readonly hasNamespaceSeries = false;
+  private readonly paced: MetricSamples;
 
   constructor(
     readonly metric: string,
-    private readonly usage: MetricSamples,
+    private readonly mode: 'held' | 'max',
     private readonly request: MetricSamples,
     private readonly uptime?: MetricSamples,
+    private readonly usage?: MetricSamples,
   ) {
-    this.cacheKey = `${metric}:${usage.cacheKey}|${request.cacheKey}|${uptime?.cacheKey ?? ''}`;
-    this.resolutionKey = usage.resolutionKey;
+    if (mode === 'max' && !usage) throw new Error(`${metric}: the basis max needs the usage`);
+    this.paced = mode === 'max' ? (usage as MetricSamples) : request;
+    this.cacheKey = `${metric}:${mode}:${request.cacheKey}|${uptime?.cacheKey ?? ''}|${usage?.cacheKey ?? ''}`;
+    this.resolutionKey = this.paced.resolutionKey;
   }
 
   sampleIntervals(from: Date, to: Date): Promise<number[]> {
-    return this.usage.sampleIntervals(from, to);
+    return this.paced.sampleIntervals(from, to);
   }
 
   async *podSamples(ns: NamespaceFilter, from: Date, to: Date): SampleStream<PodKey> {
     const every: ContainerPodSelection = { mode: 'exclude', pods: [] };
-    const streams = [this.usage, this.request, this.uptime].map((s) => (s ? podRowsOf(s.containerRowsByPod(ns, from, to, every), s.scale) : undefined));
-    for await (const [usage, request, uptime] of joinByPod(streams)) {
-      if (!usage) continue;
-      const billed = billedPerSample(usage, request, uptime);
-      if (billed.times.length > 0) yield { series: usage.key, times: billed.times, values: billed.values };
+    const streams = [this.request, this.uptime, this.usage].map((s) => (s ? podRowsOf(s.containerRowsByPod(ns, from, to, every), s.scale) : undefined));
+    for await (const [request, uptime, usage] of joinByPod(streams)) {
+      const paced = this.mode === 'max' ? usage : request;
+      if (!paced) continue;
+      const out = perSample(paced, request, uptime, this.mode === 'max');
+      if (out.times.length > 0) yield { series: paced.key, times: out.times, values: out.values };
     }
   }
 
@@ -85,7 +95,7 @@ export class PerSampleMaxSamples implements MetricSamples {
   async seriesPods(level: SeriesLevel, ns: NamespaceFilter, from: Date, to: Date): Promise<PodKey[]> {
     if (level === 'container') return [];
     const seen = new Map<string, PodKey>();
-    for (const p of await this.usage.seriesPods('container', ns, from, to)) seen.set(podId(p), { namespace: p.namespace, pod: p.pod });
+    for (const p of await this.paced.seriesPods('container', ns, from, to)) seen.set(podId(p), { namespace: p.namespace, pod: p.pod });
     return [...seen.values()].sort(comparePods);
   }
 
@@ -133,21 +143,26 @@ async function* joinByPod(streams: readonly (AsyncGenerator<PodRows> | undefined
       throw new Error(`per-sample max: pods out of order (${head.key.namespace}/${head.key.pod} after ${previous.key.namespace}/${previous.key.pod})`);
     }
   };
-  for (let i = 0; i < streams.length; i++) await advance(i);
-  for (;;) {
-    let first: PodKey | undefined;
-    for (const h of heads) if (h && (!first || comparePods(h.key, first) < 0)) first = h.key;
-    if (!first) return;
-    const id = podId(first);
-    const tuple: (PodRows | undefined)[] = [];
-    for (let i = 0; i < streams.length; i++) {
-      const head = heads[i];
-      if (head && podId(head.key) === id) {
-        tuple.push(head);
-        await advance(i);
-      } else tuple.push(undefined);
+  try {
+    for (let i = 0; i < streams.length; i++) await advance(i);
+    for (;;) {
+      let first: PodKey | undefined;
+      for (const h of heads) if (h && (!first || comparePods(h.key, first) < 0)) first = h.key;
+      if (!first) return;
+      const id = podId(first);
+      const tuple: (PodRows | undefined)[] = [];
+      for (let i = 0; i < streams.length; i++) {
+        const head = heads[i];
+        if (head && podId(head.key) === id) {
+          tuple.push(head);
+          await advance(i);
+        } else tuple.push(undefined);
+      }
+      yield tuple;
     }
-    yield tuple;
+  } finally {
+    // One read failed or the reader stopped: the other reads are closed, not left open.
+    await Promise.allSettled(streams.map((s) => s?.return(undefined)));
   }
 }
 
@@ -182,30 +197,32 @@ function stepOf(times: readonly number[]): number | undefined {
   return step;
 }
 
-/** Per usage sample time, max(Σ usage, Σ request × share of the window the container ran). */
-function billedPerSample(usage: PodRows, request: PodRows | undefined, uptime: PodRows | undefined): { times: number[]; values: number[] } {
+/**
+ * Per sample time of `paced` (the usage under `max`, the requests otherwise): Σ request × the share
+ * of the window each container ran, and under `max` the larger of that and Σ usage.
+ */
+function perSample(paced: PodRows, request: PodRows | undefined, uptime: PodRows | undefined, withUsage: boolean): { times: number[]; values: number[] } {
   const requests = byContainer(request);
   const uptimes = byContainer(uptime);
-  const usageTimes = [...new Set(usage.times)].sort((a, b) => a - b);
-  const step = stepOf(usageTimes);
+  const times = [...new Set(paced.times)].sort((a, b) => a - b);
+  const step = stepOf(times);
   const used = new Map<number, number>();
   const running = new Map<number, Set<string>>();
-  for (let i = 0; i < usage.times.length; i++) {
-    const t = usage.times[i] as number;
-    used.set(t, (used.get(t) ?? 0) + (usage.values[i] as number));
+  for (let i = 0; i < paced.times.length; i++) {
+    const t = paced.times[i] as number;
+    if (withUsage) used.set(t, (used.get(t) ?? 0) + (paced.values[i] as number));
     const set = running.get(t) ?? new Set<string>();
-    set.add(usage.containers[i] as string);
+    set.add(paced.containers[i] as string);
     running.set(t, set);
   }
   const cursor = new Map<string, { request: number; uptime: number }>();
-  const values = usageTimes.map((t) => {
+  const values = times.map((t) => {
     let held = 0;
     for (const c of running.get(t) ?? []) {
       const r = requests.get(c);
       if (!r) continue;
       const pos = cursor.get(c) ?? { request: 0, uptime: 0 };
       pos.request = at(r, t, pos.request);
-      const value = r.values[pos.request] as number;
       const up = uptimes.get(c);
       let share = 1;
       if (up) {
@@ -221,9 +238,9 @@ function billedPerSample(usage: PodRows, request: PodRows | undefined, uptime: P
         }
       }
       cursor.set(c, pos);
-      held += value * share;
+      held += (r.values[pos.request] as number) * share;
     }
-    return Math.max(used.get(t) ?? 0, held);
+    return withUsage ? Math.max(used.get(t) ?? 0, held) : held;
   });
-  return { times: usageTimes, values };
+  return { times, values };
 }
