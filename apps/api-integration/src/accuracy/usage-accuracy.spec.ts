@@ -22,7 +22,7 @@ import {
   relativeError,
   withinTolerance,
 } from './support/ground-truth-compare';
-import { EdgeAllowance, lifeEdgeAllowance } from './support/life-edges';
+import { addAllowances, EdgeAllowance, lifeEdgeAllowance, lostScrapeAllowance, MaxAllowance } from './support/life-edges';
 import { lostEdgeUsage, LostUsage } from './support/lost-edges';
 import { sameFigures } from './support/same-figures';
 import { unseenPeaks } from './support/unseen-peaks';
@@ -67,7 +67,7 @@ describe('Usage accounting against the ground truth', () => {
     let lostPods: Map<string, LostUsage>;
     let lostNamespaces: Map<string, LostUsage>;
     /** Without uptime (Telegraf), what a request's samples may claim at each life edge: a step of it. */
-    let edges: { pods: Map<string, EdgeAllowance>; namespaces: Map<string, EdgeAllowance> };
+    let edges: { pods: Map<string, EdgeAllowance & MaxAllowance>; namespaces: Map<string, EdgeAllowance & MaxAllowance> };
     /** The same reports under the basis `max`. */
     let maxPods: UsageReport;
     let maxNamespaces: UsageReport;
@@ -87,7 +87,9 @@ describe('Usage accounting against the ground truth', () => {
       for (const [ns, lost] of unseenPeaks(loaded.simulator, scenario.from, scenario.to, schema)) {
         lostNamespaces.set(ns, { ...lostNamespaces.get(ns), ...lost });
       }
-      edges = schema === 'telegraf' ? lifeEdgeAllowance(loaded.simulator, scenario.from, scenario.to) : { pods: new Map(), namespaces: new Map() };
+      const lifeEdges = schema === 'telegraf' ? lifeEdgeAllowance(loaded.simulator, scenario.from, scenario.to) : { pods: new Map(), namespaces: new Map() };
+      const lost = lostScrapeAllowance(loaded.simulator, scenario.from, scenario.to);
+      edges = { pods: addAllowances(lifeEdges.pods, lost.pods), namespaces: addAllowances(lifeEdges.namespaces, lost.namespaces) };
       [byPod, byNamespace] = await reportsOf(api, scenario);
       [maxPods, maxNamespaces] = await reportsOf(api, scenario, 'max');
     });
@@ -138,15 +140,15 @@ describe('Usage accounting against the ground truth', () => {
         key: (t: PodTruth | NamespaceTruth) => string,
         rowKey: (r: UsageReport['rows'][number]) => string,
         lost: Map<string, LostUsage>,
-        edge: Map<string, EdgeAllowance>,
+        edge: Map<string, EdgeAllowance & MaxAllowance>,
       ) => {
         const ours = new Map(rows.map((r) => [rowKey(r), r]));
         for (const t of truths) {
           const row = ours.get(key(t));
           const k = key(t);
           // What the database never received (a lost edge scrape), and without uptime a step of the request per life edge.
-          const cpuSlack = (lost.get(k)?.cpu_core_hours ?? 0) + (edge.get(k)?.cpu_request_core_hours ?? 0);
-          const memorySlack = (lost.get(k)?.memory_gib_hours ?? 0) + (edge.get(k)?.memory_request_gib_hours ?? 0);
+          const cpuSlack = (lost.get(k)?.cpu_core_hours ?? 0) + (edge.get(k)?.cpu_request_core_hours ?? 0) + (edge.get(k)?.billed_cpu_core_hours ?? 0);
+          const memorySlack = (lost.get(k)?.memory_gib_hours ?? 0) + (edge.get(k)?.memory_request_gib_hours ?? 0) + (edge.get(k)?.billed_memory_gib_hours ?? 0);
           if (!withinTolerance(row?.billed_cpu_core_hours ?? 0, t.cpuMaxCoreHours, cpuSlack))
             bad.push({ group: k, figure: 'billed_cpu_core_hours', ours: row?.billed_cpu_core_hours ?? 0, truth: t.cpuMaxCoreHours });
           if (!withinTolerance(row?.billed_memory_gib_hours ?? 0, t.memoryMaxGibHours, memorySlack))

@@ -1,5 +1,6 @@
 import { comparePods, podId, PodKey } from './pod-key';
 import { ContainerPodSelection, ContainerRowsPiece, MetricSamples, NamespaceFilter, SampleStream, SeriesLevel } from './sample-reader';
+import { detectStepMs } from './step-detection';
 
 /** The billing basis `max` of a resource: what a pod is billed per sample, max(request, usage). */
 export const PER_SAMPLE_MAX_METRICS = { cpu: 'cpu/billed_max', memory: 'memory/billed_max' } as const;
@@ -187,14 +188,15 @@ function at(series: ContainerSeries, t: number, from: number): number {
   return series.times.length === 0 ? -1 : i;
 }
 
-/** The usual interval between a pod's samples: the smallest positive one (a lost scrape only lengthens some). */
+/**
+ * A pod's sample step, as the usage computation detects it (the most common gap, on a 5 s grid):
+ * every read of the pod, an hour or a month, finds the same step despite jitter and lost scrapes.
+ */
 function stepOf(times: readonly number[]): number | undefined {
-  let step: number | undefined;
-  for (let i = 1; i < times.length; i++) {
-    const d = (times[i] as number) - (times[i - 1] as number);
-    if (d > 0 && (step === undefined || d < step)) step = d;
-  }
-  return step;
+  if (times.length < 2) return undefined;
+  const gaps: number[] = [];
+  for (let i = 1; i < times.length; i++) gaps.push((times[i] as number) - (times[i - 1] as number));
+  return detectStepMs(gaps);
 }
 
 /**
