@@ -61,13 +61,13 @@ export class PodAllocationSamples implements MetricSamples {
     return this.paced.sampleIntervals(from, to);
   }
 
-  async *podSamples(ns: NamespaceFilter, from: Date, to: Date): SampleStream<PodKey> {
+  async *podSamples(ns: NamespaceFilter, from: Date, to: Date, stepMs?: number): SampleStream<PodKey> {
     const every: ContainerPodSelection = { mode: 'exclude', pods: [] };
     const streams = [this.request, this.uptime, this.usage].map((s) => (s ? podRowsOf(s.containerRowsByPod(ns, from, to, every), s.scale) : undefined));
     for await (const [request, uptime, usage] of joinByPod(streams)) {
       const paced = this.mode === 'max' ? usage : request;
       if (!paced) continue;
-      const out = perSample(paced, request, uptime, this.mode === 'max');
+      const out = perSample(paced, request, uptime, this.mode === 'max', stepMs);
       if (out.times.length > 0) yield { series: paced.key, times: out.times, values: out.values };
     }
   }
@@ -189,8 +189,8 @@ function at(series: ContainerSeries, t: number, from: number): number {
 }
 
 /**
- * A pod's sample step, as the usage computation detects it (the most common gap, on a 5 s grid):
- * every read of the pod, an hour or a month, finds the same step despite jitter and lost scrapes.
+ * A pod's sample step when the reader gives none (the most common gap, on a 5 s grid). The usage
+ * computation gives its own: a pod's gaps differ between an hour's read and a month's under jitter.
  */
 function stepOf(times: readonly number[]): number | undefined {
   if (times.length < 2) return undefined;
@@ -203,11 +203,17 @@ function stepOf(times: readonly number[]): number | undefined {
  * Per sample time of `paced` (the usage under `max`, the requests otherwise): Σ request × the share
  * of the window each container ran, and under `max` the larger of that and Σ usage.
  */
-function perSample(paced: PodRows, request: PodRows | undefined, uptime: PodRows | undefined, withUsage: boolean): { times: number[]; values: number[] } {
+function perSample(
+  paced: PodRows,
+  request: PodRows | undefined,
+  uptime: PodRows | undefined,
+  withUsage: boolean,
+  stepMs: number | undefined,
+): { times: number[]; values: number[] } {
   const requests = byContainer(request);
   const uptimes = byContainer(uptime);
   const times = [...new Set(paced.times)].sort((a, b) => a - b);
-  const step = stepOf(times);
+  const step = stepMs ?? stepOf(times);
   const used = new Map<number, number>();
   const running = new Map<number, Set<string>>();
   for (let i = 0; i < paced.times.length; i++) {

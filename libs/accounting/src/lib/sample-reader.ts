@@ -63,8 +63,11 @@ export interface MetricSamples {
 
   /** Intervals between consecutive samples of a few series (ms), to detect the resolution. */
   sampleIntervals(from: Date, to: Date): Promise<number[]>;
-  /** Every pod-level sample, one series per pod. */
-  podSamples(ns: NamespaceFilter, from: Date, to: Date): SampleStream<PodKey>;
+  /**
+   * Every pod-level sample, one series per pod. `stepMs` is the step the usage computation counts
+   * with: samples derived per window (a request's share of one) use it, so every read agrees.
+   */
+  podSamples(ns: NamespaceFilter, from: Date, to: Date, stepMs?: number): SampleStream<PodKey>;
   /** Container-level samples of the selected pods, one series per container. */
   containerSamples(ns: NamespaceFilter, from: Date, to: Date, pods: ContainerPodSelection): SampleStream<ContainerKey>;
   /** Container-level samples of the selected pods, one time-ordered series per pod, each naming its container. */

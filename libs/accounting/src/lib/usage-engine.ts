@@ -219,7 +219,7 @@ export class UsageEngine {
     const podLevel = new PodLevelRuns(stepMs, countBucketMs(readTo.getTime() - readFrom.getTime(), stepMs));
     const streamPods = async () => {
       if (!samples.hasPodSeries) return;
-      await consume(samples.podSamples(ns, readFrom, readTo), samples.scale, (key) => {
+      await consume(samples.podSamples(ns, readFrom, readTo, stepMs), samples.scale, (key) => {
         const id = podId(key);
         const acc = podPart.accumulatorFor(key);
         return { acc, onSample: (t) => podLevel.add(id, t) };
