@@ -28,6 +28,9 @@ const jest = (name: string, configs: string[], extra = ''): Step => ({
   command: `npx jest ${configs.map((c) => `--projects ${c}`).join(' ')} --ci --json --outputFile=${join(results, `${name}.json`)} ${extra}`,
 });
 
+/** The accuracy suite: every scenario on both schemas, live and through the ledger. */
+const ACCURACY_SPEC = 'apps/api-integration/src/accuracy/usage-accuracy.spec.ts';
+
 const unitProjects = ['apps/api', 'apps/web', 'libs/contract', 'libs/influx', 'libs/accounting', 'libs/simulator', 'libs/testing', 'tools']
   .map((p) => `${p}/jest.config.cts`)
   .filter((p) => existsSync(join(root, p)));
@@ -44,14 +47,18 @@ const steps: Step[] = [
   { name: 'build', command: 'npx nx run-many -t build -p api web --outputStyle=static' },
   // The dashboard's initial bundle must stay under 500 kB gzip (Angular's budget measures raw size).
   { name: 'bundle-size', command: 'node apps/web/scripts/check-bundle-size.mjs dist/apps/web/browser 500' },
-  // The slowest suite in one lane, the two others in another: two cores, two suites at a time.
+  // Two cores, two suites at a time: the accuracy suite (the slowest by far) in one lane, the other
+  // integration suites, the API's and the dashboard's end-to-end suites one after the other in the other.
+  ...(existsSync(join(root, ACCURACY_SPEC))
+    ? [{ ...jest('accuracy', ['apps/api-integration/jest.config.cts'], `--runInBand --runTestsByPath ${ACCURACY_SPEC}`), lane: 'accuracy' }]
+    : []),
   ...[
-    ['apps/api-integration', 'integration'],
-    ['apps/api-e2e', 'e2e'],
-    ['apps/web-e2e', 'e2e'],
+    ['apps/api-integration', `--runInBand --testPathIgnorePatterns ${ACCURACY_SPEC.split('/').pop()}`],
+    ['apps/api-e2e', '--runInBand'],
+    ['apps/web-e2e', '--runInBand'],
   ]
     .filter(([p]) => existsSync(join(root, p as string, 'jest.config.cts')))
-    .map(([p, lane]) => ({ ...jest((p as string).split('/')[1] as string, [`${p}/jest.config.cts`], '--runInBand'), lane })),
+    .map(([p, extra]) => ({ ...jest((p as string).split('/')[1] as string, [`${p}/jest.config.cts`], extra), lane: 'suites' })),
 ];
 
 interface Outcome {
