@@ -33,7 +33,7 @@ describe('usage report', () => {
     expect((await byTestId(t.page, 'period-summary').textContent())?.replace(/\s+/g, ' ').trim()).toBe(`${period.from} 00:00 UTC → ${period.to} 00:00 UTC (${period.days} days)`);
     expect(await byTestId(t.page, 'period-select').inputValue()).toBe('custom');
 
-    const expected = [...report.rows].sort((a, b) => a.namespace_name.localeCompare(b.namespace_name));
+    const expected = [...report.rows].sort((a, b) => (a.namespace_name ?? '').localeCompare(b.namespace_name ?? ''));
     const namespaces = await byTestId(t.page, 'usage-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-namespace')));
     expect(namespaces).toEqual(expected.map((r) => r.namespace_name));
     expect(namespaces).not.toContain('kube-system');

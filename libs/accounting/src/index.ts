@@ -11,3 +11,4 @@ export * from './lib/periods';
 export * from './lib/gpu-device-samples';
 export * from './lib/pod-allocation-samples';
 export * from './lib/idle-capacity';
+export * from './lib/pod-nodes';

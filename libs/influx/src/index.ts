@@ -24,3 +24,4 @@ export * from './lib/readers/catalog.reader';
 export * from './lib/readers/namespaces.reader';
 export * from './lib/readers/chart-series.reader';
 export * from './lib/readers/node-gpus.reader';
+export * from './lib/readers/pod-nodes.reader';

@@ -647,15 +647,23 @@ export interface components {
              * @example 744
              */
             billed_gpu_hours: number;
-            /** @example lab-vision */
-            namespace_name: string;
+            /**
+             * @description The namespace; `__idle__` on idle rows; absent on node rows (`groupBy: "node"`)
+             * @example lab-vision
+             */
+            namespace_name?: string;
             /**
              * @description Present when `groupBy` is `pod`
              * @example train-resnet-7d9f
              */
             pod_name?: string;
             /**
-             * @description Namespace rows: number of pods counted
+             * @description `groupBy: "node"`: the node the row’s pods ran on (empty for pods whose node the store does not tell), or whose idle capacity the `__idle__` row gives
+             * @example gpu-node-1
+             */
+            node_name?: string;
+            /**
+             * @description Namespace and node rows: number of pods counted
              * @example 14
              */
             pods?: number;
@@ -814,7 +822,7 @@ export interface components {
              * @example namespace
              * @enum {string}
              */
-            groupBy: "namespace" | "pod";
+            groupBy: "namespace" | "pod" | "node";
             /**
              * @description What the `billed_*` figures count
              * @example usage
@@ -865,11 +873,11 @@ export interface components {
              */
             step?: "1h" | "1d" | "1w" | "1mo";
             /**
-             * @description One row per namespace, or one row per pod.
+             * @description One row per namespace, per pod, or per node: a node row (`node_name`, no `namespace_name`) sums what its pods used and held while on it (a pod that ran on several nodes is split by its samples on each); with `includeIdle`, one `__idle__` row per node.
              * @default namespace
              * @enum {string}
              */
-            groupBy?: "namespace" | "pod";
+            groupBy?: "namespace" | "pod" | "node";
             /**
              * @description Limit the report to these namespaces (default: every namespace the caller may see, `kube-system` left out).
              * @example [
@@ -890,7 +898,7 @@ export interface components {
              */
             basis?: "usage" | "request" | "max";
             /**
-             * @description Add the row `namespace_name: "__idle__"`: allocatable − requested core-hours and GiB-hours over every node (kube-system’s requests count as requested), never negative, requests beyond allocatable as `overcommit_*`; after the pods’ rows, not in the totals. Needs access to every namespace (403 otherwise).
+             * @description Add the row `namespace_name: "__idle__"`: allocatable − requested core-hours and GiB-hours over every node (kube-system’s requests count as requested), never negative, requests beyond allocatable as `overcommit_*`; after the pods’ rows, not in the totals. With `groupBy: "node"`, one such row per node (`node_name`), of that node’s allocatable and its pods’ requests. Needs access to every namespace (403 otherwise).
              * @default false
              */
             includeIdle?: boolean;

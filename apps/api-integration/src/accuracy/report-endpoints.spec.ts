@@ -121,7 +121,7 @@ describe('Usage, series and catalog endpoints', () => {
     it.each([
       [{ to: '2024-03-21' }, 'from: is required'],
       [{ from: '2024-03-21', to: '2024-03-20' }, 'to: must be later than from'],
-      [{ from: '2024-03-20', to: '2024-03-21', groupBy: 'node' }, 'groupBy: must be "namespace" or "pod"'],
+      [{ from: '2024-03-20', to: '2024-03-21', groupBy: 'container' }, 'groupBy: must be "namespace", "pod" or "node"'],
       [{ from: '2024-03-20', to: '2024-03-21', namespaces: ['Bad_NS'] }, 'namespaces: each entry must be a Kubernetes namespace name'],
       [{ from: '2024-03-20', to: '2024-03-21', namespaces: 'lab-vision' }, 'namespaces: must be an array'],
       [{ from: '2023-01-01', to: '2024-03-21' }, 'to: the period may cover at most 366 days'],

@@ -71,6 +71,8 @@ describe('Usage accounting against the ground truth', () => {
     /** The same reports under the basis `max`. */
     let maxPods: UsageReport;
     let maxNamespaces: UsageReport;
+    /** By node with the idle capacity, live (set by its test, compared with the ledger's). */
+    let byNode: UsageReport;
 
     beforeAll(async () => {
       loaded = await loadScenario(influx.url, scenario, { schema });
@@ -132,6 +134,37 @@ describe('Usage accounting against the ground truth', () => {
       expect(res.body.totals.cpu_core_hours).toBeCloseTo(byNamespace.totals.cpu_core_hours, 6);
     });
 
+    it('should give per node what its pods held and its idle capacity (groupBy node)', async () => {
+      const res = await api.post<UsageReport>('/api/usage', { from: scenario.from, to: scenario.to, includeSystem: true, includeIdle: true, groupBy: 'node' });
+      expect(res.status).toBe(200);
+      byNode = res.body;
+      const nodeRow = (node: string) => res.body.rows.find((r) => r.node_name === node && r.namespace_name === undefined);
+      const idleRow = (node: string) => res.body.rows.find((r) => r.node_name === node && r.namespace_name === '__idle__');
+      // Pods are not placed in the truth: each node gets the whole cluster's life-edge allowance.
+      const slack = (f: keyof EdgeAllowance) => [...edges.pods.values()].reduce((acc, a) => acc + (a[f] ?? 0), 0);
+      const bad: string[] = [];
+      const near = (what: string, ours: number | undefined, truthValue: number, allowance: number) => {
+        if (!withinTolerance(ours ?? 0, truthValue, allowance)) bad.push(`${what}: ${ours} vs ${truthValue.toFixed(6)}`);
+      };
+      for (const n of truth.nodes) {
+        const row = nodeRow(n.node);
+        const idle = idleRow(n.node);
+        near(`${n.node} cpu_request_core_hours`, row?.cpu_request_core_hours, n.cpuRequestCoreHours, slack('cpu_request_core_hours'));
+        near(`${n.node} memory_request_gib_hours`, row?.memory_request_gib_hours, n.memoryRequestGibHours, slack('memory_request_gib_hours'));
+        near(`${n.node} gpu_hours`, row?.gpu_hours, n.gpuHours, slack('gpu_hours'));
+        near(`${n.node} idle cpu`, idle?.cpu_core_hours, Math.max(0, n.cpuAllocatableCoreHours - n.cpuRequestCoreHours), slack('cpu_request_core_hours'));
+        near(`${n.node} idle memory`, idle?.memory_gib_hours, Math.max(0, n.memoryAllocatableGibHours - n.memoryRequestGibHours), slack('memory_request_gib_hours'));
+        if (n.gpuDevices > 0) near(`${n.node} idle gpu`, idle?.gpu_hours, Math.max(0, n.gpuDeviceHours - n.gpuHours), slack('gpu_hours'));
+      }
+      expect(bad).toEqual([]);
+      // Every pod is on a node: the node rows add up to the totals.
+      const nodes = res.body.rows.filter((r) => r.namespace_name === undefined);
+      expect(nodes.map((r) => r.node_name)).not.toContain('');
+      for (const f of ['cpu_core_hours', 'memory_gib_hours', 'cpu_request_core_hours', 'gpu_hours'] as const) {
+        expect(Math.abs(nodes.reduce((s, r) => s + r[f], 0) - res.body.totals[f])).toBeLessThanOrEqual(nodes.length * 1e-6 + 1e-9 * res.body.totals[f]);
+      }
+    });
+
     it('should bill under basis max the per-sample max(request, usage) of every pod and namespace within 0.5 % of the truth', () => {
       const bad: { group: string; figure: string; ours: number; truth: number }[] = [];
       const check = (
@@ -179,6 +212,12 @@ describe('Usage accounting against the ground truth', () => {
         await waitForLedger(ledgerApi);
         [ledgerPods, ledgerNamespaces] = await reportsOf(ledgerApi, scenario);
         [ledgerMaxPods, ledgerMaxNamespaces] = await reportsOf(ledgerApi, scenario, 'max');
+      });
+
+      it('should give the live figures by node, idle capacity included', async () => {
+        const res = await ledgerApi.post<UsageReport>('/api/usage', { from: scenario.from, to: scenario.to, includeSystem: true, includeIdle: true, groupBy: 'node' });
+        expect(res.status).toBe(200);
+        expect(sameFigures(res.body, byNode)).toEqual([]);
       });
 
       it('should bill under basis max what the live computation bills', () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 
 import {
   compareNames,
+  emptyFigures,
   HOUR_MS,
   MetricHour,
   NamespaceFilter,
@@ -16,6 +17,7 @@ import { InMemoryLedger, seededRandom, testCluster } from '@kube-monitoring/acco
 
 import { LEDGER_METRICS } from '../../../api/src/database/ledger/ledger-metrics';
 import { LedgerStore } from '../../../api/src/database/ledger/ledger-store';
+import { LedgerNodeStore } from '../../../api/src/database/ledger/node-hours-store';
 import { UserDatabase } from '../../../api/src/database/user-database';
 import { Backend, BACKENDS, startBackend, Store } from '../users/support/backends';
 
@@ -331,9 +333,8 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
       );
     const rollupTables = ['ledger_days', 'ledger_namespace_days', 'ledger_pod_days', 'ledger_total_days', 'ledger_total_hours'];
     expect(await tables()).toEqual(expect.arrayContaining(rollupTables));
-    // The allocation migration came after the rollups: undone first.
-    await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
-    await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
+    // The pod-nodes and allocation migrations came after the rollups: undone first.
+    for (let i = 0; i < 3; i++) await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
     expect((await tables()).filter((t) => rollupTables.includes(t))).toEqual([]);
     const before = await database.run((ds) => ds.query('SELECT * FROM "ledger_hours"'));
     expect(Object.keys(before[0])).not.toContain('rollup');
@@ -348,7 +349,8 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
     const rolled = await ledger.rolledHours(hour(0), hour(6));
     expect(rolled.length).toBeGreaterThan(0);
     expect(await ledger.rolledHours(hour(0), hour(6), 'cpu/request')).toEqual(rolled);
-    await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
+    // The pod-nodes migration came after the allocation one: undone first.
+    for (let i = 0; i < 2; i++) await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
     const before = await database.run((ds) => ds.query('SELECT * FROM "ledger_pod_hours"'));
     expect(Object.keys(before[0])).not.toContain('cpu_request_integral');
     await database.run((ds) => ds.runMigrations({ transaction: 'each' }));
@@ -403,6 +405,31 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
     expect(await ledger.namespaceHours('memory/usage', hour(2), hour(3), {}, false)).toEqual([]);
     expect((await ledger.podFigures('cpu/usage_rate', hour(2), hour(3), {})).length).toBe(cpuOnly[0]?.pods.length);
     expect((await ledger.summary()).podHours).toBe((cpuOnly[0]?.pods.length ?? 0) + distinctPods(rollsOf(3)));
+  });
+
+  it('should keep which node each pod ran on per hour, replaced with the hour’s node rows', async () => {
+    const nodes = new LedgerNodeStore(database);
+    const figures = (integral: number) => ({ ...emptyFigures(), integral, coveredMs: HOUR_MS, max: 4000 });
+    const cpu = [{ node: 'gpu-1', figures: figures(4000 * 3600) }];
+    await nodes.writeNodeHours(
+      hour(1),
+      cpu,
+      [],
+      [
+        { namespace: 'lab', pod: 'train', node: 'gpu-1', samples: 60 },
+        { namespace: 'db', pod: 'pg-0', node: 'cpu-1', samples: 30 },
+      ],
+    );
+    await nodes.writeNodeHours(hour(2), cpu, [], [{ namespace: 'db', pod: 'pg-0', node: 'cpu-2', samples: 60 }]);
+    // Rolled again, an hour's pods' nodes are the new ones only.
+    await nodes.writeNodeHours(hour(1), cpu, [], [{ namespace: 'db', pod: 'pg-0', node: 'cpu-1', samples: 31 }]);
+    const read = await nodes.podNodes(hour(0), hour(3));
+    expect(read.sort((a, b) => a.hourMs - b.hourMs)).toEqual([
+      { hourMs: hour(1), namespace: 'db', pod: 'pg-0', node: 'cpu-1', samples: 31 },
+      { hourMs: hour(2), namespace: 'db', pod: 'pg-0', node: 'cpu-2', samples: 60 },
+    ]);
+    expect(await nodes.podNodes(hour(2), hour(3))).toHaveLength(1);
+    expect((await nodes.nodeHours(hour(1), hour(2)))[0]).toMatchObject({ node: 'gpu-1', cpu: { integral: 4000 * 3600 } });
   });
 
   it('should leave the hour as it was when a write fails half-way', async () => {

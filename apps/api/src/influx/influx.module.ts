@@ -5,7 +5,7 @@ import { MeasuredSamples } from './measured-samples';
 import { MetricSourceResolver } from './metric-source.resolver';
 import { QueryMetrics } from './query-metrics';
 import { READER_PROVIDERS } from './reader-providers';
-import { CATALOG_READER, CHART_SERIES_READER, NAMESPACES_READER, NODE_GPUS_READER, RAW_POINTS_READER, STORE_PING, USAGE_SAMPLES } from './reader-tokens';
+import { CATALOG_READER, CHART_SERIES_READER, NAMESPACES_READER, NODE_GPUS_READER, POD_NODES_READER, RAW_POINTS_READER, STORE_PING, USAGE_SAMPLES } from './reader-tokens';
 
 /** The metrics database: one connection, and the readers the services read it through. */
 @Global()
@@ -22,6 +22,7 @@ import { CATALOG_READER, CHART_SERIES_READER, NAMESPACES_READER, NODE_GPUS_READE
     USAGE_SAMPLES,
     STORE_PING,
     NODE_GPUS_READER,
+    POD_NODES_READER,
   ],
 })
 export class InfluxModule {}

@@ -7,11 +7,13 @@ import {
   InfluxChartSeriesReader,
   InfluxNamespacesReader,
   InfluxNodeGpusReader,
+  InfluxPodNodesReader,
   InfluxRawPointsReader,
   InfluxUsageSamples,
   MetricSource,
   NamespacesReader,
   NodeGpusReader,
+  PodNodesReader,
   RawPointsReader,
 } from '@kube-monitoring/influx';
 
@@ -22,6 +24,7 @@ import {
   CHART_SERIES_READER,
   NAMESPACES_READER,
   NODE_GPUS_READER,
+  POD_NODES_READER,
   RAW_POINTS_READER,
   SourceSampleStore,
   STORE_PING,
@@ -41,6 +44,7 @@ export const READER_PROVIDERS: Provider[] = [
     useFactory: (c: InfluxConnection, sources: MetricSourceResolver): SourceSampleStore => new InfluxUsageSamples(c.client, (metric) => presentSource(sources, metric)),
   },
   { provide: NODE_GPUS_READER, inject: [InfluxConnection], useFactory: (c: InfluxConnection): NodeGpusReader => new InfluxNodeGpusReader(c.client) },
+  { provide: POD_NODES_READER, inject: [InfluxConnection], useFactory: (c: InfluxConnection): PodNodesReader => new InfluxPodNodesReader(c.client) },
   { provide: STORE_PING, inject: [InfluxConnection], useFactory: (c: InfluxConnection): StorePing => ({ ping: () => c.client.ping() }) },
 ];
 

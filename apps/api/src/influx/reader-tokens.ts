@@ -21,3 +21,6 @@ export interface StorePing {
 
 /** How many GPUs each node has (GPU Feature Discovery's labels). */
 export const NODE_GPUS_READER = Symbol('NODE_GPUS_READER');
+
+/** Which node each pod ran on (its samples per node). */
+export const POD_NODES_READER = Symbol('POD_NODES_READER');

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { HOUR_MS, MetricHour, NodeHour, rollMetricHour, rollNodeHour, SampleCounts, UsageEngine } from '@kube-monitoring/accounting';
+import { HOUR_MS, MetricHour, NodeHour, PodNodeSamples, rollMetricHour, rollNodeHour, SampleCounts, UsageEngine } from '@kube-monitoring/accounting';
+import { PodNodesReader } from '@kube-monitoring/influx';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { LEDGER_METRICS } from '../database/ledger/ledger-metrics';
@@ -8,10 +9,13 @@ import { LedgerStore } from '../database/ledger/ledger-store';
 import { LedgerNodeStore } from '../database/ledger/node-hours-store';
 import { MeasuredSamples } from '../influx/measured-samples';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
-import { SourceSampleStore, USAGE_SAMPLES } from '../influx/reader-tokens';
+import { POD_NODES_READER, SourceSampleStore, USAGE_SAMPLES } from '../influx/reader-tokens';
 
 /** What nodes offer, rolled per hour beside the pods' usage (idle capacity is what they offered and no pod used). */
 const NODE_METRICS = { cpu: 'cpu/node_allocatable', memory: 'memory/node_allocatable' } as const;
+
+/** The metric whose series say which node a pod ran on (every schema tags its container series with the node). */
+const POD_NODES_METRIC = 'cpu/usage_rate';
 
 /** What rolling one hour read: per metric the samples stored in it, compared later to notice late ones. */
 export type RawSampleCounts = Record<string, number>;
@@ -32,6 +36,7 @@ export class LedgerRoller {
     private readonly measured: MeasuredSamples,
     private readonly store: LedgerStore,
     private readonly nodes: LedgerNodeStore,
+    @Inject(POD_NODES_READER) private readonly podNodes: PodNodesReader,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.engine = new UsageEngine(samples, { fixedStepMs: config.metricsResolutionSeconds * 1000 });
@@ -59,9 +64,13 @@ export class LedgerRoller {
       if (counter) rawSamples[m.key] = known ?? counts?.get(hourMs) ?? 0;
     }
     const stepMs = rolls[0]?.stepMs ?? this.fallbackStepMs;
-    const [cpu, memory] = await Promise.all([this.rollNodes(NODE_METRICS.cpu, hourMs, stepMs), this.rollNodes(NODE_METRICS.memory, hourMs, stepMs)]);
+    const [cpu, memory, onNodes] = await Promise.all([
+      this.rollNodes(NODE_METRICS.cpu, hourMs, stepMs),
+      this.rollNodes(NODE_METRICS.memory, hourMs, stepMs),
+      this.podNodesOf(hourMs),
+    ]);
     // Nodes first: an hour is rolled once its own row is written, so a crash in between leaves it to be rolled again, whole.
-    await this.nodes.writeNodeHours(hourMs, cpu, memory);
+    await this.nodes.writeNodeHours(hourMs, cpu, memory, onNodes);
     await this.store.writeHour(hourMs, rolls, { rawSamples });
     return new Set(rolls.flatMap((r) => r.pods.map((p) => `${p.namespace}\u0000${p.pod}`))).size;
   }
@@ -80,6 +89,12 @@ export class LedgerRoller {
     const source = await this.sources.sourceOf(metric);
     if (!source?.nodeLevel) return [];
     return rollNodeHour(this.samples.forSource(source), hourMs, stepMs);
+  }
+
+  /** Which node each pod of the hour ran on, every namespace. */
+  private async podNodesOf(hourMs: number): Promise<PodNodeSamples[]> {
+    const source = await this.sources.sourceOf(POD_NODES_METRIC);
+    return source ? this.podNodes.podNodes(source, {}, new Date(hourMs), new Date(hourMs + HOUR_MS)) : [];
   }
 
   /** Per hour start in [fromMs, toMs), the samples stored now of every ledger metric (for the late-sample check). */

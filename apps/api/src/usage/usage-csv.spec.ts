@@ -47,6 +47,23 @@ function report(overrides: Partial<UsageReport> = {}): UsageReport {
 }
 
 describe('usageReportCsv', () => {
+  it('should give by node the node first, the namespace column naming the idle rows', () => {
+    const rows = parse(
+      usageReportCsv(
+        report({
+          groupBy: 'node',
+          rows: [
+            { node_name: 'gpu-1', pods: 4, ...figures() },
+            { namespace_name: '__idle__', node_name: 'gpu-1', pods: 0, ...figures({ cpu_core_hours: 3 }), overcommit_cpu_core_hours: 0 },
+          ],
+        }),
+      ),
+    ) as string[][];
+    expect(rows[0]?.slice(0, 6)).toEqual(['period_from_utc', 'period_to_utc', 'node', 'namespace', 'pods', 'cpu_core_hours']);
+    expect(rows[1]?.slice(2, 6)).toEqual(['gpu-1', '', '4', '12.5']);
+    expect(rows[2]?.slice(2, 6)).toEqual(['gpu-1', '__idle__', '0', '3']);
+  });
+
   it('should start with a header naming each figure with its unit', () => {
     const [header] = usageReportCsv(report()).split('\r\n');
     expect(header).toBe(

@@ -36,15 +36,17 @@ export const USAGE_CSV_FIGURES: readonly { column: string; figure: keyof UsageFi
  */
 export function usageReportCsv(report: UsageReport): string {
   const byPod = report.groupBy === 'pod';
-  const header = ['period_from_utc', 'period_to_utc', 'namespace', ...(byPod ? ['pod'] : ['pods']), ...USAGE_CSV_FIGURES.map((c) => c.column)];
+  const byNode = report.groupBy === 'node';
+  // By node: the node first; the namespace column says `__idle__` on a node's idle row.
+  const group = byNode ? ['node', 'namespace', 'pods'] : ['namespace', byPod ? 'pod' : 'pods'];
+  const header = ['period_from_utc', 'period_to_utc', ...group, ...USAGE_CSV_FIGURES.map((c) => c.column)];
   // With steps, one row per step and group (the step's dates first); the whole period's rows would count everything twice.
   const parts = report.steps ?? [report];
   const rows = parts.flatMap((part) =>
     part.rows.map((row: UsageReportRow): CsvCell[] => [
       part.from,
       part.to,
-      row.namespace_name,
-      byPod ? (row.pod_name ?? '') : (row.pods ?? 0),
+      ...(byNode ? [row.node_name ?? '', row.namespace_name ?? '', row.pods ?? 0] : [row.namespace_name ?? '', byPod ? (row.pod_name ?? '') : (row.pods ?? 0)]),
       // A figure that does not apply (an efficiency without a request) is an empty cell.
       ...USAGE_CSV_FIGURES.map((c) => row[c.figure] ?? ''),
     ]),

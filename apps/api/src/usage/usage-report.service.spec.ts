@@ -2,7 +2,7 @@ import { BadRequestException } from '@nestjs/common';
 
 import { emptyFigures, MetricUsage, PodFigures, SeriesFigures } from '@kube-monitoring/accounting';
 
-import { buildUsageReport, reportPeriodOf, reportStepsOf } from './usage-report.service';
+import { buildUsageReport, idlePerNode, reportPeriodOf, reportStepsOf } from './usage-report.service';
 
 const HOUR = 3_600_000;
 const period = { from: new Date('2024-03-20T00:00:00Z'), to: new Date('2024-03-21T00:00:00Z') };
@@ -140,7 +140,7 @@ describe('buildUsageReport with requests', () => {
 
   it('should add the idle row after the pods, in resource units, outside the totals', () => {
     const idle = { idle: { cpu: 1000 * 3600 * 10, memory: 2 ** 30 * 3600 * 64 }, overcommit: { cpu: 0, memory: 2 ** 30 * 3600 * 2 } };
-    const report = buildUsageReport(period, 'namespace', [cpu, memory, gpu], now, 'usage', idle);
+    const report = buildUsageReport(period, 'namespace', [cpu, memory, gpu], now, 'usage', { idle });
     expect(report.rows.map((r) => r.namespace_name)).toEqual(['lab-vision', 'team-web', '__idle__']);
     expect(report.rows[2]).toMatchObject({
       pods: 0,
@@ -154,6 +154,68 @@ describe('buildUsageReport with requests', () => {
     });
     expect(report.rows[2]).not.toHaveProperty('overcommit_gpu_hours');
     expect(report.totals.cpu_core_hours).toBe(33);
+  });
+
+  describe('by node', () => {
+    // train ran on gpu-1, notebook on cpu-1, web half its samples on cpu-1 and half on cpu-2.
+    const shares = new Map([
+      ['lab-vision\u0000train', [{ node: 'gpu-1', share: 1 }]],
+      ['lab-vision\u0000notebook', [{ node: 'cpu-1', share: 1 }]],
+      [
+        'team-web\u0000web',
+        [
+          { node: 'cpu-1', share: 0.5 },
+          { node: 'cpu-2', share: 0.5 },
+        ],
+      ],
+    ]);
+    const devices = usage([pod('lab-vision', 'train', fig(2 * 12 * 3600, 12 * HOUR, 2))], [], emptyFigures());
+
+    it("should sum what each node's pods used and held while on it, split by their samples", () => {
+      const report = buildUsageReport(period, 'node', [cpu, memory, gpu, cpuRequest, memoryRequest, devices], now, 'usage', { nodes: { shares } });
+      expect(report.groupBy).toBe('node');
+      expect(report.rows.map((r) => [r.node_name, r.namespace_name, r.pods, r.cpu_core_hours, r.cpu_request_core_hours, r.gpu_hours])).toEqual([
+        ['cpu-1', undefined, 2, 6, 6, 0],
+        ['cpu-2', undefined, 1, 3, 0, 0],
+        ['gpu-1', undefined, 1, 24, 48, 24],
+      ]);
+      expect(report.rows[2]).toMatchObject({ memory_gib_hours: 96, memory_request_gib_hours: 192, cpu_efficiency: 0.5, cpu_cores_peak: 2.4 });
+      expect(report.totals).toMatchObject({ cpu_core_hours: 33, gpu_hours: 24 });
+    });
+
+    it("should bill each node its pods' per-sample maxima under max, split as their figures", () => {
+      const cpuMax = usage([pod('lab-vision', 'train', fig(50 * 3_600_000, 12 * HOUR, 4000)), pod('team-web', 'web', fig(6 * 3_600_000, 24 * HOUR, 300))], [], emptyFigures());
+      const memoryMax = usage([], [], emptyFigures());
+      const report = buildUsageReport(period, 'node', [cpu, memory, gpu, cpuRequest, memoryRequest, devices, cpuMax, memoryMax], now, 'max', { nodes: { shares } });
+      expect(report.rows.map((r) => [r.node_name, r.billed_cpu_core_hours])).toEqual([
+        ['cpu-1', 3],
+        ['cpu-2', 3],
+        ['gpu-1', 50],
+      ]);
+    });
+
+    it("should give each node's idle capacity from its allocatable and its pods' requests, after the node rows", () => {
+      const offered = new Map([
+        ['gpu-1', { cpu: 1000 * 3600 * 64, memory: 2 ** 30 * 3600 * 512, gpu: 8 * 24 * 3600 }],
+        ['cpu-1', { cpu: 1000 * 3600 * 4, memory: 2 ** 30 * 3600 * 32 }],
+      ]);
+      const perNode = idlePerNode(offered, [cpuRequest, memoryRequest, devices], shares);
+      expect(perNode.get('gpu-1')).toEqual({
+        idle: { cpu: 1000 * 3600 * 16, memory: 2 ** 30 * 3600 * 320, gpu: 3600 * (8 * 24 - 24) },
+        overcommit: { cpu: 0, memory: 0, gpu: 0 },
+      });
+      // notebook requested 6 core-hours on a node that offered 4.
+      expect(perNode.get('cpu-1')).toEqual({ idle: { cpu: 0, memory: 2 ** 30 * 3600 * 32 }, overcommit: { cpu: 1000 * 3600 * 2, memory: 0 } });
+      const report = buildUsageReport(period, 'node', [cpu, memory, gpu, cpuRequest, memoryRequest, devices], now, 'usage', { nodes: { shares, idle: perNode } });
+      expect(report.rows.map((r) => `${r.node_name} ${r.namespace_name ?? ''}`)).toEqual(['cpu-1 ', 'cpu-2 ', 'gpu-1 ', 'cpu-1 __idle__', 'gpu-1 __idle__']);
+      expect(report.rows[3]).toMatchObject({ cpu_core_hours: 0, overcommit_cpu_core_hours: 2, memory_gib_hours: 32 });
+      expect(report.rows[4]).toMatchObject({ cpu_core_hours: 16, gpu_hours: 168, overcommit_gpu_hours: 0 });
+    });
+
+    it('should put the pods whose node the store does not tell on the node ""', () => {
+      const report = buildUsageReport(period, 'node', [cpu, memory, gpu], now, 'usage', { nodes: { shares: new Map() } });
+      expect(report.rows.map((r) => [r.node_name, r.pods, r.cpu_core_hours])).toEqual([['', 3, 33]]);
+    });
   });
 
   it('should leave request figures at 0 and efficiencies null when the store holds no requests', () => {

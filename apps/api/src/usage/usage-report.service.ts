@@ -8,8 +8,10 @@ import {
   idleCapacity,
   MetricUsage,
   NamespaceFilter,
+  NodeShare,
   PER_SAMPLE_MAX_METRICS,
   podId,
+  PodKey,
   reportSteps,
   resolveWindow,
   rollupNamespaces,
@@ -42,7 +44,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MeasuredSamples } from '../influx/measured-samples';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { HeavyRequestLimiter } from '../limits/heavy-request-limiter';
-import { NodeCapacityService } from './node-capacity.service';
+import { NodeCapacityService, OfferedCapacity } from './node-capacity.service';
 import { MAX_REPORT_STEPS, UsageReportRequestDto } from './usage.dto';
 
 /** The three billed quantities: where they are read and how a stored value becomes the billed unit. */
@@ -92,7 +94,7 @@ export const MEASURED_METRICS: readonly string[] = [...REPORT_METRICS, ...ALLOCA
 
 /** A group's figures before the basis decides what is billed. */
 type UnbilledFigures = Omit<UsageFigures, 'billed_cpu_core_hours' | 'billed_memory_gib_hours' | 'billed_gpu_hours'>;
-type UnbilledRow = UnbilledFigures & Pick<UsageReportRow, 'namespace_name' | 'pod_name' | 'pods'>;
+type UnbilledRow = UnbilledFigures & Pick<UsageReportRow, 'namespace_name' | 'pod_name' | 'node_name' | 'pods'>;
 
 /** What one group (pod, namespace, everything) contributes for one metric. */
 interface GroupMeasure {
@@ -139,15 +141,26 @@ export class UsageReportService {
           return this.podUsage.usage(samples, p, ns, await this.podUsage.stepMs(samples, p), { admit });
         }),
       );
-    /** What the nodes offered and no pod of any namespace (kube-system included) held. */
-    const idle = async (p: Period, admit: () => Promise<void>): Promise<IdleCapacity> => {
+    /** What the nodes offered and no pod of any namespace (kube-system included) held: in all, or per node. */
+    const idle = async (
+      p: Period,
+      admit: () => Promise<void>,
+      shares?: Map<string, NodeShare[]>,
+    ): Promise<Pick<ReportExtras, 'idle'> & { perNode?: Map<string, IdleCapacity> }> => {
       const { source } = await this.sources.resolve(REPORT_METRICS[0].metric);
-      const [everything, offered] = await Promise.all([held(p, {}, admit), this.nodes.offered(p, await this.podUsage.stepMs(source, p))]);
-      const sum = (u: MetricUsage | undefined) => (u?.pods ?? []).reduce((acc, pod) => acc + pod.figures.integral, 0);
-      const [cpu, memory, gpu] = everything;
-      return idleCapacity(offered, { cpu: sum(cpu), memory: sum(memory), gpu: sum(gpu) });
+      const stepMs = await this.podUsage.stepMs(source, p);
+      if (!shares) {
+        const [everything, offered] = await Promise.all([held(p, {}, admit), this.nodes.offered(p, stepMs)]);
+        const sum = (u: MetricUsage | undefined) => (u?.pods ?? []).reduce((acc, pod) => acc + pod.figures.integral, 0);
+        const [cpu, memory, gpu] = everything;
+        return { idle: idleCapacity(offered, { cpu: sum(cpu), memory: sum(memory), gpu: sum(gpu) }) };
+      }
+      const [everything, offered] = await Promise.all([held(p, {}, admit), this.nodes.offeredPerNode(p, stepMs)]);
+      return { perNode: idlePerNode(offered, everything, shares) };
     };
     const measure = async (p: Period, admit: () => Promise<void>): Promise<Measured> => {
+      // By node: which node each pod of any namespace ran on (the idle capacity counts every namespace's requests).
+      const shares = groupBy === 'node' ? await this.nodes.podNodeShares(p, {}) : undefined;
       const [used, holding, maxima, free] = await Promise.all([
         Promise.all(
           REPORT_METRICS.map(async (m) => {
@@ -165,9 +178,12 @@ export class UsageReportService {
             return this.podUsage.usage(samples, p, filter, await this.podUsage.stepMs(samples, p), { admit });
           }),
         ),
-        body.includeIdle ? idle(p, admit) : undefined,
+        body.includeIdle ? idle(p, admit, shares) : undefined,
       ]);
-      return { usages: [...used, ...holding, ...maxima], idle: free };
+      return {
+        usages: [...used, ...holding, ...maxima],
+        extras: { idle: free?.idle, ...(shares ? { nodes: { shares, idle: free?.perNode } } : {}) },
+      };
     };
     // One heavy request however many steps: the whole period, then the steps, a few at a time.
     const [whole, perStep] = await this.limiter.run(scope, async (admit) => {
@@ -181,14 +197,14 @@ export class UsageReportService {
       return [all, each] as const;
     });
 
-    const report = buildUsageReport(period, groupBy, whole.usages, now, basis, whole.idle);
+    const report = buildUsageReport(period, groupBy, whole.usages, now, basis, whole.extras);
     if (!body.step) return report;
     return {
       ...report,
       step: body.step,
       steps: steps.map((s, i) => {
         const step = perStep[i];
-        const { from, to, rows, totals } = buildUsageReport(s, groupBy, step?.usages ?? [], now, basis, step?.idle);
+        const { from, to, rows, totals } = buildUsageReport(s, groupBy, step?.usages ?? [], now, basis, step?.extras);
         return { from, to, rows, totals };
       }),
     };
@@ -238,15 +254,48 @@ export function reportStepsOf(period: Period, step: ReportStep, timeZone: string
 /** Steps measured at once: enough to keep the database busy, few enough to leave it to other callers. */
 const STEPS_AT_ONCE = 4;
 
-/** What one period's reads gave: the usages in `buildUsageReport`'s order, and the idle capacity when asked. */
+/** What one period's reads gave: the usages in `buildUsageReport`'s order, the idle capacity when asked and the pods' nodes by node. */
 interface Measured {
   usages: (MetricUsage & { spans?: UsageSpan[] })[];
-  idle: IdleCapacity | undefined;
+  extras: ReportExtras;
+}
+
+/**
+ * Per node (every node that offered capacity or held a pod, the pods of unknown node left out): its
+ * allocatable less what its pods held on it (`held` in ALLOCATION_METRICS order, every namespace).
+ */
+export function idlePerNode(offered: ReadonlyMap<string, OfferedCapacity>, held: readonly MetricUsage[], shares: ReadonlyMap<string, NodeShare[]>): Map<string, IdleCapacity> {
+  const holding = new Map<string, { cpu: number; memory: number; gpu: number }>();
+  const [cpu, memory, gpu] = held;
+  const add = (u: MetricUsage | undefined, key: 'cpu' | 'memory' | 'gpu') => {
+    for (const p of u?.pods ?? []) {
+      for (const { node, share } of shares.get(podId(p)) ?? []) {
+        const h = holding.get(node) ?? { cpu: 0, memory: 0, gpu: 0 };
+        h[key] += p.figures.integral * share;
+        holding.set(node, h);
+      }
+    }
+  };
+  add(cpu, 'cpu');
+  add(memory, 'memory');
+  add(gpu, 'gpu');
+  const out = new Map<string, IdleCapacity>();
+  for (const node of new Set([...offered.keys(), ...holding.keys()])) {
+    if (node === UNKNOWN_NODE) continue;
+    out.set(node, idleCapacity(offered.get(node) ?? { cpu: 0, memory: 0 }, holding.get(node) ?? { cpu: 0, memory: 0, gpu: 0 }));
+  }
+  return out;
 }
 
 /** A metric the store does not hold (a schema without requests): no pod, no figure. */
 function noUsage(): MetricUsage {
   return { stepMs: 0, pods: [], namespaces: new Map(), total: undefined };
+}
+
+/** What a report adds to its pods' figures: the idle capacity, and for `groupBy: "node"` the pods' nodes and each node's idle capacity. */
+export interface ReportExtras {
+  idle?: IdleCapacity;
+  nodes?: { shares: Map<string, NodeShare[]>; idle?: Map<string, IdleCapacity> };
 }
 
 /**
@@ -259,24 +308,40 @@ export function buildUsageReport(
   usages: readonly (MetricUsage & { spans?: UsageSpan[] })[],
   now: Date,
   basis: BillingBasis = 'usage',
-  idle?: IdleCapacity,
+  extras: ReportExtras = {},
 ): UsageReport {
   const periodMs = period.to.getTime() - period.from.getTime();
   const measured = usages.slice(0, MEASURED_METRICS.length);
   // Under `max`, the per-sample maxima follow the measured metrics, CPU then memory.
   const maxima = basis === 'max' ? billedMaxima(usages.slice(MEASURED_METRICS.length)) : undefined;
-  const rows = (groupBy === 'pod' ? podRows(measured, periodMs) : namespaceRows(measured, periodMs)).map((r) =>
-    withBilled(r, basis, maxima?.(r.namespace_name, groupBy === 'pod' ? r.pod_name : undefined)),
-  );
-  // The idle row goes beside the pods' rows, after them; the totals stay those of the pods.
-  if (idle) rows.push(idleRow(idle, groupBy));
+  const shares = extras.nodes?.shares ?? new Map<string, NodeShare[]>();
+  const rows: UsageReportRow[] =
+    groupBy === 'node'
+      ? nodeRows(measured, periodMs, shares).map((r) =>
+          withBilled(
+            r,
+            basis,
+            maxima?.((p) => shareOn(shares, p, r.node_name ?? '')),
+          ),
+        )
+      : (groupBy === 'pod' ? podRows(measured, periodMs) : namespaceRows(measured, periodMs)).map((r) =>
+          withBilled(
+            r,
+            basis,
+            maxima?.((p) => (p.namespace === r.namespace_name && (groupBy !== 'pod' || p.pod === r.pod_name) ? 1 : 0)),
+          ),
+        );
+  // Idle rows go beside the pods' rows, after them; the totals stay those of the pods.
+  if (groupBy === 'node') {
+    for (const [node, idle] of [...(extras.nodes?.idle ?? [])].sort(([a], [b]) => compareNames(a, b))) rows.push(idleRow(idle, groupBy, node));
+  } else if (extras.idle) rows.push(idleRow(extras.idle, groupBy));
   const totals = withBilled(
     figures(
       measured.map((u, i) => measureOf(i < REPORT_METRICS.length ? rollupTotal(u.pods, u.total) : rollupTotal(u.pods, undefined))),
       periodMs,
     ),
     basis,
-    maxima?.(undefined, undefined),
+    maxima?.(() => 1),
   );
   return {
     from: period.from.toISOString(),
@@ -352,6 +417,43 @@ function namespaceRows(usages: readonly MetricUsage[], periodMs: number): Unbill
   return [...byNs.entries()].sort(([a], [b]) => compareNames(a, b)).map(([namespace, e]) => ({ namespace_name: namespace, pods: e.pods.size, ...figures(e.measures, periodMs) }));
 }
 
+/** The node of pods whose node the store does not tell. */
+const UNKNOWN_NODE = '';
+
+/** The part of a pod's figures on a node (a pod without known nodes is all on `UNKNOWN_NODE`). */
+function shareOn(shares: ReadonlyMap<string, NodeShare[]>, pod: PodKey, node: string): number {
+  const own = shares.get(podId(pod));
+  if (!own || own.length === 0) return node === UNKNOWN_NODE ? 1 : 0;
+  return own.find((s) => s.node === node)?.share ?? 0;
+}
+
+/**
+ * Per node, its pods' figures while on it: integrals split by each pod's share of samples on the
+ * node; a node's coverage and peak are the largest of its pods' (a lower bound of the node's own:
+ * the sum per step of pods on one node is not read).
+ */
+function nodeRows(usages: readonly MetricUsage[], periodMs: number, shares: ReadonlyMap<string, NodeShare[]>): UnbilledRow[] {
+  const byNode = new Map<string, { measures: GroupMeasure[]; pods: Set<string> }>();
+  usages.forEach((u, i) => {
+    for (const p of u.pods) {
+      const own = shares.get(podId(p));
+      for (const { node, share } of own && own.length > 0 ? own : [{ node: UNKNOWN_NODE, share: 1 }]) {
+        let entry = byNode.get(node);
+        if (!entry) {
+          entry = { measures: usages.map(emptyMeasure), pods: new Set() };
+          byNode.set(node, entry);
+        }
+        const m = entry.measures[i] as GroupMeasure;
+        m.integral += p.figures.integral * share;
+        m.coveredMs = Math.max(m.coveredMs, p.figures.coveredMs * share);
+        m.peak = Math.max(m.peak, p.figures.max);
+        if (i < REPORT_METRICS.length) entry.pods.add(podId(p));
+      }
+    }
+  });
+  return [...byNode.entries()].sort(([a], [b]) => compareNames(a, b)).map(([node, e]) => ({ node_name: node, pods: e.pods.size, ...figures(e.measures, periodMs) }));
+}
+
 /**
  * The figures of one group from its measures (in `MEASURED_METRICS` order). Coverage is that of
  * usage: a request is a declaration, not an observation of the pod running.
@@ -388,12 +490,13 @@ const BILLED_FIGURES: Record<Exclude<BillingBasis, 'max'>, { cpu: keyof Unbilled
  * negative, requests beyond it as overcommit; billed as the hours themselves (idle is nobody's usage,
  * a finance office may still price it).
  */
-function idleRow(idle: IdleCapacity, groupBy: UsageGroupBy): UsageReportRow {
+function idleRow(idle: IdleCapacity, groupBy: UsageGroupBy, node?: string): UsageReportRow {
   const cpu = roundFigure(idle.idle.cpu / 1000 / 3600);
   const memory = roundFigure(idle.idle.memory / BYTES_PER_GIB / 3600);
   const gpu = roundFigure((idle.idle.gpu ?? 0) / 3600);
   return {
     namespace_name: IDLE_ROW,
+    ...(node !== undefined ? { node_name: node } : {}),
     ...(groupBy === 'pod' ? { pod_name: '' } : { pods: 0 }),
     cpu_core_hours: cpu,
     cpu_cores_average: 0,
@@ -435,16 +538,15 @@ function withBilled<T extends UnbilledFigures>(f: T, basis: BillingBasis, maxima
 }
 
 /**
- * The per-sample maxima of a pod (namespace and pod), a namespace (pod undefined) or everything
- * (both undefined), summed over its pods, in core-hours and GiB-hours.
+ * The per-sample maxima of a group in core-hours and GiB-hours: each pod's weighted by the part of
+ * it in the group (1 or 0 for a pod or namespace, its share of samples for a node).
  */
-function billedMaxima(usages: readonly MetricUsage[]): (namespace: string | undefined, pod: string | undefined) => BilledMaxima {
+function billedMaxima(usages: readonly MetricUsage[]): (weight: (pod: PodKey) => number) => BilledMaxima {
   const [cpu, memory] = usages;
-  const sum = (u: MetricUsage | undefined, namespace: string | undefined, pod: string | undefined) =>
-    (u?.pods ?? []).reduce((acc, p) => ((namespace !== undefined && p.namespace !== namespace) || (pod !== undefined && p.pod !== pod) ? acc : acc + p.figures.integral), 0);
-  return (namespace, pod) => ({
-    cpu: roundFigure(sum(cpu, namespace, pod) / 1000 / 3600),
-    memory: roundFigure(sum(memory, namespace, pod) / BYTES_PER_GIB / 3600),
+  const sum = (u: MetricUsage | undefined, weight: (pod: PodKey) => number) => (u?.pods ?? []).reduce((acc, p) => acc + p.figures.integral * weight(p), 0);
+  return (weight) => ({
+    cpu: roundFigure(sum(cpu, weight) / 1000 / 3600),
+    memory: roundFigure(sum(memory, weight) / BYTES_PER_GIB / 3600),
   });
 }
 

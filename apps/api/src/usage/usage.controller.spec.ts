@@ -87,7 +87,7 @@ describe(UsageController.name, () => {
       ['a from as epoch ms', { from: 1512086400000, to: '2018-01-01' }, `from: ${FORMATS} string`],
       ['a from before 1970', { from: '1969-12-31T23:00:00Z', to: '2018-01-01' }, `from: ${RANGE} (what InfluxDB can store), got 1969-12-31T23:00:00.000Z`],
       ['a to after 2262-01-01', { from: '2017-12-01', to: '2262-01-01T00:00:00.001Z' }, `to: ${RANGE} (what InfluxDB can store), got 2262-01-01T00:00:00.001Z`],
-      ['another grouping', { ...PERIOD, groupBy: 'node' }, 'groupBy: must be "namespace" or "pod"'],
+      ['another grouping', { ...PERIOD, groupBy: 'container' }, 'groupBy: must be "namespace", "pod" or "node"'],
       ['one namespace as text', { ...PERIOD, namespaces: 'lab-vision' }, 'namespaces: must be an array of namespace names'],
       ['a namespace that is no string', { ...PERIOD, namespaces: ['lab-vision', null] }, 'namespaces: each entry must be a string'],
       ['an upper-case namespace', { ...PERIOD, namespaces: ['Lab-Vision'] }, 'namespaces: each entry must be a Kubernetes namespace name (lower-case letters, digits and "-")'],

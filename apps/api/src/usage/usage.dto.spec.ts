@@ -33,7 +33,7 @@ describe(UsageReportRequestDto.name, () => {
     [{ from: '1969-12-31', to: '2018-01-01' }, /^from: must be between 1970/],
     [{ from: '2017-12-01', to: '9999-12-31' }, /^to: must be between 1970/],
     [{ from: '2262-03-01', to: '2262-04-11T23:47:16Z' }, /^from: must be between 1970/],
-    [{ from: '2017-12-01', to: '2018-01-01', groupBy: 'container' }, /^groupBy: must be "namespace" or "pod"/],
+    [{ from: '2017-12-01', to: '2018-01-01', groupBy: 'container' }, /^groupBy: must be "namespace", "pod" or "node"/],
     [{ from: '2017-12-01', to: '2018-01-01', basis: 'allocation' }, /^basis: must be one of usage, request, max$/],
     [{ from: '2017-12-01', to: '2018-01-01', namespaces: 'lab-vision' }, /^namespaces: must be an array/],
     [{ from: '2017-12-01', to: '2018-01-01', namespaces: ['Lab Vision'] }, /^namespaces: each entry must be a Kubernetes namespace name/],

@@ -6,6 +6,7 @@ import {
   BillingBasis,
   REPORT_STEPS,
   ReportStep,
+  USAGE_GROUP_BYS,
   UsageFigures,
   UsageGroupBy,
   UsageReport,
@@ -17,7 +18,7 @@ import {
 
 import { IsFlag, IsInstant, IsNamespace } from '../common/validation.decorators';
 
-export const USAGE_GROUP_BY: readonly UsageGroupBy[] = ['namespace', 'pod'];
+export const USAGE_GROUP_BY: readonly UsageGroupBy[] = USAGE_GROUP_BYS;
 /** More namespaces than this in one request is a mistake, not a report. */
 export const MAX_REPORT_NAMESPACES = 1000;
 
@@ -70,9 +71,15 @@ export class UsageReportRequestDto implements Omit<UsageReportRequest, 'from' | 
   @IsIn(REPORT_STEPS, { message: `step: must be one of ${REPORT_STEPS.join(', ')}` })
   step?: ReportStep;
 
-  @ApiPropertyOptional({ enum: USAGE_GROUP_BY, default: 'namespace', description: 'One row per namespace, or one row per pod.' })
+  @ApiPropertyOptional({
+    enum: USAGE_GROUP_BY,
+    default: 'namespace',
+    description:
+      'One row per namespace, per pod, or per node: a node row (`node_name`, no `namespace_name`) sums what its pods used and held while on it ' +
+      '(a pod that ran on several nodes is split by its samples on each); with `includeIdle`, one `__idle__` row per node.',
+  })
   @IsOptional()
-  @IsIn(USAGE_GROUP_BY, { message: 'groupBy: must be "namespace" or "pod"' })
+  @IsIn(USAGE_GROUP_BY, { message: 'groupBy: must be "namespace", "pod" or "node"' })
   groupBy?: UsageGroupBy;
 
   @IsNamespace({ each: true })
@@ -110,8 +117,8 @@ export class UsageReportRequestDto implements Omit<UsageReportRequest, 'from' | 
     default: false,
     description:
       'Add the row `namespace_name: "__idle__"`: allocatable − requested core-hours and GiB-hours over every node (kube-system’s requests count as ' +
-      'requested), never negative, requests beyond allocatable as `overcommit_*`; after the pods’ rows, not in the totals. Needs access to every ' +
-      'namespace (403 otherwise).',
+      'requested), never negative, requests beyond allocatable as `overcommit_*`; after the pods’ rows, not in the totals. With `groupBy: "node"`, ' +
+      'one such row per node (`node_name`), of that node’s allocatable and its pods’ requests. Needs access to every namespace (403 otherwise).',
   })
   @IsOptional()
   @IsFlag()
@@ -194,13 +201,19 @@ export class UsageFiguresDto implements UsageFigures {
 }
 
 export class UsageReportRowDto extends UsageFiguresDto implements UsageReportRow {
-  @ApiProperty({ example: 'lab-vision' })
-  namespace_name!: string;
+  @ApiPropertyOptional({ example: 'lab-vision', description: 'The namespace; `__idle__` on idle rows; absent on node rows (`groupBy: "node"`)' })
+  namespace_name?: string;
 
   @ApiPropertyOptional({ example: 'train-resnet-7d9f', description: 'Present when `groupBy` is `pod`' })
   pod_name?: string;
 
-  @ApiPropertyOptional({ example: 14, description: 'Namespace rows: number of pods counted' })
+  @ApiPropertyOptional({
+    example: 'gpu-node-1',
+    description: '`groupBy: "node"`: the node the row’s pods ran on (empty for pods whose node the store does not tell), or whose idle capacity the `__idle__` row gives',
+  })
+  node_name?: string;
+
+  @ApiPropertyOptional({ example: 14, description: 'Namespace and node rows: number of pods counted' })
   pods?: number;
 
   @ApiPropertyOptional({ example: 120.5, description: 'The `__idle__` row: requested CPU beyond what the nodes offered, in core-hours' })

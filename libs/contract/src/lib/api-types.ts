@@ -58,7 +58,9 @@ export interface AggregationRow {
 
 export type MetricQueryResponse = RawPoint[] | AggregationRow[] | EmptySetResponse;
 
-export type UsageGroupBy = 'namespace' | 'pod';
+/** How report rows are grouped: per namespace, per pod, or per node (each pod's figures on the node it ran on). */
+export const USAGE_GROUP_BYS = ['namespace', 'pod', 'node'] as const;
+export type UsageGroupBy = (typeof USAGE_GROUP_BYS)[number];
 
 /**
  * What a report bills: `usage`, what the pods used (the seed's meaning, the default), `request`,
@@ -126,9 +128,12 @@ export interface UsageFigures {
 }
 
 export interface UsageReportRow extends UsageFigures {
-  namespace_name: string;
+  /** The namespace; `__idle__` on idle rows; absent on node rows (`groupBy: "node"`). */
+  namespace_name?: string;
   pod_name?: string;
-  /** Namespace rows: number of pods counted. */
+  /** `groupBy: "node"`: the node its pods ran on (empty for pods whose node the store does not tell), or whose idle capacity the row gives. */
+  node_name?: string;
+  /** Namespace and node rows: number of pods counted. */
   pods?: number;
   /** The `__idle__` row: requests beyond what the nodes offered, in core-hours. */
   overcommit_cpu_core_hours?: number;

@@ -111,7 +111,7 @@ export function compareRows(
 
 export const podKeyOfRow = (r: UsageReportRow) => `${r.namespace_name}/${r.pod_name ?? ''}`;
 export const podKeyOfTruth = (t: PodTruth | NamespaceTruth) => `${t.namespace_name}/${'pod_name' in t ? t.pod_name : ''}`;
-export const nsKeyOfRow = (r: UsageReportRow) => r.namespace_name;
+export const nsKeyOfRow = (r: UsageReportRow) => r.namespace_name ?? '';
 export const nsKeyOfTruth = (t: PodTruth | NamespaceTruth) => t.namespace_name;
 
 export type { GroundTruth };

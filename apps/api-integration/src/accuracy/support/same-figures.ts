@@ -5,7 +5,7 @@ import type { UsageReport } from '@kube-monitoring/contract';
  * decimals, so one millionth of slack), counts, peaks and coverage equal once rounded.
  */
 export function sameFigures(actual: UsageReport, expected: UsageReport): string[] {
-  const key = (r: UsageReport['rows'][number]) => `${r.namespace_name}/${r.pod_name ?? ''}`;
+  const key = (r: UsageReport['rows'][number]) => `${r.node_name === undefined ? '' : `${r.node_name}:`}${r.namespace_name ?? ''}/${r.pod_name ?? ''}`;
   const want = new Map(expected.rows.map((r) => [key(r), r]));
   const out: string[] = [];
   if (actual.rows.length !== expected.rows.length) out.push(`rows: ${actual.rows.length} vs ${expected.rows.length}`);

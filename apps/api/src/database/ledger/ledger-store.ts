@@ -108,7 +108,11 @@ export class LedgerStore implements LedgerReader {
    * it (an hour rolled before the ledger kept a metric answers that metric live).
    */
   rolledHours(fromMs: number, toMs: number, metric?: string): Promise<number[]> {
-    const since = metric === undefined ? 0 : (ledgerMetric(metric)?.since ?? 0);
+    return this.rolledHoursSince(fromMs, toMs, metric === undefined ? 0 : (ledgerMetric(metric)?.since ?? 0));
+  }
+
+  /** The hours rolled with allocation version `since` or later (e.g. those holding their pods' nodes). */
+  rolledHoursSince(fromMs: number, toMs: number, since: number): Promise<number[]> {
     return this.shared(`rolled ${fromMs} ${toMs} ${since}`, () => this.readRolledHours(fromMs, toMs, since));
   }
 

@@ -4,6 +4,7 @@ import { ExplicitAllNamespaces1765000000001 } from './1765000000001-explicit-all
 import { CreateLedger1766000000000 } from './1766000000000-create-ledger';
 import { LedgerRollups1767000000000 } from './1767000000000-ledger-rollups';
 import { LedgerAllocation1768000000000 } from './1768000000000-ledger-allocation';
+import { LedgerPodNodes1769000000000 } from './1769000000000-ledger-pod-nodes';
 
 /**
  * Every migration, oldest first. Listed as classes rather than a glob because the API is bundled by
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   CreateLedger1766000000000,
   LedgerRollups1767000000000,
   LedgerAllocation1768000000000,
+  LedgerPodNodes1769000000000,
 ];
