@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import { InfluxModule } from './influx/influx.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { LoggingModule } from './logging/logging.module';
+import { McpModule } from './mcp/mcp.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SeriesModule } from './series/series.module';
 import { UsageModule } from './usage/usage.module';
@@ -29,6 +30,7 @@ export class AppModule {
         SeriesModule,
         CatalogModule,
         LedgerModule,
+        McpModule,
       ],
     };
   }

@@ -315,6 +315,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mcp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Not served: no server-sent event stream (405) */
+        get: operations["notStreamed"];
+        put?: never;
+        /**
+         * Model Context Protocol (streamable HTTP) for AI agents: read-only tools over the same endpoints, credentials and scope
+         * @description JSON-RPC 2.0 messages of MCP (`initialize`, `tools/list`, `tools/call`); send `Accept: application/json, text/event-stream`. Tools: `usage_report`, `list_namespaces`, `metric_series`, `list_metrics`, `ledger_status`, each answering what its endpoint answers for the same caller (a person sees their namespaces only). See README "AI agents".
+         */
+        post: operations["post"];
+        /** Not served: no sessions to end (405) */
+        delete: operations["noSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -2444,6 +2466,174 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    notStreamed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Always: a JSON-RPC error. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 2.0 */
+                        jsonrpc?: string;
+                        error?: {
+                            /** @example -32000 */
+                            code?: number;
+                            message?: string;
+                        };
+                        /** @description null: the request could not be read */
+                        id?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The JSON-RPC answer (`application/json`); a tool that fails answers a result with `isError: true`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Not a JSON-RPC message, or an unsupported protocol version: a JSON-RPC error. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 2.0 */
+                        jsonrpc?: string;
+                        error?: {
+                            /** @example -32000 */
+                            code?: number;
+                            message?: string;
+                        };
+                        /** @description null: the request could not be read */
+                        id?: number | null;
+                    };
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description `Accept` lacks `application/json` or `text/event-stream`: a JSON-RPC error. */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 2.0 */
+                        jsonrpc?: string;
+                        error?: {
+                            /** @example -32000 */
+                            code?: number;
+                            message?: string;
+                        };
+                        /** @description null: the request could not be read */
+                        id?: number | null;
+                    };
+                };
+            };
+            /** @description A body that is not `application/json`: a JSON-RPC error. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 2.0 */
+                        jsonrpc?: string;
+                        error?: {
+                            /** @example -32000 */
+                            code?: number;
+                            message?: string;
+                        };
+                        /** @description null: the request could not be read */
+                        id?: number | null;
+                    };
+                };
+            };
+        };
+    };
+    noSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Always: a JSON-RPC error. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 2.0 */
+                        jsonrpc?: string;
+                        error?: {
+                            /** @example -32000 */
+                            code?: number;
+                            message?: string;
+                        };
+                        /** @description null: the request could not be read */
+                        id?: number | null;
+                    };
                 };
             };
         };

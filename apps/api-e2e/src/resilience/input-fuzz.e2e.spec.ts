@@ -5,7 +5,8 @@
  * every rejection is JSON `{code, message}` and a 400 names the field it refuses. InfluxDB and the
  * user table are the same afterwards. Dates across every year ISO-8601 can write get 200 or a 400
  * naming the field, exactly as the period rule says; pod and namespace names that start like a
- * spreadsheet formula never start a cell of the usage CSV.
+ * spreadsheet formula never start a cell of the usage CSV. `/api/mcp` speaks JSON-RPC: its protocol
+ * refusals are JSON-RPC errors, and generated tool arguments come back as tool errors naming the field.
  *
  * Replay a failure with FUZZ_SEED=<seed printed by fast-check>.
  */
@@ -87,6 +88,21 @@ function allowedStatuses(op: Operation, category: Category, path: string): Set<n
   return out;
 }
 
+/** MCP's endpoint: its refusals of the protocol (not JSON-RPC, not accepting JSON) are JSON-RPC errors, not `{code, message}`. */
+function isMcp(op: Operation): boolean {
+  return op.route === '/api/mcp';
+}
+
+/** A JSON-RPC 2.0 error answer: `{"jsonrpc": "2.0", "error": {"code": <int>, "message": "…"}, "id": …}`. */
+function isJsonRpcError(text: string): boolean {
+  try {
+    const parsed = JSON.parse(text) as { jsonrpc?: unknown; error?: { code?: unknown; message?: unknown } };
+    return parsed.jsonrpc === '2.0' && Number.isInteger(parsed.error?.code) && typeof parsed.error?.message === 'string' && parsed.error.message !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** What the answer to one generated request must look like; returns the problem, if any. */
 function problemWith(op: Operation, category: Category, sent: Sent, answer: Answer, fieldNames: readonly string[], oversized = false): string | undefined {
   // Over the body limit the API answers 413 with `Connection: close` without reading the rest: a
@@ -97,6 +113,8 @@ function problemWith(op: Operation, category: Category, sent: Sent, answer: Answ
   if (STACK_TRACE.test(answer.text)) return `stack trace or internal path in the answer: ${answer.text.slice(0, 300)}`;
   if (!allowedStatuses(op, category, sent.path).has(answer.status)) return `undocumented status ${answer.status}: ${answer.text.slice(0, 300)}`;
   if (answer.status < 400) return undefined;
+  // What the body parser or the guard refuses before MCP reads it is answered as everywhere else.
+  if (isMcp(op) && [400, 404, 405, 406, 415].includes(answer.status) && isJsonRpcError(answer.text)) return undefined;
   let parsed: { code?: unknown; message?: unknown };
   try {
     parsed = JSON.parse(answer.text) as { code?: unknown; message?: unknown };
@@ -177,9 +195,11 @@ describe('property-based bad input on every endpoint', () => {
   }
 
   function authHeaders(op: Operation): Record<string, string> {
-    if (op.auth === 'service') return serviceHeaders();
-    if (op.auth === 'jwt') return { authorization: `Bearer ${tokenFor(op)}` };
-    return {};
+    // An MCP client accepts JSON and event streams (else 406 before the body is read).
+    const accept: Record<string, string> = isMcp(op) ? { accept: 'application/json, text/event-stream' } : {};
+    if (op.auth === 'service') return { ...serviceHeaders(), ...accept };
+    if (op.auth === 'jwt') return { authorization: `Bearer ${tokenFor(op)}`, ...accept };
+    return accept;
   }
 
   /** A body the operation accepts the shape of, or (for user changes) one that can never succeed. */
@@ -327,6 +347,53 @@ describe('property-based bad input on every endpoint', () => {
       }
     }
   });
+
+  it('should answer generated MCP tool arguments with a result or a tool error naming the field, never a protocol or server error', async () => {
+    const usage = operations.find((o) => o.route === '/api/usage' && o.method === 'POST');
+    const series = operations.find((o) => o.route === '/api/series/{metric}' && o.method === 'POST');
+    const tools = fc.oneof(
+      bodyArb(usage?.body).map((b) => ({ name: 'usage_report', body: b })),
+      bodyArb(series?.body).map((b) => ({ name: 'metric_series', body: b })),
+    );
+    let id = 0;
+    await fc.assert(
+      fc.asyncProperty(tools, async ({ name, body }) => {
+        let args: unknown;
+        try {
+          args = JSON.parse(body.text ?? '{}');
+        } catch {
+          return; // Not JSON: the HTTP body fuzz covers it; tool arguments are always JSON.
+        }
+        if (args === null || typeof args !== 'object' || Array.isArray(args)) return;
+        cases.body++;
+        const call = { jsonrpc: '2.0', id: ++id, method: 'tools/call', params: { name, arguments: name === 'metric_series' ? { metric: 'cpu/usage_rate', ...args } : args } };
+        const answer = await send(
+          api.url,
+          {
+            method: 'POST',
+            path: '/api/mcp',
+            headers: { ...serviceHeaders(), 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+            body: JSON.stringify(call),
+          },
+          DEADLINE_MS,
+        );
+        if (answer.error) throw new Error(`tools/call ${name}: no answer: ${answer.error}`);
+        if (STACK_TRACE.test(answer.text)) throw new Error(`tools/call ${name}: stack trace in the answer: ${answer.text.slice(0, 300)}`);
+        // An oversized or too deeply nested body is refused before MCP reads it, as on every endpoint.
+        if (answer.status === 413) return;
+        // So is a name no field of this API has (`prototype`) or malformed text, by its path in the JSON-RPC message.
+        if (answer.status === 400 && /^\{"code":400,"message":"(body|params(\.[^"]+)?): /.test(answer.text)) return;
+        const parsed = JSON.parse(answer.text) as { result?: { isError?: boolean; content?: { text?: string }[] }; error?: unknown };
+        if (answer.status !== 200 || !parsed.result) throw new Error(`tools/call ${name} ${JSON.stringify(args).slice(0, 200)}: ${answer.status} ${answer.text.slice(0, 300)}`);
+        const text = parsed.result.content?.[0]?.text ?? '';
+        if (parsed.result.isError && /^400: /.test(text) && !body.fieldNames.some((f) => text.includes(f))) {
+          throw new Error(`tools/call ${name}: its 400 names no field (${body.fieldNames.join(', ')}): ${text}`);
+        }
+        if (parsed.result.isError && /^5\d\d: /.test(text)) throw new Error(`tools/call ${name}: server error ${text}`);
+      }),
+      { numRuns: 300, ...(SEED === undefined ? {} : { seed: SEED }) },
+    );
+  }, 300_000);
 
   it('should have sent more than 10,000 generated requests and left InfluxDB and the users unchanged', async () => {
     const total = Object.values(cases).reduce((a, b) => a + b, 0);

@@ -13,6 +13,7 @@ import { QueryMetrics } from '../influx/query-metrics';
 import { LedgerWorker } from '../ledger/ledger-worker';
 import { PinoNestLogger } from '../logging/app-logger';
 import { pathForLog } from '../logging/log-url';
+import { McpService } from '../mcp/mcp.service';
 import { registerPrometheusMetrics } from '../observability/prometheus-metrics';
 import { setupOpenApi } from '../openapi/openapi';
 import { registerBodyParsers } from './body-parsers';
@@ -92,7 +93,8 @@ export async function createApp(config: AppConfig, logger: Logger): Promise<Nest
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(logger));
-  setupOpenApi(app);
+  // The MCP tools' schemas are their endpoints' own.
+  app.get(McpService).useOpenApi(setupOpenApi(app));
   await registerWebApp(app, config.webDir, logger);
   return app;
 }
