@@ -12,3 +12,4 @@ export * from './lib/gpu-device-samples';
 export * from './lib/pod-allocation-samples';
 export * from './lib/idle-capacity';
 export * from './lib/pod-nodes';
+export * from './lib/absent-samples';

@@ -30,6 +30,19 @@ async function influxQuery(url: string, database: string, q: string): Promise<vo
   if (!res.ok) throw new Error(`InfluxDB ${q}: ${res.status} ${await res.text()}`);
 }
 
+async function influxMeasurements(url: string, database: string): Promise<string[]> {
+  const res = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ db: database, q: 'SHOW MEASUREMENTS' }) });
+  const body = (await res.json()) as { results: { series?: { values: [string][] }[] }[] };
+  return (body.results[0]?.series?.[0]?.values ?? []).map(([name]) => name);
+}
+
+async function influxShards(url: string, database: string): Promise<number[]> {
+  const res = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q: 'SHOW SHARDS' }) });
+  const body = (await res.json()) as { results: { series?: { name: string; columns: string[]; values: unknown[][] }[] }[] };
+  const ours = body.results[0]?.series?.find((s) => s.name === database);
+  return (ours?.values ?? []).map((row) => Number(row[ours?.columns.indexOf('id') ?? 0]));
+}
+
 async function influxWrite(url: string, database: string, lines: string[]): Promise<void> {
   const res = await fetch(`${url}/write?db=${database}&precision=ms`, { method: 'POST', body: lines.join('\n') });
   if (res.status !== 204) throw new Error(`InfluxDB write: ${res.status} ${await res.text()}`);
@@ -204,8 +217,12 @@ describe('Usage ledger (API, InfluxDB, SQLite)', () => {
     ];
     const before = await Promise.all(bodies.map((b) => api.post<UsageReport>('/api/usage', b)));
     for (const r of before) expect(r.status).toBe(200);
-    // Retention: every raw sample deleted.
-    await influxQuery(influx.url, loaded.database, 'DROP SERIES FROM /.*/');
+    // Retention: the database's shards dropped, as InfluxDB's retention does, and with them every raw
+    // sample, measurement and field (nothing tells the API any more that requests or GPU resources were stored).
+    const measurements = await influxMeasurements(influx.url, loaded.database);
+    expect(measurements).toEqual(expect.arrayContaining(['cpu/request', 'memory/request', 'nvidia.com/gpu/request']));
+    for (const id of await influxShards(influx.url, loaded.database)) await influxQuery(influx.url, loaded.database, `DROP SHARD ${id}`);
+    expect(await influxMeasurements(influx.url, loaded.database)).toEqual([]);
     await api.close();
     api = await startApi(influx.url, loaded.database, ledgerEnv());
     const after = await Promise.all(bodies.map((b) => api.post<UsageReport>('/api/usage', b)));

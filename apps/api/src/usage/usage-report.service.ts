@@ -1,11 +1,13 @@
 import { BadRequestException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 
 import {
+  AbsentSamples,
   compareNames,
   comparePods,
   GPU_DEVICES_METRIC,
   IdleCapacity,
   idleCapacity,
+  MetricSamples,
   MetricUsage,
   NamespaceFilter,
   NodeShare,
@@ -136,8 +138,7 @@ export class UsageReportService {
       // Requests are summed over pods only: no peak or coverage of a group is reported for them.
       Promise.all(
         ALLOCATION_METRICS.map(async (m) => {
-          const samples = await this.measured.of(m.metric);
-          if (!samples) return noUsage();
+          const samples = await this.measuredOrAbsent(m.metric);
           return this.podUsage.usage(samples, p, ns, await this.podUsage.stepMs(samples, p), { admit });
         }),
       );
@@ -173,8 +174,7 @@ export class UsageReportService {
         // Only under `max`: what each pod is billed per sample, max(request, usage).
         Promise.all(
           (basis === 'max' ? [PER_SAMPLE_MAX_METRICS.cpu, PER_SAMPLE_MAX_METRICS.memory] : []).map(async (metric) => {
-            const samples = await this.measured.of(metric);
-            if (!samples) return noUsage();
+            const samples = await this.measuredOrAbsent(metric);
             return this.podUsage.usage(samples, p, filter, await this.podUsage.stepMs(samples, p), { admit });
           }),
         ),
@@ -208,6 +208,14 @@ export class UsageReportService {
         return { from, to, rows, totals };
       }),
     };
+  }
+
+  /**
+   * A measured metric's samples, or none when InfluxDB holds none of it now: the ledger's hours
+   * still answer (retention may have dropped the raw samples, and with them the measurement).
+   */
+  private async measuredOrAbsent(metric: string): Promise<MetricSamples> {
+    return (await this.measured.of(metric)) ?? new AbsentSamples(metric);
   }
 }
 
@@ -285,11 +293,6 @@ export function idlePerNode(offered: ReadonlyMap<string, OfferedCapacity>, held:
     out.set(node, idleCapacity(offered.get(node) ?? { cpu: 0, memory: 0 }, holding.get(node) ?? { cpu: 0, memory: 0, gpu: 0 }));
   }
   return out;
-}
-
-/** A metric the store does not hold (a schema without requests): no pod, no figure. */
-function noUsage(): MetricUsage {
-  return { stepMs: 0, pods: [], namespaces: new Map(), total: undefined };
 }
 
 /** What a report adds to its pods' figures: the idle capacity, and for `groupBy: "node"` the pods' nodes and each node's idle capacity. */

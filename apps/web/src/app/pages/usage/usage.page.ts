@@ -61,7 +61,10 @@ export class UsagePage {
   protected readonly podError = computed(() => (this.podReport.error() ? toApiError(this.podReport.error()) : null));
   protected readonly reportValue = computed(() => (this.report.hasValue() ? this.report.value() : null));
   protected readonly podValue = computed(() => (this.podReport.hasValue() ? this.podReport.value() : null));
-  protected readonly namespaceRows = computed(() => [...(this.reportValue()?.rows ?? [])].sort((a, b) => (a.namespace_name ?? '').localeCompare(b.namespace_name ?? '')));
+  // The page asks per namespace: every row names one (node rows, which do not, are never asked for here).
+  protected readonly namespaceRows = computed(() =>
+    (this.reportValue()?.rows ?? []).map((r) => ({ ...r, namespace_name: r.namespace_name ?? '' })).sort((a, b) => a.namespace_name.localeCompare(b.namespace_name)),
+  );
   protected readonly podRows = computed(() => [...(this.podValue()?.rows ?? [])].sort((a, b) => (a.pod_name ?? '').localeCompare(b.pod_name ?? '')));
 
   protected readonly downloading = signal<'namespace' | 'pod' | null>(null);
