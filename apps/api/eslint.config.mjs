@@ -18,7 +18,7 @@ const LAYERS = [
   { name: 'shared services', folders: ['users', 'aggregation'] },
   // Login and tokens; the module that provides the JWT guard to the features.
   { name: 'authentication', folders: ['auth'] },
-  { name: 'features', folders: ['metrics', 'usage', 'series', 'catalog', 'health', 'ledger', 'mcp'], isolated: true },
+  { name: 'features', folders: ['metrics', 'usage', 'series', 'catalog', 'health', 'ledger', 'mcp', 'api-keys'], isolated: true },
   // Wiring the app together.
   { name: 'composition', folders: ['bootstrap', 'openapi', 'cli'], wiresApp: true },
 ];

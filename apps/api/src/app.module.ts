@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
 
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
+import { ApiKeyAuthModule } from './guards/api-key-verifier';
 import { HealthModule } from './health/health.module';
 import { InfluxModule } from './influx/influx.module';
 import { LedgerModule } from './ledger/ledger.module';
@@ -31,6 +33,8 @@ export class AppModule {
         CatalogModule,
         LedgerModule,
         McpModule,
+        ApiKeyAuthModule,
+        ApiKeysModule,
       ],
     };
   }

@@ -337,6 +337,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every API key, without secrets, with its last use */
+        get: operations["list"];
+        put?: never;
+        /** Create an API key (shown once; sent as X-API-KEY) */
+        post: operations["create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key, at once */
+        delete: operations["revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -1101,6 +1136,106 @@ export interface components {
             from: string;
             /** @description End of the last hour of the range, ISO-8601. */
             to: string;
+        };
+        CreateApiKeyDto: {
+            /**
+             * @description What the key is for (shown in the list), 1 to 100 characters.
+             * @example sifac-billing-export
+             */
+            name: string;
+            /**
+             * @description `read`: the read endpoints for its namespaces; `billing-admin`: also the administrative operations of billing and the ledger.
+             * @example read
+             * @enum {string}
+             */
+            scope: "read" | "billing-admin";
+            /**
+             * @description The namespaces it may read: names, or `["*"]` for all. At most 500.
+             * @example [
+             *       "lab-vision",
+             *       "course-ml"
+             *     ]
+             */
+            namespaces: string[];
+            /**
+             * @description When the key stops working (ISO-8601, in the future); never when left out.
+             * @example 2027-12-31T00:00:00Z
+             */
+            expiresAt?: string;
+        };
+        CreatedApiKeyDto: {
+            /** @example 3f9c2a7b1d4e8f60 */
+            id: string;
+            /** @example sifac-billing-export */
+            name: string;
+            /**
+             * @example read
+             * @enum {string}
+             */
+            scope: "read" | "billing-admin";
+            /**
+             * @example [
+             *       "lab-vision"
+             *     ]
+             */
+            namespaces: string[];
+            /** @example 2026-12-07T10:00:00.000Z */
+            createdAt: string;
+            /**
+             * @description The admin who created it, or `service` for the service credentials.
+             * @example admin
+             */
+            createdBy: string;
+            /** @example null */
+            expiresAt: string | null;
+            /**
+             * @description Last request made with it (recorded at most once a minute).
+             * @example 2026-12-07T11:02:00.000Z
+             */
+            lastUsedAt: string | null;
+            /** @example null */
+            revokedAt: string | null;
+            /**
+             * @description Send it as `X-API-KEY`. Shown once: only its hash is stored.
+             * @example kmk_3f9c2a7b1d4e8f60_Vb0…
+             */
+            key: string;
+        };
+        ApiKeyDto: {
+            /** @example 3f9c2a7b1d4e8f60 */
+            id: string;
+            /** @example sifac-billing-export */
+            name: string;
+            /**
+             * @example read
+             * @enum {string}
+             */
+            scope: "read" | "billing-admin";
+            /**
+             * @example [
+             *       "lab-vision"
+             *     ]
+             */
+            namespaces: string[];
+            /** @example 2026-12-07T10:00:00.000Z */
+            createdAt: string;
+            /**
+             * @description The admin who created it, or `service` for the service credentials.
+             * @example admin
+             */
+            createdBy: string;
+            /** @example null */
+            expiresAt: string | null;
+            /**
+             * @description Last request made with it (recorded at most once a minute).
+             * @example 2026-12-07T11:02:00.000Z
+             */
+            lastUsedAt: string | null;
+            /** @example null */
+            revokedAt: string | null;
+        };
+        ApiKeyListDto: {
+            keys: components["schemas"]["ApiKeyDto"][];
         };
         CreateUserDto: {
             /**
@@ -2634,6 +2769,140 @@ export interface operations {
                         /** @description null: the request could not be read */
                         id?: number | null;
                     };
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyListDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A bearer token of a user without the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKeyDto"];
+                };
+            };
+            /** @description Invalid body (the message names the field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A bearer token of a user without the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A bearer token of a user without the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No such key, or revoked already */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
         };

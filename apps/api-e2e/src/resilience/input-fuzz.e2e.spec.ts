@@ -55,7 +55,7 @@ interface Sent {
 
 /** Changes stored state when it succeeds: fuzzed only with input that can never succeed. */
 function mutates(op: Operation): boolean {
-  return op.route.startsWith('/api/users') && op.method !== 'GET';
+  return (op.route.startsWith('/api/users') || op.route.startsWith('/api/api-keys')) && op.method !== 'GET';
 }
 
 /**

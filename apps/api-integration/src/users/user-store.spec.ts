@@ -51,6 +51,7 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
         { name: 'LedgerRollups1767000000000' },
         { name: 'LedgerAllocation1768000000000' },
         { name: 'LedgerPodNodes1769000000000' },
+        { name: 'CreateApiKeys1770000000000' },
       ]);
     });
 
@@ -60,7 +61,7 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
       await expect(again.start()).resolves.toBe(true);
       await again.close();
       expect(logged.filter((m) => m.startsWith('applied migration'))).toEqual([]);
-      expect(await database.run((ds) => ds.query('SELECT name FROM typeorm_migrations'))).toHaveLength(7);
+      expect(await database.run((ds) => ds.query('SELECT name FROM typeorm_migrations'))).toHaveLength(8);
     });
 
     it('should turn a stored empty namespace list, which meant all, into the explicit "*"', async () => {

@@ -4,3 +4,6 @@ export const SERVICE_PASSWORD_SCHEME = 'servicePassword';
 
 /** OpenAPI name of the bearer scheme used by the `/api/ui` mount and the user endpoints. */
 export const JWT_SCHEME = 'jwt';
+
+/** An API key (`X-API-KEY`), beside the service credentials on every service endpoint. */
+export const API_KEY_SCHEME = 'apiKey';

@@ -1,6 +1,7 @@
 import { Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { ApiKeyStore } from './api-keys/api-key-store';
 import { LedgerStore } from './ledger/ledger-store';
 import { LedgerNodeStore } from './ledger/node-hours-store';
 import { UserDatabase } from './user-database';
@@ -39,7 +40,8 @@ export class UserDatabaseLifecycle implements OnModuleInit, OnApplicationShutdow
       useFactory: (database: UserDatabase) => new LedgerStore(database),
     },
     { provide: LedgerNodeStore, inject: [UserDatabase], useFactory: (database: UserDatabase) => new LedgerNodeStore(database) },
+    { provide: ApiKeyStore, inject: [UserDatabase], useFactory: (database: UserDatabase) => new ApiKeyStore(database) },
   ],
-  exports: [UserDatabase, LedgerStore, LedgerNodeStore],
+  exports: [UserDatabase, LedgerStore, LedgerNodeStore, ApiKeyStore],
 })
 export class DatabaseModule {}

@@ -2,7 +2,7 @@ import { applyDecorators, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 
 import { ApiErrorDto } from '../common/api-error.dto';
-import { JWT_SCHEME, SERVICE_PASSWORD_SCHEME, SERVICE_USERNAME_SCHEME } from '../common/security-schemes';
+import { API_KEY_SCHEME, JWT_SCHEME, SERVICE_PASSWORD_SCHEME, SERVICE_USERNAME_SCHEME } from '../common/security-schemes';
 import { ServiceOrAdminGuard } from './service-or-admin.guard';
 
 /**
@@ -13,6 +13,7 @@ export function ServiceOrUserAuth(): ClassDecorator & MethodDecorator {
   return applyDecorators(
     UseGuards(ServiceOrAdminGuard),
     ApiSecurity({ [SERVICE_USERNAME_SCHEME]: [], [SERVICE_PASSWORD_SCHEME]: [] }),
+    ApiSecurity(API_KEY_SCHEME),
     ApiBearerAuth(JWT_SCHEME),
     ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'Neither valid service credentials nor a valid bearer token.' }),
   );

@@ -24,6 +24,7 @@ export class TooManyHeavyRequestsException extends HttpException {
 
 /** Who a request counts against: the service credential, or one dashboard user. */
 export function callerKeyOf(scope: AccessScope): string {
+  if (scope.kind === 'key') return `key:${scope.id}`;
   return scope.kind === 'service' ? 'service' : `user:${scope.username}`;
 }
 

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
-import { JWT_SCHEME, SERVICE_PASSWORD_SCHEME, SERVICE_USERNAME_SCHEME } from '../common/security-schemes';
+import { API_KEY_SCHEME, JWT_SCHEME, SERVICE_PASSWORD_SCHEME, SERVICE_USERNAME_SCHEME } from '../common/security-schemes';
 
 /**
  * Operation ids are the handler names; the `/api/ui` mount gets a `ui` prefix so both mounts
@@ -16,7 +16,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('kube-monitoring API')
     .setDescription(
       'CPU, memory and GPU usage of a Kubernetes cluster, from InfluxDB, for billing and dashboards.\n\n' +
-        'Two ways in: the billing system sends `X-USERNAME` and `X-PASSWORD` headers on `/api/...`; ' +
+        'Two ways in: the billing system sends `X-USERNAME` and `X-PASSWORD` headers (or an `X-API-KEY`) on `/api/...`; ' +
         'people log in at `/api/auth/login` and send `Authorization: Bearer <token>` on `/api/ui/...` ' +
         '(the same endpoints, limited to the namespaces of their account).\n\n' +
         'Errors are always `{"code": <status>, "message": "..."}`. Periods are `from` inclusive, `to` exclusive, UTC.',
@@ -26,6 +26,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addServer('/', 'This server')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-USERNAME', description: 'Service user (env API_USERNAME)' }, SERVICE_USERNAME_SCHEME)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-PASSWORD', description: 'Service password (env API_PASSWORD)' }, SERVICE_PASSWORD_SCHEME)
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-API-KEY', description: 'A key from POST /api/api-keys, instead of the service credentials (its namespaces only)' },
+      API_KEY_SCHEME,
+    )
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Token from POST /api/auth/login' }, JWT_SCHEME)
     .build();
   return normalize(SwaggerModule.createDocument(app, config, { operationIdFactory: operationId }));

@@ -8,25 +8,7 @@ export type Dialect = 'postgres' | 'sqlite';
 /** Bound parameters one statement may carry (SQLite's SQLITE_MAX_VARIABLE_NUMBER, PostgreSQL's protocol). */
 export const MAX_BOUND_PARAMETERS: Record<Dialect, number> = { sqlite: 32_766, postgres: 65_535 };
 
-/**
- * The parameters of one statement, with their placeholders: `$n` on PostgreSQL, `?` on SQLite,
- * where the order of the `?` in the text is the order of the values, so a statement is written
- * left to right as its values are added.
- */
-export class BoundParameters {
-  readonly values: unknown[] = [];
-
-  constructor(private readonly dialect: Dialect) {}
-
-  add(value: unknown): string {
-    this.values.push(value);
-    return this.dialect === 'postgres' ? `$${this.values.length}` : '?';
-  }
-
-  list(values: readonly unknown[]): string {
-    return values.map((v) => this.add(v)).join(', ');
-  }
-}
+export { BoundParameters } from '../bound-parameters';
 
 export function chunked<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

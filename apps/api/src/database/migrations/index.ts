@@ -5,6 +5,7 @@ import { CreateLedger1766000000000 } from './1766000000000-create-ledger';
 import { LedgerRollups1767000000000 } from './1767000000000-ledger-rollups';
 import { LedgerAllocation1768000000000 } from './1768000000000-ledger-allocation';
 import { LedgerPodNodes1769000000000 } from './1769000000000-ledger-pod-nodes';
+import { CreateApiKeys1770000000000 } from './1770000000000-create-api-keys';
 
 /**
  * Every migration, oldest first. Listed as classes rather than a glob because the API is bundled by
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   LedgerRollups1767000000000,
   LedgerAllocation1768000000000,
   LedgerPodNodes1769000000000,
+  CreateApiKeys1770000000000,
 ];
