@@ -333,8 +333,8 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
       );
     const rollupTables = ['ledger_days', 'ledger_namespace_days', 'ledger_pod_days', 'ledger_total_days', 'ledger_total_hours'];
     expect(await tables()).toEqual(expect.arrayContaining(rollupTables));
-    // The pod-nodes and allocation migrations came after the rollups: undone first.
-    for (let i = 0; i < 3; i++) await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
+    // The API keys, pod-nodes and allocation migrations came after the rollups: undone first.
+    for (let i = 0; i < 4; i++) await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
     expect((await tables()).filter((t) => rollupTables.includes(t))).toEqual([]);
     const before = await database.run((ds) => ds.query('SELECT * FROM "ledger_hours"'));
     expect(Object.keys(before[0])).not.toContain('rollup');
@@ -349,8 +349,8 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
     const rolled = await ledger.rolledHours(hour(0), hour(6));
     expect(rolled.length).toBeGreaterThan(0);
     expect(await ledger.rolledHours(hour(0), hour(6), 'cpu/request')).toEqual(rolled);
-    // The pod-nodes migration came after the allocation one: undone first.
-    for (let i = 0; i < 2; i++) await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
+    // The pod-nodes and API keys migrations came after the allocation one: undone first.
+    for (let i = 0; i < 3; i++) await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
     const before = await database.run((ds) => ds.query('SELECT * FROM "ledger_pod_hours"'));
     expect(Object.keys(before[0])).not.toContain('cpu_request_integral');
     await database.run((ds) => ds.runMigrations({ transaction: 'each' }));

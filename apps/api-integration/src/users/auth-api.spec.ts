@@ -372,7 +372,7 @@ describe.each(BACKENDS)('login, JWT and users API on %s', (kind) => {
       ]) {
         expect(security(path, method)).toEqual([{ jwt: [] }]);
       }
-      expect(security('/api/probe/service', 'get')).toEqual([{ serviceUsername: [], servicePassword: [] }]);
+      expect(security('/api/probe/service', 'get')).toEqual([{ serviceUsername: [], servicePassword: [] }, { apiKey: [] }]);
     });
 
     it('should document the user fields, never exposing the password in answers', () => {

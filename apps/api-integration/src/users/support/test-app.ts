@@ -20,6 +20,7 @@ import { AppConfigModule } from '../../../../api/src/config/config.module';
 import { DatabaseModule } from '../../../../api/src/database/database.module';
 import { UserDatabase } from '../../../../api/src/database/user-database';
 import { ApiExceptionFilter } from '../../../../api/src/filters/api-exception.filter';
+import { ApiKeyAuthModule } from '../../../../api/src/guards/api-key-verifier';
 import { createRootLogger } from '../../../../api/src/logging/app-logger';
 import { UsersModule } from '../../../../api/src/users/users.module';
 import { UsersService } from '../../../../api/src/users/users.service';
@@ -53,7 +54,7 @@ class UsersTestAppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: UsersTestAppModule,
-      imports: [AppConfigModule.forRoot(config), DatabaseModule, UsersModule, AuthModule],
+      imports: [AppConfigModule.forRoot(config), DatabaseModule, UsersModule, AuthModule, ApiKeyAuthModule],
       controllers: [UiProbeController, ServiceProbeController],
     };
   }
