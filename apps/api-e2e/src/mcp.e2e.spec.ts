@@ -159,6 +159,20 @@ describe('MCP server at /api/mcp', () => {
     expect((await service.listTools()).tools).toHaveLength(5);
   });
 
+  it('should accept a lone notification with 202 and refuse an empty batch with a JSON-RPC 400 naming the body', async () => {
+    const post = (body: unknown) =>
+      fetch(`${e2eEnv.apiUrl}/api/mcp`, {
+        method: 'POST',
+        headers: { ...serviceHeaders(), 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify(body),
+      });
+    const note = await post({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    expect(note.status).toBe(202);
+    const empty = await post([]);
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toEqual({ jsonrpc: '2.0', error: { code: -32600, message: expect.stringMatching(/^body: /) }, id: null });
+  });
+
   it('should answer GET and DELETE with 405: a stateless server offers no stream and no session', async () => {
     for (const method of ['GET', 'DELETE']) {
       const res = await fetch(`${e2eEnv.apiUrl}/api/mcp`, { method, headers: { ...serviceHeaders(), accept: 'text/event-stream' } });

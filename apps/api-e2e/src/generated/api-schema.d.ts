@@ -2666,7 +2666,14 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
-            /** @description Not a JSON-RPC message, or an unsupported protocol version: a JSON-RPC error. */
+            /** @description The body held only notifications or responses: accepted, no answer to send. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a JSON-RPC message (an empty batch included), or an unsupported protocol version: a JSON-RPC error. */
             400: {
                 headers: {
                     [name: string]: unknown;

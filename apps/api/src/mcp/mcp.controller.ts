@@ -38,7 +38,8 @@ export class McpController {
     examples: { list: { summary: 'The tools', value: { jsonrpc: '2.0', id: 1, method: 'tools/list' } } },
   })
   @ApiOkResponse({ description: 'The JSON-RPC answer (`application/json`); a tool that fails answers a result with `isError: true`.', schema: { type: 'object' } })
-  @ApiResponse({ status: 400, description: 'Not a JSON-RPC message, or an unsupported protocol version: a JSON-RPC error.', schema: JSON_RPC_ERROR })
+  @ApiResponse({ status: 202, description: 'The body held only notifications or responses: accepted, no answer to send.' })
+  @ApiResponse({ status: 400, description: 'Not a JSON-RPC message (an empty batch included), or an unsupported protocol version: a JSON-RPC error.', schema: JSON_RPC_ERROR })
   @ApiResponse({ status: 406, description: '`Accept` lacks `application/json` or `text/event-stream`: a JSON-RPC error.', schema: JSON_RPC_ERROR })
   @ApiResponse({ status: 415, description: 'A body that is not `application/json`: a JSON-RPC error.', schema: JSON_RPC_ERROR })
   async post(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {

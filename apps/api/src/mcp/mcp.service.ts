@@ -46,6 +46,11 @@ export class McpService {
   }
 
   async handle(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    // The SDK answers an empty batch with 202 as if it held only notifications; JSON-RPC calls it invalid.
+    if (Array.isArray(req.body) && req.body.length === 0) {
+      reply.code(400).send({ jsonrpc: '2.0', error: { code: ErrorCode.InvalidRequest, message: 'body: an empty batch is not a JSON-RPC message' }, id: null });
+      return;
+    }
     const server = this.serverFor(callerOf(req));
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.raw.on('close', () => {
