@@ -31,7 +31,7 @@ const jest = (name: string, configs: string[], extra = ''): Step => ({
 /** The accuracy suite: every scenario on both schemas, live and through the ledger. */
 const ACCURACY_SPEC = 'apps/api-integration/src/accuracy/usage-accuracy.spec.ts';
 
-const unitProjects = ['apps/api', 'apps/web', 'libs/contract', 'libs/influx', 'libs/accounting', 'libs/simulator', 'libs/testing', 'tools']
+const unitProjects = ['apps/api', 'apps/web', 'libs/contract', 'libs/influx', 'libs/accounting', 'libs/billing', 'libs/simulator', 'libs/testing', 'tools']
   .map((p) => `${p}/jest.config.cts`)
   .filter((p) => existsSync(join(root, p)));
 

@@ -1,0 +1,3 @@
+export * from './lib/decimal';
+export * from './lib/canonical-json';
+export * from './lib/invoice';
