@@ -12,4 +12,5 @@ export * from './lib/gpu-device-samples';
 export * from './lib/pod-allocation-samples';
 export * from './lib/idle-capacity';
 export * from './lib/pod-nodes';
+export * from './lib/pod-labels';
 export * from './lib/absent-samples';
