@@ -25,3 +25,4 @@ export * from './lib/readers/namespaces.reader';
 export * from './lib/readers/chart-series.reader';
 export * from './lib/readers/node-gpus.reader';
 export * from './lib/readers/pod-nodes.reader';
+export * from './lib/readers/pod-labels.reader';
