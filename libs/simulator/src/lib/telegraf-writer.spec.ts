@@ -8,7 +8,7 @@ import { parseLine, type ParsedLine } from './line-protocol';
 import { prometheusToTelegrafV1 } from './prometheus-v1';
 import type { ScrapeFrame } from './samples';
 import type { SchemaWriter } from './schema-writer';
-import { MEGABYTES_PER_MEBIBYTE, splitImage, TELEGRAF_MEASUREMENTS, TelegrafWriter } from './telegraf-writer';
+import { labelFilter, MEGABYTES_PER_MEBIBYTE, splitImage, TELEGRAF_MEASUREMENTS, TelegrafWriter } from './telegraf-writer';
 
 const FIXTURES = join(__dirname, '../fixtures');
 
@@ -192,6 +192,36 @@ describe(TelegrafWriter.name, () => {
       const line = inventory.find((l) => l.tags['pod_name'] === unset.p.pod.name && l.tags['container_name'] === unset.c.spec.name);
       expect(line?.fields).not.toHaveProperty('resource_limits_millicpu_units');
     }
+  });
+
+  it('should write the pod labels label_include/label_exclude keep as tags of the kubelet series only (none by default)', () => {
+    const podLines = (l: ParsedLine) => isUsage(l) || l.measurement === TELEGRAF_MEASUREMENTS.podNetwork;
+    expect(lines.filter(podLines).some((l) => 'team' in l.tags || 'app' in l.tags)).toBe(false);
+    const labelled = linesOf(frame, new TelegrafWriter({ labelExclude: [] }));
+    const heapsterLabels = new Map(frame.pods.map((p) => [`${p.pod.namespace}/${p.pod.name}`, p.pod.labels]));
+    const written = labelled.filter(podLines);
+    expect(written.length).toBeGreaterThan(0);
+    for (const line of written) {
+      const pod = `${line.tags['namespace']}/${line.tags['pod_name']}`;
+      // The simulator's pods are labelled app and team (cluster-builder.ts), Heapster's tag says so.
+      expect([pod, `app:${line.tags['app']},team:${line.tags['team']}`]).toEqual([pod, heapsterLabels.get(pod)]);
+    }
+    // The inventory's points of the same measurement carry none.
+    expect(labelled.filter(isInventory).some((l) => 'team' in l.tags)).toBe(false);
+    const teamOnly = linesOf(frame, new TelegrafWriter({ labelInclude: ['te?m'], labelExclude: [] })).filter(isUsage);
+    expect(teamOnly.every((l) => 'team' in l.tags && !('app' in l.tags))).toBe(true);
+    // As Telegraf's filter: the default exclude ["*"] still drops what label_include names.
+    expect(linesOf(frame, new TelegrafWriter({ labelInclude: ['team'] })).some((l) => 'team' in l.tags)).toBe(false);
+  });
+
+  it('should match label names as Telegraf’s include/exclude filter does, globs and all', () => {
+    expect(labelFilter([], ['*'])('team')).toBe(false);
+    expect(labelFilter([], [])('team')).toBe(true);
+    expect(labelFilter(['app.kubernetes.io/*', 'team'], [])('app.kubernetes.io/name')).toBe(true);
+    expect(labelFilter(['app.kubernetes.io/*', 'team'], [])('app')).toBe(false);
+    expect(labelFilter([], ['pod-template-*'])('pod-template-hash')).toBe(false);
+    expect(labelFilter(['t?am'], [])('t.am')).toBe(true);
+    expect(labelFilter(['a.b'], [])('axb')).toBe(false);
   });
 
   it("should write dcgm-exporter's GPU memory per device with the exporter's labels, as inputs.prometheus v1 stores them", () => {

@@ -19,6 +19,9 @@
  *   `kube_node_status_allocatable` per node, and `kube_node_labels` (GPU Feature Discovery's
  *   `nvidia.com/gpu.count`, `gpu.product`, `mig.strategy`, allowlisted) per GPU node; field `gauge`.
  *
+ * Pod labels chosen by `label_include`/`label_exclude` (none by default, as the plugin's defaults and
+ * `deploy/k8s` have it) are tags of the pod's `inputs.kubernetes` series, container and network.
+ *
  * The agent adds `host` (the node's name in the DaemonSet) to everything. Values come from the same
  * samples as Heapster's, so the ground truth is unchanged: `cpu_usage_nanocores` = millicores × 1e6
  * exactly, bytes are bytes, GPU MiB = MB ÷ 1.048576 rounded to whole MiB as DCGM reports them.
@@ -69,6 +72,12 @@ export interface TelegrafWriterOptions {
   gpu?: boolean;
   /** dcgm-exporter's host label: `Hostname` until 2026-05, `hostname` since. Default `Hostname`. */
   dcgmHostLabel?: 'Hostname' | 'hostname';
+  /**
+   * `inputs.kubernetes`' `label_include` and `label_exclude`: globs (`*`, `?`) of the pod labels written
+   * as tags. Defaults `[]` and `["*"]`, the plugin's: no label. `labelExclude: []` writes every label.
+   */
+  labelInclude?: readonly string[];
+  labelExclude?: readonly string[];
 }
 
 /** The kubelet's names for Heapster's system containers (Heapster renamed them). */
@@ -96,6 +105,25 @@ export function splitImage(image: string): { image: string; version: string | un
   const colon = image.lastIndexOf(':');
   if (colon <= image.lastIndexOf('/')) return { image, version: undefined };
   return { image: image.slice(0, colon), version: image.slice(colon + 1) };
+}
+
+/** A Telegraf filter glob (gobwas/glob without separators: `*` any run, `?` one character) as a test. */
+function globTest(patterns: readonly string[]): ((name: string) => boolean) | undefined {
+  if (patterns.length === 0) return undefined;
+  const escape = (text: string) => text.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  const alternatives = patterns.map((p) => escape(p).replace(/\*/g, '.*').replace(/\?/g, '.'));
+  const re = new RegExp(`^(?:${alternatives.join('|')})$`, 's');
+  return (name) => re.test(name);
+}
+
+/**
+ * Telegraf's `filter.NewIncludeExcludeFilter`: with an include list a name must match it, with an
+ * exclude list it must not match that one (an empty list passes everything).
+ */
+export function labelFilter(include: readonly string[], exclude: readonly string[]): (name: string) => boolean {
+  const included = globTest(include);
+  const excluded = globTest(exclude);
+  return (name) => (included ? included(name) : true) && !(excluded ? excluded(name) : false);
 }
 
 /** Fields sorted by name (as Telegraf's serializer and `Point` write them), joined. */
@@ -163,6 +191,7 @@ export class TelegrafWriter implements SchemaWriter {
   private readonly kubeStateMetricsHost: string;
   private readonly gpu: boolean;
   private readonly dcgmHostLabel: 'Hostname' | 'hostname';
+  private readonly keepsLabel: (name: string) => boolean;
   private readonly containerKeys = new WeakMap<ContainerSpec, ContainerKeys>();
   private readonly networkKeys = new WeakMap<PodSpec, string>();
   private readonly nodeKeys = new WeakMap<NodeSpec, NodeKeys>();
@@ -175,6 +204,7 @@ export class TelegrafWriter implements SchemaWriter {
     this.kubeStateMetricsHost = options.kubeStateMetricsHost ?? 'node-1';
     this.gpu = options.gpu ?? true;
     this.dcgmHostLabel = options.dcgmHostLabel ?? 'Hostname';
+    this.keepsLabel = labelFilter(options.labelInclude ?? [], options.labelExclude ?? ['*']);
   }
 
   writePod(sample: PodSample, out: string[]): void {
@@ -195,7 +225,13 @@ export class TelegrafWriter implements SchemaWriter {
     }
     let network = this.networkKeys.get(pod);
     if (network === undefined) {
-      network = seriesKey(TELEGRAF_MEASUREMENTS.podNetwork, { host: pod.node.name, namespace: pod.namespace, node_name: pod.node.name, pod_name: pod.name });
+      network = seriesKey(TELEGRAF_MEASUREMENTS.podNetwork, {
+        host: pod.node.name,
+        namespace: pod.namespace,
+        node_name: pod.node.name,
+        pod_name: pod.name,
+        ...this.labelTags(pod),
+      });
       this.networkKeys.set(pod, network);
     }
     const n = sample.network;
@@ -281,16 +317,25 @@ export class TelegrafWriter implements SchemaWriter {
     return;
   }
 
+  /** The pod's labels the filter keeps, as tags; set after the plugin's own tags, as the plugin does (a label may overwrite one). */
+  private labelTags(pod: PodSpec): Tags {
+    const tags: Tags = {};
+    for (const [key, value] of labelsOf(pod.labels)) if (value !== '' && this.keepsLabel(key)) tags[key] = value;
+    return tags;
+  }
+
   private keysOf(pod: PodSpec, spec: ContainerSpec): ContainerKeys {
     let keys = this.containerKeys.get(spec);
     if (keys) return keys;
     const { image, version } = splitImage(spec.image);
     const identity = { container_name: spec.name, host: pod.node.name, namespace: pod.namespace, node_name: pod.node.name, pod_name: pod.name };
     const withImage: Tags = { ...identity, image, ...(version === undefined ? {} : { version }) };
+    // The kubelet input's series only: kube_inventory writes no pod labels.
+    const withLabels: Tags = { ...withImage, ...this.labelTags(pod) };
     const gpu = spec.gpu;
     const ksm = { container: spec.name, host: this.kubeStateMetricsHost, namespace: pod.namespace, node: pod.node.name, pod: pod.name, unit: 'integer' };
     keys = {
-      usage: seriesKey(TELEGRAF_MEASUREMENTS.podContainer, withImage),
+      usage: seriesKey(TELEGRAF_MEASUREMENTS.podContainer, withLabels),
       // The inventory's own tags: a running, ready container (the simulator's pods are never pending).
       inventory: seriesKey(TELEGRAF_MEASUREMENTS.podContainer, { ...withImage, phase: 'Running', readiness: 'ready', state: 'running' }),
       gpus: gpu
@@ -325,10 +370,10 @@ function isNvidiaResource(resource: string): boolean {
   return sanitizeResourceName(resource).startsWith('nvidia_com_');
 }
 
-/** A node's `key:value,…` labels (Heapster's `labels` tag) as a map. */
-function labelsOf(node: NodeSpec): Map<string, string> {
+/** A node's or pod's `key:value,…` labels (Heapster's `labels` tag) as a map. */
+function labelsOf(text: string): Map<string, string> {
   const labels = new Map<string, string>();
-  for (const pair of node.labels.split(',')) {
+  for (const pair of text.split(',')) {
     const colon = pair.indexOf(':');
     if (colon > 0) labels.set(pair.slice(0, colon), pair.slice(colon + 1));
   }
@@ -347,7 +392,7 @@ function kubeStateMetricsNodeLines(node: NodeSpec, host: string): string[] {
       ([resource, value]) =>
         `${seriesKey(TELEGRAF_MEASUREMENTS.nodeAllocatable, { host, node: node.name, resource: sanitizeResourceName(resource), unit: 'integer' })} gauge=${value}`,
     );
-  const labels = labelsOf(node);
+  const labels = labelsOf(node.labels);
   const tags: Tags = {};
   for (const key of KSM_NODE_LABELS) {
     const value = labels.get(key);
