@@ -6,3 +6,6 @@ export * from './lib/billing-period';
 export * from './lib/billing-plan';
 export * from './lib/rating';
 export * from './lib/adjustments';
+export * from './lib/exports/spreadsheet-csv';
+export * from './lib/exports/invoice-csv';
+export * from './lib/exports/focus-csv';

@@ -1,6 +1,5 @@
+import { CsvCell, spreadsheetCsv } from '@kube-monitoring/billing';
 import { UsageFigures, UsageReport, UsageReportRow } from '@kube-monitoring/contract';
-
-import { CsvCell, spreadsheetCsv } from '../csv/spreadsheet-csv';
 
 /** Figure columns in order, each named with its unit. */
 export const USAGE_CSV_FIGURES: readonly { column: string; figure: keyof UsageFigures | 'overcommit_cpu_core_hours' | 'overcommit_memory_gib_hours' | 'overcommit_gpu_hours' }[] = [

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 
-import { decimal, neutraliseFormula, spreadsheetCsv } from './spreadsheet-csv';
+import { Decimal } from '../decimal';
+import { csvNumber, neutraliseFormula, spreadsheetCsv } from './spreadsheet-csv';
 
 describe('neutraliseFormula', () => {
   it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', '=HYPERLINK("http://evil.example","x")'])('should prefix %j with a single quote', (text) => {
@@ -26,9 +27,14 @@ describe('spreadsheetCsv', () => {
       ['a,b', '0'],
     ]);
   });
+
+  it('should write Decimals exactly and unquoted (a negative amount stays a number), and null as an empty cell', () => {
+    const csv = spreadsheetCsv([[Decimal.parse('-12.30'), Decimal.parse('0.0000001234'), null, '']]);
+    expect(csv).toBe('-12.30,0.0000001234,,\r\n');
+  });
 });
 
-describe('decimal', () => {
+describe('csvNumber', () => {
   it.each([
     [12.5, '12.5'],
     [3, '3'],
@@ -38,6 +44,6 @@ describe('decimal', () => {
     [-0, '0'],
     [Number.NaN, '0'],
   ])('should write %p as %p', (value, text) => {
-    expect(decimal(value)).toBe(text);
+    expect(csvNumber(value)).toBe(text);
   });
 });
