@@ -9,3 +9,4 @@ export * from './lib/adjustments';
 export * from './lib/exports/spreadsheet-csv';
 export * from './lib/exports/invoice-csv';
 export * from './lib/exports/focus-csv';
+export * from './lib/csv-records';

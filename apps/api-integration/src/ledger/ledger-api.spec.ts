@@ -92,7 +92,7 @@ describe('Usage ledger (API, InfluxDB, SQLite)', () => {
   it('should answer its status with exactly the documented fields', async () => {
     const res = await api.get<Record<string, unknown>>('/api/ledger');
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body).sort()).toEqual(['backfill', 'lagSeconds', 'lastError', 'podHours', 'rolledThrough']);
+    expect(Object.keys(res.body).sort()).toEqual(['backfill', 'lagSeconds', 'lastError', 'lateData', 'podHours', 'rolledThrough']);
     const body = res.body as { backfill: Record<string, unknown>; rolledThrough: string; lagSeconds: number; podHours: number; lastError: null };
     expect(Object.keys(body.backfill).sort()).toEqual(['done', 'from', 'hours', 'hoursDone']);
     expect(body.backfill).toMatchObject({ from: new Date(Date.parse(scenario.dataFrom)).toISOString(), done: true });

@@ -17,6 +17,8 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
       done(e as Error, undefined);
     }
   });
+  // A CSV upload (assignment imports) arrives as `{csv: <text>}`, so its DTO validates it like any body.
+  fastify.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, { csv: body as string }));
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     const text = (body as string).trim();
     try {

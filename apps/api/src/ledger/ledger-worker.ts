@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
 
 import { HOUR_MS, hourFloor } from '@kube-monitoring/accounting';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { LedgerStore } from '../database/ledger/ledger-store';
+import { ClosedPeriods } from './closed-periods';
 import { LedgerRoller, RawSampleCounts } from './ledger-roller';
 
 /** Hours asked of the store per query while rolling. */
@@ -14,6 +15,8 @@ const MAX_EMPTY_BATCH_HOURS = 24 * 90;
 const ROUND_MS = 20_000;
 /** Progress is logged at most this often during a backfill. */
 const PROGRESS_EVERY_MS = 10_000;
+/** Tries of `rollNow` while another replica holds the roll lock, 0.5 s apart. */
+const ROLL_NOW_ATTEMPTS = 40;
 /** Retry delays after a failed round: doubling from the first to the last. */
 const RETRY_MS = { min: 1000, max: 5 * 60_000 };
 /** The oldest sample is looked up again after this long (a bulk import may add older data). */
@@ -26,6 +29,8 @@ export interface LedgerStatus {
   lagSeconds: number;
   podHours: number;
   lastError: string | null;
+  /** Closed billing periods whose samples changed after closing: the first late hour and how many (restate to take them). */
+  lateData: { period: string; since: string; hours: number }[];
 }
 
 /**
@@ -50,6 +55,7 @@ export class LedgerWorker implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     private readonly store: LedgerStore,
     private readonly roller: LedgerRoller,
+    private readonly closed: ClosedPeriods,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -96,7 +102,28 @@ export class LedgerWorker implements OnApplicationBootstrap, OnApplicationShutdo
       lagSeconds: Math.max(0, Math.round((settledEnd - (rolledThrough ?? from ?? settledEnd)) / 1000)),
       podHours: summary.podHours,
       lastError: this.config.ledger.enabled ? this.lastError : 'the ledger is off (LEDGER_ENABLED=false)',
+      lateData: await this.closed.lateData(),
     };
+  }
+
+  /**
+   * Rolls some hours now, for a restatement: after this replica's round, under the roll lock; while
+   * another replica holds it, tries again for a while, then 503 (the restatement can be asked again).
+   */
+  async rollNow(hours: readonly number[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      await this.running;
+      const done = await this.store.withRollLock(async () => {
+        for (const hourMs of hours) await this.roller.roll(hourMs);
+        return true;
+      });
+      if (done) {
+        this.logger.log(`rolled ${hours.length} late hours of a closed period again, for its restatement`);
+        return;
+      }
+      if (attempt >= ROLL_NOW_ATTEMPTS) throw new ServiceUnavailableException('ledger: another replica is rolling hours; ask for the restatement again in a minute');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 
   private schedule(delayMs: number): void {
@@ -198,16 +225,35 @@ export class LedgerWorker implements OnApplicationBootstrap, OnApplicationShutdo
   /** Rolls again the recent hours whose stored samples changed since they were rolled (a collector backlog). */
   private async recheck(fromMs: number, toMs: number): Promise<void> {
     if (fromMs >= toMs) return;
-    const [records, now] = await Promise.all([this.store.hourRecords(fromMs, toMs), this.roller.rawCounts(fromMs, toMs)]);
+    const [records, now, closed] = await Promise.all([this.store.hourRecords(fromMs, toMs), this.roller.rawCounts(fromMs, toMs), this.closed.list()]);
+    const lateInClosed: number[] = [];
     for (const record of records) {
       const counts = now.get(record.hourMs);
       // Only samples that arrived count: fewer samples is retention or a deletion, and what was rolled is kept.
       if (!counts || !grew(record.rawSamples, counts)) continue;
       const late = Object.keys(counts).reduce((n, k) => n + Math.max(0, (counts[k] ?? 0) - (record.rawSamples[k] ?? 0)), 0);
+      // A closed period keeps what it was billed from: the hour is noted, and a restatement rolls it again.
+      if (ClosedPeriods.containing(closed, record.hourMs)) {
+        lateInClosed.push(record.hourMs);
+        continue;
+      }
       this.logger.log(`${late} samples landed in ${new Date(record.hourMs).toISOString()} after it was rolled at ${record.rolledAt.toISOString()}; rolling it again`);
       await this.roller.roll(record.hourMs, counts);
       if (this.stopped) return;
     }
+    if (lateInClosed.length > 0) {
+      const known = new Set(await this.closedLateHours(lateInClosed));
+      const fresh = lateInClosed.filter((h) => !known.has(h));
+      await this.closed.noteLate(lateInClosed, Date.now());
+      for (const h of fresh) {
+        const period = ClosedPeriods.containing(closed, h)?.period;
+        this.logger.warn(`samples landed in ${new Date(h).toISOString()} of closed period ${period} after it was rolled; kept as billed: restate ${period} to take them`);
+      }
+    }
+  }
+
+  private async closedLateHours(hours: readonly number[]): Promise<number[]> {
+    return this.closed.lateHoursBetween(Math.min(...hours), Math.max(...hours) + 1);
   }
 
   /** The first hour to roll: `LEDGER_BACKFILL_FROM`, else the oldest sample's (or the first rolled hour, if older). */

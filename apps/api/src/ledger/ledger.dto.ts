@@ -38,6 +38,15 @@ export class LedgerBackfillDto {
   hoursDone!: number;
 }
 
+export class LedgerLateDataDto {
+  /** The closed period, `YYYY-MM`. */
+  period!: string;
+  /** Its first hour whose samples changed after it was closed, ISO-8601. */
+  since!: string;
+  /** How many of its hours did. */
+  hours!: number;
+}
+
 export class LedgerStatusDto implements LedgerStatus {
   /** End of the last hour of the contiguous rolled run from the first rolled hour, ISO-8601; null before the first roll. */
   @ApiProperty({ type: String, nullable: true, example: '2026-12-04T17:00:00.000Z' })
@@ -47,6 +56,9 @@ export class LedgerStatusDto implements LedgerStatus {
   lagSeconds!: number;
   /** Pod-hours stored (one pod during one hour). */
   podHours!: number;
+  /** Closed billing periods whose samples changed after closing (kept as billed until restated), oldest first. */
+  @ApiProperty({ type: () => [LedgerLateDataDto], example: [{ period: '2026-10', since: '2026-10-14T13:00:00.000Z', hours: 2 }] })
+  lateData!: LedgerLateDataDto[];
   /** Why the last round failed (the worker retries with backoff), null after a good one. */
   @ApiProperty({ type: String, nullable: true, example: null })
   lastError!: string | null;

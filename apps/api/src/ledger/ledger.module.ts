@@ -5,6 +5,7 @@ import { DatabaseModule } from '../database/database.module';
 import { ApiCredentialsGuard } from '../guards/api-credentials.guard';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard';
 import { ServiceOrAdminGuard } from '../guards/service-or-admin.guard';
+import { ClosedPeriods } from './closed-periods';
 import { LedgerRoller } from './ledger-roller';
 import { LedgerWorker } from './ledger-worker';
 import { LedgerController } from './ledger.controller';
@@ -14,7 +15,7 @@ import { LedgerService } from './ledger.service';
 @Module({
   imports: [DatabaseModule, AuthModule],
   controllers: [LedgerController],
-  providers: [LedgerRoller, LedgerWorker, LedgerService, ApiCredentialsGuard, JwtAuthGuard, ServiceOrAdminGuard],
-  exports: [LedgerWorker],
+  providers: [ClosedPeriods, LedgerRoller, LedgerWorker, LedgerService, ApiCredentialsGuard, JwtAuthGuard, ServiceOrAdminGuard],
+  exports: [LedgerWorker, ClosedPeriods],
 })
 export class LedgerModule {}

@@ -6,6 +6,7 @@ import { MAX_PERIOD_DAYS } from '@kube-monitoring/contract';
 import { resolvePeriod } from '../common/period';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { LedgerStore } from '../database/ledger/ledger-store';
+import { ClosedPeriods } from './closed-periods';
 import { LedgerWorker } from './ledger-worker';
 import { LedgerRerollResponseDto, LedgerStatusDto } from './ledger.dto';
 
@@ -15,6 +16,7 @@ export class LedgerService {
   constructor(
     private readonly worker: LedgerWorker,
     private readonly store: LedgerStore,
+    private readonly closed: ClosedPeriods,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -31,6 +33,12 @@ export class LedgerService {
     if (endHour > settledEnd) {
       throw new BadRequestException(
         `to: the hours after ${new Date(settledEnd).toISOString()} are not settled yet (LEDGER_SETTLE_AFTER) and are rolled when they are; ask for a range ending by then`,
+      );
+    }
+    const closed = ClosedPeriods.overlapping(await this.closed.list(), firstHour, endHour);
+    if (closed) {
+      throw new ConflictException(
+        `from: the range holds hours of closed billing period ${closed.period}, which keeps what it was billed from; restate it (POST /api/billing/periods/${closed.period}/restate) to roll them again`,
       );
     }
     const hours = await this.store.markStale(firstHour, endHour);

@@ -89,4 +89,6 @@ export interface BillingPeriodDocument {
   adjustments?: InvoiceAdjustment[];
   /** Who closed or restated it. */
   closedBy?: string;
+  /** Only for a caller limited to some namespaces: their lines, totals over them (the hash is the whole document's). */
+  partial?: boolean;
 }
