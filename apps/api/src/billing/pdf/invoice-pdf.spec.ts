@@ -128,6 +128,21 @@ describe('invoicePdf', () => {
     expect(out).toContain('team-119 ');
   }, 30_000);
 
+  it('should give a cost centre billed in two currencies one section and total per invoice', async () => {
+    const first = doc.invoices[0] as BillingPeriodDocument['invoices'][number];
+    const chf = { ...first, currency: 'CHF', lines: first.lines.slice(0, 1), total: first.lines[0]?.amount ?? null };
+    const out = flat(await pdfText(await invoicePdf({ ...doc, invoices: [first, chf] }, 'SIFAC-1234')));
+    expect(out).toContain('Invoice in EUR');
+    expect(out).toContain('Invoice in CHF');
+    expect(out).toContain(`Total EUR: ${first.total}`);
+    expect(out).toContain(`Total CHF: ${chf.total}`);
+  }, 30_000);
+
+  it('should say so when the document is limited to the namespaces its reader may see', async () => {
+    const out = flat(await pdfText(await invoicePdf({ ...doc, partial: true }, 'SIFAC-1234')));
+    expect(out).toContain('Partial: only the namespaces the requester may see');
+  }, 30_000);
+
   it('should refuse a cost centre without an invoice in the period', async () => {
     await expect(invoicePdf(doc, 'NOPE')).rejects.toBeInstanceOf(NoSuchInvoiceError);
   });
