@@ -12,8 +12,9 @@ const LAYERS = [
   { name: 'foundation', folders: ['config', 'csv', 'common'] },
   // The outside world: logs and error answers, InfluxDB, the user database, Prometheus.
   { name: 'infrastructure', folders: ['logging', 'filters', 'influx', 'database', 'observability'] },
-  // Applied to every request: who may call, which namespaces they may read, how much, what is cached.
-  { name: 'request policy', folders: ['access', 'guards', 'limits', 'cache'] },
+  // Applied to every request: who may call, which namespaces they may read, how much, what is cached,
+  // what is recorded (audit: the guards record key use, auth, users and every feature record through it).
+  { name: 'request policy', folders: ['access', 'guards', 'limits', 'cache', 'audit'] },
   // Services several features use: user accounts (and their admin endpoints), the usage computation.
   { name: 'shared services', folders: ['users', 'aggregation'] },
   // Login and tokens; the module that provides the JWT guard to the features.

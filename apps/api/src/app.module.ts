@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
 
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { AppConfig } from './config/app-config';
@@ -34,6 +35,7 @@ export class AppModule {
         LedgerModule,
         McpModule,
         ApiKeyAuthModule,
+        AuditModule,
         ApiKeysModule,
       ],
     };

@@ -13,6 +13,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { LoginResponse, UserView } from '@kube-monitoring/contract';
 
+import { clientOf } from '../audit/audit-caller';
 import { ApiErrorDto } from '../common/api-error.dto';
 import type { AuthUser } from '../guards/auth-user';
 import { UserAuth } from '../guards/user-auth.decorator';
@@ -60,7 +61,7 @@ export class AuthController {
       `(at most ${LIMITS.perUsername.maxDelayMs / 1000} s): nobody can lock the owner out.`,
     headers: { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } } },
   })
-  @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'User database unavailable.' })
+  @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'User database unavailable, or the audit trail (no token is issued without its entry).' })
   async login(@Body() body: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<LoginResponse> {
     const knownBrowser = this.browsers.verify(request.headers.cookie, body.username);
     const response = await this.auth.login(body.username, body.password, { address: request.ip, knownBrowser });
@@ -78,8 +79,8 @@ export class AuthController {
       'a new login issues a working token again. Password, role and namespace changes revoke the same way.',
   })
   @ApiNoContentResponse({ description: 'Logged out: the tokens issued so far are refused from now on.' })
-  logout(@CurrentUser() user: AuthUser): Promise<void> {
-    return this.auth.logout(user);
+  logout(@CurrentUser() user: AuthUser, @Req() request: FastifyRequest): Promise<void> {
+    return this.auth.logout(user, clientOf(request));
   }
 
   @Get('me')

@@ -1,6 +1,8 @@
 import { HttpException, Logger, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 
+import { recordingAudit, RecordingAudit } from '../../jest/audit-recorder';
+import { AuditTrailUnavailableException } from '../audit/audit.service';
 import type { AppConfig } from '../config/app-config';
 import type { UserEntity } from '../database/user.entity';
 import type { UsersService } from '../users/users.service';
@@ -36,12 +38,14 @@ describe(AuthService.name, () => {
   let service: AuthService;
   let jwt: JwtService;
   let warn: jest.SpyInstance;
+  let audit: RecordingAudit;
 
   beforeEach(() => {
+    audit = recordingAudit();
     verifyCredentials = jest.fn(async (_u: string, password: string) => (password === 'Right-pass-01' ? storedUser() : null));
     jwt = new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', expiresIn: 600 } });
     const users = { verifyCredentials } as unknown as UsersService;
-    service = new AuthService(users, jwt, new LoginFailureLimiter(LIMITS), { jwtExpiresInSeconds: 600 } as AppConfig);
+    service = new AuthService(users, jwt, new LoginFailureLimiter(LIMITS), { jwtExpiresInSeconds: 600 } as AppConfig, audit.audit);
     warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
   });
@@ -58,9 +62,25 @@ describe(AuthService.name, () => {
 
   it('should revoke the tokens of the account by id on logout', async () => {
     const revokeTokens = jest.fn(async () => true);
-    const withRevoke = new AuthService({ revokeTokens } as unknown as UsersService, jwt, new LoginFailureLimiter(LIMITS), { jwtExpiresInSeconds: 600 } as AppConfig);
-    await withRevoke.logout({ id: 1, username: 'lab', role: 'viewer', namespaces: [], tokenVersion: 3 });
+    const withRevoke = new AuthService({ revokeTokens } as unknown as UsersService, jwt, new LoginFailureLimiter(LIMITS), { jwtExpiresInSeconds: 600 } as AppConfig, audit.audit);
+    await withRevoke.logout({ id: 1, username: 'lab', role: 'viewer', namespaces: [], tokenVersion: 3 }, '10.0.0.9');
     expect(revokeTokens).toHaveBeenCalledWith(1);
+    expect(audit.entries).toEqual([{ actor: 'user:lab', client: '10.0.0.9', action: 'auth.logout', target: 'user:lab', how: 'record' }]);
+  });
+
+  it('should record a sign-in before handing out its token, and a failure in the background as anonymous', async () => {
+    await service.login('lab', 'Right-pass-01', at('10.0.0.7'));
+    await expect(service.login('lab', 'Wrong-pass-01', at('10.0.0.8'))).rejects.toThrow(UnauthorizedException);
+    expect(audit.entries).toEqual([
+      { actor: 'user:lab', client: '10.0.0.7', action: 'auth.login', target: 'user:lab', how: 'record', retry: false },
+      { actor: 'anonymous', client: '10.0.0.8', action: 'auth.login.failed', target: 'user:lab', how: 'background' },
+    ]);
+    expect(JSON.stringify(audit.entries)).not.toContain('pass-01');
+  });
+
+  it('should hand out no token when its sign-in cannot be recorded', async () => {
+    audit.failWith(new AuditTrailUnavailableException('auth.login', false, new Error('down')));
+    await expect(service.login('lab', 'Right-pass-01', at('10.0.0.10'))).rejects.toMatchObject({ status: 503 });
   });
 
   it('should refuse a wrong password with 401 and log the username and address, not the password', async () => {

@@ -5,6 +5,8 @@ import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
 
 import { SCOPE_PROPERTY } from '../access/request-scope.decorator';
+import { actorOf, clientOf, pathOf } from '../audit/audit-caller';
+import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ApiKeyVerifier, NO_API_KEYS } from './api-key-verifier';
 import { REQUIRED_ROLE_KEY } from './auth-user';
@@ -27,6 +29,7 @@ export class ApiCredentialsGuard implements CanActivate {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly keys: ApiKeyVerifier,
     private readonly reflector: Reflector,
+    private readonly audit: AuditService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -40,6 +43,14 @@ export class ApiCredentialsGuard implements CanActivate {
         noKeys: this.reflector.getAllAndOverride<boolean | undefined>(NO_API_KEYS, targets) === true,
       });
       (req as unknown as Record<string, unknown>)[SCOPE_PROPERTY] = scope;
+      // Every admitted request of a key, in the background: batched with others, never delaying this one.
+      this.audit.recordInBackground({
+        actor: actorOf(scope),
+        client: clientOf(req),
+        action: 'api-key.use',
+        target: `api-key:${scope.id}`,
+        detail: { method: req.method, path: pathOf(req) },
+      });
       return true;
     }
     const username = header(req, 'x-username');

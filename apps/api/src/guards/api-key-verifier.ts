@@ -12,7 +12,7 @@ import { DatabaseModule } from '../database/database.module';
 export const API_KEY_PREFIX = 'kmk_';
 const KEY_FORMAT = /^kmk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
-/** Route metadata: the operation manages API keys, which no API key may do. */
+/** Route metadata: no API key may call the operation (managing API keys, reading the audit trail). */
 export const NO_API_KEYS = 'kube-monitoring:no-api-keys';
 
 /** How often a key's last use is written at most (per API process). */
@@ -54,7 +54,7 @@ export class ApiKeyVerifier {
 
   /** Administrative operations (the ledger's, billing's) take a `billing-admin` key; API keys are managed by people and the service credentials only. */
   static assertMay(scope: KeyScope, needs: { admin: boolean; noKeys: boolean }): void {
-    if (needs.noKeys) throw new ForbiddenException('API keys may not manage API keys: use the service credentials or an admin account');
+    if (needs.noKeys) throw new ForbiddenException('API keys may not manage API keys or read the audit trail: use the service credentials or an admin account');
     if (needs.admin && scope.scope !== 'billing-admin') throw new ForbiddenException('this operation needs a billing-admin API key');
   }
 

@@ -1,5 +1,6 @@
 import { MODULE_METADATA } from '@nestjs/common/constants';
 
+import { recordingAudit } from '../../jest/audit-recorder';
 import { bodyTypeOf, bodyValidator, refusal, routeOf } from '../../jest/controller-metadata';
 import { ServiceOrAdminGuard } from '../guards/service-or-admin.guard';
 import { LedgerController } from './ledger.controller';
@@ -52,12 +53,23 @@ describe(LedgerController.name, () => {
         status: async () => status,
         reroll: async (from: Date, to: Date) => (calls.push([from, to]), { hours: 2, from: from.toISOString(), to: to.toISOString() }),
       };
-      const controller = new LedgerController(service as unknown as LedgerService);
+      const recorded = recordingAudit();
+      const controller = new LedgerController(service as unknown as LedgerService, recorded.audit);
       await expect(controller.status()).resolves.toBe(status);
       const from = new Date('2026-11-01T00:00:00Z');
       const to = new Date('2026-11-01T02:00:00Z');
-      await controller.reroll({ from, to });
+      await controller.reroll({ from, to }, { ip: '192.0.2.7' } as never);
       expect(calls).toEqual([[from, to]]);
+      expect(recorded.entries).toEqual([
+        {
+          actor: 'service',
+          client: '192.0.2.7',
+          action: 'ledger.reroll',
+          target: null,
+          detail: { from: '2026-11-01T00:00:00.000Z', to: '2026-11-01T02:00:00.000Z', hours: 2 },
+          how: 'record',
+        },
+      ]);
     });
   });
 });

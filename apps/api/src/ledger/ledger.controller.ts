@@ -1,6 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 
+import { auditCaller } from '../audit/audit-caller';
+import { AuditService } from '../audit/audit.service';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { ServiceOrAdminAuth } from '../guards/service-or-admin-auth.decorator';
 import { LedgerRerollRequestDto, LedgerRerollResponseDto, LedgerStatusDto } from './ledger.dto';
@@ -11,7 +14,10 @@ import { LedgerService } from './ledger.service';
 @Controller('ledger')
 @ServiceOrAdminAuth()
 export class LedgerController {
-  constructor(private readonly ledger: LedgerService) {}
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -33,8 +39,10 @@ export class LedgerController {
   @ApiAcceptedResponse({ type: LedgerRerollResponseDto })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'A bad instant, `to` not after `from`, over 366 days, or hours not settled yet (the message names the field).' })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'The ledger is off (`LEDGER_ENABLED=false`).' })
-  @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: '`User database unavailable`.' })
-  reroll(@Body() body: LedgerRerollRequestDto): Promise<LedgerRerollResponseDto> {
-    return this.ledger.reroll(body.from, body.to);
+  @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: '`User database unavailable`, or the audit trail (the hours are then queued all the same).' })
+  async reroll(@Body() body: LedgerRerollRequestDto, @Req() request: FastifyRequest): Promise<LedgerRerollResponseDto> {
+    const queued = await this.ledger.reroll(body.from, body.to);
+    await this.audit.record({ ...auditCaller(request), action: 'ledger.reroll', target: null, detail: { from: queued.from, to: queued.to, hours: queued.hours } });
+    return queued;
   }
 }

@@ -4,6 +4,7 @@ import { MODULE_METADATA } from '@nestjs/common/constants';
 import { MetricUsage } from '@kube-monitoring/accounting';
 import { METRIC_CATALOG, UsageReport } from '@kube-monitoring/contract';
 
+import { recordingAudit } from '../../jest/audit-recorder';
 import { argumentsFor, bodyTypeOf, bodyValidator, Handler, refusal, routeOf } from '../../jest/controller-metadata';
 import { AccessScope, SERVICE_SCOPE } from '../access/access-scope';
 import { SCOPE_PROPERTY } from '../access/request-scope.decorator';
@@ -138,7 +139,8 @@ describe(UsageController.name, () => {
     beforeEach(() => (service.calls = []));
 
     it('should pass the body and the scope the JWT guard set, and answer JSON by default', async () => {
-      const controller = new UiUsageController(service as unknown as UsageReportService);
+      const recorded = recordingAudit();
+      const controller = new UiUsageController(service as unknown as UsageReportService, recorded.audit);
       const scope: AccessScope = { kind: 'user', username: 'lab', namespaces: ['lab-vision'] };
       const body = await validated(PERIOD);
       const reply = fakeReply();
@@ -146,12 +148,24 @@ describe(UsageController.name, () => {
       expect(service.calls).toEqual([[body, scope]]);
       expect(answer).toBe(REPORT);
       expect(reply.headers).toEqual({ vary: 'Accept' });
+      expect(recorded.entries).toEqual([
+        {
+          actor: 'user:lab',
+          client: null,
+          action: 'usage.report',
+          target: null,
+          detail: { from: REPORT.from, to: REPORT.to, groupBy: 'namespace', basis: REPORT.basis, rows: REPORT.rows.length },
+          how: 'background',
+        },
+      ]);
     });
 
     it('should run the billing client unscoped and answer CSV as an attachment when asked for', async () => {
-      const controller = new UsageController(service as unknown as UsageReportService);
+      const recorded = recordingAudit();
+      const controller = new UsageController(service as unknown as UsageReportService, recorded.audit);
       const reply = fakeReply().header('vary', 'Origin');
-      const answer = await (controller.usageReport as Handler)(...argumentsFor(UsageController, 'usageReport', { headers: { accept: 'text/csv' } }, {}, reply));
+      const request = { headers: { accept: 'text/csv' }, ip: '192.0.2.3' };
+      const answer = await (controller.usageReport as Handler)(...argumentsFor(UsageController, 'usageReport', request, {}, reply));
       expect(service.calls).toEqual([[{}, SERVICE_SCOPE]]);
       expect(answer).toMatch(/^period_from_utc,period_to_utc,namespace,pods,cpu_core_hours,/);
       expect(reply.headers).toEqual({
@@ -159,6 +173,7 @@ describe(UsageController.name, () => {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': 'attachment; filename="usage-by-namespace-2017-12-01T00-00-00Z-2018-01-01T00-00-00Z.csv"',
       });
+      expect(recorded.entries).toMatchObject([{ actor: 'service', client: '192.0.2.3', action: 'usage.export', how: 'background' }]);
     });
   });
 
@@ -190,7 +205,7 @@ describe(UsageController.name, () => {
           billingTimeZone: 'UTC',
         } as AppConfig,
       );
-      controller = new UiUsageController(service);
+      controller = new UiUsageController(service, recordingAudit().audit);
     });
     const viewer: AccessScope = { kind: 'user', username: 'lab', namespaces: ['lab-vision', 'course-ml'] };
     const report = async (body: object) => controller.usageReport(await validated(body), viewer, { headers: {} } as never, fakeReply() as never);

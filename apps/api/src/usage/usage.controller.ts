@@ -6,6 +6,8 @@ import { UsageReport } from '@kube-monitoring/contract';
 
 import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
+import { auditCaller } from '../audit/audit-caller';
+import { AuditService } from '../audit/audit.service';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { ApiMetricsStoreErrors } from '../common/api-responses.decorators';
 import { appendVary } from '../common/vary';
@@ -66,7 +68,10 @@ const CSV_EXAMPLE =
 @ApiTags('usage')
 @ApiExtraModels(UsageReportDto)
 export abstract class UsageEndpoints {
-  constructor(private readonly usage: UsageReportService) {}
+  constructor(
+    private readonly usage: UsageReportService,
+    private readonly audit: AuditService,
+  ) {}
 
   /**
    * CPU core-hours, memory GiB-hours and GPU-memory GB-hours per namespace or per pod over a period,
@@ -110,8 +115,16 @@ export abstract class UsageEndpoints {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UsageReport | string> {
     const report = await this.usage.report(body, scope);
+    const format = reportFormatFor(req.headers.accept);
+    // A read: recorded in the background, so an unreachable audit trail never costs the answer.
+    this.audit.recordInBackground({
+      ...auditCaller(req),
+      action: format === 'json' ? 'usage.report' : 'usage.export',
+      target: null,
+      detail: { from: report.from, to: report.to, groupBy: report.groupBy, basis: report.basis, step: report.step, namespaces: body.namespaces, rows: report.rows.length },
+    });
     appendVary(reply, 'Accept');
-    if (reportFormatFor(req.headers.accept) === 'json') return report;
+    if (format === 'json') return report;
     reply.header('content-type', 'text/csv; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="${usageCsvFileName(report)}"`);
     return usageReportCsv(report);

@@ -1,7 +1,9 @@
+import { ServiceUnavailableException } from '@nestjs/common';
 import { MODULE_METADATA } from '@nestjs/common/constants';
 
 import { NAMESPACE_RULE, PASSWORD_RULE, USERNAME_RULE, UserView } from '@kube-monitoring/contract';
 
+import { recordingAudit } from '../../jest/audit-recorder';
 import { argumentsFor, bodyTypeOf, bodyValidator, Handler, refusal, routeOf } from '../../jest/controller-metadata';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard';
 import { UsersController } from './users.controller';
@@ -74,9 +76,13 @@ describe(UsersController.name, () => {
       update: (...args: unknown[]) => (calls.push(['update', ...args]), Promise.resolve(VIEW)),
       delete: (...args: unknown[]) => (calls.push(['delete', ...args]), Promise.resolve()),
     };
-    const controller = new UsersController(service as unknown as UsersService);
+    const recorded = recordingAudit();
+    const controller = new UsersController(service as unknown as UsersService, recorded.audit);
     const call = (name: keyof UsersController, request: object, body?: unknown) => (controller[name] as Handler)(...argumentsFor(UsersController, name, request, body));
-    beforeEach(() => (calls.length = 0));
+    beforeEach(() => {
+      calls.length = 0;
+      recorded.entries.length = 0;
+    });
 
     it('should hand the validated body and the username of the path to the service', async () => {
       const created = await validCreation(ALICE);
@@ -86,6 +92,26 @@ describe(UsersController.name, () => {
       await expect(call('updateUser', { params: { username: 'bob' } }, change)).resolves.toBe(VIEW);
       await expect(call('deleteUser', { params: { username: 'carol' } })).resolves.toBeUndefined();
       expect(calls).toEqual([['list'], ['create', created], ['update', 'bob', change], ['delete', 'carol']]);
+    });
+
+    it('should record each change with the admin, the address and what changed, never a password', async () => {
+      const admin = { accessScope: { kind: 'user', username: 'root', namespaces: 'all' }, ip: '192.0.2.1' };
+      await call('createUser', admin, await validCreation(ALICE));
+      await call('updateUser', { ...admin, params: { username: 'alice' } }, await validUpdate({ password: 'Another-pass-77', role: 'admin' }));
+      await call('deleteUser', { ...admin, params: { username: 'carol' } });
+      const by = { actor: 'user:root', client: '192.0.2.1', how: 'record' };
+      expect(recorded.entries).toEqual([
+        { ...by, action: 'user.create', target: 'user:alice', detail: { role: 'viewer' } },
+        { ...by, action: 'user.update', target: 'user:alice', detail: { changed: ['password', 'role'], role: 'viewer' } },
+        { ...by, action: 'user.delete', target: 'user:carol' },
+      ]);
+      expect(JSON.stringify(recorded.entries)).not.toContain('Another-pass-77');
+    });
+
+    it('should answer 503, not success, when the change cannot be recorded', async () => {
+      recorded.failWith(new ServiceUnavailableException('Audit trail unavailable'));
+      await expect(call('deleteUser', { params: { username: 'carol' } })).rejects.toThrow(ServiceUnavailableException);
+      recorded.failWith(undefined);
     });
   });
 });

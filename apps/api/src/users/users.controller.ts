@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -10,9 +10,12 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 
 import type { UserView } from '@kube-monitoring/contract';
 
+import { auditCaller } from '../audit/audit-caller';
+import { AuditService } from '../audit/audit.service';
 import { ApiErrorDto } from '../common/api-error.dto';
 import { UserAuth } from '../guards/user-auth.decorator';
 import { CreateUserDto, UpdateUserDto, UserViewDto } from './users.dto';
@@ -20,12 +23,24 @@ import { UsersService } from './users.service';
 
 const USERNAME_PARAM = { name: 'username', description: 'Login name of the user.', example: 'alice' };
 
-/** User management: list, create, change and delete accounts; admins only. */
+/** What a change changed, for the audit trail: the fields given, and the new grants (a password only by name). */
+function changeOf(body: UpdateUserDto, user: UserView): Record<string, unknown> {
+  const changed = Object.entries(body)
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k)
+    .sort();
+  return { changed, ...(body.role !== undefined && { role: user.role }), ...(body.namespaces !== undefined && { namespaces: user.namespaces }) };
+}
+
+/** User management: list, create, change and delete accounts; admins only. Each change is in the audit trail (503 when it cannot be). */
 @ApiTags('users')
 @UserAuth({ role: 'admin' })
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List dashboard users' })
@@ -39,8 +54,10 @@ export class UsersController {
   @ApiCreatedResponse({ type: UserViewDto })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'A field is invalid (the message names it), e.g. a weak password.' })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'The username is already taken.' })
-  createUser(@Body() body: CreateUserDto): Promise<UserView> {
-    return this.users.create(body);
+  async createUser(@Body() body: CreateUserDto, @Req() request: FastifyRequest): Promise<UserView> {
+    const user = await this.users.create(body);
+    await this.audit.record({ ...auditCaller(request), action: 'user.create', target: `user:${user.username}`, detail: { role: user.role, namespaces: user.namespaces } });
+    return user;
   }
 
   @Patch(':username')
@@ -50,8 +67,10 @@ export class UsersController {
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'A field is invalid (the message names it).' })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such user.' })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'The change would demote the last admin.' })
-  updateUser(@Param('username') username: string, @Body() body: UpdateUserDto): Promise<UserView> {
-    return this.users.update(username, body);
+  async updateUser(@Param('username') username: string, @Body() body: UpdateUserDto, @Req() request: FastifyRequest): Promise<UserView> {
+    const user = await this.users.update(username, body);
+    await this.audit.record({ ...auditCaller(request), action: 'user.update', target: `user:${user.username}`, detail: changeOf(body, user) });
+    return user;
   }
 
   @Delete(':username')
@@ -61,7 +80,8 @@ export class UsersController {
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such user.' })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'The user is the last admin.' })
-  deleteUser(@Param('username') username: string): Promise<void> {
-    return this.users.delete(username);
+  async deleteUser(@Param('username') username: string, @Req() request: FastifyRequest): Promise<void> {
+    await this.users.delete(username);
+    await this.audit.record({ ...auditCaller(request), action: 'user.delete', target: `user:${username}` });
   }
 }

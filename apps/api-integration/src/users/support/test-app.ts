@@ -1,5 +1,5 @@
 /**
- * A Fastify Nest app made of the users, auth and database modules (plus probe controllers), with the
+ * A Fastify Nest app made of the users, auth, audit and database modules (plus probe controllers), with the
  * API's own validation pipe and error filter, so answers have the real `{code, message}` shape.
  */
 import { mkdtempSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 
 import { noteSecret, watchLog, watchLogDir } from '@kube-monitoring/testing';
 
+import { AuditModule } from '../../../../api/src/audit/audit.module';
 import { AuthModule } from '../../../../api/src/auth/auth.module';
 import { createValidationPipe } from '../../../../api/src/bootstrap/validation';
 import { AppConfig, loadConfig } from '../../../../api/src/config/app-config';
@@ -54,7 +55,7 @@ class UsersTestAppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: UsersTestAppModule,
-      imports: [AppConfigModule.forRoot(config), DatabaseModule, UsersModule, AuthModule, ApiKeyAuthModule],
+      imports: [AppConfigModule.forRoot(config), DatabaseModule, UsersModule, AuthModule, ApiKeyAuthModule, AuditModule],
       controllers: [UiProbeController, ServiceProbeController],
     };
   }

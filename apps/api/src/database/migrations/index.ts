@@ -6,6 +6,7 @@ import { LedgerRollups1767000000000 } from './1767000000000-ledger-rollups';
 import { LedgerAllocation1768000000000 } from './1768000000000-ledger-allocation';
 import { LedgerPodNodes1769000000000 } from './1769000000000-ledger-pod-nodes';
 import { CreateApiKeys1770000000000 } from './1770000000000-create-api-keys';
+import { CreateAudit1771000000000 } from './1771000000000-create-audit';
 
 /**
  * Every migration, oldest first. Listed as classes rather than a glob because the API is bundled by
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   LedgerAllocation1768000000000,
   LedgerPodNodes1769000000000,
   CreateApiKeys1770000000000,
+  CreateAudit1771000000000,
 ];
