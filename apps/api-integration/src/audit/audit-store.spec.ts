@@ -6,6 +6,7 @@ import { AuditService } from '../../../api/src/audit/audit.service';
 import { AuditStore } from '../../../api/src/database/audit/audit-store';
 import { UserDatabase } from '../../../api/src/database/user-database';
 import { Backend, BACKENDS, startBackend, Store } from '../users/support/backends';
+import { runCli } from '../users/support/cli';
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const ROOT = resolve(__dirname, '../../../..');
@@ -139,6 +140,20 @@ describe.each(BACKENDS)('audit trail store on %s', (kind) => {
     await entries.append([auditDraft({ actor: 'system', action: 'test.two' })]);
     await expect(sql(insert, forged)).rejects.toThrow();
     await expect(sql(insert, [3, ...forged.slice(1)])).rejects.toThrow();
+  });
+
+  it("should record the users CLI's changes as the actor cli, without a client, and never the password", async () => {
+    const password = 'Cli-pass-000001';
+    const created = await runCli(['createuser', '--username=frank', '--email=frank@example.org', '--role=admin', '--password-stdin'], store.env, `${password}\n`);
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    expect((await runCli(['changepassword', '--username=frank', '--password-stdin'], store.env, 'Cli-pass-000002\n')).code).toBe(0);
+    const all = await entries.page({ afterSeq: 0, limit: 10 });
+    expect(all.map(({ actor, client, action, target, detail }) => ({ actor, client, action, target, detail }))).toEqual([
+      { actor: 'cli', client: null, action: 'user.create', target: 'user:frank', detail: { role: 'admin', namespaces: ['*'] } },
+      { actor: 'cli', client: null, action: 'user.update', target: 'user:frank', detail: { changed: ['password'] } },
+    ]);
+    expect(JSON.stringify(all)).not.toContain('Cli-pass');
+    expect(await audit.verify()).toMatchObject({ ok: true, entries: 2 });
   });
 
   it('should keep one gapless chain when several processes and requests append at once', async () => {

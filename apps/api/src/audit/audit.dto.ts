@@ -20,12 +20,12 @@ export class AuditQueryDto {
   @IsInstant()
   to?: Date;
 
-  @ApiPropertyOptional({ example: 0, description: 'Entries after this seq: 0 (the default) from the first, else the `next` of the page before.' })
+  @ApiPropertyOptional({ type: 'integer', example: 0, description: 'Entries after this seq: 0 (the default) from the first, else the `next` of the page before.' })
   @IsOptional()
   @IsIntInRange(0, MAX_SEQ)
   after?: number;
 
-  @ApiPropertyOptional({ example: AUDIT_PAGE_DEFAULT, description: `Entries in the page, at most ${AUDIT_PAGE_MAX} (default ${AUDIT_PAGE_DEFAULT}).` })
+  @ApiPropertyOptional({ type: 'integer', example: AUDIT_PAGE_DEFAULT, description: `Entries in the page, at most ${AUDIT_PAGE_MAX} (default ${AUDIT_PAGE_DEFAULT}).` })
   @IsOptional()
   @IsIntInRange(1, AUDIT_PAGE_MAX)
   limit?: number;
@@ -33,7 +33,7 @@ export class AuditQueryDto {
 
 export class AuditEntryDto implements AuditEntry {
   /** Position in the trail: 1, 2, 3, … without gaps, in the order entries were written. */
-  @ApiProperty({ example: 42 })
+  @ApiProperty({ type: 'integer', example: 42 })
   seq!: number;
 
   /** When it happened, ISO-8601 UTC with milliseconds (entries written later, after an outage, keep their own time). */
@@ -76,7 +76,7 @@ export class AuditPageDto implements AuditPage {
   @ApiProperty({ type: [AuditEntryDto] })
   entries!: AuditEntryDto[];
 
-  @ApiProperty({ type: Number, nullable: true, example: 142, description: 'Send it as `after` for the next page; null when this is the last.' })
+  @ApiProperty({ type: 'integer', nullable: true, example: 142, description: 'Send it as `after` for the next page; null when this is the last.' })
   next!: number | null;
 }
 
@@ -85,10 +85,11 @@ export class AuditVerificationDto implements AuditVerification {
   ok!: boolean;
 
   /** Entries checked (all of them). */
+  @ApiProperty({ type: 'integer', example: 1200 })
   entries!: number;
 
   @ApiProperty({
-    type: Number,
+    type: 'integer',
     nullable: true,
     example: null,
     description: 'The first entry whose hash, `prev` or `seq` is wrong (edited, replaced, or after a deleted one); null when ok.',

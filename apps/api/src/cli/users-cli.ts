@@ -16,7 +16,9 @@ import { Command, CommanderError, Option } from 'commander';
 
 import { grantsAllNamespaces, passwordWeakness, USER_ROLES, type UserRole } from '@kube-monitoring/contract';
 
+import { auditDraft, AuditRecord } from '../audit/audit-draft';
 import { ConfigError } from '../config/app-config';
+import { AuditStore } from '../database/audit/audit-store';
 import { databaseConfigFromEnv } from '../database/database-config';
 import { UserDatabase } from '../database/user-database';
 import { UserLookupCache } from '../users/user-lookup-cache';
@@ -48,6 +50,17 @@ export async function runUsersCli(argv: string[], io: CliIo): Promise<number> {
     return { service: new UsersService(database, new UserLookupCache(0)), where: database.description };
   };
   const out = (line: string) => io.stdout.write(`${line}\n`);
+  // Changes made here are in the audit trail like the API's (actor `cli`, no client address). A CLI
+  // cannot retry later, so a change it could not record fails the command (exit 1), saying it was done.
+  const recorded = async (entry: Omit<AuditRecord, 'actor'>): Promise<void> => {
+    try {
+      // Only after a change, so the store is open.
+      if (!database) throw new Error('no user database');
+      await new AuditStore(database).append([auditDraft({ actor: 'cli', ...entry })]);
+    } catch (err) {
+      throw new CliRefusal(`done, but its audit entry (${entry.action}) could not be written: ${(err as Error).message}`);
+    }
+  };
   const newPassword = (username: string, fromStdin: boolean): Promise<string> =>
     fromStdin ? readPasswordFromStdin(io.stdin) : promptNewPassword(io.stdin, io.stderr, (pw) => passwordWeakness(pw, username));
 
@@ -78,6 +91,7 @@ export async function runUsersCli(argv: string[], io: CliIo): Promise<number> {
       const password = await newPassword(opts.username, opts.passwordStdin);
       const user = await service.create({ username: opts.username, email: opts.email, password, role, namespaces });
       out(`Created user "${user.username}" (${user.role}, ${describeNamespaces(user.namespaces)}) in ${where}`);
+      await recorded({ action: 'user.create', target: `user:${user.username}`, detail: { role: user.role, namespaces: user.namespaces } });
     });
 
   program
@@ -90,6 +104,7 @@ export async function runUsersCli(argv: string[], io: CliIo): Promise<number> {
       await service.get(opts.username);
       await service.setPassword(opts.username, await newPassword(opts.username, opts.passwordStdin));
       out(`Changed the password of "${opts.username}" in ${where}`);
+      await recorded({ action: 'user.update', target: `user:${opts.username}`, detail: { changed: ['password'] } });
     });
 
   program
@@ -100,6 +115,7 @@ export async function runUsersCli(argv: string[], io: CliIo): Promise<number> {
       const { service, where } = await users();
       await service.delete(opts.username);
       out(`Deleted user "${opts.username}" from ${where}`);
+      await recorded({ action: 'user.delete', target: `user:${opts.username}` });
     });
 
   program
