@@ -337,6 +337,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit trail entries, oldest first (paged by seq)
+         * @description Sign-ins and failures, logouts, user and API-key changes, API-key use, ledger re-rolls, usage reports and CSV downloads: who, when, from where, what. Each entry holds the SHA-256 of the one before (docs/security.md, "Audit trail").
+         */
+        get: operations["auditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recompute the audit chain: is every entry intact and linked?
+         * @description Reads the whole trail in order, recomputing each hash; `firstBroken` names the first entry edited, replaced or following a deleted one.
+         */
+        get: operations["verifyAuditTrail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ui/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit trail entries, oldest first (paged by seq)
+         * @description Sign-ins and failures, logouts, user and API-key changes, API-key use, ledger re-rolls, usage reports and CSV downloads: who, when, from where, what. Each entry holds the SHA-256 of the one before (docs/security.md, "Audit trail").
+         */
+        get: operations["uiAuditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ui/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recompute the audit chain: is every entry intact and linked?
+         * @description Reads the whole trail in order, recomputing each hash; `firstBroken` names the first entry edited, replaced or following a deleted one.
+         */
+        get: operations["uiVerifyAuditTrail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/api-keys": {
         parameters: {
             query?: never;
@@ -1087,6 +1167,14 @@ export interface components {
              */
             namespaces: string[];
         };
+        LedgerLateDataDto: {
+            /** @description The closed period, `YYYY-MM`. */
+            period: string;
+            /** @description Its first hour whose samples changed after it was closed, ISO-8601. */
+            since: string;
+            /** @description How many of its hours did. */
+            hours: number;
+        };
         LedgerBackfillDto: {
             /**
              * @description First hour the ledger fills from (`LEDGER_BACKFILL_FROM`, else the oldest sample), ISO-8601; null before any data.
@@ -1106,6 +1194,17 @@ export interface components {
              * @example 2026-12-04T17:00:00.000Z
              */
             rolledThrough: string | null;
+            /**
+             * @description Closed billing periods whose samples changed after closing (kept as billed until restated), oldest first.
+             * @example [
+             *       {
+             *         "period": "2026-10",
+             *         "since": "2026-10-14T13:00:00.000Z",
+             *         "hours": 2
+             *       }
+             *     ]
+             */
+            lateData: components["schemas"]["LedgerLateDataDto"][];
             /**
              * @description Why the last round failed (the worker retries with backoff), null after a good one.
              * @example null
@@ -1136,6 +1235,89 @@ export interface components {
             from: string;
             /** @description End of the last hour of the range, ISO-8601. */
             to: string;
+        };
+        AuditEntryDto: {
+            /**
+             * @description Position in the trail: 1, 2, 3, … without gaps, in the order entries were written.
+             * @example 42
+             */
+            seq: number;
+            /**
+             * @description When it happened, ISO-8601 UTC with milliseconds (entries written later, after an outage, keep their own time).
+             * @example 2026-12-07T10:00:00.000Z
+             */
+            at: string;
+            /**
+             * @description Who: `user:<username>`, `service` (the service credentials), `api-key:<id>`, `cli` (the users CLI), `anonymous` (a failed sign-in).
+             * @example user:alice
+             */
+            actor: string;
+            /**
+             * @description The client's IP address (through the proxies `TRUST_PROXY` names); null for the CLI.
+             * @example 192.0.2.10
+             */
+            client: string | null;
+            /**
+             * @description What was done, e.g. `auth.login`, `auth.login.failed`, `user.update`, `api-key.use`, `ledger.reroll`, `usage.export`.
+             * @example user.update
+             */
+            action: string;
+            /**
+             * @description What it was done to: `user:<username>`, `api-key:<id>`, …; null when nothing in particular.
+             * @example user:bob
+             */
+            target: string | null;
+            /**
+             * @description Particulars (never a secret), or null; hashed as this JSON value. A string only when the stored text is not JSON, which only tampering causes.
+             * @example {
+             *       "changed": [
+             *         "namespaces"
+             *       ],
+             *       "namespaces": [
+             *         "lab-a"
+             *       ]
+             *     }
+             */
+            detail: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @description `hash` of the entry before (64 zeros for the first).
+             * @example 9f2c…
+             */
+            prev: string;
+            /**
+             * @description SHA-256 (hex) of the canonical JSON (keys sorted, no whitespace) of this entry without `hash`.
+             * @example e3b0…
+             */
+            hash: string;
+        };
+        AuditPageDto: {
+            entries: components["schemas"]["AuditEntryDto"][];
+            /**
+             * @description Send it as `after` for the next page; null when this is the last.
+             * @example 142
+             */
+            next: number | null;
+        };
+        AuditVerificationDto: {
+            /**
+             * @description Entries checked (all of them).
+             * @example 1200
+             */
+            entries: number;
+            /**
+             * @description The first entry whose hash, `prev` or `seq` is wrong (edited, replaced, or after a deleted one); null when ok.
+             * @example null
+             */
+            firstBroken: number | null;
+            /**
+             * @description Hash of the newest entry, null for an empty trail. Kept outside the database, it also shows when newest entries were cut off.
+             * @example e3b0…
+             */
+            lastHash: string | null;
+            /** @description Every entry holds the hash of its content, the hash of the entry before, and the next seq. */
+            ok: boolean;
         };
         CreateApiKeyDto: {
             /**
@@ -1359,7 +1541,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description User database unavailable. */
+            /** @description User database unavailable, or the audit trail (no token is issued without its entry). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2594,7 +2776,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description `User database unavailable`. */
+            /** @description `User database unavailable`, or the audit trail (the hours are then queued all the same). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2780,6 +2962,226 @@ export interface operations {
             };
         };
     };
+    auditEntries: {
+        parameters: {
+            query?: {
+                /** @description Only entries that happened at or after this instant (ISO-8601 date or date-time, UTC unless an offset is given). */
+                from?: string;
+                /** @description Only entries that happened before this instant; after `from`. */
+                to?: string;
+                /** @description Entries after this seq: 0 (the default) from the first, else the `next` of the page before. */
+                after?: number;
+                /** @description Entries in the page, at most 1000 (default 100). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPageDto"];
+                };
+            };
+            /** @description A bad `from`, `to`, `after` or `limit`, or `to` not after `from` (the message names the field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A bearer token of a user without the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description `User database unavailable` (the trail lives there). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    verifyAuditTrail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerificationDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A bearer token of a user without the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description `User database unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    uiAuditEntries: {
+        parameters: {
+            query?: {
+                /** @description Only entries that happened at or after this instant (ISO-8601 date or date-time, UTC unless an offset is given). */
+                from?: string;
+                /** @description Only entries that happened before this instant; after `from`. */
+                to?: string;
+                /** @description Entries after this seq: 0 (the default) from the first, else the `next` of the page before. */
+                after?: number;
+                /** @description Entries in the page, at most 1000 (default 100). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPageDto"];
+                };
+            };
+            /** @description A bad `from`, `to`, `after` or `limit`, or `to` not after `from` (the message names the field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Needs the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description `User database unavailable` (the trail lives there). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    uiVerifyAuditTrail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerificationDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked bearer token (logout, password, role or namespace change), or the user no longer exists. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Needs the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description `User database unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
     list: {
         parameters: {
             query?: never;
@@ -2865,6 +3267,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description `User database unavailable`, or the audit trail (the key is then created but not shown). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
         };
     };
     revoke: {
@@ -2905,6 +3316,15 @@ export interface operations {
             };
             /** @description No such key, or revoked already */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description `User database unavailable`, or the audit trail (the key is then revoked all the same). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
