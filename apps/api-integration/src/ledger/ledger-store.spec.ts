@@ -18,6 +18,9 @@ import { InMemoryLedger, seededRandom, testCluster } from '@kube-monitoring/acco
 import { LEDGER_METRICS } from '../../../api/src/database/ledger/ledger-metrics';
 import { LedgerStore } from '../../../api/src/database/ledger/ledger-store';
 import { LedgerNodeStore } from '../../../api/src/database/ledger/node-hours-store';
+import { MIGRATIONS } from '../../../api/src/database/migrations';
+import { LedgerRollups1767000000000 } from '../../../api/src/database/migrations/1767000000000-ledger-rollups';
+import { LedgerAllocation1768000000000 } from '../../../api/src/database/migrations/1768000000000-ledger-allocation';
 import { UserDatabase } from '../../../api/src/database/user-database';
 import { Backend, BACKENDS, startBackend, Store } from '../users/support/backends';
 
@@ -104,6 +107,13 @@ async function expectSameGroups(ledger: LedgerStore, memory: InMemoryLedger, met
 /** The store orders an hour's namespaces by name; the in-memory ledger keeps the roll's order. */
 function byHourAndName(hours: StoredNamespaceHour[]): StoredNamespaceHour[] {
   return [...hours].sort((a, b) => a.hourMs - b.hourMs || compareNames(a.namespace, b.namespace));
+}
+
+/** Undoes the newest migrations down to `oldest`, itself included, however many came after it. */
+async function undoMigrationsThrough(database: UserDatabase, oldest: (typeof MIGRATIONS)[number]): Promise<void> {
+  const index = MIGRATIONS.indexOf(oldest);
+  if (index < 0) throw new Error(`${oldest.name} is not a registered migration`);
+  for (let i = index; i < MIGRATIONS.length; i++) await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
 }
 
 const FILTERS: NamespaceFilter[] = [
@@ -333,8 +343,8 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
       );
     const rollupTables = ['ledger_days', 'ledger_namespace_days', 'ledger_pod_days', 'ledger_total_days', 'ledger_total_hours'];
     expect(await tables()).toEqual(expect.arrayContaining(rollupTables));
-    // The API keys, pod-nodes and allocation migrations came after the rollups: undone first.
-    for (let i = 0; i < 4; i++) await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
+    // The migrations after the rollups (allocation, pod-nodes, API keys, pod labels, …) are undone first.
+    await undoMigrationsThrough(database, LedgerRollups1767000000000);
     expect((await tables()).filter((t) => rollupTables.includes(t))).toEqual([]);
     const before = await database.run((ds) => ds.query('SELECT * FROM "ledger_hours"'));
     expect(Object.keys(before[0])).not.toContain('rollup');
@@ -349,8 +359,8 @@ describe.each(BACKENDS)('ledger store on %s', (kind) => {
     const rolled = await ledger.rolledHours(hour(0), hour(6));
     expect(rolled.length).toBeGreaterThan(0);
     expect(await ledger.rolledHours(hour(0), hour(6), 'cpu/request')).toEqual(rolled);
-    // The pod-nodes and API keys migrations came after the allocation one: undone first.
-    for (let i = 0; i < 3; i++) await database.run((ds) => ds.undoLastMigration({ transaction: 'each' }));
+    // The migrations after the allocation one (pod-nodes, API keys, pod labels, …) are undone first.
+    await undoMigrationsThrough(database, LedgerAllocation1768000000000);
     const before = await database.run((ds) => ds.query('SELECT * FROM "ledger_pod_hours"'));
     expect(Object.keys(before[0])).not.toContain('cpu_request_integral');
     await database.run((ds) => ds.runMigrations({ transaction: 'each' }));

@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ApiKeyStore } from './api-keys/api-key-store';
 import { LedgerStore } from './ledger/ledger-store';
 import { LedgerNodeStore } from './ledger/node-hours-store';
+import { LedgerPodLabelStore } from './ledger/pod-labels-store';
 import { UserDatabase } from './user-database';
 
 /** The API's `UserDatabase`: connects at boot without ever failing the boot, closes at shutdown. */
@@ -40,8 +41,9 @@ export class UserDatabaseLifecycle implements OnModuleInit, OnApplicationShutdow
       useFactory: (database: UserDatabase) => new LedgerStore(database),
     },
     { provide: LedgerNodeStore, inject: [UserDatabase], useFactory: (database: UserDatabase) => new LedgerNodeStore(database) },
+    { provide: LedgerPodLabelStore, inject: [UserDatabase], useFactory: (database: UserDatabase) => new LedgerPodLabelStore(database) },
     { provide: ApiKeyStore, inject: [UserDatabase], useFactory: (database: UserDatabase) => new ApiKeyStore(database) },
   ],
-  exports: [UserDatabase, LedgerStore, LedgerNodeStore, ApiKeyStore],
+  exports: [UserDatabase, LedgerStore, LedgerNodeStore, LedgerPodLabelStore, ApiKeyStore],
 })
 export class DatabaseModule {}

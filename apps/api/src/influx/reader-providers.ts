@@ -7,12 +7,14 @@ import {
   InfluxChartSeriesReader,
   InfluxNamespacesReader,
   InfluxNodeGpusReader,
+  InfluxPodLabelsReader,
   InfluxPodNodesReader,
   InfluxRawPointsReader,
   InfluxUsageSamples,
   MetricSource,
   NamespacesReader,
   NodeGpusReader,
+  PodLabelsReader,
   PodNodesReader,
   RawPointsReader,
 } from '@kube-monitoring/influx';
@@ -24,6 +26,7 @@ import {
   CHART_SERIES_READER,
   NAMESPACES_READER,
   NODE_GPUS_READER,
+  POD_LABELS_READER,
   POD_NODES_READER,
   RAW_POINTS_READER,
   SourceSampleStore,
@@ -45,6 +48,7 @@ export const READER_PROVIDERS: Provider[] = [
   },
   { provide: NODE_GPUS_READER, inject: [InfluxConnection], useFactory: (c: InfluxConnection): NodeGpusReader => new InfluxNodeGpusReader(c.client) },
   { provide: POD_NODES_READER, inject: [InfluxConnection], useFactory: (c: InfluxConnection): PodNodesReader => new InfluxPodNodesReader(c.client) },
+  { provide: POD_LABELS_READER, inject: [InfluxConnection], useFactory: (c: InfluxConnection): PodLabelsReader => new InfluxPodLabelsReader(c.client) },
   { provide: STORE_PING, inject: [InfluxConnection], useFactory: (c: InfluxConnection): StorePing => ({ ping: () => c.client.ping() }) },
 ];
 

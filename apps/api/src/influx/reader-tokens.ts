@@ -24,3 +24,6 @@ export const NODE_GPUS_READER = Symbol('NODE_GPUS_READER');
 
 /** Which node each pod ran on (its samples per node). */
 export const POD_NODES_READER = Symbol('POD_NODES_READER');
+
+/** Which labels each pod had (Heapster's `labels` tag, Telegraf's label tags). */
+export const POD_LABELS_READER = Symbol('POD_LABELS_READER');

@@ -1,20 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { HOUR_MS, MetricHour, NodeHour, PodNodeSamples, rollMetricHour, rollNodeHour, SampleCounts, UsageEngine } from '@kube-monitoring/accounting';
-import { PodNodesReader } from '@kube-monitoring/influx';
+import { HOUR_MS, mergePodLabels, MetricHour, NodeHour, PodNodeSamples, rollMetricHour, rollNodeHour, SampleCounts, UsageEngine } from '@kube-monitoring/accounting';
+import { PodLabelsReader, PodNodesReader } from '@kube-monitoring/influx';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { LEDGER_METRICS } from '../database/ledger/ledger-metrics';
 import { LedgerStore } from '../database/ledger/ledger-store';
 import { LedgerNodeStore } from '../database/ledger/node-hours-store';
+import { PodLabelsOfHour } from '../database/ledger/pod-labels-store';
 import { MeasuredSamples } from '../influx/measured-samples';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
-import { POD_NODES_READER, SourceSampleStore, USAGE_SAMPLES } from '../influx/reader-tokens';
+import { POD_LABELS_READER, POD_NODES_READER, SourceSampleStore, USAGE_SAMPLES } from '../influx/reader-tokens';
 
 /** What nodes offer, rolled per hour beside the pods' usage (idle capacity is what they offered and no pod used). */
 const NODE_METRICS = { cpu: 'cpu/node_allocatable', memory: 'memory/node_allocatable' } as const;
 
-/** The metric whose series say which node a pod ran on (every schema tags its container series with the node). */
+/** The metric whose series say which node a pod ran on and its labels (every schema tags its pods' series with both). */
 const POD_NODES_METRIC = 'cpu/usage_rate';
 
 /** What rolling one hour read: per metric the samples stored in it, compared later to notice late ones. */
@@ -37,6 +38,7 @@ export class LedgerRoller {
     private readonly store: LedgerStore,
     private readonly nodes: LedgerNodeStore,
     @Inject(POD_NODES_READER) private readonly podNodes: PodNodesReader,
+    @Inject(POD_LABELS_READER) private readonly podLabels: PodLabelsReader,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.engine = new UsageEngine(samples, { fixedStepMs: config.metricsResolutionSeconds * 1000 });
@@ -64,14 +66,16 @@ export class LedgerRoller {
       if (counter) rawSamples[m.key] = known ?? counts?.get(hourMs) ?? 0;
     }
     const stepMs = rolls[0]?.stepMs ?? this.fallbackStepMs;
-    const [cpu, memory, onNodes] = await Promise.all([
+    const [cpu, memory, onNodes, podLabels] = await Promise.all([
       this.rollNodes(NODE_METRICS.cpu, hourMs, stepMs),
       this.rollNodes(NODE_METRICS.memory, hourMs, stepMs),
       this.podNodesOf(hourMs),
+      this.podLabelsOf(hourMs),
     ]);
     // Nodes first: an hour is rolled once its own row is written, so a crash in between leaves it to be rolled again, whole.
     await this.nodes.writeNodeHours(hourMs, cpu, memory, onNodes);
-    await this.store.writeHour(hourMs, rolls, { rawSamples });
+    // The labels in the hour's own transaction: an hour holding allocation version 3 holds its labels.
+    await this.store.writeHour(hourMs, rolls, { rawSamples, podLabels });
     return new Set(rolls.flatMap((r) => r.pods.map((p) => `${p.namespace}\u0000${p.pod}`))).size;
   }
 
@@ -95,6 +99,14 @@ export class LedgerRoller {
   private async podNodesOf(hourMs: number): Promise<PodNodeSamples[]> {
     const source = await this.sources.sourceOf(POD_NODES_METRIC);
     return source ? this.podNodes.podNodes(source, {}, new Date(hourMs), new Date(hourMs + HOUR_MS)) : [];
+  }
+
+  /** Each pod's labels at the end of the hour (its latest in the hour), every namespace; pods without labels have none. */
+  private async podLabelsOf(hourMs: number): Promise<PodLabelsOfHour[]> {
+    const source = await this.sources.sourceOf(POD_NODES_METRIC);
+    if (!source) return [];
+    const seen = await this.podLabels.podLabels(await this.sources.schema(), source, {}, new Date(hourMs), new Date(hourMs + HOUR_MS));
+    return [...mergePodLabels(seen).values()].map(({ namespace, pod, labels }) => ({ namespace, pod, labels }));
   }
 
   /** Per hour start in [fromMs, toMs), the samples stored now of every ledger metric (for the late-sample check). */

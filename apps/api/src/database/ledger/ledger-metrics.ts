@@ -25,11 +25,17 @@ export const LEDGER_METRICS = [
 
 export type LedgerMetricKey = (typeof LEDGER_METRICS)[number]['key'];
 
-/** The allocation version hours are rolled with now (see `since`): 2 adds the pods' nodes (`ledger_pod_nodes`). */
-export const ALLOCATION_VERSION = 2;
+/**
+ * The allocation version hours are rolled with now (see `since`): 2 adds the pods' nodes
+ * (`ledger_pod_nodes`), 3 the pods' labels (`ledger_pod_labels`).
+ */
+export const ALLOCATION_VERSION = 3;
 
 /** The allocation version from which an hour holds its pods' nodes. */
 export const POD_NODES_SINCE = 2;
+
+/** The allocation version from which an hour holds its pods' labels. */
+export const POD_LABELS_SINCE = 3;
 
 /** The column key of a ledger metric, or undefined when the ledger does not roll it. */
 export function ledgerMetricKey(metric: string): LedgerMetricKey | undefined {

@@ -39,6 +39,7 @@ import {
   maxFrom,
   maxToSql,
 } from './ledger-sql';
+import { PodLabelsOfHour, replacePodLabels } from './pod-labels-store';
 
 /** What is kept of a rolled hour besides its figures. */
 export interface LedgerHourRecord {
@@ -231,9 +232,9 @@ export class LedgerStore implements LedgerReader {
   /**
    * Writes one hour, all metrics at once, in one transaction: what was stored for that hour before
    * is replaced (a re-roll never counts twice), and the hour is recorded even with no pod at all.
-   * Its kept totals go with it, and its day's rollups are written again once the day is whole.
+   * Its kept totals and its pods' labels go with it, and its day's rollups are written again once the day is whole.
    */
-  async writeHour(hourMs: number, rolls: readonly MetricHour[], meta: { rawSamples: Record<string, number> }): Promise<void> {
+  async writeHour(hourMs: number, rolls: readonly MetricHour[], meta: { rawSamples: Record<string, number>; podLabels?: readonly PodLabelsOfHour[] }): Promise<void> {
     const { pods, namespaceRows, totalRows } = hourRows(hourMs, rolls);
     const rawSamples = JSON.stringify(checkedRawSamples(meta.rawSamples));
     const rolledAt = instantToSql(this.dialect, this.now());
@@ -245,6 +246,7 @@ export class LedgerStore implements LedgerReader {
         const metrics = table === 'ledger_pod_hours' ? '' : `"metric" IN (${p.list(METRIC_KEYS)}) AND `;
         await query(`DELETE FROM "${table}" WHERE ${metrics}"hour_start" = ${p.add(hourMs)}`, p.values);
       }
+      await replacePodLabels(query, this.dialect, hourMs, meta.podLabels ?? []);
       const ids = await this.podIds(
         query,
         [...pods.values()].map((r) => r.key),

@@ -7,6 +7,7 @@ import { LedgerAllocation1768000000000 } from './1768000000000-ledger-allocation
 import { LedgerPodNodes1769000000000 } from './1769000000000-ledger-pod-nodes';
 import { CreateApiKeys1770000000000 } from './1770000000000-create-api-keys';
 import { CreateAudit1771000000000 } from './1771000000000-create-audit';
+import { LedgerPodLabels1771200000000 } from './1771200000000-ledger-pod-labels';
 
 /**
  * Every migration, oldest first. Listed as classes rather than a glob because the API is bundled by
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   LedgerPodNodes1769000000000,
   CreateApiKeys1770000000000,
   CreateAudit1771000000000,
+  LedgerPodLabels1771200000000,
 ];
