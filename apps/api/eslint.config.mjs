@@ -20,6 +20,8 @@ const LAYERS = [
   // Login and tokens; the module that provides the JWT guard to the features.
   { name: 'authentication', folders: ['auth'] },
   { name: 'features', folders: ['metrics', 'usage', 'series', 'catalog', 'health', 'ledger', 'mcp', 'api-keys'], isolated: true },
+  // Billing stands on two features: it prices what the usage report measures and keeps the ledger's closed hours.
+  { name: 'billing', folders: ['billing'] },
   // Wiring the app together.
   { name: 'composition', folders: ['bootstrap', 'openapi', 'cli'], wiresApp: true },
 ];

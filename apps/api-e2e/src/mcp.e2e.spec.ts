@@ -90,7 +90,7 @@ describe('MCP server at /api/mcp', () => {
 
   it('should list the read-only tools, their input and output schemas those of the endpoints', async () => {
     const { tools } = await service.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['ledger_status', 'list_metrics', 'list_namespaces', 'metric_series', 'usage_report']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['billing_period', 'ledger_status', 'list_metrics', 'list_namespaces', 'metric_series', 'usage_report']);
     for (const t of tools) expect(t.annotations?.readOnlyHint).toBe(true);
     const usage = tools.find((t) => t.name === 'usage_report');
     const properties = usage?.inputSchema.properties as Record<string, { enum?: string[] }>;
@@ -123,6 +123,13 @@ describe('MCP server at /api/mcp', () => {
     const ledger = (await service.callTool({ name: 'ledger_status', arguments: {} })) as CallToolResult;
     expect(ledger.isError).toBeFalsy();
     expect(Object.keys(ledger.structuredContent ?? {})).toEqual(expect.arrayContaining(['rolledThrough', 'lagSeconds']));
+    // An open month is computed at each read: the same invoices, another generatedAt.
+    const month = (await service.callTool({ name: 'billing_period', arguments: { period: '2017-12' } })) as CallToolResult;
+    const billed = await http('GET', '/api/billing/periods/2017-12', serviceHeaders(), undefined);
+    expect(billed.status).toBe(200);
+    const computedAt = (doc: unknown) => ({ ...(doc as Record<string, unknown>), generatedAt: '' });
+    expect(computedAt(month.structuredContent)).toEqual(computedAt(billed.body));
+    expect((month.structuredContent as { status: string; invoices: unknown[] }).status).toBe('open');
   });
 
   it("should keep a viewer's agent to the viewer's namespaces", async () => {
@@ -139,6 +146,10 @@ describe('MCP server at /api/mcp', () => {
     const ledger = (await viewer.callTool({ name: 'ledger_status', arguments: {} })) as CallToolResult;
     expect(ledger.isError).toBe(true);
     expect(textOf(ledger)).toMatch(/^403: /);
+    const month = (await viewer.callTool({ name: 'billing_period', arguments: { period: '2017-12' } })) as CallToolResult;
+    const lines = (month.structuredContent as { invoices: { lines: { namespace: string }[] }[] }).invoices.flatMap((i) => i.lines);
+    expect(lines.length).toBeGreaterThan(0);
+    expect([...new Set(lines.map((l) => l.namespace))]).toEqual(['cluster-3']);
   });
 
   it('should answer bad arguments with a tool error naming the field, and go on serving', async () => {
@@ -150,13 +161,16 @@ describe('MCP server at /api/mcp', () => {
       ['metric_series', { ...PERIOD }, /^metric: is required/],
       ['metric_series', { metric: 'no/such_metric', ...PERIOD }, /^404: /],
       ['list_namespaces', { deep: { a: 1 } }, /^deep: must be a string, a number or a boolean/],
+      ['billing_period', {}, /^period: is required, a string such as "2026-10"/],
+      ['billing_period', { period: '2017-13' }, /^400: period: must be a month YYYY-MM/],
+      ['billing_period', { period: '2017-12', version: 0 }, /^400: version: /],
     ];
     for (const [name, args, message] of cases) {
       const result = (await service.callTool({ name, arguments: args })) as CallToolResult;
       expect({ name, args, isError: result.isError, text: textOf(result) }).toEqual({ name, args, isError: true, text: expect.stringMatching(message) });
     }
     await expect(service.callTool({ name: 'drop_tables', arguments: {} })).rejects.toThrow(/Tool drop_tables not found/);
-    expect((await service.listTools()).tools).toHaveLength(5);
+    expect((await service.listTools()).tools).toHaveLength(6);
   });
 
   it('should accept a lone notification with 202 and refuse an empty batch with a JSON-RPC 400 naming the body', async () => {

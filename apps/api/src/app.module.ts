@@ -4,6 +4,7 @@ import { Logger } from 'pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { BillingModule } from './billing/billing.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
@@ -33,6 +34,7 @@ export class AppModule {
         SeriesModule,
         CatalogModule,
         LedgerModule,
+        BillingModule,
         McpModule,
         ApiKeyAuthModule,
         AuditModule,

@@ -315,6 +315,191 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/billing/tariffs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of every tariff */
+        get: operations["listTariffs"];
+        put?: never;
+        /** Create a tariff, or its next version (same name, later validFrom) */
+        post: operations["createTariff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/cost-centres": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of every cost centre */
+        get: operations["listCostCentres"];
+        put?: never;
+        /** Create a cost centre, or its next version (same code, later validFrom) */
+        post: operations["createCostCentre"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every assignment, with its history */
+        get: operations["listAssignments"];
+        put?: never;
+        /** Assign a namespace, or the pods with a label value, to a cost centre from validFrom on */
+        post: operations["createAssignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/assignments/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import assignments from CSV (all rows or none)
+         * @description RFC 4180 CSV with a header naming the columns `costCentre`, `namespace`, `label`, `value`, `validFrom` (any order; `namespace` or `label`+`value` per row). Send it as `Content-Type: text/csv`, or as JSON `{"csv": "…"}`. A wrong row refuses the whole import with a 400 naming its line and field.
+         */
+        post: operations["importAssignments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Closed periods (latest version, hash, late data) and the current month */
+        get: operations["listPeriods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/periods/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A month’s invoices: computed while open, the frozen bytes once closed
+         * @description Open: recomputed from the ledger and the terms on every read (`version` 0, `sha256` null). Closed: the stored canonical JSON, byte for byte, whatever happens to samples, ledger, tariffs or assignments; `sha256` is the SHA-256 of the canonical JSON of the document without `sha256` (docs/billing.md). Header `Late-Data-Since`: samples of the period changed after closing (restate to take them). A viewer gets the lines of their namespaces (`partial`).
+         */
+        get: operations["getPeriod"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/periods/{period}/invoices.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A month’s invoice lines as CSV for a finance system: our columns, FOCUS 1.2, or a restatement’s adjustments
+         * @description RFC 4180 (CRLF, header row). Columns and the FOCUS mapping: docs/billing-exports.md. The same version rules as the JSON (`version`, latest by default).
+         */
+        get: operations["invoicesCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/periods/{period}/invoices/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A cost centre’s invoice as a PDF a person files: `…/invoices/{costCentre}.pdf`
+         * @description Header (issuer, cost centre, period, status, version), the lines, totals and basis, and the period’s SHA-256 (open months: figures may still change).
+         */
+        get: operations["invoicePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/periods/{period}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close an ended month: freeze its invoices as canonical JSON with their SHA-256 (version 1) */
+        post: operations["closePeriod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/periods/{period}/restate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restate a closed month: recompute into version n+1, with the reason and the adjustments to version n */
+        post: operations["restatePeriod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mcp": {
         parameters: {
             query?: never;
@@ -1235,6 +1420,365 @@ export interface components {
             from: string;
             /** @description End of the last hour of the range, ISO-8601. */
             to: string;
+        };
+        TariffPricesDto: {
+            /**
+             * @description Per core-hour.
+             * @example 0.021
+             */
+            cpu_core_hour: string;
+            /**
+             * @description Per GiB-hour.
+             * @example 0.0029
+             */
+            memory_gib_hour: string;
+            /**
+             * @description Per GPU-hour (devices held: a MIG `<g>g` slice counts g/7, a shared fraction its share).
+             * @example 1.35
+             */
+            gpu_hour: string;
+            /**
+             * @description Per GPU-memory GB-hour; left out: GPU memory is not billed (no line).
+             * @example 0.004
+             */
+            gpu_memory_gb_hour?: string;
+        };
+        RoundingDto: {
+            /**
+             * @description `half-up`: half away from zero; `half-even`: to the even digit; `down`: toward zero.
+             * @example half-up
+             * @enum {string}
+             */
+            mode: "half-up" | "half-even" | "down";
+            /**
+             * @description Decimals of each line amount.
+             * @example 2
+             */
+            decimals: number;
+        };
+        CreateTariffDto: {
+            /**
+             * @description The tariff's name; must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit.
+             * @example standard
+             */
+            name: string;
+            /**
+             * @description ISO 4217 code; every version of a tariff keeps its currency.
+             * @example EUR
+             */
+            currency: string;
+            /**
+             * @description From when the version is in force; later than the tariff’s latest version.
+             * @example 2026-10-01T00:00:00Z
+             */
+            validFrom: string;
+            /**
+             * @description What CPU and memory lines bill: `usage`, `request`, or `max` (max(request, usage) per sample). GPUs: devices held.
+             * @example request
+             * @enum {string}
+             */
+            basis: "usage" | "request" | "max";
+            prices: components["schemas"]["TariffPricesDto"];
+            /** @description How each line amount is rounded (totals are the sums of the rounded lines). */
+            rounding: components["schemas"]["RoundingDto"];
+        };
+        TariffDto: {
+            /** @example standard */
+            name: string;
+            /** @example EUR */
+            currency: string;
+            /** @example 2026-10-01T00:00:00.000Z */
+            validFrom: string;
+            /**
+             * @example request
+             * @enum {string}
+             */
+            basis: "usage" | "request" | "max";
+            prices: components["schemas"]["TariffPricesDto"];
+            rounding: components["schemas"]["RoundingDto"];
+            /** @example 2026-09-28T08:00:00.000Z */
+            createdAt: string;
+            /** @example admin */
+            createdBy: string;
+        };
+        TariffListDto: {
+            /** @description Every version of every tariff, by name then validFrom. */
+            tariffs: components["schemas"]["TariffDto"][];
+        };
+        CreateCostCentreDto: {
+            /**
+             * @description The finance system's account (e.g. a SIFAC cost centre); must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit.
+             * @example F4521-INFO
+             */
+            code: string;
+            /** @example Computer vision lab */
+            name: string;
+            /**
+             * @description The name of the tariff that prices it.
+             * @example standard
+             */
+            tariff: string;
+            /**
+             * @description The PI or contact for its invoices.
+             * @example pi-vision@example.org
+             */
+            contact?: string;
+            /**
+             * @description From when this version is in force: the first version is in force from the beginning when left out; a later version needs it, later than the latest.
+             * @example 2026-11-01T00:00:00Z
+             */
+            validFrom?: string;
+        };
+        CostCentreDto: {
+            /** @example F4521-INFO */
+            code: string;
+            /** @example Computer vision lab */
+            name: string;
+            /** @example standard */
+            tariff: string;
+            /** @example pi-vision@example.org */
+            contact: string | null;
+            /** @example 1970-01-01T00:00:00.000Z */
+            validFrom: string;
+            /** @example 2026-09-28T08:00:00.000Z */
+            createdAt: string;
+            /** @example admin */
+            createdBy: string;
+        };
+        CostCentreListDto: {
+            /** @description Every version of every cost centre, by code then validFrom. */
+            costCentres: components["schemas"]["CostCentreDto"][];
+        };
+        CreateAssignmentDto: {
+            /**
+             * @description The cost centre code, or `__unassigned__` to end an assignment.
+             * @example F4521-INFO
+             */
+            costCentre: string;
+            /**
+             * @description The namespace assigned; or give `label` and `value` instead.
+             * @example lab-vision
+             */
+            namespace?: string;
+            /**
+             * @description A pod label key: the pods whose label has `value` are assigned (before their namespace’s assignment).
+             * @example team
+             */
+            label?: string;
+            /**
+             * @description The label value (with `label`).
+             * @example vision
+             */
+            value?: string;
+            /**
+             * @description From when it is in force: a namespace moved mid-month is split at this instant.
+             * @example 2026-10-15T00:00:00Z
+             */
+            validFrom: string;
+        };
+        AssignmentDto: {
+            /** @example F4521-INFO */
+            costCentre: string;
+            /** @example lab-vision */
+            namespace?: string;
+            /** @example team */
+            label?: string;
+            /** @example vision */
+            value?: string;
+            /** @example 2026-10-15T00:00:00.000Z */
+            validFrom: string;
+            /** @example 2026-10-14T16:00:00.000Z */
+            createdAt: string;
+            /** @example admin */
+            createdBy: string;
+        };
+        ImportAssignmentsDto: {
+            /**
+             * @description RFC 4180 CSV: header `costCentre,namespace,label,value,validFrom`, one assignment per row.
+             * @example costCentre,namespace,validFrom
+             *     F4521-INFO,lab-vision,2026-10-01
+             */
+            csv: string;
+        };
+        AssignmentImportDto: {
+            /**
+             * @description Assignments added (all rows, or none when one is wrong).
+             * @example 12
+             */
+            imported: number;
+        };
+        AssignmentListDto: {
+            /** @description Every assignment, by namespace or label then validFrom. */
+            assignments: components["schemas"]["AssignmentDto"][];
+        };
+        BillingPeriodSummaryDto: {
+            /** @example 2026-10 */
+            period: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** @example 2 */
+            version: number;
+            sha256: string | null;
+            /**
+             * @description The first hour of the period whose samples changed after it was closed: a hint to restate.
+             * @example 2026-10-14T13:00:00.000Z
+             */
+            lateDataSince: string | null;
+        };
+        BillingPeriodListDto: {
+            /** @description Every closed period, and the current month (open). */
+            periods: components["schemas"]["BillingPeriodSummaryDto"][];
+        };
+        LineLabelDto: {
+            /** @example app */
+            key: string;
+            /** @example jupyter */
+            value: string;
+        };
+        InvoiceLineDto: {
+            /** @example lab-vision */
+            namespace: string;
+            /**
+             * @example cpu
+             * @enum {string}
+             */
+            resource: "cpu" | "memory" | "gpu" | "gpu_memory";
+            /**
+             * @description In `unit`, 6 decimals, under the line’s basis (a decimal string).
+             * @example 1344.000000
+             */
+            quantity: string;
+            /**
+             * @example core-hour
+             * @enum {string}
+             */
+            unit: "core-hour" | "GiB-hour" | "GPU-hour" | "GB-hour";
+            /**
+             * @example request
+             * @enum {string}
+             */
+            basis: "usage" | "request" | "max";
+            /**
+             * @description null on the unpriced `__unassigned__` invoice.
+             * @example 0.02
+             */
+            unitPrice: string | null;
+            /**
+             * @description quantity × unitPrice, rounded by the tariff’s rule.
+             * @example 26.88
+             */
+            amount: string | null;
+            /**
+             * @description Fraction of [from, to) in which the namespace had samples.
+             * @example 0.9983
+             */
+            coverage: string;
+            /** @example 2026-10-01T00:00:00.000Z */
+            from: string;
+            /** @example 2026-10-15T00:00:00.000Z */
+            to: string;
+            /** @example standard */
+            tariff: string | null;
+            /**
+             * @description The tariff version (its validFrom).
+             * @example 2026-01-01T00:00:00.000Z
+             */
+            tariffValidFrom: string | null;
+            /** @description Assigned by this pod label rather than by namespace. */
+            label?: components["schemas"]["LineLabelDto"];
+        };
+        InvoiceDto: {
+            /**
+             * @description Cost centre code, or `__unassigned__`.
+             * @example F4521-INFO
+             */
+            costCentre: string;
+            /** @example Computer vision lab */
+            costCentreName: string;
+            /** @example pi-vision@example.org */
+            contact: string | null;
+            /** @example EUR */
+            currency: string | null;
+            /**
+             * @example request
+             * @enum {string}
+             */
+            basis: "usage" | "request" | "max" | "mixed";
+            lines: components["schemas"]["InvoiceLineDto"][];
+            /**
+             * @description Sum of the line amounts.
+             * @example 412.37
+             */
+            total: string | null;
+        };
+        RestatedVersionDto: {
+            /** @example 1 */
+            version: number;
+            /** @example c0ffee… */
+            sha256: string;
+        };
+        InvoiceAdjustmentDto: {
+            /** @example F4521-INFO */
+            costCentre: string;
+            /** @example lab-vision */
+            namespace: string;
+            /** @example gpu */
+            resource: string;
+            /** @example GPU-hour */
+            unit: string;
+            /** @example EUR */
+            currency: string | null;
+            /**
+             * @description This version’s quantity minus the version before’s.
+             * @example 3.500000
+             */
+            quantity: string;
+            /** @example 4.73 */
+            amount: string | null;
+        };
+        BillingPeriodDto: {
+            /** @example 2026-10 */
+            period: string;
+            /** @example 2026-10-01T00:00:00.000Z */
+            from: string;
+            /** @example 2026-11-01T00:00:00.000Z */
+            to: string;
+            /** @example UTC */
+            timeZone: string;
+            /**
+             * @example closed
+             * @enum {string}
+             */
+            status: "open" | "closed";
+            /**
+             * @description 0 while open and never closed; 1 once closed; n+1 per restatement.
+             * @example 1
+             */
+            version: number;
+            /**
+             * @description SHA-256 (hex) of the canonical JSON of this document without `sha256`; null while open.
+             * @example 9f2b…
+             */
+            sha256: string | null;
+            invoices: components["schemas"]["InvoiceDto"][];
+            /** @example 2026-11-02T09:00:00.000Z */
+            generatedAt: string;
+            /** @example Late GPU samples imported */
+            reason?: string;
+            restates?: components["schemas"]["RestatedVersionDto"];
+            /** @description A restatement: this version − the one before. */
+            adjustments?: components["schemas"]["InvoiceAdjustmentDto"][];
+            /** @example admin */
+            closedBy?: string;
+            /** @description Only for a caller limited to some namespaces: the lines of theirs, totals over them. */
+            partial?: boolean;
+        };
+        RestateDto: {
+            /**
+             * @description Why the period is restated (kept with the version).
+             * @example Late GPU samples of 14–15 October imported after closing
+             */
+            reason: string;
         };
         AuditEntryDto: {
             /**
@@ -2778,6 +3322,637 @@ export interface operations {
             };
             /** @description `User database unavailable`, or the audit trail (the hours are then queued all the same). */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    listTariffs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TariffListDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A bearer token of a user without the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    createTariff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTariffDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TariffDto"];
+                };
+            };
+            /** @description Invalid body (the message names the field), or a currency other than the tariff’s */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A bearer token of a user without the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description validFrom not later than the tariff’s latest version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    listCostCentres: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostCentreListDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A bearer token of a user without the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    createCostCentre: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCostCentreDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostCentreDto"];
+                };
+            };
+            /** @description Invalid body, or an unknown tariff */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A bearer token of a user without the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description validFrom not later than the cost centre’s latest version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    listAssignments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentListDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A bearer token of a user without the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    createAssignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAssignmentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentDto"];
+                };
+            };
+            /** @description Invalid body, both or neither of namespace and label, or an unknown cost centre */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A bearer token of a user without the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description An assignment of that namespace or label from that instant exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    importAssignments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": components["schemas"]["ImportAssignmentsDto"];
+                "application/json": components["schemas"]["ImportAssignmentsDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentImportDto"];
+                };
+            };
+            /** @description A syntax error or an invalid row: the message names the line and field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A bearer token of a user without the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A row repeats an existing assignment’s namespace or label and instant */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    listPeriods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingPeriodListDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    getPeriod: {
+        parameters: {
+            query?: {
+                /** @description A closed period’s version (default: the latest). */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A calendar month of BILLING_TIMEZONE, `YYYY-MM`. */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingPeriodDto"];
+                };
+            };
+            /** @description period not YYYY-MM, or a bad version */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No such version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    invoicesCsv: {
+        parameters: {
+            query?: {
+                /** @description A closed period’s version (default: the latest). */
+                version?: number;
+                /** @description `invoice` (default): one row per line, the columns of docs/billing-exports.md; `focus`: FOCUS 1.2 columns; `adjustments`: a restatement’s adjustment lines. */
+                format?: "invoice" | "focus" | "adjustments";
+            };
+            header?: never;
+            path: {
+                /** @description A calendar month of BILLING_TIMEZONE, `YYYY-MM`. */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV, with `Content-Disposition: attachment`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description period, version or format invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description FOCUS cannot state the period truthfully (e.g. only unpriced lines: no currency) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    invoicePdf: {
+        parameters: {
+            query?: {
+                /** @description A closed period’s version (default: the latest). */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A calendar month of BILLING_TIMEZONE, `YYYY-MM`. */
+                period: string;
+                /** @description The cost centre code (or `__unassigned__`) and `.pdf`. */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF (`Content-Disposition: attachment`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description No invoice for that cost centre in the period (or none the caller may see), or not a `.pdf` name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    closePeriod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A calendar month of BILLING_TIMEZONE, `YYYY-MM`. */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingPeriodDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A bearer token of a user without the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description Closed already (restate instead), or the month has not ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+        };
+    };
+    restatePeriod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A calendar month of BILLING_TIMEZONE, `YYYY-MM`. */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestateDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingPeriodDto"];
+                };
+            };
+            /** @description Neither valid service credentials nor a valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description A bearer token of a user without the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
+            /** @description The period is open (close it first) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { BillingPeriodDocument, canonicalJson, Decimal, Invoice, InvoiceLine, sha256Hex, UNASSIGNED_COST_CENTRE } from '@kube-monitoring/billing';
+import { checkFocusConformance } from '@kube-monitoring/billing/testing';
 import { UsageReport } from '@kube-monitoring/contract';
 import { LoadedScenario, loadScenario, SHORT_CHURN } from '@kube-monitoring/scenarios';
 import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
@@ -45,6 +46,24 @@ afterAll(async () => {
   await influx?.stop();
 });
 
+/** Each pod of a namespace with its Heapster `labels` tag (`app:web,team:lab`), read from InfluxDB itself. */
+async function podsWithLabels(database: string, namespace: string): Promise<Map<string, Record<string, string>>> {
+  const q = `SELECT count("value") FROM "cpu/request" WHERE "namespace_name" = '${namespace}' GROUP BY "pod_name", "labels"`;
+  const res = await fetch(`${influx.url}/query`, { method: 'POST', body: new URLSearchParams({ db: database, q }) });
+  const body = (await res.json()) as { results: { series?: { tags: Record<string, string> }[] }[] };
+  const out = new Map<string, Record<string, string>>();
+  for (const s of body.results[0]?.series ?? []) {
+    const labels = Object.fromEntries(
+      (s.tags['labels'] ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf(':')), kv.slice(kv.indexOf(':') + 1)]),
+    );
+    out.set(s.tags['pod_name'] as string, labels);
+  }
+  return out;
+}
+
 /** quantity × price, rounded half-up, in exact decimals: what every amount must be. */
 function priced(quantity: string, price: string, decimals: number): string {
   return Decimal.parse(quantity).times(Decimal.parse(price)).round(decimals, 'half-up').toString();
@@ -61,6 +80,9 @@ describe.each(BACKENDS)('Billing periods (API, InfluxDB, %s)', (kind) => {
   /** The namespace moved on the data's day, and the others, from the month's report. */
   let moved: string;
   let others: string[];
+  /** A namespace whose pods of one app are billed by their label, and that app. */
+  let labelled: string;
+  let app: string;
 
   const raw = (method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = SERVICE_HEADERS) =>
     api.app.inject({
@@ -88,7 +110,14 @@ describe.each(BACKENDS)('Billing periods (API, InfluxDB, %s)', (kind) => {
     const month = await api.post<UsageReport>('/api/usage', { ...MONTH, includeSystem: true });
     const withRequests = month.body.rows.filter((r) => r.cpu_request_core_hours > 1).map((r) => r.namespace_name as string);
     [moved, ...others] = withRequests;
-    expect(others.length).toBeGreaterThan(0);
+    expect(others.length).toBeGreaterThan(1);
+    labelled = others[1] as string;
+    // An app of that namespace found in neither the moved one nor the one assigned later: its pods are billed by label alone.
+    const appsOf = async (ns: string) => new Set([...(await podsWithLabels(loaded.database, ns)).values()].map((l) => l['app']).filter((a): a is string => a !== undefined));
+    const [mine, movedApps, laterApps] = await Promise.all([appsOf(labelled), appsOf(moved), appsOf(others[0] as string)]);
+    const apps = [...mine].filter((a) => !movedApps.has(a) && !laterApps.has(a)).sort();
+    expect(apps.length).toBeGreaterThan(0);
+    app = apps[0] as string;
   });
 
   afterAll(async () => {
@@ -119,6 +148,8 @@ describe.each(BACKENDS)('Billing periods (API, InfluxDB, %s)', (kind) => {
     for (const code of ['CC-A', 'CC-B'])
       expect((await api.post('/api/billing/cost-centres', { code, name: `Cost centre ${code}`, tariff: 'standard', contact: `${code}@example.org` })).status).toBe(201);
     expect((await api.post('/api/billing/assignments', { costCentre: 'CC-A', namespace: moved, validFrom: '2024-03-01' })).status).toBe(201);
+    // The pods of one app, wherever they run, to CC-B: before their namespace's assignment (none here).
+    expect((await api.post('/api/billing/assignments', { costCentre: 'CC-B', label: 'app', value: app, validFrom: '2024-03-01' })).status).toBe(201);
     // Moved mid-month, through the CSV import (all rows or none).
     const bad = await raw('POST', '/api/billing/assignments/import', undefined, { ...SERVICE_HEADERS, 'content-type': 'text/csv' });
     expect(bad.statusCode).toBe(400);
@@ -141,10 +172,12 @@ describe.each(BACKENDS)('Billing periods (API, InfluxDB, %s)', (kind) => {
     const again = await api.post<{ message: string }>('/api/billing/assignments', { costCentre: 'CC-A', namespace: moved, validFrom: MOVE });
     expect(again.status).toBe(409);
     const listed = await api.get<{ assignments: { namespace: string; costCentre: string; validFrom: string }[] }>('/api/billing/assignments');
-    expect(listed.body.assignments.map((a) => [a.namespace, a.costCentre, a.validFrom])).toEqual([
+    const byKey = listed.body.assignments.filter((a) => a.namespace === moved).map((a) => [a.namespace, a.costCentre, a.validFrom]);
+    expect(byKey).toEqual([
       [moved, 'CC-A', '2024-03-01T00:00:00.000Z'],
       [moved, 'CC-B', MOVE],
     ]);
+    expect(listed.body.assignments).toHaveLength(3);
   });
 
   it('should price an open month from the ledger: the moved namespace split exactly at the instant, each part at the version in force, the rest unassigned', async () => {
@@ -162,7 +195,8 @@ describe.each(BACKENDS)('Billing periods (API, InfluxDB, %s)', (kind) => {
       const line = linesOf(doc, costCentre).find((l) => l.resource === 'cpu' && l.from === from && l.to === to);
       expect({ costCentre, from, line: line !== undefined }).toEqual({ costCentre, from, line: true });
       const l = line as InvoiceLine;
-      expect(Math.abs(Number(l.quantity) - (truth.rows[0]?.cpu_request_core_hours ?? 0))).toBeLessThanOrEqual(1e-6);
+      // The report rounds each pod to 1e-6: a sum over pods (labels in force) agrees to a few millionths.
+      expect(Math.abs(Number(l.quantity) - (truth.rows[0]?.cpu_request_core_hours ?? 0))).toBeLessThanOrEqual(1e-5);
       expect({ unitPrice: l.unitPrice, amount: l.amount, basis: l.basis, unit: l.unit }).toEqual({
         unitPrice: price,
         amount: priced(l.quantity, price, 2),
@@ -175,10 +209,19 @@ describe.each(BACKENDS)('Billing periods (API, InfluxDB, %s)', (kind) => {
       expect(invoice.total).toBe(total.toString());
       expect(invoice.currency).toBe('EUR');
     }
+    // The labelled pods' requests are CC-B's, on lines that say which label; the rest of their namespace is unassigned.
+    const labels = await podsWithLabels(loaded.database, labelled);
+    const pods = (await api.post<UsageReport>('/api/usage', { ...MONTH, namespaces: [labelled], groupBy: 'pod', basis: 'request' })).body.rows;
+    const ofApp = pods.filter((r) => labels.get(r.pod_name as string)?.['app'] === app).reduce((sum, r) => sum + r.cpu_request_core_hours, 0);
+    const labelLines = linesOf(doc, 'CC-B').filter((l) => l.namespace === labelled && l.resource === 'cpu');
+    expect(labelLines.every((l) => l.label?.key === 'app' && l.label.value === app)).toBe(true);
+    expect(Math.abs(labelLines.reduce((q, l) => q + Number(l.quantity), 0) - ofApp)).toBeLessThanOrEqual(1e-5);
+    expect(ofApp).toBeGreaterThan(0);
+
     // Every other namespace (kube-system too) is on the unassigned invoice, by usage, unpriced: never dropped.
     const unassigned = doc.invoices.find((i) => i.costCentre === UNASSIGNED_COST_CENTRE) as Invoice;
     const month = await api.post<UsageReport>('/api/usage', { ...MONTH, includeSystem: true });
-    for (const row of month.body.rows.filter((r) => r.namespace_name !== moved && r.cpu_core_hours > 0)) {
+    for (const row of month.body.rows.filter((r) => r.namespace_name !== moved && r.namespace_name !== labelled && r.cpu_core_hours > 0)) {
       const line = unassigned.lines.find((l) => l.namespace === row.namespace_name && l.resource === 'cpu');
       expect({ ns: row.namespace_name, unitPrice: line?.unitPrice, amount: line?.amount }).toEqual({ ns: row.namespace_name, unitPrice: null, amount: null });
       expect(Math.abs(Number(line?.quantity) - row.cpu_core_hours)).toBeLessThanOrEqual(1e-6);
@@ -208,6 +251,30 @@ describe.each(BACKENDS)('Billing periods (API, InfluxDB, %s)', (kind) => {
     expect(later.body).toBe(closedBytes);
     const list = await api.get<{ periods: { period: string; status: string; version: number; sha256: string; lateDataSince: string | null }[] }>('/api/billing/periods');
     expect(list.body.periods.find((p) => p.period === PERIOD)).toEqual({ period: PERIOD, status: 'closed', version: 1, sha256, lateDataSince: null });
+  });
+
+  it('should export the closed month as invoice CSV, FOCUS 1.2 CSV and a PDF per cost centre, from the same bytes', async () => {
+    const doc = JSON.parse(closedBytes) as BillingPeriodDocument;
+    const csv = await raw('GET', `/api/billing/periods/${PERIOD}/invoices.csv`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.headers['content-disposition']).toBe(`attachment; filename="invoices-${PERIOD}-v1.csv"`);
+    const rows = csv.body.split('\r\n').filter((r) => r !== '');
+    expect(rows).toHaveLength(1 + doc.invoices.reduce((n, i) => n + i.lines.length, 0));
+    expect(rows.slice(1).every((r) => r.includes(doc.sha256 as string))).toBe(true);
+
+    const focus = await raw('GET', `/api/billing/periods/${PERIOD}/invoices.csv?format=focus`);
+    expect(focus.statusCode).toBe(200);
+    expect(checkFocusConformance(focus.body)).toEqual([]);
+    expect(focus.body.split('\r\n')[0]).toContain('BilledCost');
+
+    const pdf = await api.app.inject({ method: 'GET', url: `/api/billing/periods/${PERIOD}/invoices/CC-A.pdf`, headers: SERVICE_HEADERS });
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await raw('GET', `/api/billing/periods/${PERIOD}/invoices/CC-NONE.pdf`)).statusCode).toBe(404);
+    expect((await raw('GET', `/api/billing/periods/${PERIOD}/invoices/CC-A.txt`)).statusCode).toBe(400);
+    expect((await raw('GET', `/api/billing/periods/${PERIOD}/invoices.csv?format=xml`)).statusCode).toBe(400);
   });
 
   it('should refuse to roll a closed month again, and keep late samples as a hint instead of a change', async () => {
@@ -291,6 +358,33 @@ describe.each(BACKENDS)('Billing periods (API, InfluxDB, %s)', (kind) => {
     expect([...new Set(doc.invoices.flatMap((i) => i.lines.map((l) => l.namespace)))]).toEqual([moved]);
     expect((await raw('POST', `/api/billing/periods/2024-02/close`, undefined, { 'x-api-key': created.body.key })).statusCode).toBe(403);
     expect((await raw('GET', '/api/billing/tariffs', undefined, { 'x-api-key': created.body.key })).statusCode).toBe(403);
+  });
+
+  it('should have recorded every change of the terms, the closing, the restatement and the downloads in a verifying audit trail', async () => {
+    // Reads are written in the background: moments later.
+    const deadline = Date.now() + 10_000;
+    let actions: string[] = [];
+    while (Date.now() < deadline) {
+      const page = await api.get<{ entries: { action: string; actor: string; target: string | null }[] }>('/api/audit?limit=1000');
+      actions = page.body.entries.map((e) => e.action);
+      if (actions.includes('billing.invoice.pdf')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    for (const action of [
+      'billing.tariff.create',
+      'billing.cost-centre.create',
+      'billing.assignment.create',
+      'billing.assignment.import',
+      'billing.period.read',
+      'billing.period.close',
+      'billing.invoices.export',
+      'billing.invoice.pdf',
+      'billing.period.restate',
+      'ledger.reroll',
+    ]) {
+      expect({ action, recorded: actions.includes(action) }).toEqual({ action, recorded: action !== 'ledger.reroll' });
+    }
+    expect((await api.get<{ ok: boolean; firstBroken: number | null }>('/api/audit/verify')).body).toMatchObject({ ok: true, firstBroken: null });
   });
 
   it('should refuse bad periods and versions naming the field, and months that have not ended', async () => {

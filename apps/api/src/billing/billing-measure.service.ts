@@ -1,18 +1,13 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 import { podId } from '@kube-monitoring/accounting';
 import { basesIn, BillingTerms, Interval, IntervalUsage, labelsMatter, ResourceFigures } from '@kube-monitoring/billing';
 import type { UsageReportRow } from '@kube-monitoring/contract';
 
 import { SERVICE_SCOPE } from '../access/access-scope';
+import { PodLabelsService } from '../usage/pod-labels.service';
 import { UsageReportService } from '../usage/usage-report.service';
 import { UsageReportRequestDto } from '../usage/usage.dto';
-
-/** Each pod's labels over a period, keyed by `podId` (the ledger's for rolled hours, the samples' for the rest). */
-export interface PodLabelSource {
-  podLabels(period: { from: Date; to: Date }, ns: Record<string, never>): Promise<Map<string, Record<string, string>>>;
-}
-export const POD_LABEL_SOURCE = Symbol('POD_LABEL_SOURCE');
 
 /**
  * What a period's intervals used and held, per namespace (and per pod where a label assignment is
@@ -23,7 +18,7 @@ export const POD_LABEL_SOURCE = Symbol('POD_LABEL_SOURCE');
 export class BillingMeasureService {
   constructor(
     private readonly usage: UsageReportService,
-    @Optional() @Inject(POD_LABEL_SOURCE) private readonly labels?: PodLabelSource,
+    private readonly labels: PodLabelsService,
   ) {}
 
   async measure(terms: BillingTerms, intervals: readonly Interval[], now: Date): Promise<IntervalUsage[]> {
@@ -54,10 +49,7 @@ export class BillingMeasureService {
         out.push({ ...interval, namespaces });
         continue;
       }
-      const [byPod, labels] = await Promise.all([
-        ask('pod'),
-        this.labels ? this.labels.podLabels({ from: new Date(interval.fromMs), to: new Date(endMs) }, {}) : new Map<string, Record<string, string>>(),
-      ]);
+      const [byPod, labels] = await Promise.all([ask('pod'), this.labels.podLabels({ from: new Date(interval.fromMs), to: new Date(endMs) }, {})]);
       const pods = byPod.rows.map((r) => {
         const namespace = r.namespace_name as string;
         return { namespace, labels: labels.get(podId({ namespace, pod: r.pod_name as string })) ?? {}, figures: figuresOf(r, basis) };

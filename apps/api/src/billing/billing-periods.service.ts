@@ -3,10 +3,10 @@ import { ConflictException, Inject, Injectable, NotFoundException } from '@nestj
 import { adjustmentsBetween, BillingPeriodDocument, canonicalJson, Decimal, Invoice, periodBounds, planIntervals, rateInvoices, sha256Hex, sumOf } from '@kube-monitoring/billing';
 
 import { AccessScope, allowedNamespaces } from '../access/access-scope';
+import { actorOf } from '../audit/audit-caller';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { BillingStore, DuplicateVersionError } from '../database/billing/billing-store';
 import { LedgerWorker } from '../ledger/ledger-worker';
-import { actorOf } from './actor';
 import { BillingMeasureService } from './billing-measure.service';
 import { BillingTermsService } from './billing-terms.service';
 import { BillingPeriodSummaryDto } from './billing.dto';
@@ -147,6 +147,11 @@ export class BillingPeriodsService {
     const late = await this.store.lateHoursBetween(bounds.fromMs, bounds.toMs);
     return late[0] ? new Date(late[0].hourMs).toISOString() : null;
   }
+}
+
+/** The file name of a period's export: `invoices-2026-10-v2.csv`, `open` while open. */
+export function exportFileName(doc: BillingPeriodDocument, stem: string, extension: string): string {
+  return `${stem}-${doc.period}-${doc.status === 'open' ? 'open' : `v${doc.version}`}.${extension}`;
 }
 
 /** The month an instant falls in, in the billing time zone. */

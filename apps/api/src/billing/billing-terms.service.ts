@@ -5,9 +5,9 @@ import { validateSync } from 'class-validator';
 import { Assignment, AssignmentSelector, BillingTerms, CsvSyntaxError, parseCsvRecords, selectorKey, UNASSIGNED_COST_CENTRE } from '@kube-monitoring/billing';
 
 import { AccessScope } from '../access/access-scope';
-import { describeValidationErrors } from '../bootstrap/validation';
+import { actorOf } from '../audit/audit-caller';
+import { describeValidationErrors } from '../common/validation-errors';
 import { BillingStore, DuplicateVersionError, StoredAssignment, StoredCostCentre, StoredTariff } from '../database/billing/billing-store';
-import { actorOf } from './actor';
 import { AssignmentDto, CostCentreDto, CreateAssignmentDto, CreateCostCentreDto, CreateTariffDto, TariffDto } from './billing.dto';
 
 /** The columns of an assignment import, as in the JSON body; `label`/`value` or `namespace` per row. */

@@ -1,13 +1,29 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { FastifyReply } from 'fastify';
+import { Body, ConflictException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { FastifyReply, FastifyRequest } from 'fastify';
+
+import { focusCsv, FocusExportError, invoiceAdjustmentsCsv, invoiceCsv } from '@kube-monitoring/billing';
 
 import { AccessScope } from '../access/access-scope';
 import { RequestScope } from '../access/request-scope.decorator';
+import { auditCaller } from '../audit/audit-caller';
+import { AuditService } from '../audit/audit.service';
 import { ApiErrorDto } from '../common/api-error.dto';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ServiceOrAdminAuth } from '../guards/service-or-admin-auth.decorator';
 import { ServiceOrUserAuth } from '../guards/service-or-user-auth.decorator';
-import { BillingPeriodsService, PeriodAnswer } from './billing-periods.service';
+import { BillingPeriodsService, exportFileName, PeriodAnswer } from './billing-periods.service';
 import { BillingTermsService } from './billing-terms.service';
 import {
   AssignmentDto,
@@ -21,12 +37,15 @@ import {
   CreateCostCentreDto,
   CreateTariffDto,
   ImportAssignmentsDto,
+  InvoicePdfParamsDto,
+  InvoicesCsvQueryDto,
   PeriodParamsDto,
   PeriodQueryDto,
   RestateDto,
   TariffDto,
   TariffListDto,
 } from './billing.dto';
+import { invoicePdf, NoSuchInvoiceError } from './pdf/invoice-pdf';
 
 const TARIFF_EXAMPLE = {
   name: 'standard',
@@ -45,7 +64,10 @@ const TARIFF_EXAMPLE = {
 @Controller('billing')
 @ServiceOrAdminAuth()
 export class BillingTermsController {
-  constructor(private readonly terms: BillingTermsService) {}
+  constructor(
+    private readonly terms: BillingTermsService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Post('tariffs')
   @HttpCode(201)
@@ -54,14 +76,16 @@ export class BillingTermsController {
   @ApiCreatedResponse({ type: TariffDto })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Invalid body (the message names the field), or a currency other than the tariff’s' })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'validFrom not later than the tariff’s latest version' })
-  createTariff(@Body() body: CreateTariffDto, @RequestScope() scope: AccessScope): Promise<TariffDto> {
-    return this.terms.createTariff(body, scope);
+  async createTariff(@Body() body: CreateTariffDto, @RequestScope() scope: AccessScope, @Req() req: FastifyRequest): Promise<TariffDto> {
+    const tariff = await this.terms.createTariff(body, scope);
+    await this.audit.record({ ...auditCaller(req), action: 'billing.tariff.create', target: `tariff:${tariff.name}`, detail: { ...tariff } });
+    return tariff;
   }
 
   @Get('tariffs')
   @ApiOperation({ summary: 'Every version of every tariff' })
   @ApiOkResponse({ type: TariffListDto })
-  async tariffs(): Promise<TariffListDto> {
+  async listTariffs(): Promise<TariffListDto> {
     return { tariffs: await this.terms.tariffs() };
   }
 
@@ -75,14 +99,16 @@ export class BillingTermsController {
   @ApiCreatedResponse({ type: CostCentreDto })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Invalid body, or an unknown tariff' })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'validFrom not later than the cost centre’s latest version' })
-  createCostCentre(@Body() body: CreateCostCentreDto, @RequestScope() scope: AccessScope): Promise<CostCentreDto> {
-    return this.terms.createCostCentre(body, scope);
+  async createCostCentre(@Body() body: CreateCostCentreDto, @RequestScope() scope: AccessScope, @Req() req: FastifyRequest): Promise<CostCentreDto> {
+    const centre = await this.terms.createCostCentre(body, scope);
+    await this.audit.record({ ...auditCaller(req), action: 'billing.cost-centre.create', target: `cost-centre:${centre.code}`, detail: { ...centre } });
+    return centre;
   }
 
   @Get('cost-centres')
   @ApiOperation({ summary: 'Every version of every cost centre' })
   @ApiOkResponse({ type: CostCentreListDto })
-  async costCentres(): Promise<CostCentreListDto> {
+  async listCostCentres(): Promise<CostCentreListDto> {
     return { costCentres: await this.terms.costCentres() };
   }
 
@@ -99,8 +125,10 @@ export class BillingTermsController {
   @ApiCreatedResponse({ type: AssignmentDto })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Invalid body, both or neither of namespace and label, or an unknown cost centre' })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'An assignment of that namespace or label from that instant exists' })
-  createAssignment(@Body() body: CreateAssignmentDto, @RequestScope() scope: AccessScope): Promise<AssignmentDto> {
-    return this.terms.createAssignment(body, scope);
+  async createAssignment(@Body() body: CreateAssignmentDto, @RequestScope() scope: AccessScope, @Req() req: FastifyRequest): Promise<AssignmentDto> {
+    const assignment = await this.terms.createAssignment(body, scope);
+    await this.audit.record({ ...auditCaller(req), action: 'billing.assignment.create', target: `cost-centre:${assignment.costCentre}`, detail: { ...assignment } });
+    return assignment;
   }
 
   @Post('assignments/import')
@@ -124,14 +152,16 @@ export class BillingTermsController {
   @ApiCreatedResponse({ type: AssignmentImportDto })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'A syntax error or an invalid row: the message names the line and field' })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'A row repeats an existing assignment’s namespace or label and instant' })
-  async importAssignments(@Body() body: ImportAssignmentsDto, @RequestScope() scope: AccessScope): Promise<AssignmentImportDto> {
-    return { imported: await this.terms.importAssignments(body.csv, scope) };
+  async importAssignments(@Body() body: ImportAssignmentsDto, @RequestScope() scope: AccessScope, @Req() req: FastifyRequest): Promise<AssignmentImportDto> {
+    const imported = await this.terms.importAssignments(body.csv, scope);
+    await this.audit.record({ ...auditCaller(req), action: 'billing.assignment.import', target: null, detail: { imported } });
+    return { imported };
   }
 
   @Get('assignments')
   @ApiOperation({ summary: 'Every assignment, with its history' })
   @ApiOkResponse({ type: AssignmentListDto })
-  async assignments(): Promise<AssignmentListDto> {
+  async listAssignments(): Promise<AssignmentListDto> {
     return { assignments: await this.terms.assignments() };
   }
 }
@@ -148,13 +178,23 @@ function sendDocument(reply: FastifyReply, answer: PeriodAnswer): string {
 @ApiTags('billing')
 @Controller('billing/periods')
 export class BillingPeriodsController {
-  constructor(private readonly periods: BillingPeriodsService) {}
+  constructor(
+    private readonly periods: BillingPeriodsService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** A download of a period (a read): recorded in the background, never costing the answer. */
+  private downloaded(req: FastifyRequest, action: string, period: string, answer: PeriodAnswer, detail: Record<string, unknown> = {}): void {
+    const { version, status, sha256 } = answer.document;
+    this.audit.recordInBackground({ ...auditCaller(req), action, target: `period:${period}`, detail: { version, status, sha256, ...detail } });
+  }
 
   @Get()
   @ServiceOrUserAuth()
   @ApiOperation({ summary: 'Closed periods (latest version, hash, late data) and the current month' })
   @ApiOkResponse({ type: BillingPeriodListDto })
-  async list(): Promise<BillingPeriodListDto> {
+  async listPeriods(): Promise<BillingPeriodListDto> {
     return { periods: await this.periods.list() };
   }
 
@@ -170,13 +210,87 @@ export class BillingPeriodsController {
   @ApiOkResponse({ type: BillingPeriodDto })
   @ApiBadRequestResponse({ type: ApiErrorDto, description: 'period not YYYY-MM, or a bad version' })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such version' })
-  async get(
+  async getPeriod(
     @Param() params: PeriodParamsDto,
     @Query() query: PeriodQueryDto,
     @RequestScope() scope: AccessScope,
+    @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    return sendDocument(reply, await this.periods.get(params.period, scope, query.version));
+    const answer = await this.periods.get(params.period, scope, query.version);
+    this.downloaded(req, 'billing.period.read', params.period, answer);
+    return sendDocument(reply, answer);
+  }
+
+  @Get(':period/invoices.csv')
+  @ServiceOrUserAuth()
+  @ApiOperation({
+    summary: 'A month’s invoice lines as CSV for a finance system: our columns, FOCUS 1.2, or a restatement’s adjustments',
+    description: 'RFC 4180 (CRLF, header row). Columns and the FOCUS mapping: docs/billing-exports.md. The same version rules as the JSON (`version`, latest by default).',
+  })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'The CSV, with `Content-Disposition: attachment`.', content: { 'text/csv': { schema: { type: 'string' } } } })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'period, version or format invalid' })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'FOCUS cannot state the period truthfully (e.g. only unpriced lines: no currency)' })
+  async invoicesCsv(
+    @Param() params: PeriodParamsDto,
+    @Query() query: InvoicesCsvQueryDto,
+    @RequestScope() scope: AccessScope,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const answer = await this.periods.get(params.period, scope, query.version);
+    const { document } = answer;
+    const format = query.format ?? 'invoice';
+    let csv: string;
+    try {
+      csv =
+        format === 'focus'
+          ? focusCsv(document, { issuerName: this.config.billing.issuerName, providerName: this.config.billing.providerName, clusterName: this.config.billing.clusterName })
+          : format === 'adjustments'
+            ? invoiceAdjustmentsCsv(document)
+            : invoiceCsv(document);
+    } catch (e) {
+      if (e instanceof FocusExportError) throw new ConflictException(`format: FOCUS cannot state this period: ${e.message}`);
+      throw e;
+    }
+    this.downloaded(req, 'billing.invoices.export', params.period, answer, { format });
+    reply.header('content-type', 'text/csv; charset=utf-8');
+    reply.header('content-disposition', `attachment; filename="${exportFileName(document, format === 'invoice' ? 'invoices' : format, 'csv')}"`);
+    return csv;
+  }
+
+  @Get(':period/invoices/:file')
+  @ServiceOrUserAuth()
+  @ApiOperation({
+    summary: 'A cost centre’s invoice as a PDF a person files: `…/invoices/{costCentre}.pdf`',
+    description: 'Header (issuer, cost centre, period, status, version), the lines, totals and basis, and the period’s SHA-256 (open months: figures may still change).',
+  })
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({ description: 'The PDF (`Content-Disposition: attachment`).', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No invoice for that cost centre in the period (or none the caller may see), or not a `.pdf` name' })
+  async invoicePdf(
+    @Param() params: InvoicePdfParamsDto,
+    @Query() query: PeriodQueryDto,
+    @RequestScope() scope: AccessScope,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
+    const costCentre = /^(.+)\.pdf$/.exec(params.file)?.[1];
+    if (!costCentre) throw new NotFoundException('file: ask for <costCentre>.pdf, e.g. F4521-INFO.pdf');
+    const answer = await this.periods.get(params.period, scope, query.version);
+    const { document } = answer;
+    let pdf: Buffer;
+    try {
+      pdf = await invoicePdf(document, costCentre, { issuerName: this.config.billing.issuerName });
+    } catch (e) {
+      if (e instanceof NoSuchInvoiceError) throw new NotFoundException(`costCentre: period ${params.period} has no invoice for "${costCentre.slice(0, 64)}"`);
+      throw e;
+    }
+    this.downloaded(req, 'billing.invoice.pdf', params.period, answer, { costCentre });
+    reply.header('content-type', 'application/pdf');
+    reply.header('content-disposition', `attachment; filename="${exportFileName(document, `invoice-${costCentre.replace(/[^A-Za-z0-9._-]/g, '_')}`, 'pdf')}"`);
+    return pdf;
   }
 
   @Post(':period/close')
@@ -185,8 +299,15 @@ export class BillingPeriodsController {
   @ApiOperation({ summary: 'Close an ended month: freeze its invoices as canonical JSON with their SHA-256 (version 1)' })
   @ApiCreatedResponse({ type: BillingPeriodDto })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'Closed already (restate instead), or the month has not ended' })
-  async close(@Param() params: PeriodParamsDto, @RequestScope() scope: AccessScope, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    return sendDocument(reply, await this.periods.close(params.period, scope));
+  async closePeriod(
+    @Param() params: PeriodParamsDto,
+    @RequestScope() scope: AccessScope,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const answer = await this.periods.close(params.period, scope);
+    await this.audit.record({ ...auditCaller(req), action: 'billing.period.close', target: `period:${params.period}`, detail: { version: 1, sha256: answer.document.sha256 } });
+    return sendDocument(reply, answer);
   }
 
   @Post(':period/restate')
@@ -196,7 +317,21 @@ export class BillingPeriodsController {
   @ApiBody({ type: RestateDto, examples: { late: { summary: 'Late samples', value: { reason: 'Late GPU samples of 14–15 October imported after closing' } } } })
   @ApiCreatedResponse({ type: BillingPeriodDto })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'The period is open (close it first)' })
-  async restate(@Param() params: PeriodParamsDto, @Body() body: RestateDto, @RequestScope() scope: AccessScope, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    return sendDocument(reply, await this.periods.restate(params.period, body.reason, scope));
+  async restatePeriod(
+    @Param() params: PeriodParamsDto,
+    @Body() body: RestateDto,
+    @RequestScope() scope: AccessScope,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const answer = await this.periods.restate(params.period, body.reason, scope);
+    const { version, sha256, adjustments } = answer.document;
+    await this.audit.record({
+      ...auditCaller(req),
+      action: 'billing.period.restate',
+      target: `period:${params.period}`,
+      detail: { version, sha256, reason: body.reason, adjustments: adjustments?.length ?? 0 },
+    });
+    return sendDocument(reply, answer);
   }
 }

@@ -320,3 +320,24 @@ export class ImportAssignmentsDto {
   @IsDefined({ message: 'csv: is required (send the file as text/csv, or JSON {"csv": "…"})' })
   csv!: string;
 }
+
+export const INVOICE_CSV_FORMATS = ['invoice', 'focus', 'adjustments'] as const;
+export type InvoiceCsvFormat = (typeof INVOICE_CSV_FORMATS)[number];
+
+export class InvoicesCsvQueryDto extends PeriodQueryDto {
+  @ApiPropertyOptional({
+    enum: INVOICE_CSV_FORMATS,
+    example: 'focus',
+    description: '`invoice` (default): one row per line, the columns of docs/billing-exports.md; `focus`: FOCUS 1.2 columns; `adjustments`: a restatement’s adjustment lines.',
+  })
+  @IsOptional()
+  @IsIn(INVOICE_CSV_FORMATS, { message: `format: must be one of ${INVOICE_CSV_FORMATS.join(', ')}` })
+  format?: InvoiceCsvFormat;
+}
+
+export class InvoicePdfParamsDto extends PeriodParamsDto {
+  @ApiProperty({ example: 'F4521-INFO.pdf', description: 'The cost centre code (or `__unassigned__`) and `.pdf`.' })
+  @Matches(/^(__unassigned__|[A-Za-z0-9][A-Za-z0-9._-]{0,63})\.pdf$/, { message: 'file: must be <costCentre>.pdf, such as F4521-INFO.pdf' })
+  @IsString({ message: 'file: must be a string' })
+  file!: string;
+}

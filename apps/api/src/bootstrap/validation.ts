@@ -1,20 +1,8 @@
-import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 
+import { describeValidationErrors } from '../common/validation-errors';
 import { inheritedKeyPath, NULL_FIELDS, unknownField } from './body-parsers';
-
-/** Flattens class-validator errors into one message that names each offending field. */
-export function describeValidationErrors(errors: ValidationError[], prefix = ''): string[] {
-  const out: string[] = [];
-  for (const e of errors) {
-    const path = prefix ? `${prefix}.${e.property}` : e.property;
-    if (e.constraints) {
-      for (const msg of Object.values(e.constraints)) out.push(msg.startsWith(path) ? msg : `${path}: ${msg}`);
-    }
-    if (e.children?.length) out.push(...describeValidationErrors(e.children, path));
-  }
-  return out;
-}
 
 const BUILT_IN_TYPES: readonly unknown[] = [Object, Array, String, Number, Boolean];
 

@@ -70,6 +70,8 @@ export interface AppConfig {
   };
   /** IANA time zone of the report windows' calendar (`today`, `lastmonth`) and of report steps. */
   billingTimeZone: string;
+  /** Who the invoice exports name: the issuer (FOCUS InvoiceIssuerName, the PDF's header), the provider, the cluster. */
+  billing: { issuerName: string; providerName: string; clusterName: string | undefined };
   /** The usage ledger: hourly rollups in the users' database, rolled by a worker inside the API. */
   ledger: {
     /** `LEDGER_ENABLED=false` turns the worker and the reads off. */
@@ -275,8 +277,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     heavyRequests: heavyRequestLimits(env),
     billingTimeZone: timeZone(env, 'BILLING_TIMEZONE', 'UTC'),
+    billing: billingNames(env),
     ledger: ledgerSettings(env),
   };
+}
+
+/** The names the invoice exports carry; the provider is the issuer unless said otherwise (an in-house cluster). */
+function billingNames(env: Env): AppConfig['billing'] {
+  const issuerName = (env['BILLING_ISSUER_NAME'] ?? '').trim() || 'kube-monitoring';
+  const clusterName = (env['BILLING_CLUSTER_NAME'] ?? '').trim();
+  if (clusterName !== '' && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(clusterName)) {
+    throw new ConfigError(`BILLING_CLUSTER_NAME must be 1 to 63 letters, digits, ".", "_" or "-", got "${clusterName.slice(0, 80)}"`);
+  }
+  return { issuerName, providerName: (env['BILLING_PROVIDER_NAME'] ?? '').trim() || issuerName, clusterName: clusterName || undefined };
 }
 
 /**

@@ -2,6 +2,7 @@ import { Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from 
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ApiKeyStore } from './api-keys/api-key-store';
+import { BillingStore } from './billing/billing-store';
 import { LedgerStore } from './ledger/ledger-store';
 import { LedgerNodeStore } from './ledger/node-hours-store';
 import { LedgerPodLabelStore } from './ledger/pod-labels-store';
@@ -43,7 +44,8 @@ export class UserDatabaseLifecycle implements OnModuleInit, OnApplicationShutdow
     { provide: LedgerNodeStore, inject: [UserDatabase], useFactory: (database: UserDatabase) => new LedgerNodeStore(database) },
     { provide: LedgerPodLabelStore, inject: [UserDatabase], useFactory: (database: UserDatabase) => new LedgerPodLabelStore(database) },
     { provide: ApiKeyStore, inject: [UserDatabase], useFactory: (database: UserDatabase) => new ApiKeyStore(database) },
+    { provide: BillingStore, inject: [UserDatabase], useFactory: (database: UserDatabase) => new BillingStore(database) },
   ],
-  exports: [UserDatabase, LedgerStore, LedgerNodeStore, LedgerPodLabelStore, ApiKeyStore],
+  exports: [UserDatabase, LedgerStore, LedgerNodeStore, LedgerPodLabelStore, ApiKeyStore, BillingStore],
 })
 export class DatabaseModule {}

@@ -12,6 +12,8 @@ export interface McpTool {
   path: string;
   /** People (a bearer token) call it below `/api/ui/` (their namespaces only); else the same path. */
   uiMount: boolean;
+  /** What a path parameter looks like, for the error when it is missing. */
+  examples?: Record<string, string>;
 }
 
 export const MCP_TOOLS: readonly McpTool[] = [
@@ -43,6 +45,7 @@ export const MCP_TOOLS: readonly McpTool[] = [
     method: 'POST',
     path: 'series/{metric}',
     uiMount: true,
+    examples: { metric: 'cpu/usage_rate' },
   },
   {
     name: 'list_metrics',
@@ -59,6 +62,19 @@ export const MCP_TOOLS: readonly McpTool[] = [
     method: 'GET',
     path: 'ledger',
     uiMount: false,
+  },
+  {
+    name: 'billing_period',
+    title: 'Billing period',
+    description:
+      'A calendar month\'s invoices per cost centre (GET /api/billing/periods/{period}, `period` as "2026-10"): lines per namespace and resource with ' +
+      'quantity, unit, unit price, amount and coverage, totals, basis; open months computed now, closed ones frozen with their SHA-256 ' +
+      '(`version` for an earlier version of a restated month). A viewer sees the lines of their namespaces. docs/billing.md explains it.',
+    method: 'GET',
+    path: 'billing/periods/{period}',
+    // The billing endpoints take a bearer token on their own path.
+    uiMount: false,
+    examples: { period: '2026-10' },
   },
 ];
 

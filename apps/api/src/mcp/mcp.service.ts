@@ -96,7 +96,7 @@ export class McpService {
     for (const p of pathParameters(tool)) {
       const value = rest[p];
       delete rest[p];
-      if (typeof value !== 'string' || value === '') return toolError(`${p}: is required, a string such as "cpu/usage_rate"`);
+      if (typeof value !== 'string' || value === '') return toolError(`${p}: is required, a string such as "${tool.examples?.[p] ?? '…'}"`);
       // A metric name holds `/`: each segment encoded, the slashes kept (the endpoint's wildcard reads them).
       path = path.replace(`{${p}}`, value.split('/').map(encodeURIComponent).join('/'));
     }

@@ -49,7 +49,8 @@ function october(): IntervalUsage[] {
   return planIntervals(at('2026-10-01T00:00:00Z'), at('2026-11-01T00:00:00Z'), TERMS).map((i) => {
     const hours = (i.toMs - i.fromMs) / H;
     const web = held(hours, { cpuRequest: 2, cpuUse: 1, memRequest: 4 });
-    const jupyter = held(hours, { cpuRequest: 1, gpus: 0.5 });
+    // A MIG 3g.40gb slice: 3/7 of an A100.
+    const jupyter = held(hours, { cpuRequest: 1, gpus: 3 / 7 });
     const labB = held(hours, { cpuRequest: 4, cpuUse: 3 });
     const sum = (a: ResourceFigures, b: ResourceFigures) => ({
       cpu: { usage: a.cpu.usage + b.cpu.usage, request: a.cpu.request + b.cpu.request, max: a.cpu.max + b.cpu.max },
@@ -101,12 +102,12 @@ describe('rateInvoices: a worked month', () => {
       },
       {
         costCentre: 'CC-200',
-        total: '497.24',
+        total: '433.47',
         lines: [
           ['lab-a', 'cpu', '336.000000', '0.02', '6.72', '2026-10-01T00:00', '2026-10-15T00:00', 'jupyter'],
-          ['lab-a', 'gpu', '168.000000', '1.20', '201.60', '2026-10-01T00:00', '2026-10-15T00:00', 'jupyter'],
+          ['lab-a', 'gpu', '144.000000', '1.20', '172.80', '2026-10-01T00:00', '2026-10-15T00:00', 'jupyter'],
           ['lab-a', 'cpu', '408.000000', '0.03', '12.24', '2026-10-15T00:00', '2026-11-01T00:00', 'jupyter'],
-          ['lab-a', 'gpu', '204.000000', '1.20', '244.80', '2026-10-15T00:00', '2026-11-01T00:00', 'jupyter'],
+          ['lab-a', 'gpu', '174.857143', '1.20', '209.83', '2026-10-15T00:00', '2026-11-01T00:00', 'jupyter'],
           ['lab-a', 'cpu', '797.000000', '0.03', '23.91', '2026-10-15T09:30', '2026-11-01T00:00', null],
           ['lab-a', 'memory', '1594.000000', '0.005', '7.97', '2026-10-15T09:30', '2026-11-01T00:00', null],
         ],

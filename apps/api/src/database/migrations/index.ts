@@ -8,6 +8,7 @@ import { LedgerPodNodes1769000000000 } from './1769000000000-ledger-pod-nodes';
 import { CreateApiKeys1770000000000 } from './1770000000000-create-api-keys';
 import { CreateAudit1771000000000 } from './1771000000000-create-audit';
 import { LedgerPodLabels1771200000000 } from './1771200000000-ledger-pod-labels';
+import { CreateBilling1771500000000 } from './1771500000000-create-billing';
 
 /**
  * Every migration, oldest first. Listed as classes rather than a glob because the API is bundled by
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   CreateApiKeys1770000000000,
   CreateAudit1771000000000,
   LedgerPodLabels1771200000000,
+  CreateBilling1771500000000,
 ];
