@@ -16,6 +16,7 @@ import { InfluxHandle, isPortFree, startInfluxDb, waitUntil } from '@kube-monito
 
 import { API_INPUTS, isStale, WEB_INPUTS } from '../lib/build-freshness';
 import { SchemaName, seedDemo, startLiveWriter, SUPPORTED_SCHEMAS } from '../seed-demo';
+import { seedDemoBilling } from './demo-billing';
 
 const ROOT = resolve(__dirname, '../..');
 const API_MAIN = join(ROOT, 'dist/apps/api/main.js');
@@ -175,6 +176,10 @@ async function main(): Promise<void> {
       },
     );
 
+    step('writing billing terms (tariffs, cost centres, assignments) through the API');
+    const billing = await seedDemoBilling(base, { 'x-username': apiUsername, 'x-password': apiPassword }, seeded.from);
+    process.stdout.write(`  ${billing.costCentres} cost centres, ${billing.assignments} assignments; invoices of ${billing.period}\n`);
+
     stopLive = startLiveWriter(influx.url, 'k8s', 60_000, { schema: options.schema, since: seeded.to, onError: (e) => process.stderr.write(`live writer: ${String(e)}\n`) });
 
     process.stdout.write(
@@ -185,6 +190,8 @@ async function main(): Promise<void> {
         `  Dashboard      ${base}/web            admin / ${adminPassword}   (viewer / ${viewerPassword}: only cluster-3)`,
         `  Usage report   ${base}/web/usage?period=custom&from=${seeded.from.toISOString().slice(0, 10)}&to=${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}`,
         `  API docs       ${base}/api/docs`,
+        `  Invoices       curl ${base}/api/billing/periods/${billing.period} -H 'x-username: ${apiUsername}' -H 'x-password: ${apiPassword}'`,
+        `                 (…/invoices.csv?format=focus, …/invoices/F4521-INFO.pdf; docs/billing.md)`,
         `  Service API    X-USERNAME: ${apiUsername}   X-PASSWORD: ${apiPassword}`,
         '',
         '  Try the original example:',

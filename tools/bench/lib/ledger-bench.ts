@@ -120,11 +120,58 @@ export async function ledgerBench(ctx: LedgerBenchContext): Promise<LedgerBenchL
           `  api_peak_rss_mib=${(rss / 2 ** 20).toFixed(0)}`,
       });
     }
+    lines.push(await billingBench(ctx, ledgerTarget, liveTarget));
   } finally {
     await ctx.stopApi(live);
     await ctx.stopApi(api);
   }
   return lines;
+}
+
+/**
+ * An open month's invoices (GET /api/billing/periods/{month}), from the ledger and live: a tariff
+ * change and a namespace moved inside the data (three intervals), and a label assignment (each
+ * interval measured per pod too), written to both APIs' stores through the API.
+ */
+async function billingBench(ctx: LedgerBenchContext, ledger: HttpTarget, live: HttpTarget): Promise<LedgerBenchLine> {
+  const month = new Date(ctx.dataFromMs).toISOString().slice(0, 7);
+  const monthStart = `${month}-01T00:00:00.000Z`;
+  const mid = (f: number) => new Date(Math.floor((ctx.dataFromMs + f * ctx.dataHours * HOUR) / HOUR) * HOUR).toISOString();
+  const tariff = { name: 'bench', currency: 'EUR', basis: 'request', rounding: { mode: 'half-up', decimals: 2 } };
+  const terms: [string, unknown][] = [
+    ['/api/billing/tariffs', { ...tariff, validFrom: monthStart, prices: { cpu_core_hour: '0.021', memory_gib_hour: '0.0029', gpu_hour: '1.35' } }],
+    ['/api/billing/tariffs', { ...tariff, validFrom: mid(0.25), prices: { cpu_core_hour: '0.025', memory_gib_hour: '0.0029', gpu_hour: '1.35' } }],
+    ['/api/billing/cost-centres', { code: 'CC-1', name: 'One', tariff: 'bench' }],
+    ['/api/billing/cost-centres', { code: 'CC-2', name: 'Two', tariff: 'bench' }],
+    ['/api/billing/assignments', { costCentre: 'CC-1', namespace: 'lab-vision', validFrom: monthStart }],
+    ['/api/billing/assignments', { costCentre: 'CC-2', namespace: 'lab-vision', validFrom: mid(0.5) }],
+    ['/api/billing/assignments', { costCentre: 'CC-2', label: 'app', value: 'jupyter', validFrom: monthStart }],
+  ];
+  for (const target of [ledger, live]) {
+    for (const [path, body] of terms) {
+      const res = await target.send(apiPost(path, body));
+      if (res.status !== 201) throw new Error(`billing bench: POST ${path}: status ${res.status}`);
+    }
+  }
+  const request = { method: 'GET', path: `/api/billing/periods/${month}`, headers: serviceHeaders() };
+  // A month of hundreds of pods live takes minutes: once, when the data is longer than two days.
+  const liveRuns = ctx.dataHours > 48 ? 1 : ctx.runs;
+  const ledgerMs: number[] = [];
+  const liveMs: number[] = [];
+  for (let i = 0; i < ctx.runs; i++) {
+    const a = await ledger.send(request, { timeoutMs: 900_000 });
+    if (a.status !== 200) throw new Error(`billing period from the ledger: status ${a.status}`);
+    ledgerMs.push(a.ms);
+    if (i < liveRuns) {
+      const b = await live.send(request, { timeoutMs: 900_000 });
+      if (b.status !== 200) throw new Error(`billing period live: status ${b.status}`);
+      liveMs.push(b.ms);
+    }
+  }
+  const a = medianOf(ledgerMs);
+  const b = medianOf(liveMs);
+  ctx.log(`billing period ${month} on ${ctx.store.name}: ledger ${ledgerMs.map((m) => m.toFixed(0)).join(' / ')} ms, live ${liveMs.map((m) => m.toFixed(0)).join(' / ')} ms`);
+  return { scenario: `billing period ${month} ${ctx.pods} pods ${ctx.store.name}`, text: `api_p50_ms=${a.toFixed(1)}  live_p50_ms=${b.toFixed(0)}  speedup=${(b / a).toFixed(0)}` };
 }
 
 async function waitForBackfill(ctx: LedgerBenchContext, api: BenchApi): Promise<Status> {

@@ -85,7 +85,20 @@ function allowedStatuses(op: Operation, category: Category, path: string): Set<n
   // A path with dot segments is another path (the client resolves it before sending): `/api/..` is
   // `/`, which redirects to the dashboard; `/api/ui/..` is `/api/`, whose credentials differ.
   if (category === 'path' && /\/\.\.?(\/|$|\?)/.test(path)) [301, 302, 200, 401].forEach((s) => out.add(s));
+  // A value the route's parameter cannot hold (a `/` in `periods/{period}`, or more than Fastify's 100
+  // characters) makes another path: a POST then reaches the seed's `POST /api/{metric}`, which takes
+  // the service headers only (401 for a bearer token).
+  if (category === 'path' && !op.route.includes('{metric}') && !routeMatches(op.route, path)) out.add(401);
   return out;
+}
+
+/** Whether a concrete path (its query aside) is one the route's parameters can hold (Fastify's `maxParamLength`: 100). */
+function routeMatches(route: string, path: string): boolean {
+  const pattern = route
+    .split(/\{\w+\}/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]{1,100}');
+  return new RegExp(`^${pattern}$`).test(path.split('?', 1)[0] ?? '');
 }
 
 /** MCP's endpoint: its refusals of the protocol (not JSON-RPC, not accepting JSON) are JSON-RPC errors, not `{code, message}`. */

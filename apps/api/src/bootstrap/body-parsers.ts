@@ -17,9 +17,9 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
       done(e as Error, undefined);
     }
   });
-  // A CSV upload (assignment imports) arrives as `{csv: <text>}`, so its DTO validates it like any body.
-  fastify.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, { csv: body as string }));
-  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+  fastify.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
+    // A CSV upload (the assignment import) arrives as `{csv: <text>}`, so its DTO validates it like any body.
+    if (isCsvUpload(req.headers['content-type'], req.routeOptions?.url)) return done(null, { csv: body as string });
     const text = (body as string).trim();
     try {
       if (text === '') return done(null, {});
@@ -29,6 +29,13 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
       return done(e as Error, undefined);
     }
   });
+}
+
+/** Routes that take a `text/csv` body; elsewhere a CSV content type is read like any other. */
+const CSV_ROUTES: readonly string[] = ['/api/billing/assignments/import'];
+
+function isCsvUpload(contentType: string | undefined, route: string | undefined): boolean {
+  return /^text\/csv\b/i.test(contentType ?? '') && route !== undefined && CSV_ROUTES.includes(route);
 }
 
 /** No request of this API nests deeper; deeper bodies would only exhaust the validator's stack. */

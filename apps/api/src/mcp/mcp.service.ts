@@ -19,6 +19,8 @@ const SERVER_INFO = { name: 'kube-monitoring', version: '1.0.0' };
 interface Caller {
   headers: Record<string, string>;
   person: boolean;
+  /** The client's address, so that the endpoint (its audit entry, its login limits) sees the agent's, not loopback. */
+  address: string;
 }
 
 interface ListedTool {
@@ -112,6 +114,7 @@ export class McpService {
       method: tool.method,
       url: `/api/${caller.person && tool.uiMount ? 'ui/' : ''}${path}`,
       query,
+      remoteAddress: caller.address,
       headers: { ...caller.headers, accept: 'application/json', ...(tool.method === 'POST' ? { 'content-type': 'application/json' } : {}) },
       ...(tool.method === 'POST' ? { payload: JSON.stringify(rest) } : {}),
     });
@@ -130,7 +133,7 @@ function callerOf(req: FastifyRequest): Caller {
     const value = req.headers[name];
     if (typeof value === 'string') headers[name] = value;
   }
-  return { headers, person: /^bearer\s/i.test(headers['authorization'] ?? '') };
+  return { headers, person: /^bearer\s/i.test(headers['authorization'] ?? ''), address: req.ip };
 }
 
 /** A tool's failure as MCP reports one: a result the model can read and act on. */
