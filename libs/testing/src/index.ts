@@ -3,3 +3,4 @@ export * from './lib/influxdb';
 export * from './lib/postgres';
 export * from './lib/nginx';
 export * from './lib/log-secrets';
+export * from './lib/slapd';
