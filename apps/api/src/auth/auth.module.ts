@@ -3,12 +3,15 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { ldapSendsPasswordsInClear } from '../config/ldap-config';
 import { JwtAuthGuard } from '../guards/jwt-auth.guard';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { KnownBrowserCookies } from './known-browser-cookie';
+import { LdapDirectory } from './ldap/ldap-directory';
+import { LDAP_DIRECTORY, LdapSignInService } from './ldap/ldap-sign-in.service';
 import { LoginFailureLimiter } from './login-failure-limiter';
 import { LOGIN_LIMITS, LoginLimits, loginLimitsFor } from './login-limits';
 import { LoginThrottlerStorage } from './login-throttler.guard';
@@ -33,6 +36,8 @@ import { LoginThrottlerStorage } from './login-throttler.guard';
   controllers: [AuthController],
   providers: [
     AuthService,
+    LdapSignInService,
+    { provide: LDAP_DIRECTORY, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.ldap ? new LdapDirectory(config.ldap) : null) },
     JwtStrategy,
     JwtAuthGuard,
     LoginThrottlerStorage,
@@ -62,6 +67,7 @@ export class AuthModule implements OnModuleInit {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   onModuleInit(): void {
+    this.warnAboutLdap();
     if (!this.config.jwtSecretGenerated) return;
     // loadConfig already refuses this; repeated here because tokens signed with a per-process secret in
     // production would break on every restart and across replicas.
@@ -69,5 +75,17 @@ export class AuthModule implements OnModuleInit {
       throw new Error('JWT_SECRET is required when NODE_ENV=production: set it to a long random string');
     }
     new Logger(AuthModule.name).warn('JWT_SECRET is not set: using a random secret for this run, so tokens stop working at restart and differ between replicas');
+  }
+
+  private warnAboutLdap(): void {
+    const ldap = this.config.ldap;
+    if (!ldap) return;
+    const logger = new Logger(AuthModule.name);
+    const groups = [ldap.groupAttribute ? `attribute ${ldap.groupAttribute}` : '', ldap.groupBase ? `search under ${ldap.groupBase}` : ''].filter(Boolean).join(' and ');
+    logger.log(`LDAP sign-in through ${ldap.url}${ldap.startTls ? ' (StartTLS)' : ''}: users under ${ldap.userBase}, groups by ${groups}`);
+    if (ldapSendsPasswordsInClear(ldap)) {
+      logger.warn(`LDAP_URL ${ldap.url} is plain ldap:// without LDAP_STARTTLS: passwords cross the network in clear text (use ldaps:// or LDAP_STARTTLS=true)`);
+    }
+    if (!ldap.tlsRejectUnauthorized) logger.warn("LDAP_TLS_REJECT_UNAUTHORIZED=false: the directory's certificate is not checked, anyone in the path can read the passwords");
   }
 }

@@ -27,6 +27,7 @@ function storedUser(): UserEntity {
     passwordHash: 'scrypt$…',
     role: 'viewer',
     namespaces: ['lab-a'],
+    source: 'local',
     tokenVersion: 3,
     createdAt: new Date('2025-01-01T00:00:00Z'),
     updatedAt: new Date('2025-01-02T00:00:00Z'),

@@ -33,6 +33,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...REQUIRED, LOGIN_GLOBAL_FAILURES_PER_MINUTE: '0' })).toThrow('LOGIN_GLOBAL_FAILURES_PER_MINUTE must be between 1 and 100000, got 0');
   });
 
+  it('should sign people in through LDAP only with a group mapping, and report LDAP_ and mapping errors as configuration errors', () => {
+    const ldap = { LDAP_URL: 'ldap://127.0.0.1:3890', LDAP_USER_BASE: 'ou=people,dc=example,dc=org', LDAP_GROUP_ATTRIBUTE: 'memberOf' };
+    expect(loadConfig(REQUIRED)).toMatchObject({ ldap: undefined, groupMapping: expect.objectContaining({ empty: true }) });
+    expect(() => loadConfig({ ...REQUIRED, ...ldap })).toThrow(/^LDAP_URL is set but no group is mapped/);
+    expect(loadConfig({ ...REQUIRED, ...ldap, AUTH_ROLE_MAP: 'staff=viewer' }).ldap).toMatchObject({ url: 'ldap://127.0.0.1:3890' });
+    expect(() => loadConfig({ ...REQUIRED, ...ldap, LDAP_STARTTLS: 'sometimes' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...REQUIRED, AUTH_ROLE_MAP: 'staff=owner' })).toThrow(ConfigError);
+  });
+
   it('should require the service credentials', () => {
     expect(() => loadConfig({ API_USERNAME: 'billing' })).toThrow('API_PASSWORD is required');
   });

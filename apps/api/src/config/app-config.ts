@@ -7,6 +7,9 @@ import { randomBytes } from 'node:crypto';
 
 import { isTimeZone } from '@kube-monitoring/accounting';
 
+import { GroupMapping, GroupMappingError, loadGroupMapping } from './group-mapping';
+import { LdapConfig, LdapConfigError, loadLdapConfig } from './ldap-config';
+
 export interface AppConfig {
   nodeEnv: string;
   port: number;
@@ -92,6 +95,10 @@ export interface AppConfig {
     /** At most this many of one caller's start per minute; 0 = no rate limit. */
     perMinute: number;
   };
+  /** LDAP sign-in (`LDAP_*`); undefined: local accounts only. */
+  ldap: LdapConfig | undefined;
+  /** Group → role and group → namespaces for people signed in by a provider (LDAP, OIDC). */
+  groupMapping: GroupMapping;
 }
 
 export class ConfigError extends Error {}
@@ -279,7 +286,25 @@ export function loadConfig(env: Env = process.env): AppConfig {
     billingTimeZone: timeZone(env, 'BILLING_TIMEZONE', 'UTC'),
     billing: billingNames(env),
     ledger: ledgerSettings(env),
+    ...signInProviders(env),
   };
+}
+
+/** The directory (and later other providers) and the one group mapping they share. */
+function signInProviders(env: Env): Pick<AppConfig, 'ldap' | 'groupMapping'> {
+  try {
+    const ldap = loadLdapConfig(env);
+    const groupMapping = loadGroupMapping(env);
+    if (ldap && groupMapping.empty) {
+      throw new ConfigError(
+        'LDAP_URL is set but no group is mapped: set AUTH_ROLE_MAP and/or AUTH_NAMESPACE_MAP (or AUTH_GROUP_MAP_FILE), else nobody from the directory may sign in',
+      );
+    }
+    return { ldap, groupMapping };
+  } catch (err) {
+    if (err instanceof LdapConfigError || err instanceof GroupMappingError) throw new ConfigError(err.message);
+    throw err;
+  }
 }
 
 /** The names the invoice exports carry; the provider is the issuer unless said otherwise (an in-house cluster). */

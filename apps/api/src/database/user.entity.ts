@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-import type { UserRole } from '@kube-monitoring/contract';
+import type { UserRole, UserSource } from '@kube-monitoring/contract';
 
 /**
  * A person who may log in to the dashboard. The schema is owned by the migrations in
@@ -18,7 +18,7 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 254 })
   email!: string;
 
-  /** `scrypt$N$r$p$salt$hash` (see password-hasher.ts); never the password. */
+  /** `scrypt$N$r$p$salt$hash` (see password-hasher.ts); never the password. `!` for accounts of a provider: no local password. */
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash!: string;
 
@@ -28,6 +28,10 @@ export class UserEntity {
   /** Namespaces the user may see (`["*"]` = all, `[]` = none). A JSON array so SQLite and PostgreSQL agree. */
   @Column({ type: 'simple-json' })
   namespaces!: string[];
+
+  /** Where the account comes from: `local`, `ldap`, `oidc` (see the migration AddUserSource). */
+  @Column({ type: 'varchar', length: 16, default: 'local' })
+  source!: UserSource;
 
   /** Raised to revoke every token issued before (they carry the version they were issued with). */
   @Column({ name: 'token_version', type: 'integer', default: 0 })

@@ -9,6 +9,7 @@ export function toUserView(user: UserEntity): UserView {
     email: user.email,
     role: user.role,
     namespaces: [...user.namespaces],
+    source: user.source ?? 'local',
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
   };

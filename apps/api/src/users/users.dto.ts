@@ -10,12 +10,14 @@ import {
   PASSWORD_MIN_LENGTH,
   PASSWORD_RULE,
   USER_ROLES,
+  USER_SOURCES,
   USERNAME_MAX_LENGTH,
   USERNAME_PATTERN,
   USERNAME_RULE,
   type CreateUserRequest,
   type UpdateUserRequest,
   type UserRole,
+  type UserSource,
   type UserView,
 } from '@kube-monitoring/contract';
 
@@ -31,6 +33,15 @@ export class UserViewDto implements UserView {
 
   @ApiProperty({ description: 'Namespaces the user may see: `["*"]` = all namespaces, `[]` = none.', type: [String], example: ['lab-genomics'] })
   namespaces!: string[];
+
+  @ApiProperty({
+    description:
+      'Where the account comes from: `local` (its password is kept here), `ldap` (the directory checks the password; its groups set role and ' +
+      'namespaces at each sign-in), `oidc` (the identity provider).',
+    enum: USER_SOURCES,
+    example: 'local',
+  })
+  source!: UserSource;
 
   @ApiProperty({ description: 'Creation time, ISO-8601 UTC.', format: 'date-time', example: '2025-01-31T09:00:00.000Z' })
   createdAt!: string;

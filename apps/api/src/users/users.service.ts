@@ -1,7 +1,7 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager, QueryFailedError } from 'typeorm';
 
-import { defaultNamespaces, USERNAME_PATTERN, type CreateUserRequest, type UpdateUserRequest, type UserView } from '@kube-monitoring/contract';
+import { defaultNamespaces, USERNAME_PATTERN, type CreateUserRequest, type UpdateUserRequest, type UserRole, type UserSource, type UserView } from '@kube-monitoring/contract';
 
 import { UserDatabase } from '../database/user-database';
 import { UserEntity } from '../database/user.entity';
@@ -88,6 +88,9 @@ export class UsersService {
       const repo = manager.getRepository(UserEntity);
       const user = await repo.findOneBy({ username });
       if (!user) throw notFound(username);
+      if (changes.passwordHash !== undefined && (user.source ?? 'local') !== 'local') {
+        throw new BadRequestException(`password: "${username}" signs in through ${user.source.toUpperCase()}; its password is the provider's, not kept here`);
+      }
       if (user.role === 'admin' && changes.role === 'viewer' && (await repo.countBy({ role: 'admin' })) <= 1) {
         throw new ConflictException(`role: cannot demote "${username}", the last admin (make another user admin first)`);
       }
@@ -135,6 +138,57 @@ export class UsersService {
     this.cache.evict(id);
   }
 
+  /** The account named `username` (any source), or null; a name outside the username rule is nobody. */
+  async findByUsername(username: string): Promise<UserEntity | null> {
+    if (!USERNAME_PATTERN.test(username)) return null;
+    return this.db.run((ds) => ds.getRepository(UserEntity).findOneBy({ username }));
+  }
+
+  /**
+   * Creates or updates the account of someone a provider (LDAP, OIDC) signed in, with the role and
+   * namespaces its groups give now: applied at each sign-in. A change of role or namespaces revokes the
+   * tokens issued before, as an admin's change would. Never takes over an account of another source
+   * (a local `alice` stays local: ConflictException). No local password is kept (`!`).
+   */
+  async provisionExternal(source: Exclude<UserSource, 'local'>, account: ExternalAccount): Promise<{ user: UserEntity; created: boolean; changed: string[] }> {
+    const { username } = account;
+    assertValidUsername(username);
+    assertValidRole(account.role);
+    const namespaces = normalizeNamespaces(account.namespaces);
+    // Directories may hold no address or one this API would refuse: keep what fits, else none.
+    const email = isUsableEmail(account.email) ? account.email : '';
+    const result = await this.withAdminsLocked(async (manager) => {
+      const repo = manager.getRepository(UserEntity);
+      const user = await repo.findOneBy({ username });
+      if (!user) {
+        try {
+          await repo.insert({ username, email, passwordHash: NO_LOCAL_PASSWORD, role: account.role, namespaces, source });
+        } catch (err) {
+          if (isUniqueViolation(err)) throw taken(username);
+          throw err;
+        }
+        return { user: await repo.findOneByOrFail({ username }), created: true, changed: ['role', 'namespaces'] };
+      }
+      if (user.source !== source) throw new ConflictException(`"${username}" is a ${user.source} account: ${source.toUpperCase()} may not sign it in`);
+      const changes: Partial<Pick<UserEntity, 'email' | 'role' | 'namespaces'>> = {};
+      if (user.email !== email) changes.email = email;
+      if (user.role !== account.role) changes.role = account.role;
+      if (JSON.stringify([...user.namespaces].sort()) !== JSON.stringify(namespaces)) changes.namespaces = namespaces;
+      const changed = Object.keys(changes);
+      if (changed.length === 0) return { user, created: false, changed };
+      const revoke = changesWhatTokensGrant(user, changes);
+      Object.assign(user, changes);
+      const saved = await repo.save(user);
+      if (revoke) {
+        await repo.increment({ id: user.id }, 'tokenVersion', 1);
+        saved.tokenVersion += 1;
+      }
+      return { user: saved, created: false, changed };
+    });
+    this.cache.evict(result.user.id);
+    return result;
+  }
+
   /**
    * The user when `password` is theirs, else null. Unknown usernames cost a hash verification too, so
    * response times do not reveal which usernames exist.
@@ -172,11 +226,31 @@ export class UsersService {
   }
 }
 
+/** The `password_hash` of accounts whose password a provider checks: no scrypt hash, so no password verifies. */
+export const NO_LOCAL_PASSWORD = '!';
+
+/** Who a provider says someone is, once its groups are mapped. */
+export interface ExternalAccount {
+  username: string;
+  email: string;
+  role: UserRole;
+  namespaces: string[];
+}
+
 /** Password, role and namespaces are what a token stands for: changing one revokes the user's tokens. */
 function changesWhatTokensGrant(user: UserEntity, changes: Partial<Pick<UserEntity, 'passwordHash' | 'role' | 'namespaces'>>): boolean {
   if (changes.passwordHash !== undefined) return true;
   if (changes.role !== undefined && changes.role !== user.role) return true;
   return changes.namespaces !== undefined && JSON.stringify(changes.namespaces) !== JSON.stringify([...user.namespaces].sort());
+}
+
+function isUsableEmail(email: string): boolean {
+  try {
+    assertValidEmail(email);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function notFound(username: string): NotFoundException {

@@ -7,6 +7,7 @@ export const ADMIN_USER: UserView = {
   email: 'alice@example.org',
   role: 'admin',
   namespaces: ['*'],
+  source: 'local',
   createdAt: '2024-01-01T00:00:00.000Z',
   updatedAt: '2024-01-02T00:00:00.000Z',
 };
@@ -16,6 +17,7 @@ export const VIEWER_USER: UserView = {
   email: 'bob@example.org',
   role: 'viewer',
   namespaces: ['cluster-3'],
+  source: 'local',
   createdAt: '2024-01-01T00:00:00.000Z',
   updatedAt: '2024-01-01T00:00:00.000Z',
 };

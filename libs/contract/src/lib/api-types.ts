@@ -157,6 +157,8 @@ export interface UsageReport {
   /** The step asked for, with the rows of each step. */
   step?: ReportStep;
   steps?: UsageReportStep[];
+  /** Of the `namespaces` asked for, those with no pod in the period (a typo reads as no data, not as a zero bill). */
+  namespaces_without_data?: string[];
   generated_at: string;
 }
 
@@ -227,12 +229,22 @@ export type UserRole = 'admin' | 'viewer';
 /** A user's `namespaces` entry granting every namespace; it stands alone in the list. */
 export const ALL_NAMESPACES = '*';
 
+/**
+ * Where an account comes from: `local` (password kept by the API), `ldap` (the directory checks the
+ * password; its groups give role and namespaces at each sign-in), `oidc` (the identity provider).
+ */
+export type UserSource = 'local' | 'ldap' | 'oidc';
+
+export const USER_SOURCES: readonly UserSource[] = ['local', 'ldap', 'oidc'];
+
 export interface UserView {
   username: string;
   email: string;
   role: UserRole;
   /** Namespaces the user may see: `["*"]` = all, `[]` = none. */
   namespaces: string[];
+  /** Where the account comes from. */
+  source: UserSource;
   createdAt: string;
   updatedAt: string;
 }

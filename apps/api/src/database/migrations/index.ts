@@ -9,6 +9,7 @@ import { CreateApiKeys1770000000000 } from './1770000000000-create-api-keys';
 import { CreateAudit1771000000000 } from './1771000000000-create-audit';
 import { LedgerPodLabels1771200000000 } from './1771200000000-ledger-pod-labels';
 import { CreateBilling1771500000000 } from './1771500000000-create-billing';
+import { AddUserSource1772000000000 } from './1772000000000-add-user-source';
 
 /**
  * Every migration, oldest first. Listed as classes rather than a glob because the API is bundled by
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   CreateAudit1771000000000,
   LedgerPodLabels1771200000000,
   CreateBilling1771500000000,
+  AddUserSource1772000000000,
 ];
