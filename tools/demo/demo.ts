@@ -5,7 +5,7 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -40,7 +40,7 @@ function parseArgs(argv: string[]): DemoOptions {
     .parse(argv);
   const o = program.opts<{ port: number; days: number; schema: string; rebuild: boolean }>();
   if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535) fail(`--port must be a port number, got ${o.port}`);
-  if (!(o.days > 0 && o.days <= 90)) fail(`--days must be between 0 and 90, got ${o.days}`);
+  if (!(o.days > 0 && o.days <= 90)) fail(`--days must be more than 0 and at most 90 (e.g. 2, or 0.25 for six hours), got ${o.days}`);
   if (!(SUPPORTED_SCHEMAS as readonly string[]).includes(o.schema)) fail(`--schema must be one of ${SUPPORTED_SCHEMAS.join(', ')}, got ${o.schema}`);
   return { port: o.port, days: o.days, schema: o.schema as SchemaName, rebuild: o.rebuild };
 }
@@ -90,6 +90,9 @@ async function main(): Promise<void> {
   build(options.rebuild);
 
   const workDir = mkdtempSync(join(tmpdir(), 'kube-monitoring-demo-'));
+  // The API's logs outlive the demo (its data does not): what happened can be read after Ctrl-C.
+  const logDir = join(ROOT, 'logs', `demo-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  mkdirSync(logDir, { recursive: true });
   let influx: InfluxHandle | undefined;
   let api: ChildProcess | undefined;
   let stopLive: (() => Promise<void>) | undefined;
@@ -107,7 +110,7 @@ async function main(): Promise<void> {
     }
     await influx?.stop().catch(() => undefined);
     rmSync(workDir, { recursive: true, force: true });
-    process.stdout.write('stopped; throwaway data removed\n');
+    process.stdout.write(`stopped; throwaway data removed, the API's logs kept in ${logDir}\n`);
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
@@ -119,7 +122,8 @@ async function main(): Promise<void> {
     process.stdout.write(`InfluxDB at ${influx.url}\n`);
 
     step(`seeding ${options.days} day(s) of a simulated cluster (${options.schema} schema)`);
-    const bar = new SingleBar({ format: '  {bar} {percentage}% | {lines} lines | {eta}s left', hideCursor: true });
+    // Without a terminal (CI, a pipe), a plain line every few seconds instead of a redrawn bar.
+    const bar = new SingleBar({ format: '  {bar} {percentage}% | {lines} lines | {eta}s left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 3000 });
     bar.start(100, 0, { lines: 0 });
     const seeded = await seedDemo({ url: influx.url, db: 'k8s', days: options.days, schema: options.schema }, (p) =>
       bar.update(Math.round(p.fraction * 100), { lines: p.lines.toLocaleString('en') }),
@@ -139,7 +143,8 @@ async function main(): Promise<void> {
     const apiPassword = demoPassword();
     api = spawn(process.execPath, [API_MAIN], {
       cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
+      // Its log lines go to LOG_DIR's files and to stdout: stdout into a file of its own beside them.
+      stdio: ['ignore', openSync(join(logDir, 'stdout.log'), 'a'), 'inherit'],
       env: {
         PATH: process.env['PATH'] ?? '',
         PORT: String(options.port),
@@ -153,13 +158,13 @@ async function main(): Promise<void> {
         API_PASSWORD: apiPassword,
         SQLITE_PATH: sqlitePath,
         JWT_SECRET: randomBytes(32).toString('hex'),
-        LOG_DIR: join(workDir, 'logs'),
+        LOG_DIR: logDir,
         WEB_DIR: join(ROOT, 'dist/apps/web/browser'),
       },
     });
     api.once('exit', (code) => {
       if (!stopping) {
-        process.stderr.write(`the API exited unexpectedly (code ${code}); logs were in ${join(workDir, 'logs')}\n`);
+        process.stderr.write(`the API exited unexpectedly (code ${code}); its logs are in ${logDir}\n`);
         void shutdown(1);
       }
     });
@@ -193,6 +198,9 @@ async function main(): Promise<void> {
         `  Invoices       curl ${base}/api/billing/periods/${billing.period} -H 'x-username: ${apiUsername}' -H 'x-password: ${apiPassword}'`,
         `                 (…/invoices.csv?format=focus, …/invoices/F4521-INFO.pdf; docs/billing.md)`,
         `  Service API    X-USERNAME: ${apiUsername}   X-PASSWORD: ${apiPassword}`,
+        `  Add a user     SQLITE_PATH=${sqlitePath} npm run createuser -- --username=alice --email=alice@example.org`,
+        `                 (the demo's own user file; \`npm run createuser\` alone writes data/kube-monitoring.sqlite, which the demo does not read)`,
+        `  Logs           ${logDir}`,
         '',
         '  Try the original example:',
         `    curl -X POST ${base}/api/cpu/usage_rate -H 'x-username: ${apiUsername}' -H 'x-password: ${apiPassword}' \\`,

@@ -198,6 +198,17 @@ describe('HTTP hardening of the built API', () => {
       expect(cspDirectives(docs.headers.get('content-security-policy') ?? '')['script-src']).not.toContain("'unsafe-inline'");
     });
 
+    it('should answer a missing script or stylesheet of the dashboard 404, as the nginx image does, and deep links index.html', async () => {
+      for (const path of ['/web/main-OLDHASH1.js', '/web/chunk-ZZZZ9999.mjs', '/web/styles-OLD.css', '/web/stats/x/favicon.ico', '/web/assets/gone.json']) {
+        const r = await fetch(`${api.url}${path}`);
+        expect({ path, status: r.status, type: r.headers.get('content-type') }).toEqual({ path, status: 404, type: expect.stringContaining('application/json') });
+      }
+      for (const path of ['/web/stats/cpu/usage_rate/cluster-3', '/web/usage', '/web/stats/network/rx_rate']) {
+        const r = await fetch(`${api.url}${path}`);
+        expect({ path, status: r.status, body: await r.text() }).toEqual({ path, status: 200, body: INDEX_HTML });
+      }
+    });
+
     it("should add Accept to CORS's Vary: Origin on /api/usage, not replace it", async () => {
       for (const accept of ['application/json', 'text/csv']) {
         const r = await fetch(`${api.url}/api/usage`, {

@@ -18,7 +18,9 @@ export class LoginThrottlerGuard extends ThrottlerGuard {
   constructor(@Inject(LOGIN_LIMITS) limits: LoginLimits, @Inject(LoginThrottlerStorage) storage: LoginThrottlerStorage, @Inject(Reflector) reflector: Reflector) {
     super(
       {
-        throttlers: [{ name: 'login', limit: limits.perClient.limit, ttl: limits.perClient.ttlMs }],
+        // Named `default`: the throttler then answers the standard `Retry-After` (a named one adds its
+        // name, `Retry-After-login`, which no client reads).
+        throttlers: [{ name: 'default', limit: limits.perClient.limit, ttl: limits.perClient.ttlMs }],
         errorMessage: `Too many login attempts from this address: at most ${limits.perClient.limit} per ${Math.round(limits.perClient.ttlMs / 1000)} s, try again later`,
       },
       storage,

@@ -4,7 +4,7 @@ import { podId } from '@kube-monitoring/accounting';
 import { basesIn, BillingTerms, Interval, IntervalUsage, labelsMatter, ResourceFigures } from '@kube-monitoring/billing';
 import type { UsageReportRow } from '@kube-monitoring/contract';
 
-import { SERVICE_SCOPE } from '../access/access-scope';
+import { AccessScope, SERVICE_SCOPE } from '../access/access-scope';
 import { PodLabelsService } from '../usage/pod-labels.service';
 import { UsageReportService } from '../usage/usage-report.service';
 import { UsageReportRequestDto } from '../usage/usage.dto';
@@ -21,7 +21,11 @@ export class BillingMeasureService {
     private readonly labels: PodLabelsService,
   ) {}
 
-  async measure(terms: BillingTerms, intervals: readonly Interval[], now: Date): Promise<IntervalUsage[]> {
+  /**
+   * `scope`: whose request it is. Its heavy-request quota pays for the reports, and a caller limited
+   * to some namespaces has those measured only (the lines it may see come out the same).
+   */
+  async measure(terms: BillingTerms, intervals: readonly Interval[], now: Date, scope: AccessScope = SERVICE_SCOPE): Promise<IntervalUsage[]> {
     const out: IntervalUsage[] = [];
     // One interval at a time: each is one heavy request of the report's own limiter.
     for (const interval of intervals) {
@@ -33,11 +37,7 @@ export class BillingMeasureService {
       // Under `max`, billed figures are max(request, usage) per sample: one report gives all three bases.
       const basis = basesIn(terms, interval.fromMs).has('max') ? 'max' : 'usage';
       const ask = (groupBy: 'namespace' | 'pod') =>
-        this.usage.report(
-          Object.assign(new UsageReportRequestDto(), { from: new Date(interval.fromMs), to: new Date(endMs), groupBy, includeSystem: true, basis }),
-          SERVICE_SCOPE,
-          now,
-        );
+        this.usage.report(Object.assign(new UsageReportRequestDto(), { from: new Date(interval.fromMs), to: new Date(endMs), groupBy, includeSystem: true, basis }), scope, now);
       const byNamespace = await ask('namespace');
       const namespaces = new Map(
         byNamespace.rows.map((r) => [

@@ -46,7 +46,7 @@ export class BillingPeriodsService {
       const visible = limitTo(document, scope);
       return { body: canonicalJson(visible), document: visible, lateDataSince: late };
     }
-    const open = await this.compute(period, now);
+    const open = await this.compute(period, now, scope);
     const document = allowedNamespaces(scope) === 'all' ? open : limitTo(open, scope);
     return { body: canonicalJson(document), document, lateDataSince: null };
   }
@@ -100,12 +100,12 @@ export class BillingPeriodsService {
   }
 
   /** An open period's invoices from the ledger and the terms, now. */
-  async compute(period: string, now: Date): Promise<BillingPeriodDocument> {
+  async compute(period: string, now: Date, scope?: AccessScope): Promise<BillingPeriodDocument> {
     const timeZone = this.config.billingTimeZone;
     const bounds = periodBounds(period, timeZone);
     const terms = await this.terms.terms();
     const intervals = planIntervals(bounds.fromMs, bounds.toMs, terms);
-    const invoices = rateInvoices(terms, await this.measure.measure(terms, intervals, now));
+    const invoices = rateInvoices(terms, await this.measure.measure(terms, intervals, now, scope));
     return {
       period,
       from: new Date(bounds.fromMs).toISOString(),

@@ -12,8 +12,17 @@ export function webIndexHtml(webDir: string): string | undefined {
 }
 
 /**
+ * Paths that name a file of the build, never a client-side route (the nginx image's rule, in
+ * deploy/web/default.conf.template): a missing one is a 404, not index.html served as a script to a
+ * tab that kept an old build's chunk names after a deploy. Metric and namespace names in deep links
+ * never end in these suffixes.
+ */
+export const WEB_ASSET_PATH = /^\/web\/.+\.(?:js|mjs|css|map|json|txt|ico|png|jpe?g|gif|svg|webp|woff2?|ttf|eot)$/i;
+
+/**
  * Serves the built SPA at `/web` with deep-link fallback (any `/web/...` path that is not a file
- * gets index.html, so `/web/stats/cpu/usage_rate/cluster-3` loads the app) and redirects `/` there.
+ * and not asset-like gets index.html, so `/web/stats/cpu/usage_rate/cluster-3` loads the app) and
+ * redirects `/` there.
  */
 export async function registerWebApp(app: NestFastifyApplication, webDir: string, logger: Logger): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
@@ -35,7 +44,13 @@ export async function registerWebApp(app: NestFastifyApplication, webDir: string
       res.header('cache-control', /\.[0-9a-z]{8,}\.(js|css)$|-[0-9A-Z]{8,}\.(js|css)$/i.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
-  const sendIndex = (_req: unknown, reply: { header: (k: string, v: string) => unknown; sendFile: (f: string, root: string) => unknown }) => {
+  const sendIndex = (
+    req: { url: string },
+    reply: { code: (n: number) => { send: (b: unknown) => unknown }; header: (k: string, v: string) => unknown; sendFile: (f: string, root: string) => unknown },
+  ) => {
+    const path = req.url.split('?', 1)[0] ?? '';
+    if (WEB_ASSET_PATH.test(path))
+      return reply.code(404).send({ code: 404, message: `No such file in the dashboard's build: ${path.slice(0, 200)} (reload the page after a deploy)` });
     reply.header('cache-control', 'no-cache');
     return reply.sendFile('index.html', root);
   };

@@ -7,7 +7,7 @@ import { IsInstant, IsIntInRange, IsNamespace } from '../common/validation.decor
 
 /** Body of `POST /api/{metric}`: the original system's fields and defaults. */
 export class MetricQueryDto {
-  /** Kubernetes namespace to read (ignored by `all-namespace` and `all-pod`). */
+  /** Kubernetes namespace to read (ignored by `all-namespace` and `all-pod`); `default` unless the caller may not read it (a viewer, a key): then the first of theirs by name. */
   @IsNamespace()
   @ApiPropertyOptional({ default: 'default', example: 'cluster-3' })
   @IsOptional()

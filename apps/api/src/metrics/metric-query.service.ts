@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { AggregationKind, AGGREGATIONS, MAX_PERIOD_DAYS, MetricQueryResponse } from '@kube-monitoring/contract';
 
-import { AccessScope } from '../access/access-scope';
+import { AccessScope, allowedNamespaces } from '../access/access-scope';
 import { namespaceFilterFor } from '../access/namespace-policy';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { resolvePeriod } from '../common/period';
@@ -27,7 +27,7 @@ export class MetricQueryService {
   async run(metric: string, body: MetricQueryDto, scope: AccessScope): Promise<MetricQueryResponse> {
     const { definition, source } = await this.sources.resolve(metric);
     const agg = (AGGREGATIONS as readonly string[]).includes(body.agg ?? '') ? (body.agg as AggregationKind) : undefined;
-    const namespace = body.namespace ?? 'default';
+    const namespace = body.namespace ?? defaultNamespaceFor(scope);
     // Raw points and `pod-by-namespace` read the one namespace asked for; the other aggregations,
     // cluster-wide. A namespace the caller may not read is refused whatever the period.
     const filter = namespaceFilterFor(scope, !agg || agg === 'pod-by-namespace' ? { namespace } : {});
@@ -40,4 +40,14 @@ export class MetricQueryService {
     const rows = await this.limiter.run(scope, (admit) => this.aggregation.aggregate(agg, definition, source, period, filter, admit));
     return rows.length ? rows : EMPTY_SET;
   }
+}
+
+/**
+ * The namespace of a query that names none: `default`, as the seed answered, for whoever may read
+ * it; else the first (in name order) of the caller's own, so a viewer's first query is not a 403.
+ */
+export function defaultNamespaceFor(scope: AccessScope): string {
+  const allowed = allowedNamespaces(scope);
+  if (allowed === 'all' || allowed.includes('default') || allowed.length === 0) return 'default';
+  return [...allowed].sort()[0] as string;
 }

@@ -2,7 +2,7 @@ import { BadRequestException } from '@nestjs/common';
 
 import { emptyFigures, MetricUsage, PodFigures, SeriesFigures } from '@kube-monitoring/accounting';
 
-import { buildUsageReport, idlePerNode, reportPeriodOf, reportStepsOf } from './usage-report.service';
+import { buildUsageReport, idlePerNode, namespacesWithoutData, reportPeriodOf, reportStepsOf } from './usage-report.service';
 
 const HOUR = 3_600_000;
 const period = { from: new Date('2024-03-20T00:00:00Z'), to: new Date('2024-03-21T00:00:00Z') };
@@ -260,5 +260,16 @@ describe('reportStepsOf', () => {
     const steps = reportStepsOf({ from: new Date('2026-11-30T23:00:00Z'), to: new Date('2026-12-03T10:00:00Z') }, '1d', 'Europe/Paris');
     expect(steps.map((s) => s.from.toISOString())).toEqual(['2026-11-30T23:00:00.000Z', '2026-12-01T23:00:00.000Z', '2026-12-02T23:00:00.000Z']);
     expect(() => reportStepsOf({ from: new Date('2026-01-01'), to: new Date('2026-03-01') }, '1h', 'UTC')).toThrow('step: 1h gives more than 1000 steps');
+  });
+});
+
+describe('namespacesWithoutData', () => {
+  const figures = { integral: 1, increase: 0, coveredMs: 1, samples: 1, sum: 1, max: 1 };
+  const usage = (pods: [string, string][]) => ({ stepMs: 60_000, pods: pods.map(([namespace, pod]) => ({ namespace, pod, figures })), namespaces: new Map(), total: undefined });
+
+  it('should name the namespaces asked for that no metric saw a pod in: a typo is said, not billed as zero', () => {
+    const usages = [usage([['lab-vision', 'a']]), usage([['course-ml', 'b']]), undefined];
+    expect(namespacesWithoutData(['lab-visoin', 'lab-vision', 'course-ml', 'zeta', 'lab-visoin'], usages as never)).toEqual(['lab-visoin', 'zeta']);
+    expect(namespacesWithoutData(['lab-vision'], usages as never)).toEqual([]);
   });
 });

@@ -197,7 +197,8 @@ export class UsageReportService {
       return [all, each] as const;
     });
 
-    const report = buildUsageReport(period, groupBy, whole.usages, now, basis, whole.extras);
+    const built = buildUsageReport(period, groupBy, whole.usages, now, basis, whole.extras);
+    const report = body.namespaces ? { ...built, namespaces_without_data: namespacesWithoutData(body.namespaces, whole.usages) } : built;
     if (!body.step) return report;
     return {
       ...report,
@@ -217,6 +218,13 @@ export class UsageReportService {
   private async measuredOrAbsent(metric: string): Promise<MetricSamples> {
     return (await this.measured.of(metric)) ?? new AbsentSamples(metric);
   }
+}
+
+/** Of the namespaces asked for, those in which no measured metric saw a pod (sorted, each once). */
+export function namespacesWithoutData(asked: readonly string[], usages: readonly (MetricUsage | undefined)[]): string[] {
+  const seen = new Set<string>();
+  for (const u of usages) for (const pod of u?.pods ?? []) seen.add(pod.namespace);
+  return [...new Set(asked)].filter((ns) => !seen.has(ns)).sort();
 }
 
 /**

@@ -286,6 +286,13 @@ export class UsageReportDto implements UsageReport {
   @ApiPropertyOptional({ type: [UsageReportStepDto], description: 'With `step`: the rows and totals of each step, in time order, tiling [from, to)' })
   steps?: UsageReportStepDto[];
 
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['lab-visoin'],
+    description: 'With `namespaces`: those of them with no pod in the period (a typo, or a namespace without data then): a missing namespace is said, not billed as zero',
+  })
+  namespaces_without_data?: string[];
+
   @ApiProperty({ example: '2018-01-01T06:00:00.000Z' })
   generated_at!: string;
 }
