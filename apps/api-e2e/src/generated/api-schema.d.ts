@@ -715,6 +715,12 @@ export interface components {
              */
             namespaces: string[];
             /**
+             * @description Where the account comes from: `local` (its password is kept here), `ldap` (the directory checks the password; its groups set role and namespaces at each sign-in), `oidc` (the identity provider).
+             * @example local
+             * @enum {string}
+             */
+            source: "local" | "ldap" | "oidc";
+            /**
              * Format: date-time
              * @description Creation time, ISO-8601 UTC.
              * @example 2025-01-31T09:00:00.000Z
@@ -851,7 +857,7 @@ export interface components {
         };
         MetricQueryDto: {
             /**
-             * @description Kubernetes namespace to read (ignored by `all-namespace` and `all-pod`).
+             * @description Kubernetes namespace to read (ignored by `all-namespace` and `all-pod`); `default` unless the caller may not read it (a viewer, a key): then the first of theirs by name.
              * @default default
              * @example cluster-3
              */
@@ -1169,6 +1175,13 @@ export interface components {
             step?: "1h" | "1d" | "1w" | "1mo";
             /** @description With `step`: the rows and totals of each step, in time order, tiling [from, to) */
             steps?: components["schemas"]["UsageReportStepDto"][];
+            /**
+             * @description With `namespaces`: those of them with no pod in the period (a typo, or a namespace without data then): a missing namespace is said, not billed as zero
+             * @example [
+             *       "lab-visoin"
+             *     ]
+             */
+            namespaces_without_data?: string[];
             /** @example 2018-01-01T06:00:00.000Z */
             generated_at: string;
         };
