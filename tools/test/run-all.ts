@@ -35,6 +35,13 @@ const unitProjects = ['apps/api', 'apps/web', 'libs/contract', 'libs/influx', 'l
   .map((p) => `${p}/jest.config.cts`)
   .filter((p) => existsSync(join(root, p)));
 
+/** Jest suites of projects that exist, in a lane. */
+function suites(projects: [string, string][], lane: string): Step[] {
+  return projects
+    .filter(([p]) => existsSync(join(root, p, 'jest.config.cts')))
+    .map(([p, extra]) => ({ ...jest(p.split('/')[1] as string, [`${p}/jest.config.cts`], extra), lane }));
+}
+
 const steps: Step[] = [
   { name: 'typecheck', command: 'bash tools/test/typecheck.sh' },
   // Every Nx project, tools/ included (the project "tools").
@@ -43,22 +50,24 @@ const steps: Step[] = [
   { name: 'format', command: 'npm run --silent format:check' },
   { name: 'openapi-lint', command: 'npx redocly lint docs/openapi.json --format=stylish' },
   ...(existsSync(join(root, 'tools/lint-deploy.ts')) ? [{ name: 'deploy-lint', command: 'npm run --silent lint:deploy' }] : []),
-  jest('unit', unitProjects),
   { name: 'build', command: 'npx nx run-many -t build -p api web --outputStyle=static' },
   // The dashboard's initial bundle must stay under 500 kB gzip (Angular's budget measures raw size).
   { name: 'bundle-size', command: 'node apps/web/scripts/check-bundle-size.mjs dist/apps/web/browser 500' },
-  // Two cores, two suites at a time: the accuracy suite (the slowest by far) in one lane, the other
-  // integration suites, the API's and the dashboard's end-to-end suites one after the other in the other.
+  // Two cores, two lanes side by side, balanced by their measured length (docs/performance.md, "The
+  // test run"): the accuracy suite (the slowest by far), then the API's end-to-end suites; beside
+  // them the unit specs, the other integration suites, then the dashboard's browser suites.
   ...(existsSync(join(root, ACCURACY_SPEC))
     ? [{ ...jest('accuracy', ['apps/api-integration/jest.config.cts'], `--runInBand --runTestsByPath ${ACCURACY_SPEC}`), lane: 'accuracy' }]
     : []),
-  ...[
-    ['apps/api-integration', `--runInBand --testPathIgnorePatterns ${ACCURACY_SPEC.split('/').pop()}`],
-    ['apps/api-e2e', '--runInBand'],
-    ['apps/web-e2e', '--runInBand'],
-  ]
-    .filter(([p]) => existsSync(join(root, p as string, 'jest.config.cts')))
-    .map(([p, extra]) => ({ ...jest((p as string).split('/')[1] as string, [`${p}/jest.config.cts`], extra), lane: 'suites' })),
+  ...suites([['apps/api-e2e', '--runInBand']], 'accuracy'),
+  { ...jest('unit', unitProjects), lane: 'suites' },
+  ...suites(
+    [
+      ['apps/api-integration', `--runInBand --testPathIgnorePatterns ${ACCURACY_SPEC.split('/').pop()}`],
+      ['apps/web-e2e', '--runInBand'],
+    ],
+    'suites',
+  ),
 ];
 
 interface Outcome {

@@ -105,6 +105,7 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
         email: 'alice@example.org',
         role: 'admin',
         namespaces: ['*'],
+        source: 'local',
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updatedAt: expect.any(String),
       });
