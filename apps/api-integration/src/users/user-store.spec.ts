@@ -41,7 +41,7 @@ describe.each(BACKENDS)('user store on %s', (kind) => {
       const tables = await database.run((ds) => ds.createQueryRunner().getTables(['users']));
       expect(tables).toHaveLength(1);
       const columns = Object.fromEntries(tables[0].columns.map((c) => [c.name, c.type]));
-      expect(Object.keys(columns).sort()).toEqual(['created_at', 'email', 'id', 'namespaces', 'password_hash', 'role', 'token_version', 'updated_at', 'username']);
+      expect(Object.keys(columns).sort()).toEqual(['created_at', 'email', 'id', 'namespaces', 'password_hash', 'role', 'source', 'token_version', 'updated_at', 'username']);
       if (kind === 'postgres') expect(columns['created_at']).toBe('timestamp with time zone');
       const applied = await database.run((ds) => ds.query('SELECT name FROM typeorm_migrations'));
       expect(applied.slice(0, 8)).toEqual([

@@ -44,7 +44,9 @@ export const defaultLdapClient: LdapClientFactory = (config) =>
     url: config.url,
     timeout: config.timeoutMs,
     connectTimeout: config.timeoutMs,
-    tlsOptions: tlsOptions(config),
+    // Only for ldaps://: ldapts speaks TLS from the first byte whenever tlsOptions are given, which
+    // would break StartTLS on an ldap:// port.
+    ...(/^ldaps:/i.test(config.url) ? { tlsOptions: tlsOptions(config) } : {}),
   });
 
 function tlsOptions(config: LdapConfig): { ca?: string; rejectUnauthorized: boolean } {
@@ -151,19 +153,23 @@ export function firstRdnValue(dn: string): string | undefined {
   return value || undefined;
 }
 
+function isErrorLike(err: unknown): err is Error {
+  return typeof err === 'object' && err !== null && typeof (err as Error).message === 'string' && typeof (err as Error).name === 'string';
+}
+
 function isConnectionError(err: unknown): boolean {
-  if (!(err instanceof Error) || err instanceof ResultCodeError) return false;
+  // Duck-typed: socket errors may come from another realm (a test VM), where instanceof Error fails.
+  if (!isErrorLike(err) || err instanceof ResultCodeError) return false;
+  // ldapts passes some socket errors on as plain Errors: the code may be in the message only.
   const code = (err as NodeJS.ErrnoException).code ?? '';
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'].includes(code) ||
-    /^Connection (timeout|closed)/i.test(err.message)
-  );
+  const codes = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE)\b/;
+  return codes.test(code) || codes.test(err.message) || /^Connection (timeout|closed)/i.test(err.message);
 }
 
 /** Type, code and message: nothing of the request (the bind password is never part of an ldapts error). */
 function describe(err: unknown): string {
   if (err instanceof ResultCodeError) return `${err.name} (LDAP result ${err.code}): ${err.message}`;
-  if (err instanceof Error) {
+  if (isErrorLike(err)) {
     const code = (err as NodeJS.ErrnoException).code;
     return `${err.name}${code ? ` ${code}` : ''}: ${err.message}`;
   }
