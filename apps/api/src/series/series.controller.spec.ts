@@ -106,6 +106,7 @@ describe(SeriesController.name, () => {
         containerSelectionFromIndex: () => (reads.push('index'), Promise.resolve(undefined)),
       };
       const charts = {
+        newestSampleMs: () => (reads.push('newest'), Promise.resolve(undefined)),
         lines: async function* () {
           reads.push('chart');
           yield* [];
@@ -135,7 +136,7 @@ describe(SeriesController.name, () => {
 
     it('should accept a period of exactly 366 days', async () => {
       await expect(series({ from: '2017-01-01', to: '2018-01-02' })).resolves.toMatchObject({ from: '2017-01-01T00:00:00.000Z', to: '2018-01-02T00:00:00.000Z', series: [] });
-      expect(reads).toEqual(['sample step', 'index', 'chart']);
+      expect(reads).toEqual(['sample step', 'index', 'newest', 'chart']);
     });
 
     it('should refuse a step giving more than 10000 points, naming the step, before reading a chart', async () => {

@@ -105,4 +105,10 @@ export class SeriesResponseDto implements SeriesResponse {
 
   @ApiPropertyOptional({ example: false, description: 'True when there were more lines than the answer holds (narrow the namespace or the grouping)' })
   truncated?: boolean;
+
+  @ApiPropertyOptional({
+    example: '2026-12-07T11:59:00.000Z',
+    description: "The newest sample's own time: where the data ends (the last point is the mean of the samples its bucket holds, not diluted by time not scraped yet)",
+  })
+  newest_sample_at?: string;
 }

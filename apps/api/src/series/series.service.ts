@@ -2,7 +2,7 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 
 import { compareNames, NamespaceFilter, roundFigure } from '@kube-monitoring/accounting';
 import { MAX_PERIOD_DAYS, MetricDefinition, SeriesGroupBy, SeriesLine, SeriesResponse } from '@kube-monitoring/contract';
-import { ChartLevel, ChartSeriesReader, MetricSource } from '@kube-monitoring/influx';
+import { chartBucketLayout, ChartLevel, ChartSeriesReader, MetricSource } from '@kube-monitoring/influx';
 
 import { AccessScope } from '../access/access-scope';
 import { namespaceFilterFor, seesEveryNamespace } from '../access/namespace-policy';
@@ -62,7 +62,7 @@ export class SeriesService {
       // The nodes' own series carry no namespace: a namespace filter would select nothing.
       const ns: NamespaceFilter = level === 'node' ? {} : filter;
       const lines: SeriesLine[] = [];
-      const stream = this.charts.lines({
+      const request = {
         source,
         ns,
         from: period.from,
@@ -74,7 +74,11 @@ export class SeriesService {
         selection,
         kind: definition.kind,
         maxSeries: MAX_SERIES + 1,
-      });
+      };
+      // Where the data ends: the bucket holding it is the mean of what it holds, not diluted by time not scraped yet.
+      const newestMs = await this.charts.newestSampleMs(request);
+      const edge = newestMs === undefined ? undefined : { newestMs, halfMs: chartBucketLayout(period.from, period.to, stepS, sampleStepMs).halfMs };
+      const stream = this.charts.lines(request);
       for await (const piece of stream) {
         const key = piece.key;
         const id = JSON.stringify(key);
@@ -88,12 +92,13 @@ export class SeriesService {
           const i = Math.round(((times[j] as number) - period.from.getTime()) / (stepS * 1000));
           const point = line.points[i];
           if (!point) continue;
-          point[1] = valueOf(values[j] as number, definition, i, period, stepS, sampleStepMs);
+          point[1] = valueOf(values[j] as number, definition, i, period, stepS, sampleStepMs, edge);
         }
       }
       const truncated = lines.length > MAX_SERIES;
       const series = lines.slice(0, MAX_SERIES).sort((a, b) => compareNames(a.label, b.label));
-      return truncated ? { ...base, series, truncated } : { ...base, series };
+      const newest = newestMs === undefined ? {} : { newest_sample_at: new Date(newestMs).toISOString() };
+      return truncated ? { ...base, ...newest, series, truncated } : { ...base, ...newest, series };
     });
   }
 }
@@ -120,13 +125,25 @@ function emptyPoints(period: Period, stepS: number, count: number): [number, num
 
 /**
  * Gauges: the sum of the samples in the bucket times the sample step, over the bucket's length, i.e.
- * the time average of the line over the bucket (time without samples counting as zero).
- * Counters: their (summed) last value.
+ * the time average of the line over the bucket (time without samples counting as zero). The bucket
+ * holding the newest sample of the chart (`edge`) ends where that sample's step ends: it is the mean
+ * of what it holds, not diluted by the part not scraped yet. Counters: their (summed) last value.
  */
-function valueOf(raw: number, definition: MetricDefinition, i: number, period: Period, stepS: number, sampleStepMs: number): number {
+export function valueOf(
+  raw: number,
+  definition: Pick<MetricDefinition, 'kind'>,
+  i: number,
+  period: Period,
+  stepS: number,
+  sampleStepMs: number,
+  edge?: { newestMs: number; halfMs: number },
+): number {
   if (definition.kind === 'counter') return roundFigure(raw);
   const startMs = period.from.getTime() + i * stepS * 1000;
-  const lengthMs = Math.min(stepS * 1000, period.to.getTime() - startMs);
+  // Bucket i holds the samples of [point + half, point + half + width), each standing for
+  // [t − half, t − half + step): what is scraped of it ends where the newest sample's step ends.
+  const scrapedMs = edge ? edge.newestMs - edge.halfMs + sampleStepMs - (startMs + edge.halfMs) : Number.POSITIVE_INFINITY;
+  const lengthMs = Math.min(stepS * 1000, period.to.getTime() - startMs, Math.max(sampleStepMs, scrapedMs));
   // A step finer than the samples holds at most one sample per series: that sample is the average.
   const sampleMs = Math.max(1000, Math.round(sampleStepMs / 1000) * 1000);
   return roundFigure((raw * Math.min(sampleMs, lengthMs)) / lengthMs);

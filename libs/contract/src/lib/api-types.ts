@@ -208,6 +208,8 @@ export interface SeriesResponse {
   series: SeriesLine[];
   /** True when there were more lines than the answer holds (narrow the namespace or the grouping). */
   truncated?: boolean;
+  /** The newest sample's own time (the data's edge: "latest" is then, not a bucket's start); absent without data. */
+  newest_sample_at?: string;
 }
 
 export interface MetricInfo {

@@ -83,3 +83,19 @@ export function chartSeriesQuery(r: ChartSeriesRequest): InfluxQuery {
   const outerTime = `time >= ${bag.bind('ofrom', timeParam(readFrom))} AND time < ${bag.bind('oto', timeParam(readTo))}`;
   return bag.toQuery(`SELECT sum(v) AS v FROM (${inner}) WHERE ${outerTime} GROUP BY ${bucket}, ${groupTags} fill(null) ${slimit}`);
 }
+
+/**
+ * The newest sample a chart's lines hold (the scrape frontier): its time is where the data ends, so
+ * the last bucket is the mean of what it holds rather than counting time not yet scraped as zero.
+ * The same series and time range as the chart, one point.
+ */
+export function chartNewestSampleQuery(r: ChartSeriesRequest): InfluxQuery {
+  const bag = new ParamBag();
+  const { readFrom, readTo } = chartBucketLayout(r.from, r.to, r.widthS, r.sampleStepMs);
+  const field = quoteIdentifier(r.source.field);
+  const measurement = quoteIdentifier(r.source.measurement);
+  const levels =
+    r.level === 'counted' ? countedSeriesCondition(bag, r.source, r.selection) : levelCondition(bag, r.level === 'container' ? r.source.containerLevel : r.source.nodeLevel);
+  const time = `time >= ${bag.bind('from', timeParam(readFrom))} AND time < ${bag.bind('to', timeParam(readTo))}`;
+  return bag.toQuery(`SELECT last(${field}) AS v FROM ${measurement} ${where(levels, namespaceCondition(bag, r.source, r.ns), time)}`);
+}

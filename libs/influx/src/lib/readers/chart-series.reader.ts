@@ -1,5 +1,5 @@
 import { HEAPSTER_TAGS } from '../metric-source';
-import { chartBucketLayout, chartGroupTags, chartSeriesQuery, ChartSeriesRequest } from '../queries/series.query';
+import { chartBucketLayout, chartGroupTags, chartNewestSampleQuery, chartSeriesQuery, ChartSeriesRequest } from '../queries/series.query';
 import { InfluxReads } from './influx-reads';
 
 /** Values of one chart line, a piece at a time. */
@@ -16,6 +16,8 @@ export interface ChartPiece {
 export interface ChartSeriesReader {
   /** The lines of a chart, each bucket with data once; at most `maxSeries` lines. */
   lines(request: ChartSeriesRequest): AsyncIterable<ChartPiece>;
+  /** The time (epoch ms) of the newest sample the chart's lines hold; undefined without one. */
+  newestSampleMs(request: ChartSeriesRequest): Promise<number | undefined>;
 }
 
 export class InfluxChartSeriesReader implements ChartSeriesReader {
@@ -41,5 +43,11 @@ export class InfluxChartSeriesReader implements ChartSeriesReader {
       }
       yield { key, times, values };
     }
+  }
+
+  async newestSampleMs(request: ChartSeriesRequest): Promise<number | undefined> {
+    const [series] = await this.influx.query(chartNewestSampleQuery(request));
+    const time = series?.values?.[0]?.[0];
+    return time === null || time === undefined ? undefined : Number(time);
   }
 }

@@ -17,6 +17,16 @@ describe('latestValues', () => {
     expect(latestTotal(CPU_SERIES)).toEqual({ total: 2250, time: Date.parse('2024-03-01T10:04:00Z') });
     expect(latestTotal({ ...CPU_SERIES, series: [] })).toBeNull();
   });
+
+  it("should date the newest bucket's values by the newest sample itself, not by the bucket's start", () => {
+    const answer = { ...CPU_SERIES, newest_sample_at: '2024-03-01T10:04:40.000Z' };
+    expect(latestTotal(answer)).toEqual({ total: 2250, time: Date.parse('2024-03-01T10:04:40Z') });
+    // ci's last point is an older bucket: its own time stays.
+    expect(latestValues(answer).map((v) => [v.label, new Date(v.time).toISOString()])).toEqual([
+      ['prod', '2024-03-01T10:04:40.000Z'],
+      ['ci', '2024-03-01T10:03:00.000Z'],
+    ]);
+  });
 });
 
 describe('hasData', () => {

@@ -42,16 +42,20 @@ function lastSample(line: SeriesLine): [number, number] | null {
 /**
  * The latest value of every line that is still reporting: a line whose last sample is more than two
  * steps older than the newest sample of the response has stopped (a finished pod) and is left out.
- * Sorted by value, largest first.
+ * Its time is the newest sample's own (`newest_sample_at`) for the newest bucket. Sorted by value,
+ * largest first.
  */
 export function latestValues(series: SeriesResponse): LatestValue[] {
   const samples = series.series.map((line) => ({ line, last: lastSample(line) })).filter((s): s is { line: SeriesLine; last: [number, number] } => s.last !== null);
   if (samples.length === 0) return [];
   const newest = Math.max(...samples.map((s) => s.last[0]));
   const staleBefore = newest - 2 * Math.max(series.step_seconds, 1) * 1000;
+  // The newest bucket's values are as of the newest sample itself, not of the bucket's start.
+  const edge = series.newest_sample_at ? Date.parse(series.newest_sample_at) : Number.NaN;
+  const timeOf = (t: number) => (t === newest && Number.isFinite(edge) && edge >= t ? edge : t);
   return samples
     .filter((s) => s.last[0] >= staleBefore)
-    .map((s) => ({ label: s.line.label, key: s.line.key, time: s.last[0], value: s.last[1] }))
+    .map((s) => ({ label: s.line.label, key: s.line.key, time: timeOf(s.last[0]), value: s.last[1] }))
     .sort((a, b) => b.value - a.value);
 }
 
