@@ -13,7 +13,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log in and receive a bearer token */
+        /**
+         * Log in and receive a bearer token
+         * @description A name with a local account is checked against its local password only. Any other name is checked by the directory when LDAP_URL is set: its groups give role and namespaces at each sign-in, and the account (`source: "ldap"`) is created or updated.
+         */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -2087,6 +2090,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
+            /** @description LDAP: the directory accepted the password, but the user is in no group AUTH_ROLE_MAP or AUTH_NAMESPACE_MAP maps (no account is made). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorDto"];
+                };
+            };
             /** @description Too many attempts from this address (10 a minute), too many failed logins for this username from this browser or address (after 3, waits doubling up to 5 minutes), or too many failed logins across the API (LOGIN_GLOBAL_FAILURES_PER_MINUTE; browsers that signed in to the account before may still log in). `Retry-After` says when to try again. Failed logins for a username from other addresses only delay the answer (at most 2 s): nobody can lock the owner out. */
             429: {
                 headers: {
@@ -2098,7 +2110,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorDto"];
                 };
             };
-            /** @description User database unavailable, or the audit trail (no token is issued without its entry). */
+            /** @description User database unavailable, or the audit trail (no token is issued without its entry), or, for names without a local account when LDAP is configured, `Directory unavailable` (`Retry-After: 5`; local accounts still sign in). */
             503: {
                 headers: {
                     [name: string]: unknown;

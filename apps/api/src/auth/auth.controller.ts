@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -37,7 +38,13 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @UseGuards(LoginThrottlerGuard)
   // No credentials needed: an explicit empty requirement overrides any document-wide default.
-  @ApiOperation({ summary: 'Log in and receive a bearer token', security: [] })
+  @ApiOperation({
+    summary: 'Log in and receive a bearer token',
+    description:
+      'A name with a local account is checked against its local password only. Any other name is checked by the directory when LDAP_URL ' +
+      'is set: its groups give role and namespaces at each sign-in, and the account (`source: "ldap"`) is created or updated.',
+    security: [],
+  })
   @ApiOkResponse({
     type: LoginResponseDto,
     headers: {
@@ -61,7 +68,16 @@ export class AuthController {
       `(at most ${LIMITS.perUsername.maxDelayMs / 1000} s): nobody can lock the owner out.`,
     headers: { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } } },
   })
-  @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: 'User database unavailable, or the audit trail (no token is issued without its entry).' })
+  @ApiForbiddenResponse({
+    type: ApiErrorDto,
+    description: 'LDAP: the directory accepted the password, but the user is in no group AUTH_ROLE_MAP or AUTH_NAMESPACE_MAP maps (no account is made).',
+  })
+  @ApiServiceUnavailableResponse({
+    type: ApiErrorDto,
+    description:
+      'User database unavailable, or the audit trail (no token is issued without its entry), or, for names without a local account when LDAP ' +
+      'is configured, `Directory unavailable` (`Retry-After: 5`; local accounts still sign in).',
+  })
   async login(@Body() body: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<LoginResponse> {
     const knownBrowser = this.browsers.verify(request.headers.cookie, body.username);
     const response = await this.auth.login(body.username, body.password, { address: request.ip, knownBrowser });
