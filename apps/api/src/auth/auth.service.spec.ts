@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/app-config';
 import type { UserEntity } from '../database/user.entity';
 import type { UsersService } from '../users/users.service';
 import { AuthService, INVALID_CREDENTIALS } from './auth.service';
+import type { LdapSignInService } from './ldap/ldap-sign-in.service';
 import { LoginFailureLimiter } from './login-failure-limiter';
 import { DEFAULT_LOGIN_LIMITS, LoginLimits } from './login-limits';
 
@@ -113,5 +114,54 @@ describe(AuthService.name, () => {
     await service.login('lab', 'Right-pass-01', at('10.0.0.6'));
     for (let i = 0; i < 2; i++) await expect(service.login('lab', `Wrong-${i}`, at('10.0.0.6'))).rejects.toThrow(UnauthorizedException);
     await expect(service.login('lab', 'Right-pass-01', at('10.0.0.6'))).resolves.toBeDefined();
+  });
+});
+
+describe(`${AuthService.name} with LDAP`, () => {
+  let audit: RecordingAudit;
+  let verifyCredentials: jest.Mock;
+  let signIn: jest.Mock;
+  let findByUsername: jest.Mock;
+  let service: AuthService;
+
+  const account = (source: UserEntity['source']): UserEntity => ({ ...storedUser(), source, username: 'ana', passwordHash: source === 'local' ? 'scrypt$…' : '!' });
+
+  beforeEach(() => {
+    audit = recordingAudit();
+    verifyCredentials = jest.fn(async (_u: string, password: string) => (password === 'Right-pass-01' ? account('local') : null));
+    findByUsername = jest.fn(async () => null);
+    signIn = jest.fn(async () => ({ ok: true, user: account('ldap'), account: 'created', changed: ['role', 'namespaces'], groups: ['lab-a'] }));
+    const users = { verifyCredentials, findByUsername } as unknown as UsersService;
+    const ldap = { enabled: true, signIn } as unknown as LdapSignInService;
+    const jwt = new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256', expiresIn: 600 } });
+    service = new AuthService(users, jwt, new LoginFailureLimiter(LIMITS), { jwtExpiresInSeconds: 600 } as AppConfig, audit.audit, ldap);
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('should check a local account locally and never ask the directory', async () => {
+    findByUsername.mockResolvedValue(account('local'));
+    await expect(service.login('ana', 'Right-pass-01', at('10.1.0.1'))).resolves.toMatchObject({ user: { source: 'local' } });
+    await expect(service.login('ana', 'Directory-pass-1', at('10.1.0.1'))).rejects.toThrow(UnauthorizedException);
+    expect(signIn).not.toHaveBeenCalled();
+  });
+
+  it('should send any other name to the directory and record the sign-in with its source and groups', async () => {
+    await expect(service.login('ana', 'Directory-pass-1', at('10.1.0.2'))).resolves.toMatchObject({ user: { username: 'ana', source: 'ldap' } });
+    expect(signIn).toHaveBeenCalledWith('ana', 'Directory-pass-1');
+    expect(verifyCredentials).not.toHaveBeenCalled();
+    expect(audit.entries[0]).toMatchObject({ action: 'auth.login', detail: { source: 'ldap', account: 'created', groups: ['lab-a'] } });
+  });
+
+  it('should refuse a directory failure with 401, audited with source ldap, and an OIDC account without asking anyone', async () => {
+    signIn.mockResolvedValue({ ok: false, reason: 'wrong-password' });
+    await expect(service.login('ana', 'Wrong-pass-01', at('10.1.0.3'))).rejects.toThrow(new UnauthorizedException(INVALID_CREDENTIALS));
+    expect(audit.entries[0]).toMatchObject({ action: 'auth.login.failed', actor: 'anonymous', detail: { source: 'ldap' } });
+    signIn.mockClear();
+    findByUsername.mockResolvedValue(account('oidc'));
+    await expect(service.login('ana', 'Any-pass-0001', at('10.1.0.4'))).rejects.toThrow(UnauthorizedException);
+    expect(signIn).not.toHaveBeenCalled();
+    expect(verifyCredentials).not.toHaveBeenCalled();
   });
 });
