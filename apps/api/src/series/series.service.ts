@@ -73,6 +73,7 @@ export class SeriesService {
         level,
         selection,
         kind: definition.kind,
+        combine: definition.combine,
         maxSeries: MAX_SERIES + 1,
       };
       // Where the data ends: the bucket holding it is the mean of what it holds, not diluted by time not scraped yet.

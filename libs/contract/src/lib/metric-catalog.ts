@@ -23,6 +23,11 @@ export interface MetricDefinition {
   main: boolean;
   /** Levels at which Heapster writes the metric. */
   levels: readonly SeriesLevel[];
+  /**
+   * How a chart line of several series (a namespace's pods) combines them: `sum` (usage, bytes,
+   * counts), or `max` where a sum means nothing (uptimes: a namespace's is its longest-running pod's).
+   */
+  combine: 'sum' | 'max';
 }
 
 const CONTAINER_POD_NODE: readonly SeriesLevel[] = ['pod_container', 'pod', 'node', 'sys_container'];
@@ -32,8 +37,16 @@ const NODE_ONLY: readonly SeriesLevel[] = ['node'];
 const POD_NODE: readonly SeriesLevel[] = ['pod', 'node'];
 const FS_LEVELS: readonly SeriesLevel[] = ['pod_container', 'pod', 'node'];
 
-function metric(name: string, description: string, unit: MetricUnit, kind: MetricKind, levels: readonly SeriesLevel[], main = false): MetricDefinition {
-  return { name, description, unit, kind, main, levels };
+function metric(
+  name: string,
+  description: string,
+  unit: MetricUnit,
+  kind: MetricKind,
+  levels: readonly SeriesLevel[],
+  main = false,
+  combine: 'sum' | 'max' = 'sum',
+): MetricDefinition {
+  return { name, description, unit, kind, main, levels, combine };
 }
 
 export const METRIC_CATALOG: readonly MetricDefinition[] = [
@@ -73,7 +86,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   metric('network/tx_errors', 'Cumulative number of errors while sending over the network', 'count', 'counter', POD_NODE),
   metric('network/tx_errors_rate', 'Number of errors while sending over the network per second.', 'per_second', 'gauge', POD_NODE),
   metric('network/tx_rate', 'Number of bytes sent over the network per second.', 'bytes_per_second', 'gauge', POD_NODE),
-  metric('uptime', 'Number of milliseconds since the container was started.', 'milliseconds', 'counter', ['pod_container', 'pod', 'node']),
+  metric('uptime', 'Number of milliseconds since the container was started.', 'milliseconds', 'counter', ['pod_container', 'pod', 'node'], false, 'max'),
 ];
 
 /** The seed's main metrics, in the order the sidebar shows them. */

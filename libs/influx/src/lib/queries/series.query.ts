@@ -25,8 +25,10 @@ export interface ChartSeriesRequest {
   level: ChartLevel;
   /** Pods counted from their containers (level `counted`). */
   selection?: ContainerPodSelection;
-  /** Gauges are summed per bucket; counters keep each series' last value, then add the series up. */
+  /** Gauges are summed per bucket; counters keep each series' last value, then combine the series. */
   kind: 'gauge' | 'counter';
+  /** How a counter line combines its series' last values: added up, or the largest (uptimes). Default `sum`. */
+  combine?: 'sum' | 'max';
   /** At most this many series (InfluxDB SLIMIT). */
   maxSeries: number;
 }
@@ -81,7 +83,8 @@ export function chartSeriesQuery(r: ChartSeriesRequest): InfluxQuery {
   const identity = [t.namespace, t.pod, t.container, t.node].map(quoteIdentifier).join(', ');
   const inner = `SELECT last(${field}) AS v FROM ${measurement} ${filters} GROUP BY ${bucket}, ${identity} fill(none)`;
   const outerTime = `time >= ${bag.bind('ofrom', timeParam(readFrom))} AND time < ${bag.bind('oto', timeParam(readTo))}`;
-  return bag.toQuery(`SELECT sum(v) AS v FROM (${inner}) WHERE ${outerTime} GROUP BY ${bucket}, ${groupTags} fill(null) ${slimit}`);
+  const combine = r.combine === 'max' ? 'max' : 'sum';
+  return bag.toQuery(`SELECT ${combine}(v) AS v FROM (${inner}) WHERE ${outerTime} GROUP BY ${bucket}, ${groupTags} fill(null) ${slimit}`);
 }
 
 /**

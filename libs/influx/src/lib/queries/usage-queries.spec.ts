@@ -77,6 +77,22 @@ describe('chart queries', () => {
     );
   });
 
+  it('should combine uptimes by their largest, not their sum: a namespace of 20 pods up a day is not up 20 days', () => {
+    const base = {
+      source: heapsterSource('uptime'),
+      ns: {},
+      from,
+      to,
+      widthS: 300,
+      sampleStepMs: 60_000,
+      grouping: 'namespace' as const,
+      level: 'counted' as const,
+      maxSeries: 501,
+    };
+    expect(chartSeriesQuery({ ...base, kind: 'counter', combine: 'max' }).text).toMatch(/^SELECT max\(v\) AS v FROM \(SELECT last\("value"\) AS v FROM "uptime" /);
+    expect(chartSeriesQuery({ ...base, kind: 'counter' }).text).toMatch(/^SELECT sum\(v\) AS v FROM /);
+  });
+
   it('should list namespaces with bound values', () => {
     const q = namespaceTagValuesQuery(['cpu/usage_rate', 'memory/usage'], 'namespace_name', [hostile]);
     expect(q.text).toBe('SHOW TAG VALUES FROM "cpu/usage_rate", "memory/usage" WITH KEY = "namespace_name" WHERE "namespace_name" = $ns');
