@@ -4,7 +4,7 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 
 import { ADMIN_USER, VIEWER_USER } from '../../../testing/fixtures';
 import { SESSION_STORAGE_KEY } from '../../core/auth/auth.service';
-import { describeNamespaces, parseNamespaceList, UsersPage } from './users.page';
+import { describeNamespaces, describeSource, parseNamespaceList, UsersPage } from './users.page';
 
 describe(UsersPage.name, () => {
   let fixture: ComponentFixture<UsersPage>;
@@ -44,6 +44,11 @@ describe(UsersPage.name, () => {
     expect(q('[data-username="bob"] [data-testid="user-namespaces"]')?.textContent).toContain('cluster-3');
     expect(q('[data-username="alice"] [data-testid="user-namespaces"]')?.textContent?.trim()).toBe('All namespaces');
     expect((q('[data-username="alice"] [data-testid="user-delete"]') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('should say where each user comes from', () => {
+    expect(q('[data-username="alice"] [data-testid="user-source"]')?.textContent?.trim()).toBe('Local');
+    expect(['local', 'ldap', 'oidc'].map((source) => describeSource(source as 'local'))).toEqual(['Local', 'LDAP', 'OIDC']);
   });
 
   it('should create a user with a namespace list', async () => {

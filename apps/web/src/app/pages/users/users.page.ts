@@ -104,6 +104,15 @@ export class UsersPage {
     return describeNamespaces(user.namespaces);
   }
 
+  /** Where the account comes from: kept here, or the institution's directory or identity provider. */
+  protected sourceLabel(user: UserView): string {
+    return describeSource(user.source);
+  }
+
+  protected sourceTitle(user: UserView): string {
+    return user.source === 'local' ? 'Password kept by this dashboard' : "Role and namespaces follow the groups at each sign-in; the password is the provider's";
+  }
+
   /** "All namespaces" ticked: the list is not used, so it is greyed out and not validated. */
   protected syncNamespaceList(form: { controls: { allNamespaces: AbstractControl<boolean>; namespaces: AbstractControl<string> } }): void {
     const list = form.controls.namespaces;
@@ -198,4 +207,11 @@ export class UsersPage {
       },
     });
   }
+}
+
+const SOURCE_LABELS: Record<UserView['source'], string> = { local: 'Local', ldap: 'LDAP', oidc: 'OIDC' };
+
+/** The users table's "Source" cell: `Local`, `LDAP` or `OIDC`. */
+export function describeSource(source: UserView['source']): string {
+  return SOURCE_LABELS[source] ?? source;
 }
