@@ -73,6 +73,14 @@ describe(StatsPage.name, () => {
     expect(rows[0].textContent).toContain('12.5 GB');
   });
 
+  it('should open a node-only metric grouped by node, where its data is', async () => {
+    open('memory/node_utilization');
+    const req = backend.expectOne('/api/ui/series/memory/node_utilization');
+    expect(req.request.body).toMatchObject({ groupBy: 'node' });
+    req.flush({ ...CPU_SERIES, metric: 'memory/node_utilization', unit: 'ratio', groupBy: 'node', series: [] });
+    await fixture.whenStable();
+  });
+
   it('should show the latest value per namespace without a namespace, and an empty state', async () => {
     open('cpu/usage_rate');
     const req = backend.expectOne('/api/ui/series/cpu/usage_rate');

@@ -63,7 +63,10 @@ export class StatsPage {
   protected readonly groupOptions = computed(() => (this.namespace() ? GROUPS.filter((g) => g.id !== 'namespace') : GROUPS));
   protected readonly groupBy = computed<SeriesGroupBy>(() => {
     const wanted = this.groupOptions().find((g) => g.id === this.group());
-    return wanted?.id ?? (this.namespace() ? 'pod' : 'namespace');
+    if (wanted) return wanted.id;
+    if (this.namespace()) return 'pod';
+    // A metric only nodes have (memory/node_utilization) has no namespace lines: it opens by node.
+    return isNodeOnly(this.definition()?.levels) ? 'node' : 'namespace';
   });
   protected readonly lastUpdated = signal<Date | null>(null);
 
@@ -169,4 +172,9 @@ export class StatsPage {
   protected metricLinkFor(namespace: string): string[] {
     return statsCommands(this.metric(), namespace);
   }
+}
+
+/** Whether a metric's series are written for nodes (and the cluster) only, none per pod or namespace. */
+function isNodeOnly(levels: readonly string[] | undefined): boolean {
+  return levels !== undefined && levels.includes('node') && !levels.some((l) => l === 'pod' || l === 'pod_container' || l === 'ns');
 }
