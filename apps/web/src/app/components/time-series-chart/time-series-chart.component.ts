@@ -19,7 +19,7 @@ import { BaseChartDirective, provideCharts } from 'ng2-charts';
 
 import { formatValue, type SeriesResponse } from '@kube-monitoring/contract';
 
-import { chartColor, displayScale, toChartLines, type ChartPoint } from '../../core/series/series-utils';
+import { chartColors, displayScale, toChartLines, type ChartPoint } from '../../core/series/series-utils';
 
 const tickFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 
@@ -77,12 +77,13 @@ export class TimeSeriesChartComponent {
 
   protected readonly data = computed<ChartData<'line', ChartPoint[]>>(() => {
     const stacked = this.stacked();
+    const colors = chartColors(this.lines().map((l) => l.label));
     return {
       datasets: this.lines().map((line, i) => ({
         label: line.label,
         data: line.points,
-        borderColor: chartColor(i),
-        backgroundColor: stacked ? `${chartColor(i)}99` : chartColor(i),
+        borderColor: colors.get(line.label),
+        backgroundColor: stacked ? `${colors.get(line.label)}99` : colors.get(line.label),
         fill: stacked ? (i === 0 ? 'origin' : '-1') : false,
         spanGaps: false,
       })),

@@ -1,7 +1,7 @@
 import type { SeriesLine, SeriesResponse } from '@kube-monitoring/contract';
 
 import { CPU_SERIES } from '../../../testing/fixtures';
-import { displayScale, hasData, latestTotal, latestValues, toChartLines } from './series-utils';
+import { chartColors, displayScale, hasData, latestTotal, latestValues, OTHER_COLOR, toChartLines } from './series-utils';
 
 describe('latestValues', () => {
   it("should take each line's last sample and drop lines that stopped reporting", () => {
@@ -74,5 +74,25 @@ describe('displayScale', () => {
     const empty: SeriesResponse = { ...CPU_SERIES, series: [] };
     expect(toChartLines(empty)).toEqual([]);
     expect(latestValues(empty)).toEqual([]);
+  });
+});
+
+describe('chartColors', () => {
+  it('should colour a line by its name, whatever its rank or the lines around it', () => {
+    const views = [
+      ['lab-vision', 'course-ml', 'cluster-3'],
+      ['cluster-3', 'lab-vision', 'course-ml'],
+    ];
+    const [a, b] = views.map((v) => chartColors(v));
+    for (const name of views[0] as string[]) expect(b?.get(name)).toBe(a?.get(name));
+    // Alone, a name has its own colour; in company too unless another name of the chart took it first.
+    expect(chartColors(['lab-vision']).get('lab-vision')).toBe(a?.get('lab-vision'));
+  });
+
+  it('should give the names of one chart distinct colours while the palette lasts, and "Other" its grey', () => {
+    const names = Array.from({ length: 9 }, (_, i) => `ns-${i}`);
+    const colors = chartColors([...names, 'Other (4)']);
+    expect(new Set(names.map((n) => colors.get(n))).size).toBe(9);
+    expect(colors.get('Other (4)')).toBe(OTHER_COLOR);
   });
 });

@@ -125,9 +125,37 @@ export function toChartLines(series: SeriesResponse, maxLines = 10): ChartLine[]
   return [...kept.map(scale), other];
 }
 
-/** Colour-blind-friendly palette (Okabe–Ito, then Tableau), cycled. */
-export const CHART_COLORS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#4e79a7', '#9c755f', '#7f7f7f'] as const;
+/** Colour-blind-friendly palette (Okabe–Ito, then Tableau); grey is kept for the "Other" line. */
+export const CHART_COLORS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#4e79a7', '#9c755f'] as const;
+export const OTHER_COLOR = '#7f7f7f';
 
-export function chartColor(index: number): string {
-  return CHART_COLORS[index % CHART_COLORS.length];
+/** A label's place in the palette: a hash of the name (FNV-1a), the same in every view and refresh. */
+function paletteIndex(label: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < label.length; i++) {
+    h ^= label.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % CHART_COLORS.length;
+}
+
+/**
+ * A colour per line by its name, not its rank: a namespace keeps its colour between views and
+ * refreshes. Two names of one chart that hash alike: the later one (in name order) takes the next
+ * free colour, so the choice depends on which names are shown, never on their values.
+ */
+export function chartColors(labels: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const taken = new Set<number>();
+  for (const label of [...new Set(labels)].sort()) {
+    if (label.startsWith('Other (')) {
+      out.set(label, OTHER_COLOR);
+      continue;
+    }
+    let i = paletteIndex(label);
+    for (let probe = 0; probe < CHART_COLORS.length && taken.has(i); probe++) i = (i + 1) % CHART_COLORS.length;
+    taken.add(i);
+    out.set(label, CHART_COLORS[i] as string);
+  }
+  return out;
 }
