@@ -21,6 +21,7 @@ const PASSWORDS = {
   eve: 'Eve-ldap-pass-0005',
   root: 'Root-in-directory-6',
   Mixed: 'Mixed-case-pass-07',
+  frank: 'Frank-ldap-pass-08',
 };
 const NO_MAPPED_GROUP = expect.stringContaining('in no group mapped to a role or namespaces here');
 const INVALID = { code: 401, message: 'Invalid username or password' };
@@ -35,7 +36,7 @@ function directoryContent(): string {
     ...people,
     ldapGroup(BASE, 'k8s-admins', ['alice']),
     ldapGroup(BASE, 'lab-a', ['bob', 'carol', 'eve', 'Mixed']),
-    ldapGroup(BASE, 'lab-b', ['carol']),
+    ldapGroup(BASE, 'lab-b', ['carol', 'frank']),
     ldapGroup(BASE, 'students', ['dave']),
   ].join('\n');
 }
@@ -121,6 +122,14 @@ describe.each(BACKENDS)('LDAP sign-in (slapd, StartTLS, group search) on %s', (k
     const res = await login(t.app, 'MIXED', PASSWORDS.Mixed);
     expect(res.status).toBe(200);
     expect(res.body.user).toMatchObject({ username: 'mixed', source: 'ldap', namespaces: ['lab-a'] });
+  });
+
+  it('should let two first sign-ins of the same person at once both succeed, making one account', async () => {
+    const answers = await Promise.all([login(t.app, 'frank', PASSWORDS.frank), login(t.app, 'frank', PASSWORDS.frank)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(answers.map((a) => a.body.user)).toEqual([expect.objectContaining({ username: 'frank', namespaces: ['lab-b'] }), expect.objectContaining({ username: 'frank' })]);
+    const rows = await t.database.run((ds) => ds.query(`SELECT id FROM users WHERE username = 'frank'`));
+    expect(rows).toHaveLength(1);
   });
 
   it('should refuse a wrong password and an unknown user alike, recording both in the audit trail', async () => {

@@ -157,14 +157,15 @@ export class UsersService {
     const namespaces = normalizeNamespaces(account.namespaces);
     // Directories may hold no address or one this API would refuse: keep what fits, else none.
     const email = isUsableEmail(account.email) ? account.email : '';
-    const result = await this.withAdminsLocked(async (manager) => {
+    const work = async (manager: EntityManager) => {
       const repo = manager.getRepository(UserEntity);
       const user = await repo.findOneBy({ username });
       if (!user) {
         try {
           await repo.insert({ username, email, passwordHash: NO_LOCAL_PASSWORD, role: account.role, namespaces, source });
         } catch (err) {
-          if (isUniqueViolation(err)) throw taken(username);
+          // A first sign-in of the same person in parallel made the row: update it instead (a new transaction).
+          if (isUniqueViolation(err)) throw new FirstSignInRace();
           throw err;
         }
         return { user: await repo.findOneByOrFail({ username }), created: true, changed: ['role', 'namespaces'] };
@@ -184,6 +185,10 @@ export class UsersService {
         saved.tokenVersion += 1;
       }
       return { user: saved, created: false, changed };
+    };
+    const result = await this.withAdminsLocked(work).catch((err: unknown) => {
+      if (err instanceof FirstSignInRace) return this.withAdminsLocked(work);
+      throw err;
     });
     this.cache.evict(result.user.id);
     return result;
@@ -228,6 +233,8 @@ export class UsersService {
 
 /** The `password_hash` of accounts whose password a provider checks: no scrypt hash, so no password verifies. */
 export const NO_LOCAL_PASSWORD = '!';
+
+class FirstSignInRace extends Error {}
 
 /** Who a provider says someone is, once its groups are mapped. */
 export interface ExternalAccount {
