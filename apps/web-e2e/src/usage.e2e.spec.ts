@@ -9,7 +9,7 @@ import { byTestId, columnTexts, screenshot, visible, waitForUrl } from './suppor
 import { e2e } from './support/e2e-env';
 import { nextResponse } from './support/network';
 import { useSuiteBrowser } from './support/suite-browser';
-import { csvRows, download, hoursFormat, lastMonth, seededPeriod } from './support/usage';
+import { csvRows, download, hoursFormat, seededPeriod, thisMonth } from './support/usage';
 
 const fmt = (n: number) => hoursFormat.format(n);
 
@@ -99,14 +99,14 @@ describe('usage report', () => {
     expect(t.errors).toEqual([]);
   });
 
-  it('opens on last month by default and shows what the API reports for it', async () => {
-    const month = lastMonth();
+  it('opens on this month so far by default (where a new cluster has its data) and shows what the API reports for it', async () => {
+    const month = thisMonth();
     const t = await browser.signedInAs('admin');
     const pageReport = nextResponse<UsageReport>(t.page, '/api/ui/usage');
     await t.page.goto('/web/usage');
     const { sent, body } = await pageReport;
     expect(sent).toEqual({ from: month.from, to: month.to, groupBy: 'namespace' });
-    expect(await byTestId(t.page, 'period-select').inputValue()).toBe('last-month');
+    expect(await byTestId(t.page, 'period-select').inputValue()).toBe('this-month');
     expect(await byTestId(t.page, 'period-summary').textContent()).toContain(`${month.from} 00:00 UTC → ${month.to} 00:00 UTC`);
     if (body.rows.length === 0) {
       expect(await (await visible(t.page, 'state-empty')).textContent()).toContain('No usage recorded in this period.');
@@ -114,7 +114,7 @@ describe('usage report', () => {
       await visible(t.page, 'usage-table');
       expect(await byTestId(t.page, 'usage-row').count()).toBe(body.rows.length);
     }
-    await screenshot(t.page, 'usage-last-month');
+    await screenshot(t.page, 'usage-this-month');
     expect(t.errors).toEqual([]);
   });
 });

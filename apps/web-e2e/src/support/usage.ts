@@ -26,6 +26,13 @@ export function lastMonth(now = new Date()): { from: string; to: string } {
   return { from: isoDay(Date.UTC(y, m - 1, 1)), to: isoDay(Date.UTC(y, m, 1)) };
 }
 
+/** This month so far, as the dashboard asks for it (the first of the month to tomorrow 00:00 UTC). */
+export function thisMonth(now = new Date()): { from: string; to: string } {
+  const y = now.getUTCFullYear();
+  const m = now.getUTCMonth();
+  return { from: isoDay(Date.UTC(y, m, 1)), to: isoDay(Date.UTC(y, m, now.getUTCDate() + 1)) };
+}
+
 /** Clicks `button` and returns the file the browser downloads (name and text). */
 export async function download(page: Page, button: Locator): Promise<{ filename: string; text: string }> {
   const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);

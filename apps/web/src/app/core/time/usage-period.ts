@@ -1,4 +1,8 @@
-/** Billing periods of the usage report, kept in the URL: `?period=last-month` or `?from=2017-12-01&to=2018-01-01`. */
+/**
+ * Billing periods of the usage report, kept in the URL: `?period=last-month` or
+ * `?from=2017-12-01&to=2018-01-01`; none: this month so far (a new cluster, or the demo, has data
+ * now, not last month).
+ */
 
 export type UsagePeriodKind = 'last-month' | 'this-month' | 'custom';
 
@@ -11,8 +15,8 @@ export interface UsagePeriod {
 }
 
 export const USAGE_PERIOD_OPTIONS: readonly { kind: UsagePeriodKind; label: string }[] = [
-  { kind: 'last-month', label: 'Last month' },
   { kind: 'this-month', label: 'This month (so far)' },
+  { kind: 'last-month', label: 'Last month' },
   { kind: 'custom', label: 'Custom dates' },
 ];
 
@@ -46,20 +50,20 @@ function validDay(value: string | null | undefined): string | null {
   return !Number.isNaN(date.getTime()) && isoDay(date) === value ? value : null;
 }
 
-/** Reads `period`, `from`, `to`; invalid or inverted custom dates fall back to last month. */
+/** Reads `period`, `from`, `to`; invalid or inverted custom dates fall back to this month. */
 export function parseUsagePeriod(params: { period?: string | null; from?: string | null; to?: string | null }, now: Date = new Date()): UsagePeriod {
-  if (params.period === 'this-month') return thisMonth(now);
+  if (params.period === 'last-month') return lastMonth(now);
   const from = validDay(params.from);
   const to = validDay(params.to);
   if ((params.period === 'custom' || !params.period) && from && to && from < to) {
     return { kind: 'custom', from, to };
   }
-  return lastMonth(now);
+  return thisMonth(now);
 }
 
 export function usagePeriodToParams(period: UsagePeriod): Record<string, string | null> {
   if (period.kind === 'custom') return { period: 'custom', from: period.from, to: period.to };
-  return { period: period.kind === 'last-month' ? null : period.kind, from: null, to: null };
+  return { period: period.kind === 'this-month' ? null : period.kind, from: null, to: null };
 }
 
 /** Number of whole days in the period. */

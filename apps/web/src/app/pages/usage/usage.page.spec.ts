@@ -4,7 +4,7 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
 
 import { USAGE_REPORT } from '../../../testing/fixtures';
-import { lastMonth } from '../../core/time/usage-period';
+import { thisMonth } from '../../core/time/usage-period';
 import { UsagePage } from './usage.page';
 
 describe(UsagePage.name, () => {
@@ -25,9 +25,9 @@ describe(UsagePage.name, () => {
 
   afterEach(() => backend.verify());
 
-  it('should report last month by namespace by default', async () => {
+  it('should report this month so far by namespace by default', async () => {
     const req = backend.expectOne('/api/ui/usage');
-    const { from, to } = lastMonth(new Date());
+    const { from, to } = thisMonth(new Date());
     expect(req.request.body).toEqual({ from, to, groupBy: 'namespace' });
     req.flush(USAGE_REPORT);
     await fixture.whenStable();
