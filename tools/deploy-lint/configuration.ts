@@ -9,15 +9,17 @@ import { configMapValues, type Obj } from './objects';
 import { ROOT } from './workspace';
 
 const APP_CONFIG = join(ROOT, 'apps/api/src/config/app-config.ts');
+/** Parts of the configuration app-config.ts reads through: LDAP sign-in and the providers' group mapping. */
+const CONFIG_PARTS = ['ldap-config.ts', 'group-mapping.ts'].map((f) => join(ROOT, 'apps/api/src/config', f));
 const CONFIG_DOC = join(ROOT, 'README.md');
 
 /** Names the API reads from the environment, parsed from app-config.ts. */
 function apiEnvNames(): { all: Set<string>; required: Set<string> } {
-  const src = readFileSync(APP_CONFIG, 'utf8');
+  const src = [APP_CONFIG, ...CONFIG_PARTS.filter((f) => existsSync(f))].map((f) => readFileSync(f, 'utf8')).join('\n');
   const all = new Set<string>();
   const required = new Set<string>();
   for (const m of src.matchAll(/env\[['"]([A-Z][A-Z0-9_]*)['"]\]/g)) all.add(m[1]);
-  for (const m of src.matchAll(/\b(?:str|int|durationSeconds|bool|list|timeZone)\(\s*env,\s*['"]([A-Z][A-Z0-9_]*)['"]\s*(\)|,)/g)) {
+  for (const m of src.matchAll(/\b(?:str|int|durationSeconds|bool|list|timeZone|required|attribute|aliased)\(\s*env,\s*['"]([A-Z][A-Z0-9_]*)['"]\s*(\)|,)/g)) {
     all.add(m[1]);
     if (m[2] === ')') required.add(m[1]);
   }
