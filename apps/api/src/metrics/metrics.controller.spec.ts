@@ -168,9 +168,12 @@ describe(MetricsController.name, () => {
       const error = await query({ namespace: 'lab-other' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ForbiddenException);
       expect((error as ForbiddenException).message).toBe('namespace: you may not read namespace "lab-other"');
-      // Without a namespace, raw points read "default": outside this account too.
-      await expect(query({})).rejects.toThrow('namespace: you may not read namespace "default"');
       expect(reads).toEqual([]);
+    });
+
+    it("should read, without a namespace, the person's own first namespace rather than refuse `default`", async () => {
+      await expect(query({})).resolves.toEqual({ code: 200, message: 'Query returns empty set' });
+      expect(reads).toEqual(['raw']);
     });
   });
 });
