@@ -166,6 +166,14 @@ describe.each(BACKENDS)('LDAP sign-in (slapd, StartTLS, group search) on %s', (k
     expect(res.body).toEqual({ code: 403, message: NO_MAPPED_GROUP });
     const root = await tokenFor(t.app, 'root', ROOT_PASSWORD);
     expect((await call(t.app, 'GET', '/api/users/dave', { token: root })).status).toBe(404);
+    await waitUntil(
+      'the refusal in the audit trail',
+      async () =>
+        (await auditEntries(t)).some(
+          (e) => e.action === 'auth.login.failed' && e.target === 'user:dave' && (e.detail as Record<string, unknown> | null)?.['reason'] === 'in no mapped group',
+        ),
+      { timeoutMs: 10_000 },
+    );
   });
 
   it('should check local accounts locally: the directory can neither sign them in nor take them over', async () => {

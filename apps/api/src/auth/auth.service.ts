@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 
 import type { LoginResponse, UserView } from '@kube-monitoring/contract';
@@ -46,7 +46,20 @@ export class AuthService {
     const attempt = { username, address: client.address, knownBrowser: client.knownBrowser };
     const delayMs = this.failures.admit(attempt);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-    const checked = await this.checkCredentials(username, password);
+    const checked = await this.checkCredentials(username, password).catch((err: unknown) => {
+      // The directory knows them, no mapped group holds them: refused with 403, and recorded like a failed sign-in.
+      if (err instanceof ForbiddenException) {
+        this.logger.warn(`login refused for username ${JSON.stringify(username.slice(0, 64))} from ${client.address}: in no mapped group`);
+        this.audit.recordInBackground({
+          actor: 'anonymous',
+          client: client.address,
+          action: 'auth.login.failed',
+          target: `user:${username.slice(0, 64)}`,
+          detail: { source: 'ldap', reason: 'in no mapped group' },
+        });
+      }
+      throw err;
+    });
     const user = checked.user;
     if (!user) {
       this.failures.recordFailure(attempt);
