@@ -1324,6 +1324,11 @@ export interface components {
              * @example false
              */
             truncated?: boolean;
+            /**
+             * @description The newest sample's own time: where the data ends (the last point is the mean of the samples its bucket holds, not diluted by time not scraped yet)
+             * @example 2026-12-07T11:59:00.000Z
+             */
+            newest_sample_at?: string;
         };
         MetricInfoDto: {
             /**
