@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
-import { HOUR_MS, hourCeil, hourFloor, NamespaceFilter, nodeFigures, NodeShare, nodeSharesOf, planSpans, PodNodeSamples, UsageSpan } from '@kube-monitoring/accounting';
+import { HOUR_MS, NamespaceFilter, nodeFigures, NodeShare, nodeSharesOf, planSpans, PodNodeSamples, UsageSpan } from '@kube-monitoring/accounting';
 import { NodeGpusReader, PodNodesReader } from '@kube-monitoring/influx';
 
 import { Period } from '../common/period';
@@ -8,9 +8,9 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { POD_NODES_SINCE } from '../database/ledger/ledger-metrics';
 import { LedgerStore } from '../database/ledger/ledger-store';
 import { LedgerNodeStore } from '../database/ledger/node-hours-store';
-import { UserDatabaseUnavailableException } from '../database/user-database';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { NODE_GPUS_READER, POD_NODES_READER, SourceSampleStore, USAGE_SAMPLES } from '../influx/reader-tokens';
+import { rolledHoursOrNone } from './rolled-hours';
 
 /** What nodes offer: their allocatable CPU and memory. */
 const ALLOCATABLE = { cpu: 'cpu/node_allocatable', memory: 'memory/node_allocatable' } as const;
@@ -117,15 +117,8 @@ export class NodeCapacityService {
     return nodeSharesOf([...stored.filter((c) => inLedger.has(c.hourMs) && wanted(c)), ...live.flat()]);
   }
 
-  private async rolledHours(fromMs: number, toMs: number, read: (fromHour: number, toHour: number) => Promise<number[]>): Promise<number[]> {
-    if (!this.config.ledger.enabled) return [];
-    try {
-      return await read(hourCeil(fromMs), hourFloor(toMs));
-    } catch (e) {
-      if (!(e instanceof UserDatabaseUnavailableException)) throw e;
-      this.logger.warn('usage ledger unreachable: nodes are read from the samples');
-      return [];
-    }
+  private rolledHours(fromMs: number, toMs: number, read: (fromHour: number, toHour: number) => Promise<number[]>): Promise<number[]> {
+    return rolledHoursOrNone(this.config.ledger.enabled, fromMs, toMs, read, () => this.logger.warn('usage ledger unreachable: nodes are read from the samples'));
   }
 
   /** Per node, what it offered over a window and how long its allocatable CPU was seen. */

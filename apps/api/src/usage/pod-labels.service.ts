@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
-import { HOUR_MS, hourCeil, hourFloor, mergePodLabels, NamespaceFilter, planSpans, PodLabelObservation, UsageSpan } from '@kube-monitoring/accounting';
+import { HOUR_MS, mergePodLabels, NamespaceFilter, planSpans, PodLabelObservation, UsageSpan } from '@kube-monitoring/accounting';
 import { PodLabelsReader } from '@kube-monitoring/influx';
 
 import { Period } from '../common/period';
@@ -8,9 +8,9 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { POD_LABELS_SINCE } from '../database/ledger/ledger-metrics';
 import { LedgerStore } from '../database/ledger/ledger-store';
 import { LedgerPodLabelStore } from '../database/ledger/pod-labels-store';
-import { UserDatabaseUnavailableException } from '../database/user-database';
 import { MetricSourceResolver } from '../influx/metric-source.resolver';
 import { POD_LABELS_READER } from '../influx/reader-tokens';
+import { rolledHoursOrNone } from './rolled-hours';
 
 /** The metric whose pods' series carry their labels (as the ledger's roller reads them). */
 const POD_LABELS_METRIC = 'cpu/usage_rate';
@@ -66,14 +66,13 @@ export class PodLabelsService {
   }
 
   /** The whole hours of the period rolled with labels; none while the ledger is off or unreachable. */
-  private async rolledHours(fromMs: number, toMs: number): Promise<number[]> {
-    if (!this.config.ledger.enabled) return [];
-    try {
-      return await this.ledger.rolledHoursSince(hourCeil(fromMs), hourFloor(toMs), POD_LABELS_SINCE);
-    } catch (e) {
-      if (!(e instanceof UserDatabaseUnavailableException)) throw e;
-      this.logger.warn('usage ledger unreachable: pod labels are read from the samples');
-      return [];
-    }
+  private rolledHours(fromMs: number, toMs: number): Promise<number[]> {
+    return rolledHoursOrNone(
+      this.config.ledger.enabled,
+      fromMs,
+      toMs,
+      (f, t) => this.ledger.rolledHoursSince(f, t, POD_LABELS_SINCE),
+      () => this.logger.warn('usage ledger unreachable: pod labels are read from the samples'),
+    );
   }
 }
