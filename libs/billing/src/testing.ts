@@ -5,3 +5,4 @@
  */
 export * from './lib/testing/sample-period';
 export * from './lib/testing/focus-conformance';
+export * from './lib/testing/pdf-text';

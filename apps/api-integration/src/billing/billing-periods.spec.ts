@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { BillingPeriodDocument, canonicalJson, Decimal, Invoice, InvoiceLine, sha256Hex, UNASSIGNED_COST_CENTRE } from '@kube-monitoring/billing';
-import { checkFocusConformance } from '@kube-monitoring/billing/testing';
+import { checkFocusConformance, pdfText } from '@kube-monitoring/billing/testing';
 import { UsageReport } from '@kube-monitoring/contract';
 import { LoadedScenario, loadScenario, SHORT_CHURN } from '@kube-monitoring/scenarios';
 import { InfluxHandle, startInfluxDb } from '@kube-monitoring/testing';
@@ -272,6 +272,17 @@ describe.each(BACKENDS)('Billing periods (API, InfluxDB, %s)', (kind) => {
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    // Read back with a PDF text extractor: the cost centre's lines, its total and the period's hash.
+    const text = await pdfText(pdf.rawPayload);
+    const invoice = doc.invoices.find((i) => i.costCentre === 'CC-A') as Invoice;
+    expect(text).toContain(doc.sha256 as string);
+    expect(text).toContain(invoice.total as string);
+    for (const line of invoice.lines)
+      expect({ quantity: line.quantity, amount: line.amount, found: text.includes(line.quantity) && text.includes(line.amount as string) }).toEqual({
+        quantity: line.quantity,
+        amount: line.amount,
+        found: true,
+      });
     expect((await raw('GET', `/api/billing/periods/${PERIOD}/invoices/CC-NONE.pdf`)).statusCode).toBe(404);
     expect((await raw('GET', `/api/billing/periods/${PERIOD}/invoices/CC-A.txt`)).statusCode).toBe(400);
     expect((await raw('GET', `/api/billing/periods/${PERIOD}/invoices.csv?format=xml`)).statusCode).toBe(400);

@@ -1,34 +1,7 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-
 import { BillingPeriodDocument, UNASSIGNED_COST_CENTRE } from '@kube-monitoring/billing';
-import { restatedSamplePeriod, samplePeriod } from '@kube-monitoring/billing/testing';
+import { pdfText, restatedSamplePeriod, samplePeriod } from '@kube-monitoring/billing/testing';
 
 import { invoicePdf, NoSuchInvoiceError, printable } from './invoice-pdf';
-
-/**
- * The text of a PDF, page by page, as pdf.js (through unpdf) reads it. In a child Node process:
- * unpdf's pdf.js bundle is an ES module, which jest's CommonJS runtime cannot import.
- */
-async function pdfText(pdf: Buffer): Promise<string> {
-  const script = `
-    const { extractText, getDocumentProxy } = require(process.argv[1]);
-    const chunks = [];
-    process.stdin.on('data', (c) => chunks.push(c));
-    process.stdin.on('end', async () => {
-      const doc = await getDocumentProxy(new Uint8Array(Buffer.concat(chunks)));
-      const { text } = await extractText(doc, { mergePages: true });
-      process.stdout.write(text);
-    });`;
-  const child = promisify(execFile)(process.execPath, ['-e', script, require.resolve('unpdf')], { maxBuffer: 16 * 1024 * 1024 });
-  child.child.stdin?.end(pdf);
-  return (await child).stdout;
-}
-
-/** pdf.js separates text runs with spaces or line breaks as the layout has it: compare with single spaces. */
-function flat(text: string): string {
-  return text.replace(/\s+/g, ' ');
-}
 
 describe('invoicePdf', () => {
   const doc = samplePeriod();
@@ -37,7 +10,7 @@ describe('invoicePdf', () => {
 
   beforeAll(async () => {
     pdf = await invoicePdf(doc, 'SIFAC-1234', { issuerName: 'University Computing Centre' });
-    text = flat(await pdfText(pdf));
+    text = await pdfText(pdf);
   }, 30_000);
 
   it('should be a PDF', () => {
@@ -82,7 +55,7 @@ describe('invoicePdf', () => {
   });
 
   it('should warn on an open period that its figures may change, and say it has no hash yet', async () => {
-    const open = flat(await pdfText(await invoicePdf(samplePeriod('open'), 'SIFAC-1234')));
+    const open = await pdfText(await invoicePdf(samplePeriod('open'), 'SIFAC-1234'));
     expect(open).toContain('Open period: these figures are recomputed on every read and may change until the period is closed.');
     expect(open).toContain('Draft invoice 2026-10');
     expect(open).toContain('Status: open, version 0');
@@ -91,7 +64,7 @@ describe('invoicePdf', () => {
   }, 30_000);
 
   it('should file the unpriced __unassigned__ usage too, without prices', async () => {
-    const unassigned = flat(await pdfText(await invoicePdf(doc, UNASSIGNED_COST_CENTRE)));
+    const unassigned = await pdfText(await invoicePdf(doc, UNASSIGNED_COST_CENTRE));
     expect(unassigned).toContain('Unpriced usage 2026-10');
     expect(unassigned).toContain('scratch CPU 55.500000 core-hour – –');
     expect(unassigned).toContain('Total: not priced');
@@ -100,7 +73,7 @@ describe('invoicePdf', () => {
 
   it("should show a restatement's reason, the version it restates and its adjustments", async () => {
     const restated = restatedSamplePeriod();
-    const out = flat(await pdfText(await invoicePdf(restated, 'SIFAC-1234')));
+    const out = await pdfText(await invoicePdf(restated, 'SIFAC-1234'));
     expect(out).toContain('Status: closed, version 2, restated by admin');
     expect(out).toContain(`Restates: version 1 (SHA-256 ${restated.restates?.sha256})`);
     expect(out).toContain('Reason: Backfilled samples of 2026-10-03 counted twice');
@@ -120,7 +93,7 @@ describe('invoicePdf', () => {
         },
       ],
     };
-    const out = flat(await pdfText(await invoicePdf(many, 'SIFAC-1234')));
+    const out = await pdfText(await invoicePdf(many, 'SIFAC-1234'));
     const pages = /page 1 of (\d+)/.exec(out);
     expect(Number(pages?.[1])).toBeGreaterThan(2);
     expect(out.split('Namespace Resource Quantity Unit Unit price Amount From – to').length - 1).toBe(Number(pages?.[1]));
@@ -131,7 +104,7 @@ describe('invoicePdf', () => {
   it('should give a cost centre billed in two currencies one section and total per invoice', async () => {
     const first = doc.invoices[0] as BillingPeriodDocument['invoices'][number];
     const chf = { ...first, currency: 'CHF', lines: first.lines.slice(0, 1), total: first.lines[0]?.amount ?? null };
-    const out = flat(await pdfText(await invoicePdf({ ...doc, invoices: [first, chf] }, 'SIFAC-1234')));
+    const out = await pdfText(await invoicePdf({ ...doc, invoices: [first, chf] }, 'SIFAC-1234'));
     expect(out).toContain('Invoice in EUR');
     expect(out).toContain('Invoice in CHF');
     expect(out).toContain(`Total EUR: ${first.total}`);
@@ -139,7 +112,7 @@ describe('invoicePdf', () => {
   }, 30_000);
 
   it('should say so when the document is limited to the namespaces its reader may see', async () => {
-    const out = flat(await pdfText(await invoicePdf({ ...doc, partial: true }, 'SIFAC-1234')));
+    const out = await pdfText(await invoicePdf({ ...doc, partial: true }, 'SIFAC-1234'));
     expect(out).toContain('Partial: only the namespaces the requester may see');
   }, 30_000);
 
