@@ -98,7 +98,9 @@ function routeMatches(route: string, path: string): boolean {
     .split(/\{\w+\}/)
     .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     .join('[^/]{1,100}');
-  return new RegExp(`^${pattern}$`).test(path.split('?', 1)[0] ?? '');
+  // As the URL parser (WHATWG, for http) sends it: no fragment, and `\` is `/` (`periods/a\b/close` is `periods/a/b/close`).
+  const sent = (path.split(/[?#]/, 1)[0] ?? '').replace(/\\/g, '/');
+  return new RegExp(`^${pattern}$`).test(sent);
 }
 
 /** MCP's endpoint: its refusals of the protocol (not JSON-RPC, not accepting JSON) are JSON-RPC errors, not `{code, message}`. */
